@@ -1,0 +1,13 @@
+package io.waddleperf.core.result;
+
+/** Identity of the machine a probe ran on or for (SPEC §2 {@code device}); any field may be null. */
+public record Device(
+        String serial,
+        String hostname,
+        String os,
+        String osVersion,
+        String clientType,
+        String clientVersion) {
+
+    public static final Device UNKNOWN = new Device(null, null, null, null, null, null);
+}

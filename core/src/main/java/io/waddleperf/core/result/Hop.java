@@ -1,0 +1,15 @@
+package io.waddleperf.core.result;
+
+/** One hop of a path (SPEC §2 {@code hops[]}); mtr's report columns, RTTs in milliseconds. */
+public record Hop(
+        int hop,
+        String ip,
+        String hostname,
+        Double lossPercent,
+        Integer sent,
+        Double lastMs,
+        Double avgMs,
+        Double bestMs,
+        Double worstMs,
+        Double stddevMs) {
+}

@@ -1,0 +1,42 @@
+package io.waddleperf.core.spec;
+
+import io.waddleperf.core.result.TestType;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * SSH connect, banner and key exchange timing (SPEC §1 {@code ssh}); with a password or key file also
+ * {@code count} echo round trips over one session. Passwords come from the environment or a file, never a URI.
+ */
+public record SshSpec(String target, Endpoint endpoint, String user, String password, String keyFile, int count,
+                      Duration timeout) implements ProbeSpec {
+
+    public static final int DEFAULT_PORT = 22;
+
+    public static SshSpec of(String target, String user, String host, Integer port, ProbeOptions o) {
+        Params p = Params.of(o, "ssh", Set.of("user", "password", "key_file"));
+        return new SshSpec(target, new Endpoint(host, port == null ? DEFAULT_PORT : port), p.string("user", user),
+                p.string("password", null), p.string("key_file", null), o.countOr(10), o.timeoutOr(Duration.ofSeconds(15)));
+    }
+
+    /** True when credentials allow a session for echo round trips. */
+    public boolean authenticates() {
+        return user != null && (password != null || keyFile != null);
+    }
+
+    @Override
+    public Duration budget() {
+        return timeout.multipliedBy(2);
+    }
+
+    @Override
+    public TestType testType() {
+        return TestType.SSH;
+    }
+
+    @Override
+    public String toString() {
+        return "SshSpec[target=" + target + ", endpoint=" + endpoint + ", user=" + user + ", password="
+                + (password == null ? "null" : "***") + ", keyFile=" + keyFile + ", count=" + count + ", timeout=" + timeout + "]";
+    }
+}

@@ -1,0 +1,70 @@
+package io.waddleperf.probes;
+
+import io.waddleperf.core.result.ErrorKind;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.PortUnreachableException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedByInterruptException;
+import java.util.Locale;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
+
+/** Maps whatever a prober threw to the closed error vocabulary; the one place such mapping happens. */
+public final class Failures {
+
+    private Failures() {
+    }
+
+    /** A classified failure: kind plus a short human detail (may be null). */
+    public record Failure(ErrorKind kind, String detail) {
+        public String describe() {
+            return kind.describe(detail);
+        }
+    }
+
+    public static Failure classify(Throwable t) {
+        Throwable root = t;
+        // Unwrap wrappers (ExecutionException, UncheckedIOException, library exceptions) to the first known cause.
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            Failure f = direct(c);
+            if (f != null) {
+                return f;
+            }
+            root = c;
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return new Failure(ErrorKind.INTERNAL_ERROR, root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage()));
+    }
+
+    private static Failure direct(Throwable c) {
+        String msg = c.getMessage() == null ? "" : c.getMessage();
+        String lower = msg.toLowerCase(Locale.ROOT);
+        return switch (c) {
+            case ProbeException p -> new Failure(p.kind(), p.detail());
+            case UnknownHostException u -> new Failure(ErrorKind.DNS_FAILURE, msg.isEmpty() ? null : "cannot resolve " + msg);
+            case SocketTimeoutException s -> new Failure(ErrorKind.TIMEOUT, null);
+            case TimeoutException s -> new Failure(ErrorKind.TIMEOUT, null);
+            case ConnectException ce when lower.contains("refused") -> new Failure(ErrorKind.CONNECTION_REFUSED, null);
+            case ConnectException ce when lower.contains("timed out") -> new Failure(ErrorKind.TIMEOUT, null);
+            case ConnectException ce when lower.contains("network is unreachable") -> new Failure(ErrorKind.NETWORK_UNREACHABLE, null);
+            case NoRouteToHostException n -> new Failure(ErrorKind.HOST_UNREACHABLE, null);
+            case ConnectException ce when lower.contains("no route") -> new Failure(ErrorKind.HOST_UNREACHABLE, null);
+            case PortUnreachableException p -> new Failure(ErrorKind.CONNECTION_REFUSED, "port unreachable");
+            case SSLException s -> new Failure(ErrorKind.TLS_ERROR, msg.isEmpty() ? null : msg);
+            case SocketException s when lower.contains("reset") -> new Failure(ErrorKind.CONNECTION_RESET, null);
+            case SocketException s when lower.contains("network is unreachable") -> new Failure(ErrorKind.NETWORK_UNREACHABLE, null);
+            case SocketException s when lower.contains("permission denied") || lower.contains("operation not permitted") ->
+                    new Failure(ErrorKind.PERMISSION_DENIED, msg);
+            case ClosedByInterruptException i -> new Failure(ErrorKind.TIMEOUT, null);
+            case InterruptedIOException i -> new Failure(ErrorKind.TIMEOUT, null);
+            case InterruptedException i -> new Failure(ErrorKind.TIMEOUT, null);
+            default -> null;
+        };
+    }
+}

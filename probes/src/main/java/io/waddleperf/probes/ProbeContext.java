@@ -1,0 +1,31 @@
+package io.waddleperf.probes;
+
+import io.waddleperf.core.clock.MonotonicClock;
+import io.waddleperf.core.result.Device;
+import io.waddleperf.core.result.Source;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Where and for whom a probe runs: clocks (monotonic for intervals, wall for {@code started_at}), the device
+ * metadata and source stamped on the result, and the AutoPerf tier (null outside the agent).
+ */
+public record ProbeContext(MonotonicClock clock, Clock wallClock, Device device, Source source, Integer tier) {
+
+    public static ProbeContext of(Source source) {
+        return new ProbeContext(MonotonicClock.SYSTEM, Clock.systemUTC(), Device.UNKNOWN, source, null);
+    }
+
+    public ProbeContext withDevice(Device d) {
+        return new ProbeContext(clock, wallClock, d, source, tier);
+    }
+
+    public ProbeContext withTier(Integer t) {
+        return new ProbeContext(clock, wallClock, device, source, t);
+    }
+
+    /** Milliseconds in a {@link Duration}, as an int for socket APIs (at least 1). */
+    public static int millis(Duration d) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis()));
+    }
+}
