@@ -1,0 +1,100 @@
+package io.waddleperf.testserver.api;
+
+import io.waddleperf.testserver.InvalidConfigException;
+import io.waddleperf.testserver.TestServerConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Checks {@code Authorization: ApiKey <key>} or {@code Bearer <key>} against the configured keys (SPEC §3.1).
+ * Only SHA-256 digests of the keys are kept; a presented key is hashed and compared with every digest in
+ * constant time, so neither timing nor length reveals how close a guess was. With no keys and auth not
+ * explicitly disabled, every call is refused. Keys never appear in messages or logs.
+ */
+public final class ApiKeyAuth {
+
+    private final boolean disabled;
+    private final List<byte[]> keyDigests;
+
+    private ApiKeyAuth(boolean disabled, List<byte[]> keyDigests) {
+        this.disabled = disabled;
+        this.keyDigests = List.copyOf(keyDigests);
+    }
+
+    /** The keys of a validated configuration: {@code api_keys} plus the lines of {@code api_key_file}. */
+    public static ApiKeyAuth from(TestServerConfig config) {
+        List<byte[]> digests = new ArrayList<>();
+        config.apiKeys().forEach(k -> digests.add(sha256(k)));
+        if (config.apiKeyFile() != null) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(config.apiKeyFile(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new InvalidConfigException("api_key_file", "cannot read " + config.apiKeyFile() + ": " + e.getMessage());
+            }
+            for (int i = 0; i < lines.size(); i++) {
+                String key = lines.get(i).strip();
+                if (key.isEmpty() || key.startsWith("#")) {
+                    continue;
+                }
+                if (key.length() < TestServerConfig.MIN_API_KEY_LENGTH || !key.matches("[\\x21-\\x7e]+")) {
+                    throw new InvalidConfigException("api_key_file", "line " + (i + 1) + " is not a key of at least "
+                            + TestServerConfig.MIN_API_KEY_LENGTH + " printable characters without spaces");
+                }
+                digests.add(sha256(key));
+            }
+        }
+        return new ApiKeyAuth(config.authDisabled(), digests);
+    }
+
+    public boolean disabled() {
+        return disabled;
+    }
+
+    /** How many keys are accepted (for the start-up log line; never the keys). */
+    public int keyCount() {
+        return keyDigests.size();
+    }
+
+    /** Passes when auth is disabled or the header carries an accepted key; otherwise throws a 401. */
+    public void check(String authorization) {
+        if (disabled) {
+            return;
+        }
+        if (keyDigests.isEmpty()) {
+            throw ApiException.unauthorized("no API keys are configured on this server; the test API is closed");
+        }
+        if (authorization == null || authorization.isBlank()) {
+            throw ApiException.unauthorized("missing Authorization header (ApiKey <key> or Bearer <key>)");
+        }
+        String value = authorization.strip();
+        int space = value.indexOf(' ');
+        String scheme = space < 0 ? value : value.substring(0, space);
+        String scheme0 = scheme.toLowerCase(Locale.ROOT);
+        if (space < 0 || !(scheme0.equals("apikey") || scheme0.equals("bearer"))) {
+            throw ApiException.unauthorized("Authorization must be 'ApiKey <key>' or 'Bearer <key>'");
+        }
+        byte[] presented = sha256(value.substring(space + 1).strip());
+        boolean match = false;
+        for (byte[] digest : keyDigests) {
+            match |= MessageDigest.isEqual(digest, presented); // no early exit: every key is compared
+        }
+        if (!match) {
+            throw ApiException.unauthorized("invalid API key");
+        }
+    }
+
+    private static byte[] sha256(String key) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JDK", e);
+        }
+    }
+}

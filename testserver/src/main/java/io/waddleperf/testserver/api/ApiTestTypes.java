@@ -1,0 +1,61 @@
+package io.waddleperf.testserver.api;
+
+import io.waddleperf.core.result.TestType;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Which test types the API runs and how each {@code protocol} value maps to a probe (SPEC §3.1). A type that is
+ * not in the table answers 404; adding one (e.g. {@code icmp} with {@code ping}/{@code traceroute}) is one line.
+ */
+public final class ApiTestTypes {
+
+    /** The probe a protocol value selects, with the probe options that value implies. */
+    public record Variant(TestType probeType, Map<String, String> params) {
+        static Variant of(TestType t) {
+            return new Variant(t, Map.of());
+        }
+
+        static Variant of(TestType t, String param, String value) {
+            return new Variant(t, Map.of(param, value));
+        }
+    }
+
+    /** An API test type: the protocol used when none is given, and every accepted protocol spelling. */
+    public record Route(String defaultProtocol, Map<String, Variant> protocols) {
+        public Variant variant(String protocol) {
+            return protocols.get(protocol == null ? defaultProtocol : protocol.toLowerCase(java.util.Locale.ROOT));
+        }
+
+        public String accepted() {
+            return String.join(", ", new TreeSet<>(protocols.keySet()));
+        }
+    }
+
+    private static final Variant HTTP1 = Variant.of(TestType.HTTP, "protocol", "http1");
+    private static final Variant HTTP2 = Variant.of(TestType.HTTP, "protocol", "http2");
+
+    private static final Map<String, Route> ROUTES = Map.of(
+            "http", new Route("auto", Map.of("auto", Variant.of(TestType.HTTP, "protocol", "auto"),
+                    "http1", HTTP1, "http/1.1", HTTP1, "http2", HTTP2, "http/2", HTTP2)),
+            "tcp", new Route("raw", Map.of("raw", Variant.of(TestType.TCP), "tls", Variant.of(TestType.TLS),
+                    "ssh", Variant.of(TestType.SSH))),
+            "udp", new Route("echo", Map.of("echo", Variant.of(TestType.UDP), "raw", Variant.of(TestType.UDP_RAW),
+                    "dns", Variant.of(TestType.DNS))),
+            "dns", new Route("udp", Map.of("udp", Variant.of(TestType.DNS), "tcp", Variant.of(TestType.DNS, "tcp", "true"))),
+            "ssh", new Route("ssh", Map.of("ssh", Variant.of(TestType.SSH))));
+
+    private ApiTestTypes() {
+    }
+
+    /** The route for a path segment such as {@code tcp}; empty for types this version does not run. */
+    public static Optional<Route> route(String type) {
+        return Optional.ofNullable(ROUTES.get(type));
+    }
+
+    /** The path segments this server answers, sorted (for the 404 message). */
+    public static String available() {
+        return String.join(", ", new TreeSet<>(ROUTES.keySet()));
+    }
+}

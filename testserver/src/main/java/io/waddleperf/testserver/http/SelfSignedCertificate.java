@@ -1,0 +1,185 @@
+package io.waddleperf.testserver.http;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes the test server's self-signed certificate at first start and keeps it in the data folder
+ * ({@code tls/self-signed-cert.pem}, {@code tls/self-signed-key.pem}, the key readable by the owner only), so
+ * clients that pinned it keep working across restarts. A new one is made only when the stored one is missing,
+ * unreadable, or within {@link #RENEW_BEFORE} of expiry. ECDSA P-256, SHA-256, serverAuth, names: localhost,
+ * the machine's host name, 127.0.0.1, ::1 and the bind address.
+ */
+public final class SelfSignedCertificate {
+
+    public static final String DIRECTORY = "tls";
+    public static final String CERT_FILE = "self-signed-cert.pem";
+    public static final String KEY_FILE = "self-signed-key.pem";
+    /** Validity of a new certificate: 825 days, the longest macOS and iOS accept for TLS server certificates. */
+    static final Duration VALIDITY = Duration.ofDays(825);
+    static final Duration RENEW_BEFORE = Duration.ofDays(7);
+
+    private static final Logger LOG = LoggerFactory.getLogger(SelfSignedCertificate.class);
+
+    private SelfSignedCertificate() {
+    }
+
+    /** The stored certificate of {@code dataDir}, or a new one stored there. */
+    public static TlsCredentials loadOrCreate(Path dataDir, String bindAddress, Clock clock) throws IOException {
+        Path dir = dataDir.resolve(DIRECTORY);
+        Path certFile = dir.resolve(CERT_FILE);
+        Path keyFile = dir.resolve(KEY_FILE);
+        if (Files.isReadable(certFile) && Files.isReadable(keyFile)) {
+            try {
+                TlsCredentials stored = TlsCredentials.load(certFile, keyFile);
+                Instant notAfter = stored.certificate().getNotAfter().toInstant();
+                if (notAfter.isAfter(clock.instant().plus(RENEW_BEFORE))) {
+                    return stored;
+                }
+                LOG.info("self-signed certificate in {} expires {}; making a new one", certFile, notAfter);
+            } catch (IOException e) {
+                LOG.warn("self-signed certificate in {} is unusable ({}); making a new one", certFile, e.getMessage());
+            }
+        }
+        TlsCredentials fresh = create(names(bindAddress), clock);
+        store(fresh, dir, certFile, keyFile);
+        LOG.info("made self-signed certificate {} (SHA-256 {})", certFile, fresh.sha256Fingerprint());
+        return fresh;
+    }
+
+    /** A new self-signed certificate for the given DNS names and IP address literals. */
+    static TlsCredentials create(Set<String> names, Clock clock) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair keys = generator.generateKeyPair();
+            Instant now = clock.instant();
+            X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
+                    .addRDN(BCStyle.O, "WaddlePerf")
+                    .addRDN(BCStyle.CN, "WaddlePerf test server " + names.iterator().next())
+                    .build();
+            List<GeneralName> altNames = new ArrayList<>();
+            for (String n : names) {
+                altNames.add(isAddress(n) ? new GeneralName(GeneralName.iPAddress, n) : new GeneralName(GeneralName.dNSName, n));
+            }
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
+                    new BigInteger(127, new SecureRandom()).add(BigInteger.ONE),
+                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(VALIDITY)), subject, keys.getPublic())
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(altNames.toArray(GeneralName[]::new)))
+                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
+            X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
+                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+            return new TlsCredentials(keys.getPrivate(), List.of(cert));
+        } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+            throw new IllegalStateException("cannot make a self-signed certificate", e);
+        }
+    }
+
+    static Set<String> names(String bindAddress) {
+        Set<String> names = new LinkedHashSet<>(List.of("localhost"));
+        try {
+            names.add(InetAddress.getLocalHost().getHostName());
+        } catch (IOException e) {
+            LOG.debug("no local host name for the certificate: {}", e.getMessage());
+        }
+        names.add("127.0.0.1");
+        names.add("::1");
+        if (bindAddress != null && isAddress(bindAddress) && !InetAddress.ofLiteral(bindAddress).isAnyLocalAddress()) {
+            names.add(bindAddress);
+        }
+        return names;
+    }
+
+    private static boolean isAddress(String text) {
+        try {
+            InetAddress.ofLiteral(text);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** Writes both files through temporary names and moves them in place, the key never world-readable. */
+    private static void store(TlsCredentials credentials, Path dir, Path certFile, Path keyFile) throws IOException {
+        Files.createDirectories(dir);
+        Path keyTmp = ownerOnlyTempFile(dir);
+        Files.writeString(keyTmp, pem(credentials.privateKey()), StandardCharsets.US_ASCII);
+        Path certTmp = Files.createTempFile(dir, ".cert", ".tmp");
+        Files.writeString(certTmp, pem(credentials.certificate()), StandardCharsets.US_ASCII);
+        move(keyTmp, keyFile);
+        move(certTmp, certFile);
+    }
+
+    private static Path ownerOnlyTempFile(Path dir) throws IOException {
+        try {
+            return Files.createTempFile(dir, ".key", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            return Files.createTempFile(dir, ".key", ".tmp"); // not POSIX (Windows): the folder's ACL applies
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static String pem(Object o) {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter w = new JcaPEMWriter(out)) {
+            w.writeObject(o);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,132 @@
+package io.waddleperf.testserver.http;
+
+import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+import io.javalin.json.JavalinJackson;
+import io.waddleperf.core.result.Json;
+import io.waddleperf.testserver.api.TestApi;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.function.Consumer;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP listener and, when credentials are given, the HTTPS listener: one Javalin application (Jetty 12,
+ * virtual threads, WaddlePerf's JSON mapping) serving the same routes on both. TLS 1.2 and 1.3 only. Stopping
+ * is graceful: requests in progress get up to the shutdown timeout to finish.
+ */
+public final class WebServer implements AutoCloseable {
+
+    /** The TLS versions served (RFC 8996 deprecates 1.0 and 1.1). */
+    public static final List<String> TLS_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+    /** Idle time after which Jetty closes a connection; long enough for a test of several minutes to answer. */
+    static final Duration IDLE_TIMEOUT = Duration.ofMinutes(6);
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
+    private static final String KEY_ALIAS = "waddleperf";
+
+    private final Javalin app;
+    private final ServerConnector httpsConnector;
+    private final SslContextFactory.Server sslContextFactory;
+
+    private WebServer(Javalin app, ServerConnector httpsConnector, SslContextFactory.Server sslContextFactory) {
+        this.app = app;
+        this.httpsConnector = httpsConnector;
+        this.sslContextFactory = sslContextFactory;
+    }
+
+    /**
+     * Starts listening on {@code bind}: HTTP on {@code httpPort} and, when {@code tls} is not null, HTTPS on
+     * {@code httpsPort} (0 picks a free port). Each route group adds its routes and exception mappings.
+     */
+    public static WebServer start(String bind, int httpPort, int httpsPort, TlsCredentials tls, Duration shutdownTimeout,
+                                  List<Consumer<RoutesConfig>> routeGroups) {
+        SslContextFactory.Server ssl = tls == null ? null : sslContextFactory(tls);
+        ServerConnector[] https = new ServerConnector[1];
+        Javalin app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.concurrency.useVirtualThreads = true;
+            config.jsonMapper(new JavalinJackson(Json.mapper(), true));
+            config.http.maxRequestSize = TestApi.MAX_BODY_BYTES;
+            config.jetty.host = bind;
+            config.jetty.port = httpPort;
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(shutdownTimeout.toMillis());
+                server.setHandler(new GracefulHandler());
+            });
+            config.jetty.modifyHttpConfiguration(http -> {
+                http.setSendServerVersion(false);
+                http.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+            });
+            if (ssl != null) {
+                config.jetty.addConnector((server, httpConfig) -> {
+                    HttpConfiguration httpsConfig = new HttpConfiguration(httpConfig);
+                    SecureRequestCustomizer secure = new SecureRequestCustomizer();
+                    // the self-signed certificate names localhost and loopback; clients may use any name
+                    secure.setSniHostCheck(false);
+                    httpsConfig.addCustomizer(secure);
+                    ServerConnector c = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+                            new HttpConnectionFactory(httpsConfig));
+                    c.setHost(bind);
+                    c.setPort(httpsPort);
+                    c.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+                    https[0] = c;
+                    return c;
+                });
+            }
+            config.requestLogger.http((ctx, ms) -> LOG.debug("{} {} {} {} ms client={}", ctx.method(), ctx.path(),
+                    ctx.statusCode(), Math.round(ms), ctx.req().getRemoteAddr()));
+            routeGroups.forEach(g -> g.accept(config.routes));
+        });
+        app.start();
+        WebServer web = new WebServer(app, https[0], ssl);
+        LOG.info("HTTP listening on {}:{}{}", bind, web.httpPort(),
+                web.httpsPort().isPresent() ? ", HTTPS on " + bind + ":" + web.httpsPort().getAsInt() : "");
+        return web;
+    }
+
+    private static SslContextFactory.Server sslContextFactory(TlsCredentials tls) {
+        char[] password = Long.toHexString(new SecureRandom().nextLong()).toCharArray();
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(tls.keyStore(KEY_ALIAS, password));
+        ssl.setKeyStorePassword(new String(password));
+        ssl.setCertAlias(KEY_ALIAS);
+        ssl.setIncludeProtocols(TLS_PROTOCOLS.toArray(String[]::new));
+        return ssl;
+    }
+
+    /** The bound HTTP port. */
+    public int httpPort() {
+        return Arrays.stream(app.jettyServer().server().getConnectors())
+                .filter(c -> c != httpsConnector && c instanceof ServerConnector)
+                .mapToInt(c -> ((ServerConnector) c).getLocalPort())
+                .findFirst().orElseThrow();
+    }
+
+    /** The bound HTTPS port, empty when HTTPS is off. */
+    public OptionalInt httpsPort() {
+        return httpsConnector == null ? OptionalInt.empty() : OptionalInt.of(httpsConnector.getLocalPort());
+    }
+
+    /** The TLS protocol versions the HTTPS listener actually enables (empty when HTTPS is off). */
+    public List<String> enabledTlsProtocols() {
+        return sslContextFactory == null ? List.of() : List.of(sslContextFactory.getSelectedProtocols());
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}
