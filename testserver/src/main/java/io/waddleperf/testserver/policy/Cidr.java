@@ -27,6 +27,14 @@ public final class Cidr {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + text + "' is not an IP address block: " + e.getMessage());
         }
+        if (address.length == 4 && addressText.indexOf(':') >= 0) {
+            // Java reads ::ffff:a.b.c.d as an IPv4 address; a block written in IPv6 form stays IPv6
+            byte[] mapped = new byte[16];
+            mapped[10] = (byte) 0xff;
+            mapped[11] = (byte) 0xff;
+            System.arraycopy(address, 0, mapped, 12, 4);
+            address = mapped;
+        }
         int bits = address.length * 8;
         int prefix = bits;
         if (slash >= 0) {

@@ -1,0 +1,76 @@
+package io.waddleperf.testserver.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.waddleperf.testserver.InvalidConfigException;
+import io.waddleperf.testserver.TestServerConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ApiKeyAuthTest {
+
+    private static final String KEY = "k3y-0123456789abcdef";
+    private static final String FILE_KEY = "file-key-0123456789";
+
+    @TempDir
+    Path dir;
+
+    private ApiKeyAuth auth() throws Exception {
+        Path file = Files.writeString(dir.resolve("keys"), "# comment\n\n  " + FILE_KEY + "  \n");
+        return ApiKeyAuth.from(TestServerConfig.builder().apiKey(KEY).apiKeyFile(file).build().validate());
+    }
+
+    @Test
+    void accepts_apikey_and_bearer_schemes_with_keys_from_config_and_file() throws Exception {
+        ApiKeyAuth auth = auth();
+        assertThat(auth.keyCount()).isEqualTo(2);
+        auth.check("ApiKey " + KEY);
+        auth.check("Bearer " + KEY);
+        auth.check("bearer " + FILE_KEY);
+        auth.check("APIKEY   " + FILE_KEY + " ");
+    }
+
+    @Test
+    void refuses_missing_malformed_and_wrong_credentials() throws Exception {
+        ApiKeyAuth auth = auth();
+        assertUnauthorized(auth, null, "missing");
+        assertUnauthorized(auth, "", "missing");
+        assertUnauthorized(auth, "Basic " + KEY, "ApiKey <key>");
+        assertUnauthorized(auth, KEY, "ApiKey <key>");
+        assertUnauthorized(auth, "ApiKey " + KEY + "x", "invalid API key");
+        assertUnauthorized(auth, "ApiKey " + KEY.substring(1), "invalid API key");
+    }
+
+    @Test
+    void refuses_every_call_when_no_key_is_configured_and_auth_is_on() {
+        ApiKeyAuth auth = ApiKeyAuth.from(TestServerConfig.defaults());
+        assertUnauthorized(auth, "ApiKey " + KEY, "no API keys are configured");
+    }
+
+    @Test
+    void lets_everything_through_only_when_explicitly_disabled() {
+        ApiKeyAuth auth = ApiKeyAuth.from(TestServerConfig.builder().authDisabled(true).build());
+        auth.check(null);
+        auth.check("ApiKey whatever");
+    }
+
+    @Test
+    void refuses_a_key_file_with_a_short_key_naming_the_line_not_the_key() throws Exception {
+        Path file = Files.writeString(dir.resolve("bad"), FILE_KEY + "\nshort\n");
+        assertThatThrownBy(() -> ApiKeyAuth.from(TestServerConfig.builder().apiKeyFile(file).build()))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> {
+                    assertThat(e.key()).isEqualTo("api_key_file");
+                    assertThat(e.getMessage()).contains("line 2").doesNotContain("short\n").doesNotContain(FILE_KEY);
+                });
+    }
+
+    private static void assertUnauthorized(ApiKeyAuth auth, String header, String message) {
+        assertThatThrownBy(() -> auth.check(header)).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.status()).isEqualTo(401);
+            assertThat(e.getMessage()).contains(message).doesNotContain(KEY);
+        });
+    }
+}
