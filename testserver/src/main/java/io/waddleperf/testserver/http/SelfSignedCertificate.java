@@ -41,6 +41,7 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.slf4j.Logger;
@@ -150,7 +151,7 @@ public final class SelfSignedCertificate {
     private static void store(TlsCredentials credentials, Path dir, Path certFile, Path keyFile) throws IOException {
         Files.createDirectories(dir);
         Path keyTmp = ownerOnlyTempFile(dir);
-        Files.writeString(keyTmp, pem(credentials.privateKey()), StandardCharsets.US_ASCII);
+        Files.writeString(keyTmp, pem(new JcaPKCS8Generator(credentials.privateKey(), null)), StandardCharsets.US_ASCII);
         Path certTmp = Files.createTempFile(dir, ".cert", ".tmp");
         Files.writeString(certTmp, pem(credentials.certificate()), StandardCharsets.US_ASCII);
         move(keyTmp, keyFile);

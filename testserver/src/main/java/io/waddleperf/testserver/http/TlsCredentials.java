@@ -6,18 +6,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
@@ -74,10 +77,9 @@ public record TlsCredentials(PrivateKey privateKey, List<X509Certificate> chain)
         PrivateKey key;
         try (Reader r = Files.newBufferedReader(keyFile, StandardCharsets.US_ASCII); PEMParser pem = new PEMParser(r)) {
             Object o = pem.readObject();
-            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             key = switch (o) {
-                case PrivateKeyInfo info -> converter.getPrivateKey(info);
-                case PEMKeyPair pair -> converter.getKeyPair(pair).getPrivate();
+                case PrivateKeyInfo info -> jdkKey(info);
+                case PEMKeyPair pair -> jdkKey(pair.getPrivateKeyInfo());
                 case null -> throw new IOException(keyFile + ": no PEM private key found");
                 default -> throw new IOException(keyFile + ": unsupported key format " + o.getClass().getSimpleName()
                         + " (expected an unencrypted PKCS#8, PKCS#1 or SEC1 private key)");
@@ -88,6 +90,21 @@ public record TlsCredentials(PrivateKey privateKey, List<X509Certificate> chain)
             throw new IOException(keyFile + ": the private key does not belong to the certificate in " + certFile);
         }
         return credentials;
+    }
+
+    /**
+     * The key as the JDK's own provider represents it. Bouncy Castle reads every PEM flavour (SEC1 EC keys carry
+     * their curve inside the key, where the JDK's key factory does not look); its PKCS#8 re-encoding then suits
+     * the JDK key factory that TLS uses.
+     */
+    private static PrivateKey jdkKey(PrivateKeyInfo info) throws IOException {
+        PrivateKey bcKey = new JcaPEMKeyConverter().setProvider(new BouncyCastleProvider()).getPrivateKey(info);
+        try {
+            return KeyFactory.getInstance(bcKey.getAlgorithm().equals("ECDSA") ? "EC" : bcKey.getAlgorithm())
+                    .generatePrivate(new PKCS8EncodedKeySpec(bcKey.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw new IOException("unsupported private key (" + bcKey.getAlgorithm() + "): " + e.getMessage(), e);
+        }
     }
 
     /** Signs a probe message with the key and verifies it with the certificate's public key. */

@@ -7,9 +7,11 @@ import io.waddleperf.core.result.Json;
 import io.waddleperf.testserver.api.TestApi;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -37,13 +39,20 @@ public final class WebServer implements AutoCloseable {
     private static final String KEY_ALIAS = "waddleperf";
 
     private final Javalin app;
-    private final ServerConnector httpsConnector;
+    private final GracefulHandler graceful;
+    private final Duration shutdownTimeout;
     private final SslContextFactory.Server sslContextFactory;
+    private final int httpPort;
+    private final OptionalInt httpsPort;
 
-    private WebServer(Javalin app, ServerConnector httpsConnector, SslContextFactory.Server sslContextFactory) {
+    private WebServer(Javalin app, GracefulHandler graceful, Duration shutdownTimeout, ServerConnector httpConnector,
+                      ServerConnector httpsConnector, SslContextFactory.Server sslContextFactory) {
         this.app = app;
-        this.httpsConnector = httpsConnector;
+        this.graceful = graceful;
+        this.shutdownTimeout = shutdownTimeout;
         this.sslContextFactory = sslContextFactory;
+        this.httpPort = httpConnector.getLocalPort();
+        this.httpsPort = httpsConnector == null ? OptionalInt.empty() : OptionalInt.of(httpsConnector.getLocalPort());
     }
 
     /**
@@ -53,22 +62,30 @@ public final class WebServer implements AutoCloseable {
     public static WebServer start(String bind, int httpPort, int httpsPort, TlsCredentials tls, Duration shutdownTimeout,
                                   List<Consumer<RoutesConfig>> routeGroups) {
         SslContextFactory.Server ssl = tls == null ? null : sslContextFactory(tls);
+        // both connectors are made here: Javalin adds its default one only when none was added
+        ServerConnector[] http = new ServerConnector[1];
         ServerConnector[] https = new ServerConnector[1];
+        GracefulHandler graceful = new GracefulHandler();
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.concurrency.useVirtualThreads = true;
             config.jsonMapper(new JavalinJackson(Json.mapper(), true));
             config.http.maxRequestSize = TestApi.MAX_BODY_BYTES;
-            config.jetty.host = bind;
-            config.jetty.port = httpPort;
+            // close() waits for requests in progress itself; Jetty's own graceful stop would also wait for idle
+            // keep-alive connections to go away, which clients need not ever do
             config.jetty.modifyServer(server -> {
-                server.setStopTimeout(shutdownTimeout.toMillis());
-                server.setHandler(new GracefulHandler());
+                server.setStopTimeout(0);
+                server.setHandler(graceful);
             });
-            config.jetty.modifyHttpConfiguration(http -> {
-                http.setSendServerVersion(false);
-                http.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+            config.jetty.modifyHttpConfiguration(httpConfig -> httpConfig.setSendServerVersion(false));
+            config.jetty.addConnector((server, httpConfig) -> {
+                ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+                c.setHost(bind);
+                c.setPort(httpPort);
+                c.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+                http[0] = c;
+                return c;
             });
             if (ssl != null) {
                 config.jetty.addConnector((server, httpConfig) -> {
@@ -91,7 +108,7 @@ public final class WebServer implements AutoCloseable {
             routeGroups.forEach(g -> g.accept(config.routes));
         });
         app.start();
-        WebServer web = new WebServer(app, https[0], ssl);
+        WebServer web = new WebServer(app, graceful, shutdownTimeout, http[0], https[0], ssl);
         LOG.info("HTTP listening on {}:{}{}", bind, web.httpPort(),
                 web.httpsPort().isPresent() ? ", HTTPS on " + bind + ":" + web.httpsPort().getAsInt() : "");
         return web;
@@ -107,17 +124,14 @@ public final class WebServer implements AutoCloseable {
         return ssl;
     }
 
-    /** The bound HTTP port. */
+    /** The bound HTTP port (still known after close). */
     public int httpPort() {
-        return Arrays.stream(app.jettyServer().server().getConnectors())
-                .filter(c -> c != httpsConnector && c instanceof ServerConnector)
-                .mapToInt(c -> ((ServerConnector) c).getLocalPort())
-                .findFirst().orElseThrow();
+        return httpPort;
     }
 
     /** The bound HTTPS port, empty when HTTPS is off. */
     public OptionalInt httpsPort() {
-        return httpsConnector == null ? OptionalInt.empty() : OptionalInt.of(httpsConnector.getLocalPort());
+        return httpsPort;
     }
 
     /** The TLS protocol versions the HTTPS listener actually enables (empty when HTTPS is off). */
@@ -125,8 +139,21 @@ public final class WebServer implements AutoCloseable {
         return sslContextFactory == null ? List.of() : List.of(sslContextFactory.getSelectedProtocols());
     }
 
+    /**
+     * Refuses new requests (503), waits up to the shutdown timeout for those in progress (running tests) to
+     * answer, then stops the listeners and closes every connection.
+     */
     @Override
     public void close() {
+        try {
+            graceful.shutdown().get(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("requests still running after {} s; stopping anyway", shutdownTimeout.toSeconds());
+        } catch (ExecutionException e) {
+            LOG.warn("graceful shutdown failed; stopping anyway", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         app.stop();
     }
 }
