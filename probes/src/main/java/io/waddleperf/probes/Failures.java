@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.PortUnreachableException;
+import java.net.ProtocolException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
@@ -57,6 +58,7 @@ public final class Failures {
             case ConnectException ce when lower.contains("no route") -> new Failure(ErrorKind.HOST_UNREACHABLE, null);
             case PortUnreachableException p -> new Failure(ErrorKind.CONNECTION_REFUSED, "port unreachable");
             case SSLException s -> new Failure(ErrorKind.TLS_ERROR, msg.isEmpty() ? null : msg);
+            case ProtocolException p -> new Failure(ErrorKind.PROTOCOL_ERROR, msg.isEmpty() ? null : msg);
             case SocketException s when lower.contains("reset") -> new Failure(ErrorKind.CONNECTION_RESET, null);
             case SocketException s when lower.contains("network is unreachable") -> new Failure(ErrorKind.NETWORK_UNREACHABLE, null);
             case SocketException s when lower.contains("permission denied") || lower.contains("operation not permitted") ->
