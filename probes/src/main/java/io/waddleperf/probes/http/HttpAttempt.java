@@ -53,7 +53,12 @@ record HttpAttempt(int attempt, Double dnsMs, Double connectMs, Double tlsMs, Do
 
     private static void put(Map<String, Object> m, String key, Object value) {
         if (value != null) {
-            m.put(key, value instanceof Double d ? round(d) : value);
+            m.put(key, switch (value) {
+                case Double d -> round(d);
+                // Jackson reads a JSON integer back as Integer when it fits: store it that way so results round-trip.
+                case Long l when l == (int) (long) l -> (int) (long) l;
+                default -> value;
+            });
         }
     }
 

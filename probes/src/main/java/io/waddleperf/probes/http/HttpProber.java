@@ -168,7 +168,9 @@ public final class HttpProber implements Prober<HttpSpec> {
     }
 
     private static HttpAttempt failed(PhaseRecorder rec, int attempt, Failures.Failure error) {
-        return new HttpAttempt(attempt, rec.dnsLookedUp() ? rec.dnsMs() : null, rec.connectMs(), rec.tlsMs(),
+        // dns_ms is 0 for an IP literal once the attempt got as far as connecting; null when it never got there.
+        Double dnsMs = rec.dnsLookedUp() || rec.connectMs() != null ? rec.dnsMs() : null;
+        return new HttpAttempt(attempt, dnsMs, rec.connectMs(), rec.tlsMs(),
                 rec.requestMs(), null, null, null, null, null, null, null, null, address(rec.firstAddress()),
                 rec.connections(), null, null, error);
     }

@@ -39,9 +39,11 @@ final class PhaseRecorder extends EventListener {
     private long secureStartNanos = UNSET;
     private long connectNanos;
     private long tlsNanos;
+    private int tcpConnects;
     private int connections;
     private boolean tlsUsed;
     private InetSocketAddress firstAddress;
+    private InetSocketAddress connectingTo;
     private long requestStartNanos = UNSET;
     private long requestEndNanos = UNSET;
     private long responseHeadersNanos = UNSET;
@@ -74,6 +76,7 @@ final class PhaseRecorder extends EventListener {
     @Override
     public synchronized void connectStart(Call call, InetSocketAddress address, Proxy proxy) {
         connectStartNanos = clock.nanos();
+        connectingTo = address;
         secureStartNanos = UNSET;
     }
 
@@ -82,7 +85,11 @@ final class PhaseRecorder extends EventListener {
         long now = clock.nanos();
         if (connectStartNanos != UNSET) {
             connectNanos += now - connectStartNanos;
+            tcpConnects++;
             connectStartNanos = UNSET;
+        }
+        if (firstAddress == null) {
+            firstAddress = connectingTo; // TCP is up: this is the address the attempt reached, even if TLS fails
         }
         secureStartNanos = now;
     }
@@ -100,6 +107,7 @@ final class PhaseRecorder extends EventListener {
     public synchronized void connectEnd(Call call, InetSocketAddress address, Proxy proxy, Protocol protocol) {
         if (connectStartNanos != UNSET) {
             connectNanos += clock.nanos() - connectStartNanos;
+            tcpConnects++;
             connectStartNanos = UNSET;
         }
         connections++;
@@ -110,7 +118,8 @@ final class PhaseRecorder extends EventListener {
 
     @Override
     public synchronized void connectFailed(Call call, InetSocketAddress address, Proxy proxy, Protocol protocol, IOException e) {
-        // A failed route is not the connection the attempt used; its time stays in total_time_ms only.
+        // A route that failed before TCP completed is not a connection the attempt used; its time is only in the
+        // total. One that failed in the TLS handshake keeps its TCP connect time (already counted).
         connectStartNanos = UNSET;
         secureStartNanos = UNSET;
     }
@@ -167,8 +176,9 @@ final class PhaseRecorder extends EventListener {
         return dnsLookedUp;
     }
 
+    /** TCP connect time in ms, null when no TCP connection was established. */
     synchronized Double connectMs() {
-        return connections == 0 ? null : ms(connectNanos);
+        return tcpConnects == 0 ? null : ms(connectNanos);
     }
 
     /** TLS handshake time in ms, null when no TLS handshake took place (plain http). */

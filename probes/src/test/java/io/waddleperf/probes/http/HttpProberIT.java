@@ -69,6 +69,16 @@ class HttpProberIT {
     }
 
     @Test
+    void resolves_a_host_name_and_times_the_lookup() {
+        ProbeResult r = run(server.http().replace("127.0.0.1", "localhost") + "/ok", Map.of());
+
+        assertThat(r.success()).as(r.error()).isTrue();
+        assertThat(r.targetHost()).isEqualTo("localhost");
+        assertThat(r.targetIp()).isEqualTo("127.0.0.1");
+        assertThat(r.dnsMs()).isNotNull().isGreaterThan(0.0).isLessThanOrEqualTo(r.ttfbMs());
+    }
+
+    @Test
     void auto_negotiates_h2_over_tls_by_alpn_and_times_the_handshake() {
         ProbeResult r = run(server.https() + "/ok", Map.of("ca_file", caFile));
 
@@ -232,7 +242,10 @@ class HttpProberIT {
         ProbeResult r = run("http://no-such-host.invalid/", Map.of());
 
         assertThat(r.success()).isFalse();
-        assertThat(r.error()).startsWith("dns_failure");
+        // The RFC 6761 wording proves the answer came from the test resolver, so no query left loopback.
+        assertThat(r.error()).startsWith("dns_failure: cannot resolve no-such-host.invalid").contains("RFC 6761");
+        assertThat(r.connectMs()).isNull();
+        assertThat(r.dnsMs()).isNull();
     }
 
     @Test
