@@ -147,8 +147,9 @@ public final class Dnsmasq implements AutoCloseable {
                 "--host-record=" + WWW + "," + WWW_IPV4 + "," + WWW_IPV6,
                 "--cname=" + ALIAS + "," + WWW,
                 "--mx-host=" + ZONE + "," + MAIL + "," + MX_PREFERENCE,
-                "--txt-record=" + TXT + ",\"" + TXT_VALUE + "\"",
-                "--txt-record=" + BIG_TXT + "," + String.join(",", BIG_TXT_STRINGS.stream().map(s -> "\"" + s + "\"").toList())));
+                // On the command line dnsmasq takes the text as is (quotes would become part of it); commas separate strings.
+                "--txt-record=" + TXT + "," + TXT_VALUE,
+                "--txt-record=" + BIG_TXT + "," + String.join(",", BIG_TXT_STRINGS)));
         c.addAll(List.of(extraOptions));
         return c;
     }

@@ -94,7 +94,7 @@ final class DnsExchange {
         }
     }
 
-    private byte[] overTcp(byte[] wire, long deadline) throws IOException {
+    private byte[] overTcp(byte[] wire, long deadline) throws IOException, ProbeException {
         try (Socket socket = new Socket()) {
             socket.setTcpNoDelay(true);
             socket.connect(resolver, remainingMillis(deadline));

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
@@ -24,7 +25,9 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SPFRecord;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
@@ -39,8 +42,9 @@ import org.xbill.DNS.Type;
  * <ul>
  *   <li>NOERROR with at least one record of the asked type in the answer section (any record for ANY) → success;</li>
  *   <li>NOERROR without such a record (NODATA, or a CNAME whose target has none) → {@code dns_failure: NODATA …};</li>
- *   <li>any other rcode → {@code dns_failure: NXDOMAIN} (SERVFAIL, REFUSED, …): the probed name does not
- *       resolve, which a monitor must not call a success even though the resolver did answer;</li>
+ *   <li>any other rcode → {@code dns_failure: <rcode>} ({@code NXDOMAIN}, {@code SERVFAIL}, {@code REFUSED}, …):
+ *       the probed name does not resolve, which a monitor must not call a success even though the resolver
+ *       answered; the rcode is also in {@code raw_results.rcode};</li>
  *   <li>no answer within {@code timeout} → the attempt is lost; when every attempt is lost → {@code timeout};
  *       some lost and the rest fine → success, with the loss in {@code packet_loss_percent};</li>
  *   <li>nothing listening (ICMP port unreachable on UDP, RST on TCP) → {@code connection_refused}; other network
@@ -215,10 +219,43 @@ public final class DnsProber implements Prober<DnsSpec> {
             a.put("type", Type.string(r.getType()));
             // RFC 2181 §8: TTLs are 31-bit, so an int holds every valid one.
             a.put("ttl", (int) Math.min(r.getTTL(), Integer.MAX_VALUE));
-            a.put("data", r instanceof AAAARecord aaaa ? ipv6Text(aaaa.getAddress().getAddress()) : r.rdataToString());
+            a.put("data", data(r));
             list.add(a);
         }
         return list;
+    }
+
+    /**
+     * A record's data in presentation format, as dig prints it: IPv6 in RFC 5952 form, and every TXT string quoted
+     * (dnsjava leaves strings without blanks unquoted, which makes several strings look like one).
+     */
+    private static String data(Record r) {
+        return switch (r) {
+            case AAAARecord aaaa -> ipv6Text(aaaa.getAddress().getAddress());
+            case TXTRecord txt -> quoted(txt.getStringsAsByteArrays());
+            case SPFRecord spf -> quoted(spf.getStringsAsByteArrays());
+            default -> r.rdataToString();
+        };
+    }
+
+    private static String quoted(List<byte[]> characterStrings) {
+        return characterStrings.stream().map(DnsProber::quoted).collect(Collectors.joining(" "));
+    }
+
+    /** A character-string in RFC 1035 §5.1 quoted form: {@code "} and {@code \} escaped, other non-printables as {@code \DDD}. */
+    static String quoted(byte[] characterString) {
+        StringBuilder text = new StringBuilder(characterString.length + 2).append('"');
+        for (byte b : characterString) {
+            int c = b & 0xFF;
+            if (c == '"' || c == '\\') {
+                text.append('\\').append((char) c);
+            } else if (c < 0x20 || c > 0x7E) {
+                text.append('\\').append(String.format("%03d", c));
+            } else {
+                text.append((char) c);
+            }
+        }
+        return text.append('"').toString();
     }
 
     /** An IPv6 address in the canonical text form of RFC 5952 §4 (longest run of zero groups as "::"). */

@@ -102,8 +102,9 @@ class DnsProberTest {
             assertThat(r.packetsReceived()).isZero();
             assertThat(r.packetLossPercent()).isEqualTo(100.0);
             assertThat(r.dnsMs()).isNull();
-            assertThat((List<?>) r.rawResults().get("attempts")).hasSize(2)
-                    .allSatisfy(a -> assertThat((Map<?, ?>) a).containsEntry("error", "timeout"));
+            @SuppressWarnings("unchecked")
+            var attempts = (List<Map<String, Object>>) r.rawResults().get("attempts");
+            assertThat(attempts).hasSize(2).allSatisfy(a -> assertThat(a).containsEntry("error", "timeout"));
         }
     }
 
@@ -154,6 +155,13 @@ class DnsProberTest {
         assertThat(ipv6("2001:0:0:1:0:0:0:1")).isEqualTo("2001:0:0:1::1");
         assertThat(ipv6("2001:db8:0:0:1:0:0:1")).isEqualTo("2001:db8::1:0:0:1");
         assertThat(ipv6("1:0:0:0:0:0:0:0")).isEqualTo("1::");
+    }
+
+    @Test
+    void quotes_txt_strings_and_escapes_quotes_backslashes_and_control_bytes() {
+        byte[] raw = {'a', '"', 'b', '\\', 'c', 10, (byte) 0xFF, ' '};
+        assertThat(DnsProber.quoted(raw)).isEqualTo("\"a\\\"b\\\\c\\010\\255 \"");
+        assertThat(DnsProber.quoted(new byte[0])).isEqualTo("\"\"");
     }
 
     @Property(tries = 300)
