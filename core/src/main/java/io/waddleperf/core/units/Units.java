@@ -99,13 +99,14 @@ public final class Units {
                         DURATION_FORMS);
             }
             previousUnit = unitIndex;
-            nanos = nanos.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(DURATION_UNIT_NANOS[unitIndex])));
+            BigDecimal unitNanos = BigDecimal.valueOf(DURATION_UNIT_NANOS[unitIndex]);
+            nanos = nanos.add(new BigDecimal(m.group(1)).multiply(unitNanos));
             pos = m.end();
         }
         return toDuration(text, nanos);
     }
 
-    /** Parses a size in bytes such as {@code 64}, {@code 64K}, {@code 64KiB} or {@code 1.5M}; multipliers are 1024^n. */
+    /** Parses a size in bytes such as {@code 64}, {@code 64K}, {@code 64KiB} or {@code 1.5M} (multipliers 1024^n). */
     public static long parseBytes(String text) {
         String s = checked(text, "size", SIZE_FORMS);
         Matcher m = SIZE.matcher(s);
