@@ -2,16 +2,20 @@ package io.waddleperf.probes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.waddleperf.core.clock.MonotonicClock;
 import io.waddleperf.core.result.Device;
 import io.waddleperf.core.result.ErrorKind;
 import io.waddleperf.core.result.ProbeResult;
 import io.waddleperf.core.result.Source;
 import io.waddleperf.core.result.TestType;
 import io.waddleperf.core.spec.ProbeOptions;
+import io.waddleperf.core.spec.TargetParser;
 import io.waddleperf.core.spec.TcpSpec;
 import io.waddleperf.testkit.ResultSchema;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -27,7 +31,7 @@ class ProbeRunnerTest {
 
     private static final Instant NOW = Instant.parse("2026-11-27T12:34:56.123456Z");
     private static final Device DEVICE = new Device("SN-1", "probe-host", "Linux", "6.1", "cli", "0.1.0");
-    private static final ProbeContext CONTEXT = new ProbeContext(io.waddleperf.core.clock.MonotonicClock.SYSTEM,
+    private static final ProbeContext CONTEXT = new ProbeContext(MonotonicClock.SYSTEM,
             Clock.fixed(NOW, ZoneOffset.UTC), DEVICE, Source.AGENT, 2);
 
     private static TcpSpec spec(Duration timeout) {
@@ -124,5 +128,25 @@ class ProbeRunnerTest {
         assertThat(took).isGreaterThanOrEqualTo(limit.minusMillis(5)).isLessThan(limit.plusSeconds(2));
         assertThat(r.durationMs()).isGreaterThanOrEqualTo(limit.toMillis() - 5.0);
         assertThat(interrupted.await(5, TimeUnit.SECONDS)).as("the hung prober was interrupted").isTrue();
+    }
+
+    @Test
+    void runs_tcp_tls_and_udp_raw_specs_with_their_registered_probers() throws IOException {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        try (ServerSocket open = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            ProbeResult tcp = ResultSchema.assertValid(ProbeRunner.run(
+                    TargetParser.parse("tcp://127.0.0.1:" + open.getLocalPort(), ProbeOptions.DEFAULTS), CONTEXT));
+            assertThat(tcp.success()).as(tcp.error()).isTrue();
+            assertThat(tcp.connectMs()).isNotNull();
+        }
+        ProbeResult tls = ResultSchema.assertValid(ProbeRunner.run(
+                TargetParser.parse("tls://127.0.0.1:" + closed, ProbeOptions.DEFAULTS), CONTEXT));
+        assertThat(tls.error()).isEqualTo("connection_refused");
+        ProbeResult udpRaw = ResultSchema.assertValid(ProbeRunner.run(
+                TargetParser.parse("udp-raw://127.0.0.1:" + closed, ProbeOptions.DEFAULTS), CONTEXT));
+        assertThat(udpRaw.error()).isEqualTo("connection_refused: port unreachable");
     }
 }

@@ -21,6 +21,8 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -100,7 +102,7 @@ public final class TestCertificates {
     /** A self-signed CA certificate valid from a day ago for {@code validity}. */
     public static Issued certificateAuthority(String commonName, Duration validity) throws GeneralSecurityException {
         KeyPair keys = newKeyPair();
-        X500Name subject = new X500Name("CN=" + commonName + ",O=WaddlePerf test");
+        X500Name subject = distinguishedName(commonName);
         Instant notBefore = Instant.now().minus(Duration.ofDays(1));
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(), Date.from(notBefore),
                 Date.from(notBefore.plus(validity)), subject, keys.getPublic());
@@ -155,7 +157,7 @@ public final class TestCertificates {
         if (names.isEmpty()) {
             throw new IllegalArgumentException("a server certificate needs at least one name");
         }
-        X500Name subject = new X500Name("CN=" + names.getFirst() + ",O=WaddlePerf test");
+        X500Name subject = distinguishedName(names.getFirst());
         X500Name issuer = issuerCert == null ? subject : X500Name.getInstance(issuerCert.getSubjectX500Principal().getEncoded());
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, serial(), Date.from(notBefore),
                 Date.from(notAfter), subject, keys.getPublic());
@@ -173,6 +175,11 @@ public final class TestCertificates {
             throw new GeneralSecurityException("cannot add server extensions", e);
         }
         return sign(builder, signingKey);
+    }
+
+    /** {@code CN=<commonName>,O=WaddlePerf test}, encoded most significant RDN (O) first as is usual. */
+    private static X500Name distinguishedName(String commonName) {
+        return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "WaddlePerf test").addRDN(BCStyle.CN, commonName).build();
     }
 
     private static GeneralNames subjectAltNames(List<String> names) {

@@ -79,7 +79,7 @@ class TcpProberTest {
             List<?> attempts = (List<?>) r.rawResults().get("attempts");
             assertThat(attempts).hasSize(5);
             for (Object a : attempts) {
-                assertThat((Map<?, ?>) a).containsEntry("success", true).containsKey("connect_ms");
+                assertThat(attempt(a)).containsEntry("success", true).containsKey("connect_ms");
             }
             assertThat(r.minLatencyMs()).isLessThanOrEqualTo(r.p50LatencyMs());
             assertThat(r.p50LatencyMs()).isLessThanOrEqualTo(r.p95LatencyMs());
@@ -101,7 +101,7 @@ class TcpProberTest {
         assertThat(r.latencyMs()).isNull();
         assertThat(r.connectMs()).isNull();
         assertThat((List<?>) r.rawResults().get("attempts")).hasSize(3)
-                .allSatisfy(a -> assertThat((Map<?, ?>) a).containsEntry("error", "connection_refused"));
+                .allSatisfy(a -> assertThat(attempt(a)).containsEntry("error", "connection_refused"));
     }
 
     @Test
@@ -184,5 +184,10 @@ class TcpProberTest {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> attempt(Object rawAttempt) {
+        return (Map<String, Object>) rawAttempt;
     }
 }

@@ -129,7 +129,7 @@ class TlsProberTest {
             assertThat(r.packetsSent()).isEqualTo(3);
             assertThat(r.packetsReceived()).isEqualTo(3);
             assertThat((List<?>) r.rawResults().get("attempts")).hasSize(3)
-                    .allSatisfy(a -> assertThat((Map<?, ?>) a).containsEntry("success", true).containsKeys("connect_ms", "tls_ms"));
+                    .allSatisfy(a -> assertThat(attempt(a)).containsEntry("success", true).containsKeys("connect_ms", "tls_ms"));
             assertThat(server.handshakesCompleted()).isEqualTo(3);
         }
     }
@@ -255,5 +255,10 @@ class TlsProberTest {
         } catch (IOException e) {
             // The probe closed first: nothing left to do.
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> attempt(Object rawAttempt) {
+        return (Map<String, Object>) rawAttempt;
     }
 }

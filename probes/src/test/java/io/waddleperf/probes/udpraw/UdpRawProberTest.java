@@ -117,7 +117,7 @@ class UdpRawProberTest {
             assertThat(r.packetsSent()).isEqualTo(4);
             assertThat(r.packetsReceived()).isEqualTo(4);
             assertThat((List<?>) r.rawResults().get("attempts")).hasSize(4)
-                    .allSatisfy(a -> assertThat((Map<?, ?>) a).containsEntry("success", true).containsKey("rtt_ms"));
+                    .allSatisfy(a -> assertThat(attempt(a)).containsEntry("success", true).containsKey("rtt_ms"));
             assertThat(r.minLatencyMs()).isLessThanOrEqualTo(r.p50LatencyMs());
             assertThat(r.p95LatencyMs()).isLessThanOrEqualTo(r.maxLatencyMs());
             assertThat(peer.received).hasValue(4);
@@ -168,7 +168,7 @@ class UdpRawProberTest {
         // The ICMP error comes back at once on loopback: no attempt waits out its 2 s timeout.
         assertThat(r.durationMs()).isLessThan(1_900.0);
         assertThat((List<?>) r.rawResults().get("attempts")).hasSize(2)
-                .allSatisfy(a -> assertThat((Map<?, ?>) a).containsEntry("error", "connection_refused: port unreachable"));
+                .allSatisfy(a -> assertThat(attempt(a)).containsEntry("error", "connection_refused: port unreachable"));
     }
 
     @Test
@@ -177,5 +177,10 @@ class UdpRawProberTest {
 
         assertThat(r.success()).isFalse();
         assertThat(r.error()).startsWith("dns_failure");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> attempt(Object rawAttempt) {
+        return (Map<String, Object>) rawAttempt;
     }
 }
