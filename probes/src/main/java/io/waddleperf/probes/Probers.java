@@ -10,6 +10,7 @@ import io.waddleperf.core.spec.TcpSpec;
 import io.waddleperf.core.spec.TlsSpec;
 import io.waddleperf.core.spec.UdpRawSpec;
 import io.waddleperf.core.spec.UdpSpec;
+import io.waddleperf.probes.ssh.SshProber;
 
 /**
  * The registry: one line per probe type. The switch is exhaustive over the sealed {@link ProbeSpec}, so a new
@@ -35,7 +36,7 @@ public final class Probers implements Prober<ProbeSpec> {
             case UdpRawSpec s -> missing(s);
             case DnsSpec s -> missing(s);
             case HttpSpec s -> missing(s);
-            case SshSpec s -> missing(s);
+            case SshSpec s -> SshProber.INSTANCE.probe(s, context, result);
         }
     }
 
