@@ -10,6 +10,8 @@ import io.waddleperf.core.spec.TcpSpec;
 import io.waddleperf.core.spec.TlsSpec;
 import io.waddleperf.core.spec.UdpRawSpec;
 import io.waddleperf.core.spec.UdpSpec;
+import io.waddleperf.probes.dns.DnsProber;
+import io.waddleperf.probes.http.HttpProber;
 import io.waddleperf.probes.ssh.SshProber;
 
 /**
@@ -34,8 +36,8 @@ public final class Probers implements Prober<ProbeSpec> {
             case TlsSpec s -> missing(s);
             case UdpSpec s -> missing(s);
             case UdpRawSpec s -> missing(s);
-            case DnsSpec s -> missing(s);
-            case HttpSpec s -> missing(s);
+            case DnsSpec s -> DnsProber.INSTANCE.probe(s, context, result);
+            case HttpSpec s -> HttpProber.INSTANCE.probe(s, context, result);
             case SshSpec s -> SshProber.INSTANCE.probe(s, context, result);
         }
     }
