@@ -12,6 +12,7 @@ import io.waddleperf.core.spec.UdpRawSpec;
 import io.waddleperf.core.spec.UdpSpec;
 import io.waddleperf.probes.dns.DnsProber;
 import io.waddleperf.probes.http.HttpProber;
+import io.waddleperf.probes.ssh.SshProber;
 import io.waddleperf.probes.tcp.TcpProber;
 import io.waddleperf.probes.tls.TlsProber;
 import io.waddleperf.probes.udpraw.UdpRawProber;
@@ -40,7 +41,7 @@ public final class Probers implements Prober<ProbeSpec> {
             case UdpRawSpec s -> UdpRawProber.INSTANCE.probe(s, context, result);
             case DnsSpec s -> DnsProber.INSTANCE.probe(s, context, result);
             case HttpSpec s -> HttpProber.INSTANCE.probe(s, context, result);
-            case SshSpec s -> missing(s);
+            case SshSpec s -> SshProber.INSTANCE.probe(s, context, result);
         }
     }
 
