@@ -1,6 +1,7 @@
 package io.waddleperf.testserver;
 
 import io.waddleperf.core.clock.MonotonicClock;
+import io.waddleperf.core.config.ConfigException;
 import io.waddleperf.testserver.api.ApiErrors;
 import io.waddleperf.testserver.api.ApiKeyAuth;
 import io.waddleperf.testserver.api.ClientAddress;
@@ -13,7 +14,6 @@ import io.waddleperf.testserver.limits.AdmissionControl;
 import io.waddleperf.testserver.policy.TargetPolicy;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -80,7 +80,7 @@ public final class TestServer implements AutoCloseable {
         List<AutoCloseable> started = new ArrayList<>();
         try {
             WebServer web = WebServer.start(config.bind(), config.httpPort(), config.httpsPort(), tls,
-                    Duration.ofSeconds(config.shutdownTimeoutSeconds()),
+                    config.shutdownTimeout(),
                     List.of(ApiErrors::register, health::addRoutes, testApi::addRoutes));
             started.add(web);
             for (Listener l : otherListeners) {
@@ -100,7 +100,7 @@ public final class TestServer implements AutoCloseable {
             try {
                 return TlsCredentials.load(config.tlsCertFile(), config.tlsKeyFile());
             } catch (IOException e) {
-                throw new InvalidConfigException("tls_cert_file", e.getMessage());
+                throw new ConfigException(List.of("tls_cert_file: " + e.getMessage()));
             }
         }
         return SelfSignedCertificate.loadOrCreate(config.dataDir(), config.bind(), Clock.systemUTC());

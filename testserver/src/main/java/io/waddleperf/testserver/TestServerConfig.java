@@ -1,17 +1,25 @@
 package io.waddleperf.testserver;
 
+import io.waddleperf.core.config.ConfigException;
+import io.waddleperf.core.config.Problems;
+import io.waddleperf.core.config.Secret;
+import io.waddleperf.core.config.Validated;
 import io.waddleperf.testserver.policy.Cidr;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 
 /**
- * The test server's settings (SPEC §3), snake_case in YAML/flags ({@code http_port}, {@code api_keys}, …).
+ * The test server's settings (SPEC §3), snake_case in YAML/flags ({@code http_port}, {@code api_keys}, …), loaded
+ * by {@link io.waddleperf.core.config.ConfigLoader} (which calls {@link #defaults()} and
+ * {@link #validate(Problems)}) or built in code with {@link #builder()} and checked with {@link #validate()}.
  * Every default lives in this record's constructor: a missing (null) value becomes its default, so an instance
- * is always complete. {@link #validate()} checks the whole record once at load; running components only ever
- * see validated instances. Ports may be 0 to bind any free port (tests).
+ * is always complete. Running components only ever see validated instances. Ports may be 0 to bind any free
+ * port (tests).
  *
  * @param bind                   address every listener binds to
  * @param httpPort               plain HTTP port (test API, health)
@@ -26,7 +34,7 @@ import java.util.Objects;
  * @param tlsCertFile            PEM certificate chain for HTTPS; with {@code tlsKeyFile}, else a self-signed one is made
  * @param tlsKeyFile             PEM private key (PKCS#8, or PKCS#1/SEC1) for {@code tlsCertFile}
  * @param trustedProxies         CIDRs of reverse proxies whose {@code X-Forwarded-For} is believed (SPEC §8)
- * @param shutdownTimeoutSeconds how long {@code close()} waits for running tests before cutting them off
+ * @param shutdownTimeout        how long {@code close()} waits for running tests before cutting them off
  * @param limits                 admission limits of the test API
  */
 public record TestServerConfig(
@@ -35,7 +43,7 @@ public record TestServerConfig(
         Boolean httpsEnabled,
         Integer httpsPort,
         Integer udpEchoPort,
-        List<String> apiKeys,
+        List<Secret> apiKeys,
         Path apiKeyFile,
         Boolean authDisabled,
         Boolean allowPrivateTargets,
@@ -43,8 +51,8 @@ public record TestServerConfig(
         Path tlsCertFile,
         Path tlsKeyFile,
         List<String> trustedProxies,
-        Integer shutdownTimeoutSeconds,
-        Limits limits) {
+        Duration shutdownTimeout,
+        Limits limits) implements Validated {
 
     /** Shortest API key accepted; shorter keys are guessable. */
     public static final int MIN_API_KEY_LENGTH = 16;
@@ -60,18 +68,43 @@ public record TestServerConfig(
         allowPrivateTargets = Objects.requireNonNullElse(allowPrivateTargets, false);
         dataDir = Objects.requireNonNullElse(dataDir, Path.of("data"));
         trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
-        shutdownTimeoutSeconds = Objects.requireNonNullElse(shutdownTimeoutSeconds, 10);
-        limits = Objects.requireNonNullElse(limits, new Limits(null, null, null, null));
+        shutdownTimeout = Objects.requireNonNullElse(shutdownTimeout, Duration.ofSeconds(10));
+        limits = Objects.requireNonNullElse(limits, Limits.defaults());
     }
 
     /** Admission limits of the test API (SPEC §3.1 "enforced, not just configured"); a client is its IP address. */
     public record Limits(Integer perClientConcurrency, Integer perClientRequestsPerMinute, Integer perClientBurst,
-                         Integer globalConcurrency) {
+                         Integer globalConcurrency) implements Validated {
         public Limits {
             perClientConcurrency = Objects.requireNonNullElse(perClientConcurrency, 4);
             perClientRequestsPerMinute = Objects.requireNonNullElse(perClientRequestsPerMinute, 60);
             perClientBurst = Objects.requireNonNullElse(perClientBurst, 10);
             globalConcurrency = Objects.requireNonNullElse(globalConcurrency, 32);
+        }
+
+        public static Limits defaults() {
+            return new Limits(null, null, null, null);
+        }
+
+        @Override
+        public void validate(Problems problems) {
+            check(problems::add);
+        }
+
+        void check(BiConsumer<String, String> problem) {
+            range(problem, "per_client_concurrency", perClientConcurrency, 10_000);
+            range(problem, "per_client_requests_per_minute", perClientRequestsPerMinute, 1_000_000);
+            range(problem, "per_client_burst", perClientBurst, 1_000_000);
+            range(problem, "global_concurrency", globalConcurrency, 100_000);
+            if (perClientConcurrency > globalConcurrency) {
+                problem.accept("per_client_concurrency", "exceeds global_concurrency " + globalConcurrency);
+            }
+        }
+
+        private static void range(BiConsumer<String, String> problem, String key, int value, int max) {
+            if (value < 1 || value > max) {
+                problem.accept(key, "must be between 1 and " + max + ", got " + value);
+            }
         }
     }
 
@@ -89,73 +122,76 @@ public record TestServerConfig(
         return !authDisabled;
     }
 
-    /** Checks every setting once; returns this record so callers can chain. */
+    /** The loader's check, run once per load: reports every problem of this record (nested records check themselves). */
+    @Override
+    public void validate(Problems problems) {
+        check(problems::add);
+    }
+
+    /**
+     * Checks a configuration built in code (tests, the demo) the way the loader would, nested limits included;
+     * returns this record so callers can chain.
+     *
+     * @throws ConfigException listing every problem, each starting with its key path
+     */
     public TestServerConfig validate() {
-        if (bind.isBlank() || !bind.matches("[A-Za-z0-9_.:%-]+")) {
-            throw new InvalidConfigException("bind", "'" + bind + "' is not an address or host name");
-        }
-        port("http_port", httpPort);
-        port("https_port", httpsPort);
-        port("udp_echo_port", udpEchoPort);
-        if (httpsEnabled && httpPort != 0 && httpPort.equals(httpsPort)) {
-            throw new InvalidConfigException("https_port", "equals http_port " + httpPort);
-        }
-        for (int i = 0; i < apiKeys.size(); i++) {
-            String key = apiKeys.get(i);
-            if (key == null || key.length() < MIN_API_KEY_LENGTH || !key.matches("[\\x21-\\x7e]+")) {
-                // the key itself is never echoed: it is a secret even when malformed
-                throw new InvalidConfigException("api_keys[" + i + "]", "must be at least " + MIN_API_KEY_LENGTH
-                        + " printable characters without spaces");
-            }
-        }
-        if (apiKeyFile != null && !Files.isReadable(apiKeyFile)) {
-            throw new InvalidConfigException("api_key_file", "cannot read " + apiKeyFile);
-        }
-        if (authDisabled && (!apiKeys.isEmpty() || apiKeyFile != null)) {
-            throw new InvalidConfigException("auth_disabled", "is true but api_keys or api_key_file are set; choose one");
-        }
-        if ((tlsCertFile == null) != (tlsKeyFile == null)) {
-            throw new InvalidConfigException(tlsCertFile == null ? "tls_cert_file" : "tls_key_file",
-                    "tls_cert_file and tls_key_file go together");
-        }
-        readable("tls_cert_file", tlsCertFile);
-        readable("tls_key_file", tlsKeyFile);
-        for (int i = 0; i < trustedProxies.size(); i++) {
-            try {
-                Cidr.parse(trustedProxies.get(i));
-            } catch (IllegalArgumentException e) {
-                throw new InvalidConfigException("trusted_proxies[" + i + "]", e.getMessage());
-            }
-        }
-        if (shutdownTimeoutSeconds < 0 || shutdownTimeoutSeconds > 300) {
-            throw new InvalidConfigException("shutdown_timeout_seconds", "must be between 0 and 300, got " + shutdownTimeoutSeconds);
-        }
-        positive("limits.per_client_concurrency", limits.perClientConcurrency(), 10_000);
-        positive("limits.per_client_requests_per_minute", limits.perClientRequestsPerMinute(), 1_000_000);
-        positive("limits.per_client_burst", limits.perClientBurst(), 1_000_000);
-        positive("limits.global_concurrency", limits.globalConcurrency(), 100_000);
-        if (limits.perClientConcurrency() > limits.globalConcurrency()) {
-            throw new InvalidConfigException("limits.per_client_concurrency", "exceeds limits.global_concurrency "
-                    + limits.globalConcurrency());
+        List<String> problems = new ArrayList<>();
+        check((key, message) -> problems.add(key + ": " + message));
+        limits.check((key, message) -> problems.add("limits." + key + ": " + message));
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
         }
         return this;
     }
 
-    private static void port(String key, int port) {
+    private void check(BiConsumer<String, String> problem) {
+        if (bind.isBlank() || !bind.matches("[A-Za-z0-9_.:%-]+")) {
+            problem.accept("bind", "'" + bind + "' is not an address or host name");
+        }
+        port(problem, "http_port", httpPort);
+        port(problem, "https_port", httpsPort);
+        port(problem, "udp_echo_port", udpEchoPort);
+        if (httpsEnabled && httpPort != 0 && httpPort.equals(httpsPort)) {
+            problem.accept("https_port", "equals http_port " + httpPort);
+        }
+        for (int i = 0; i < apiKeys.size(); i++) {
+            String key = apiKeys.get(i).reveal();
+            if (key.length() < MIN_API_KEY_LENGTH || !key.matches("[\\x21-\\x7e]+")) {
+                // the key itself is never echoed: it is a secret even when malformed
+                problem.accept("api_keys[" + i + "]", "must be at least " + MIN_API_KEY_LENGTH
+                        + " printable characters without spaces");
+            }
+        }
+        readable(problem, "api_key_file", apiKeyFile);
+        if (authDisabled && (!apiKeys.isEmpty() || apiKeyFile != null)) {
+            problem.accept("auth_disabled", "is true but api_keys or api_key_file are set; choose one");
+        }
+        if ((tlsCertFile == null) != (tlsKeyFile == null)) {
+            problem.accept(tlsCertFile == null ? "tls_cert_file" : "tls_key_file", "tls_cert_file and tls_key_file go together");
+        }
+        readable(problem, "tls_cert_file", tlsCertFile);
+        readable(problem, "tls_key_file", tlsKeyFile);
+        for (int i = 0; i < trustedProxies.size(); i++) {
+            try {
+                Cidr.parse(trustedProxies.get(i));
+            } catch (IllegalArgumentException e) {
+                problem.accept("trusted_proxies[" + i + "]", e.getMessage());
+            }
+        }
+        if (shutdownTimeout.isNegative() || shutdownTimeout.compareTo(Duration.ofMinutes(5)) > 0) {
+            problem.accept("shutdown_timeout", "must be between 0s and 5m, got " + shutdownTimeout);
+        }
+    }
+
+    private static void port(BiConsumer<String, String> problem, String key, int port) {
         if (port < 0 || port > 65535) {
-            throw new InvalidConfigException(key, "must be between 0 (any free port) and 65535, got " + port);
+            problem.accept(key, "must be between 0 (any free port) and 65535, got " + port);
         }
     }
 
-    private static void readable(String key, Path file) {
+    private static void readable(BiConsumer<String, String> problem, String key, Path file) {
         if (file != null && !Files.isReadable(file)) {
-            throw new InvalidConfigException(key, "cannot read " + file);
-        }
-    }
-
-    private static void positive(String key, int value, int max) {
-        if (value < 1 || value > max) {
-            throw new InvalidConfigException(key, "must be between 1 and " + max + ", got " + value);
+            problem.accept(key, "cannot read " + file);
         }
     }
 
@@ -166,8 +202,8 @@ public record TestServerConfig(
                 + ", https_port=" + httpsPort + ", udp_echo_port=" + udpEchoPort + ", api_keys=" + apiKeys.size()
                 + " key(s), api_key_file=" + apiKeyFile + ", auth_disabled=" + authDisabled + ", allow_private_targets="
                 + allowPrivateTargets + ", data_dir=" + dataDir + ", tls_cert_file=" + tlsCertFile + ", tls_key_file="
-                + tlsKeyFile + ", trusted_proxies=" + trustedProxies + ", shutdown_timeout_seconds="
-                + shutdownTimeoutSeconds + ", limits=" + limits + "]";
+                + tlsKeyFile + ", trusted_proxies=" + trustedProxies + ", shutdown_timeout=" + shutdownTimeout
+                + ", limits=" + limits + "]";
     }
 
     /** Builder over the same nullable fields; unset fields take the record's defaults. */
@@ -177,15 +213,15 @@ public record TestServerConfig(
         private Boolean httpsEnabled;
         private Integer httpsPort;
         private Integer udpEchoPort;
-        private List<String> apiKeys = new ArrayList<>();
+        private final List<Secret> apiKeys = new ArrayList<>();
         private Path apiKeyFile;
         private Boolean authDisabled;
         private Boolean allowPrivateTargets;
         private Path dataDir;
         private Path tlsCertFile;
         private Path tlsKeyFile;
-        private List<String> trustedProxies = new ArrayList<>();
-        private Integer shutdownTimeoutSeconds;
+        private final List<String> trustedProxies = new ArrayList<>();
+        private Duration shutdownTimeout;
         private Limits limits;
 
         private Builder() {
@@ -217,7 +253,7 @@ public record TestServerConfig(
         }
 
         public Builder apiKey(String v) {
-            apiKeys.add(v);
+            apiKeys.add(Secret.of(v));
             return this;
         }
 
@@ -252,8 +288,8 @@ public record TestServerConfig(
             return this;
         }
 
-        public Builder shutdownTimeoutSeconds(int v) {
-            shutdownTimeoutSeconds = v;
+        public Builder shutdownTimeout(Duration v) {
+            shutdownTimeout = v;
             return this;
         }
 
@@ -265,7 +301,7 @@ public record TestServerConfig(
         public TestServerConfig build() {
             return new TestServerConfig(bind, httpPort, httpsEnabled, httpsPort, udpEchoPort, apiKeys, apiKeyFile,
                     authDisabled, allowPrivateTargets, dataDir, tlsCertFile, tlsKeyFile, trustedProxies,
-                    shutdownTimeoutSeconds, limits);
+                    shutdownTimeout, limits);
         }
     }
 }

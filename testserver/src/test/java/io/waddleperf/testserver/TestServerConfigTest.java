@@ -3,8 +3,12 @@ package io.waddleperf.testserver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.waddleperf.core.config.ConfigException;
+import io.waddleperf.core.config.ConfigLoader;
+import io.waddleperf.core.config.Secret;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +33,7 @@ class TestServerConfigTest {
         assertThat(c.authRequired()).isTrue();
         assertThat(c.allowPrivateTargets()).isFalse();
         assertThat(c.dataDir()).isEqualTo(Path.of("data"));
-        assertThat(c.shutdownTimeoutSeconds()).isEqualTo(10);
+        assertThat(c.shutdownTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
         assertThat(c.limits()).isEqualTo(new TestServerConfig.Limits(4, 60, 10, 32));
         c.validate();
     }
@@ -47,7 +51,7 @@ class TestServerConfigTest {
     @Test
     void is_immutable() {
         TestServerConfig c = TestServerConfig.builder().apiKey(KEY).build();
-        assertThatThrownBy(() -> c.apiKeys().add("x")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> c.apiKeys().add(Secret.of("x"))).isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
@@ -70,7 +74,7 @@ class TestServerConfigTest {
         assertInvalid(b -> b.tls(dir.resolve("cert.pem"), null), "tls_key_file");
         assertInvalid(b -> b.tls(dir.resolve("cert.pem"), dir.resolve("key.pem")), "tls_cert_file");
         assertInvalid(b -> b.trustedProxy("10.0.0.0/99"), "trusted_proxies[0]");
-        assertInvalid(b -> b.shutdownTimeoutSeconds(301), "shutdown_timeout_seconds");
+        assertInvalid(b -> b.shutdownTimeout(java.time.Duration.ofMinutes(6)), "shutdown_timeout");
         assertInvalid(b -> b.limits(new TestServerConfig.Limits(0, null, null, null)), "limits.per_client_concurrency");
         assertInvalid(b -> b.limits(new TestServerConfig.Limits(null, 0, null, null)), "limits.per_client_requests_per_minute");
         assertInvalid(b -> b.limits(new TestServerConfig.Limits(null, null, 0, null)), "limits.per_client_burst");
@@ -90,9 +94,49 @@ class TestServerConfigTest {
                 .build().validate();
     }
 
+    @Test
+    void loads_through_the_core_config_loader_from_yaml_and_environment() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("testserver.yml"), """
+                http_port: 9080
+                api_keys: [yaml-key-0123456789abcdef]
+                allow_private_targets: true
+                shutdown_timeout: 2s
+                limits:
+                  per_client_burst: 3
+                """);
+        TestServerConfig c = ConfigLoader.of(TestServerConfig.class, "WADDLEPERF_TESTSERVER")
+                .load(yaml, Map.of("WADDLEPERF_TESTSERVER_HTTPS_ENABLED", "false"), Map.of("bind", "127.0.0.1"));
+        assertThat(c.httpPort()).isEqualTo(9080);
+        assertThat(c.apiKeys()).containsExactly(Secret.of("yaml-key-0123456789abcdef"));
+        assertThat(c.allowPrivateTargets()).isTrue();
+        assertThat(c.shutdownTimeout()).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(c.limits()).isEqualTo(new TestServerConfig.Limits(4, 60, 3, 32));
+        assertThat(c.httpsEnabled()).isFalse();
+        assertThat(c.bind()).isEqualTo("127.0.0.1");
+        assertThat(ConfigLoader.describe(c)).doesNotContain("yaml-key");
+        assertThat(ConfigLoader.of(TestServerConfig.class, "WADDLEPERF_TESTSERVER").defaults()).isEqualTo(TestServerConfig.defaults());
+    }
+
+    @Test
+    void reports_every_loader_problem_by_key_path() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("bad.yml"), """
+                http_prot: 1
+                https_port: 99999
+                limits:
+                  global_concurrency: 0
+                """);
+        ConfigLoader<TestServerConfig> loader = ConfigLoader.of(TestServerConfig.class, "WADDLEPERF_TESTSERVER");
+        assertThatThrownBy(() -> loader.load(yaml, Map.of(), Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(String.join("\n", e.problems()))
+                        .contains("http_prot", "https_port", "limits.global_concurrency"));
+        assertThatThrownBy(() -> loader.load(null, Map.of(), Map.of("api_keys", KEY)))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(String.join("\n", e.problems()))
+                        .contains("api_keys", "secret").doesNotContain(KEY));
+    }
+
     private static void assertInvalid(UnaryOperator<TestServerConfig.Builder> change, String key) {
         TestServerConfig c = change.apply(TestServerConfig.builder()).build();
-        assertThatThrownBy(c::validate).isInstanceOfSatisfying(InvalidConfigException.class,
-                e -> assertThat(e.key()).isEqualTo(key));
+        assertThatThrownBy(c::validate).isInstanceOfSatisfying(ConfigException.class,
+                e -> assertThat(e.problems()).anyMatch(p -> p.startsWith(key + ": ")));
     }
 }

@@ -3,7 +3,7 @@ package io.waddleperf.testserver.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.waddleperf.testserver.InvalidConfigException;
+import io.waddleperf.core.config.ConfigException;
 import io.waddleperf.testserver.TestServerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,9 +61,9 @@ class ApiKeyAuthTest {
     void refuses_a_key_file_with_a_short_key_naming_the_line_not_the_key() throws Exception {
         Path file = Files.writeString(dir.resolve("bad"), FILE_KEY + "\nshort\n");
         assertThatThrownBy(() -> ApiKeyAuth.from(TestServerConfig.builder().apiKeyFile(file).build()))
-                .isInstanceOfSatisfying(InvalidConfigException.class, e -> {
-                    assertThat(e.key()).isEqualTo("api_key_file");
-                    assertThat(e.getMessage()).contains("line 2").doesNotContain("short\n").doesNotContain(FILE_KEY);
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.problems()).singleElement().asString().startsWith("api_key_file: line 2");
+                    assertThat(e.getMessage()).doesNotContain("short\n").doesNotContain(FILE_KEY);
                 });
     }
 

@@ -1,0 +1,109 @@
+package io.waddleperf.testserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.waddleperf.testkit.Dnsmasq;
+import io.waddleperf.testkit.OpenSshServer;
+import io.waddleperf.testkit.ResultSchema;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.SocketException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every API type with a prober, end to end against real loopback peers: the server's own HTTP listener, dnsmasq,
+ * OpenSSH and a datagram echo. Checks the protocol mapping of SPEC §3.1 (tcp+ssh → ssh probe, udp+dns → dns probe,
+ * udp+raw → udp_raw probe) and that every answer is a schema-valid result.
+ */
+class ProbeTypesIT {
+
+    @TempDir
+    static Path dir;
+
+    private static TestServer server;
+    private static ApiClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TestServer.start(TestServerConfig.builder().bind("127.0.0.1").httpPort(0).httpsEnabled(false)
+                .dataDir(dir).apiKey(ApiClient.KEY).allowPrivateTargets(true).build());
+        client = new ApiClient(server.httpPort());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static ApiClient.Answer run(String type, String body) {
+        ApiClient.Answer a = client.test(type, body);
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        ResultSchema.assertValidJson(a.body());
+        return a;
+    }
+
+    @Test
+    void runs_an_http_test_against_its_own_health_endpoint() {
+        ApiClient.Answer a = run("http", "{\"target\":\"http://127.0.0.1:" + server.httpPort()
+                + "/health\",\"protocol\":\"http/1.1\",\"method\":\"GET\",\"count\":2}");
+        assertThat(a.json().get("success").asBoolean()).as(a.body()).isTrue();
+        assertThat(a.json().get("test_type").asText()).isEqualTo("http");
+        assertThat(a.json().get("status_code").asInt()).isEqualTo(200);
+    }
+
+    @Test
+    void runs_dns_tests_through_the_dns_route_and_udp_with_protocol_dns() throws Exception {
+        Dnsmasq.assumeInstalled();
+        try (Dnsmasq dns = Dnsmasq.start(dir.resolve("dnsmasq"))) {
+            for (String[] route : new String[][] {{"dns", ""}, {"udp", ",\"protocol\":\"dns\""}}) {
+                ApiClient.Answer a = run(route[0], "{\"target\":\"127.0.0.1\",\"port\":" + dns.port() + ",\"query\":\""
+                        + Dnsmasq.WWW + "\"" + route[1] + "}");
+                assertThat(a.json().get("success").asBoolean()).as(a.body()).isTrue();
+                assertThat(a.json().get("test_type").asText()).isEqualTo("dns");
+            }
+        }
+    }
+
+    @Test
+    void runs_ssh_tests_through_the_ssh_route_and_tcp_with_protocol_ssh() throws Exception {
+        OpenSshServer.assumeAvailable();
+        try (OpenSshServer sshd = OpenSshServer.start(dir.resolve("sshd"), false)) {
+            for (String[] route : new String[][] {{"ssh", ""}, {"tcp", ",\"protocol\":\"ssh\""}}) {
+                ApiClient.Answer a = run(route[0], "{\"target\":\"127.0.0.1\",\"port\":" + sshd.port() + route[1] + "}");
+                assertThat(a.json().get("success").asBoolean()).as(a.body()).isTrue();
+                assertThat(a.json().get("test_type").asText()).isEqualTo("ssh");
+            }
+        }
+    }
+
+    @Test
+    void runs_a_raw_udp_test_for_udp_with_protocol_raw() throws Exception {
+        try (DatagramSocket echo = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            Thread responder = Thread.ofVirtual().start(() -> {
+                byte[] buf = new byte[2048];
+                try {
+                    while (true) {
+                        DatagramPacket p = new DatagramPacket(buf, buf.length);
+                        echo.receive(p);
+                        echo.send(new DatagramPacket(p.getData(), p.getLength(), p.getSocketAddress()));
+                    }
+                } catch (SocketException closed) {
+                    // the test is over
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            ApiClient.Answer a = run("udp", "{\"target\":\"127.0.0.1\",\"port\":" + echo.getLocalPort()
+                    + ",\"protocol\":\"raw\",\"timeout\":2}");
+            assertThat(a.json().get("success").asBoolean()).as(a.body()).isTrue();
+            assertThat(a.json().get("test_type").asText()).isEqualTo("udp_raw");
+            echo.close();
+            responder.join();
+        }
+    }
+}
