@@ -75,7 +75,8 @@ public final class TestServer implements AutoCloseable {
         TlsCredentials tls = config.httpsEnabled() ? tlsCredentials(config) : null;
         TestServer[] self = new TestServer[1];
         TestApi testApi = new TestApi(auth, TargetPolicy.of(config.allowPrivateTargets()),
-                new AdmissionControl(config.limits(), MonotonicClock.SYSTEM), new ClientAddress(config.trustedProxies()));
+                new AdmissionControl(config.limits(), MonotonicClock.SYSTEM), new ClientAddress(config.trustedProxies()),
+                config.limits().maxTestDuration());
         HealthApi health = new HealthApi(ServerVersion.current(), () -> self[0] != null && self[0].ready);
         List<AutoCloseable> started = new ArrayList<>();
         try {

@@ -72,18 +72,28 @@ public record TestServerConfig(
         limits = Objects.requireNonNullElse(limits, Limits.defaults());
     }
 
-    /** Admission limits of the test API (SPEC §3.1 "enforced, not just configured"); a client is its IP address. */
+    /**
+     * Admission limits of the test API (SPEC §3.1 "enforced, not just configured"); a client is its IP address.
+     *
+     * @param perClientConcurrency       tests one client may run at once
+     * @param perClientRequestsPerMinute steady request rate per client (token bucket refill)
+     * @param perClientBurst             requests a client may make at once before the rate applies (bucket size)
+     * @param globalConcurrency          tests the server runs at once, all clients together
+     * @param maxTestDuration            longest a requested test may take ({@code count} × per-attempt budget),
+     *                                   so no request holds a slot for hours
+     */
     public record Limits(Integer perClientConcurrency, Integer perClientRequestsPerMinute, Integer perClientBurst,
-                         Integer globalConcurrency) implements Validated {
+                         Integer globalConcurrency, Duration maxTestDuration) implements Validated {
         public Limits {
             perClientConcurrency = Objects.requireNonNullElse(perClientConcurrency, 4);
             perClientRequestsPerMinute = Objects.requireNonNullElse(perClientRequestsPerMinute, 60);
             perClientBurst = Objects.requireNonNullElse(perClientBurst, 10);
             globalConcurrency = Objects.requireNonNullElse(globalConcurrency, 32);
+            maxTestDuration = Objects.requireNonNullElse(maxTestDuration, Duration.ofMinutes(10));
         }
 
         public static Limits defaults() {
-            return new Limits(null, null, null, null);
+            return new Limits(null, null, null, null, null);
         }
 
         @Override
@@ -98,6 +108,9 @@ public record TestServerConfig(
             range(problem, "global_concurrency", globalConcurrency, 100_000);
             if (perClientConcurrency > globalConcurrency) {
                 problem.accept("per_client_concurrency", "exceeds global_concurrency " + globalConcurrency);
+            }
+            if (maxTestDuration.compareTo(Duration.ofSeconds(1)) < 0 || maxTestDuration.compareTo(Duration.ofDays(1)) > 0) {
+                problem.accept("max_test_duration", "must be between 1s and 1d, got " + maxTestDuration);
             }
         }
 

@@ -71,7 +71,7 @@ class LimitsIT {
 
     @Test
     void refuses_tests_beyond_the_per_client_concurrency_with_429() throws IOException {
-        start(new TestServerConfig.Limits(2, 1000, 100, 50), b -> b);
+        start(new TestServerConfig.Limits(2, 1000, 100, 50, null), b -> b);
         List<ApiClient.Answer> answers = fire(6);
         List<ApiClient.Answer> refused = answers.stream().filter(a -> a.status() == 429).toList();
         assertThat(answers).allSatisfy(a -> assertThat(a.status()).isIn(200, 429));
@@ -85,7 +85,7 @@ class LimitsIT {
 
     @Test
     void refuses_tests_beyond_the_global_concurrency_with_429() throws IOException {
-        start(new TestServerConfig.Limits(1, 1000, 100, 2), b -> b.trustedProxy("127.0.0.1"));
+        start(new TestServerConfig.Limits(1, 1000, 100, 2, null), b -> b.trustedProxy("127.0.0.1"));
         List<ApiClient.Answer> answers = fire(6, "198.51.100.1", "198.51.100.2", "198.51.100.3", "198.51.100.4",
                 "198.51.100.5", "198.51.100.6");
         assertThat(answers).allSatisfy(a -> assertThat(a.status()).isIn(200, 429));
@@ -95,8 +95,22 @@ class LimitsIT {
     }
 
     @Test
+    void refuses_tests_that_could_outlast_the_maximum_test_duration() throws IOException {
+        start(new TestServerConfig.Limits(4, 1000, 100, 50, java.time.Duration.ofSeconds(30)), b -> b);
+        String target = "\"target\":\"127.0.0.1\",\"port\":" + listener.getLocalPort();
+        ApiClient.Answer many = client.test("tcp", "{" + target + ",\"count\":100}");
+        assertThat(many.status()).isEqualTo(400);
+        assertThat(many.field()).isEqualTo("count");
+        assertThat(many.error()).contains("30 s");
+        ApiClient.Answer slow = client.test("tcp", "{" + target + ",\"timeout\":60}");
+        assertThat(slow.status()).isEqualTo(400);
+        assertThat(slow.field()).isEqualTo("timeout");
+        assertThat(client.test("tcp", "{" + target + ",\"count\":2,\"timeout\":5}").status()).isEqualTo(200);
+    }
+
+    @Test
     void refuses_requests_beyond_the_per_client_rate_with_retry_after() throws IOException {
-        start(new TestServerConfig.Limits(4, 6, 3, 50), b -> b.trustedProxy("127.0.0.1"));
+        start(new TestServerConfig.Limits(4, 6, 3, 50, null), b -> b.trustedProxy("127.0.0.1"));
         String quick = "{\"target\":\"127.0.0.1\",\"port\":" + listener.getLocalPort() + "}";
         for (int i = 0; i < 3; i++) {
             assertThat(client.test("tcp", quick, "X-Forwarded-For", "198.51.100.9").status()).isEqualTo(200);

@@ -34,14 +34,15 @@ class TestServerConfigTest {
         assertThat(c.allowPrivateTargets()).isFalse();
         assertThat(c.dataDir()).isEqualTo(Path.of("data"));
         assertThat(c.shutdownTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
-        assertThat(c.limits()).isEqualTo(new TestServerConfig.Limits(4, 60, 10, 32));
+        assertThat(c.limits()).isEqualTo(new TestServerConfig.Limits(4, 60, 10, 32, null));
+        assertThat(c.limits().maxTestDuration()).isEqualTo(java.time.Duration.ofMinutes(10));
         c.validate();
     }
 
     @Test
     void fills_defaults_for_missing_values_as_a_loader_leaves_them() {
         TestServerConfig c = new TestServerConfig(null, 9090, null, null, null, null, null, null, null, null, null, null,
-                null, null, new TestServerConfig.Limits(null, 5, null, null));
+                null, null, new TestServerConfig.Limits(null, 5, null, null, null));
         assertThat(c.httpPort()).isEqualTo(9090);
         assertThat(c.httpsPort()).isEqualTo(8443);
         assertThat(c.limits().perClientRequestsPerMinute()).isEqualTo(5);
@@ -75,10 +76,12 @@ class TestServerConfigTest {
         assertInvalid(b -> b.tls(dir.resolve("cert.pem"), dir.resolve("key.pem")), "tls_cert_file");
         assertInvalid(b -> b.trustedProxy("10.0.0.0/99"), "trusted_proxies[0]");
         assertInvalid(b -> b.shutdownTimeout(java.time.Duration.ofMinutes(6)), "shutdown_timeout");
-        assertInvalid(b -> b.limits(new TestServerConfig.Limits(0, null, null, null)), "limits.per_client_concurrency");
-        assertInvalid(b -> b.limits(new TestServerConfig.Limits(null, 0, null, null)), "limits.per_client_requests_per_minute");
-        assertInvalid(b -> b.limits(new TestServerConfig.Limits(null, null, 0, null)), "limits.per_client_burst");
-        assertInvalid(b -> b.limits(new TestServerConfig.Limits(8, null, null, 4)), "limits.per_client_concurrency");
+        assertInvalid(b -> b.limits(new TestServerConfig.Limits(0, null, null, null, null)), "limits.per_client_concurrency");
+        assertInvalid(b -> b.limits(new TestServerConfig.Limits(null, 0, null, null, null)), "limits.per_client_requests_per_minute");
+        assertInvalid(b -> b.limits(new TestServerConfig.Limits(null, null, 0, null, null)), "limits.per_client_burst");
+        assertInvalid(b -> b.limits(new TestServerConfig.Limits(8, null, null, 4, null)), "limits.per_client_concurrency");
+        assertInvalid(b -> b.limits(new TestServerConfig.Limits(null, null, null, null, java.time.Duration.ZERO)),
+                "limits.max_test_duration");
     }
 
     @Test
@@ -110,7 +113,7 @@ class TestServerConfigTest {
         assertThat(c.apiKeys()).containsExactly(Secret.of("yaml-key-0123456789abcdef"));
         assertThat(c.allowPrivateTargets()).isTrue();
         assertThat(c.shutdownTimeout()).isEqualTo(java.time.Duration.ofSeconds(2));
-        assertThat(c.limits()).isEqualTo(new TestServerConfig.Limits(4, 60, 3, 32));
+        assertThat(c.limits()).isEqualTo(new TestServerConfig.Limits(4, 60, 3, 32, null));
         assertThat(c.httpsEnabled()).isFalse();
         assertThat(c.bind()).isEqualTo("127.0.0.1");
         assertThat(ConfigLoader.describe(c)).doesNotContain("yaml-key");

@@ -18,6 +18,7 @@ import io.waddleperf.testserver.limits.LimitExceededException;
 import io.waddleperf.testserver.policy.TargetPolicy;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Locale;
@@ -39,12 +40,15 @@ public final class TestApi {
     private final TargetPolicy policy;
     private final AdmissionControl admission;
     private final ClientAddress clientAddress;
+    private final Duration maxTestDuration;
 
-    public TestApi(ApiKeyAuth auth, TargetPolicy policy, AdmissionControl admission, ClientAddress clientAddress) {
+    public TestApi(ApiKeyAuth auth, TargetPolicy policy, AdmissionControl admission, ClientAddress clientAddress,
+                   Duration maxTestDuration) {
         this.auth = auth;
         this.policy = policy;
         this.admission = admission;
         this.clientAddress = clientAddress;
+        this.maxTestDuration = maxTestDuration;
     }
 
     public void addRoutes(RoutesConfig routes) {
@@ -67,6 +71,11 @@ public final class TestApi {
                     + " tests (accepted: " + route.accepted() + ")");
         }
         ProbeSpec spec = TargetParser.forType(variant.probeType(), request.target(), request.port(), options(request, variant));
+        if (spec.budget().compareTo(maxTestDuration) > 0) {
+            throw ApiException.badRequest(request.count() != null ? "count" : "timeout", "this test could take up to "
+                    + spec.budget().toSeconds() + " s (count attempts, each up to timeout); this server allows "
+                    + maxTestDuration.toSeconds() + " s");
+        }
         TargetPolicy.Decision decision = policy.check(spec.endpoint().host());
         if (decision instanceof TargetPolicy.Refused r) {
             throw ApiException.forbidden("target", "target " + r.reason());

@@ -13,7 +13,7 @@ class AdmissionControlTest {
     private final FakeClock clock = new FakeClock(123_456_789L);
 
     private AdmissionControl control(int perClient, int perMinute, int burst, int global) {
-        return new AdmissionControl(new TestServerConfig.Limits(perClient, perMinute, burst, global), clock);
+        return new AdmissionControl(new TestServerConfig.Limits(perClient, perMinute, burst, global, null), clock);
     }
 
     @Test
