@@ -10,6 +10,7 @@ import io.waddleperf.core.spec.TcpSpec;
 import io.waddleperf.core.spec.TlsSpec;
 import io.waddleperf.core.spec.UdpRawSpec;
 import io.waddleperf.core.spec.UdpSpec;
+import io.waddleperf.probes.dns.DnsProber;
 
 /**
  * The registry: one line per probe type. The switch is exhaustive over the sealed {@link ProbeSpec}, so a new
@@ -33,7 +34,7 @@ public final class Probers implements Prober<ProbeSpec> {
             case TlsSpec s -> missing(s);
             case UdpSpec s -> missing(s);
             case UdpRawSpec s -> missing(s);
-            case DnsSpec s -> missing(s);
+            case DnsSpec s -> DnsProber.INSTANCE.probe(s, context, result);
             case HttpSpec s -> missing(s);
             case SshSpec s -> missing(s);
         }

@@ -1,0 +1,20 @@
+package io.waddleperf.app;
+
+/** The fixed set of process exit codes (SPEC §7). */
+public enum ExitCode {
+    OK(0),
+    PROBE_FAILED(1),
+    USAGE(2),
+    UNREACHABLE_DEPENDENCY(3),
+    INTERNAL(4);
+
+    private final int code;
+
+    ExitCode(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+}
