@@ -11,6 +11,7 @@ import io.waddleperf.core.spec.TlsSpec;
 import io.waddleperf.core.spec.UdpRawSpec;
 import io.waddleperf.core.spec.UdpSpec;
 import io.waddleperf.probes.dns.DnsProber;
+import io.waddleperf.probes.udp.UdpEchoProber;
 
 /**
  * The registry: one line per probe type. The switch is exhaustive over the sealed {@link ProbeSpec}, so a new
@@ -32,7 +33,7 @@ public final class Probers implements Prober<ProbeSpec> {
         switch (spec) {
             case TcpSpec s -> missing(s);
             case TlsSpec s -> missing(s);
-            case UdpSpec s -> missing(s);
+            case UdpSpec s -> UdpEchoProber.INSTANCE.probe(s, context, result);
             case UdpRawSpec s -> missing(s);
             case DnsSpec s -> DnsProber.INSTANCE.probe(s, context, result);
             case HttpSpec s -> missing(s);
