@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -82,6 +83,30 @@ class UdpEchoIT {
         assertThat(responder.stats().replied()).isEqualTo(100);
         // Every reply came in, so the run did not sit out its 2 s timeout.
         assertThat(r.durationMs()).isLessThan(1_500.0);
+    }
+
+    @Test
+    void works_over_ipv6_loopback() throws IOException {
+        InetSocketAddress v6 = new InetSocketAddress(InetAddress.getByName("::1"), 0);
+        UdpEchoResponder six;
+        try {
+            six = UdpEchoResponder.start(v6, Set.of());
+        } catch (IOException e) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw e;
+            }
+            Assumptions.assumeTrue(false, "no IPv6 loopback here: " + e);
+            return;
+        }
+        try (six) {
+            UdpSpec spec = (UdpSpec) TargetParser.parse("udp://[::1]:" + six.port(),
+                    new ProbeOptions(5, Duration.ofMillis(2), Duration.ofMillis(500), 100L, Map.of()));
+            ProbeResult r = run(spec);
+            assertThat(r.success()).as(r.error()).isTrue();
+            assertThat(r.targetIp()).isEqualTo("0:0:0:0:0:0:0:1");
+            assertThat(r.packetsReceived()).isEqualTo(5);
+            assertThat(r.receivedBytes()).isEqualTo(500);
+        }
     }
 
     @Test

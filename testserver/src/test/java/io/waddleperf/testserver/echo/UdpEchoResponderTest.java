@@ -115,7 +115,7 @@ class UdpEchoResponderTest {
         for (int i = 0; i < randomCount; i++) {
             byte[] junk = new byte[random.nextInt(1, 1_500)];
             random.nextBytes(junk);
-            junk[0] = (byte) (junk[0] == 0x57 ? 0x58 : junk[0]);
+            junk[0] = junk[0] == 0x57 ? 0x58 : junk[0];
             send(junk);
             if (i % 20 == 19) {
                 // paced so the socket buffer (capped by net.core.rmem_max) never overflows: every datagram is counted
