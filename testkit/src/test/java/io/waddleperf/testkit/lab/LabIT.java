@@ -135,6 +135,32 @@ class LabIT {
     }
 
     @Test
+    void routers_report_the_smaller_mtu_to_a_too_big_packet_with_df() {
+        Lab lab = LAB.lab();
+        // 1472 bytes of ICMP payload make a 1500-byte packet: r2 answers frag-needed with mtu 1400 (RFC 1191).
+        ExecResult ping = lab.client().exec("ping", "-n", "-M", "do", "-s", "1472", "-c", "2", "-i", "0.2", "-W", "1",
+                lab.server().addressV4().getHostAddress());
+
+        assertThat(ping.output()).as(ping.toString()).containsPattern("mtu ?= ?1400");
+    }
+
+    @Test
+    void a_router_suppressing_frag_needed_makes_a_pmtu_black_hole() {
+        try (Lab lab = Lab.builder().routers(3).link(2, LinkConfig.DEFAULT.withMtu(1400)).suppressFragNeeded(2).build()) {
+            assertThat(lab.suppressesFragNeeded(2)).isTrue();
+            String server = lab.server().addressV4().getHostAddress();
+            ExecResult small = lab.client().exec("ping", "-n", "-M", "do", "-s", "1372", "-c", "1", "-W", "2", server);
+            assertThat(small.exitCode()).as(small.toString()).isZero();
+
+            ExecResult big = lab.client().exec("ping", "-n", "-M", "do", "-s", "1472", "-c", "2", "-i", "0.2", "-W", "1",
+                    server);
+
+            assertThat(big.exitCode()).as(big.toString()).isNotZero();
+            assertThat(big.output()).as(big.toString()).contains("100% packet loss").doesNotContainPattern("mtu ?= ?1400");
+        }
+    }
+
+    @Test
     void tbf_limits_a_tcp_transfer_to_the_configured_rate() throws Exception {
         Lab lab = LAB.lab();
         int bytes = 2_500_000;
@@ -165,7 +191,7 @@ class LabIT {
             long elapsedNanos = receiveNanos.get(30, TimeUnit.SECONDS);
             double measuredBitsPerSecond = bytes * 8.0 / (elapsedNanos / 1e9);
             // Loose: tbf counts Ethernet and IP/TCP headers, the payload rate is a few percent below the wire rate.
-            assertThat(measuredBitsPerSecond).isBetween(RATE_BITS_PER_SECOND * 0.85, RATE_BITS_PER_SECOND * 1.15);
+            assertThat(measuredBitsPerSecond).as("measured bit/s").isBetween(RATE_BITS_PER_SECOND * 0.85, RATE_BITS_PER_SECOND * 1.15);
         }
     }
 
@@ -196,7 +222,7 @@ class LabIT {
             });
             int received = counts.get(30, TimeUnit.SECONDS)[0];
             // Binomial(1000, 0.2): mean 200, sd sqrt(1000*0.2*0.8) = 12.65; 99.9 % two-sided z = 3.29 -> 200 ± 41.6.
-            assertThat(sent - received).isBetween(159, 241);
+            assertThat(sent - received).as("datagrams lost of " + sent).isBetween(159, 241);
         }
     }
 
@@ -209,7 +235,8 @@ class LabIT {
             double baseMs = lab.client().run(() -> medianUdpRttMs((InetSocketAddress) echo.getLocalSocketAddress()));
             double relayedMs = lab.client().run(() -> medianUdpRttMs(relay.localAddress()));
 
-            assertThat(relayedMs - baseMs).isBetween(38.0, 42.0);
+            assertThat(relayedMs - baseMs).as("added RTT ms (base %.3f, relayed %.3f)", baseMs, relayedMs)
+                    .isBetween(38.0, 42.0);
             assertThat(relay.droppedDatagrams()).isZero();
         }
     }
@@ -224,7 +251,8 @@ class LabIT {
             double baseMs = lab.client().run(() -> medianTcpRttMs((InetSocketAddress) echo.getLocalSocketAddress()));
             double relayedMs = lab.client().run(() -> medianTcpRttMs(relay.localAddress()));
 
-            assertThat(relayedMs - baseMs).isBetween(38.0, 42.0);
+            assertThat(relayedMs - baseMs).as("added RTT ms (base %.3f, relayed %.3f)", baseMs, relayedMs)
+                    .isBetween(38.0, 42.0);
         }
     }
 
