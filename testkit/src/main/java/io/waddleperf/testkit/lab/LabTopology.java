@@ -1,6 +1,7 @@
 package io.waddleperf.testkit.lab;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,6 +14,7 @@ final class LabTopology {
 
     /** The nft table every lab namespace uses for its rules. */
     static final String NFT_TABLE = "waddle_lab";
+    private static final Duration LINK_UP_TIMEOUT = Duration.ofSeconds(5);
 
     private LabTopology() {
     }
@@ -22,6 +24,13 @@ final class LabTopology {
         for (LabNode node : nodes) {
             Commands.check("ip", "netns", "add", node.namespace());
         }
+        // Before the links exist, so every interface inherits the "default" settings (no DAD, see sysctls).
+        for (int p = 0; p < nodes.size(); p++) {
+            List<String> sysctl = new ArrayList<>(List.of("ip", "netns", "exec", nodes.get(p).namespace(),
+                    "sysctl", "-q", "-w"));
+            sysctl.addAll(sysctls(lab, p));
+            Commands.check(sysctl, null);
+        }
         for (Link link : lab.links()) {
             Commands.check("ip", "link", "add", link.leftInterface(), "netns", nodes.get(link.index()).namespace(),
                     "type", "veth", "peer", "name", link.rightInterface(),
@@ -29,9 +38,6 @@ final class LabTopology {
         }
         for (int p = 0; p < nodes.size(); p++) {
             LabNode node = nodes.get(p);
-            List<String> sysctl = new ArrayList<>(List.of("ip", "netns", "exec", node.namespace(), "sysctl", "-q", "-w"));
-            sysctl.addAll(sysctls(lab, p));
-            Commands.check(sysctl, null);
             Commands.check(List.of("ip", "-n", node.namespace(), "-batch", "-"), ipBatch(lab, plan, p));
             String tc = tcBatch(lab, p);
             if (!tc.isEmpty()) {
@@ -42,6 +48,33 @@ final class LabTopology {
                 Commands.check(List.of("ip", "netns", "exec", node.namespace(), "nft", "-f", "-"), nft);
             }
         }
+        awaitLinksUp(lab);
+    }
+
+    /**
+     * Waits until every veth end is operationally up. The kernel reports carrier changes through its linkwatch work,
+     * up to a second late, and IPv6 does not use a link before then; a test starting at once would see no route.
+     */
+    private static void awaitLinksUp(Lab lab) {
+        long deadline = System.nanoTime() + LINK_UP_TIMEOUT.toNanos();
+        for (LabNode node : lab.nodes()) {
+            while (true) {
+                String links = Commands.check("ip", "-n", node.namespace(), "-o", "link", "show");
+                boolean allUp = links.lines().filter(l -> l.contains(" to-")).allMatch(l -> l.contains("state UP"));
+                if (allUp) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new LabException("links of " + node + " not up after " + LINK_UP_TIMEOUT + ":\n" + links);
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new LabException("interrupted while waiting for the links of " + node, e);
+                }
+            }
+        }
     }
 
     /** The sysctl command for node {@code p}: forwarding and no ICMP error rate limiting on routers. */
@@ -49,6 +82,12 @@ final class LabTopology {
         ArrayList<String> command = new ArrayList<>();
         // ICMP datagram ("ping") sockets for every group, so probes can use them unprivileged inside the lab.
         command.add("net.ipv4.ping_group_range=0 2147483647");
+        if (lab.ipv6()) {
+            // No duplicate address detection (RFC 4862): link-local addresses would stay tentative for about a
+            // second, and neighbour discovery through a router waits for them, delaying the first packets.
+            command.add("net.ipv6.conf.all.accept_dad=0");
+            command.add("net.ipv6.conf.default.accept_dad=0");
+        }
         boolean router = p > 0 && p < lab.nodes().size() - 1;
         if (router) {
             command.add("net.ipv4.ip_forward=1");

@@ -41,6 +41,11 @@ class LabIT {
         List<String> names = lab.nodes().stream().map(LabNode::namespace).toList();
         assertThat(LabSupport.namespaces()).containsAll(names);
         assertThat(names).allMatch(n -> n.startsWith(Lab.NAMESPACE_PREFIX + lab.id() + "-"));
+        // Usable at once, IPv6 included (no duplicate address detection, links up before build() returns).
+        ExecResult v6 = lab.client().exec("ping", "-6", "-n", "-c", "1", "-W", "1",
+                lab.server().addressV6().getHostAddress());
+        assertThat(v6.exitCode()).as(v6.toString()).isZero();
+        assertThat(v6.output()).doesNotContainPattern("time=[0-9]{3,}");
 
         lab.close();
 
