@@ -131,18 +131,20 @@ links_not_up() {
 }
 
 status() {
-  local names; names=$(ip netns list | awk '{print $1}' | grep "^$prefix" || true)
-  if [[ -z $names ]]; then echo "lab '$name' is down"; return 0; fi
-  local n
-  for n in $names; do
-    echo "== $n"
-    ip -n "$n" -brief addr show | grep -v '^lo'
-    tc -n "$n" qdisc show | grep tbf || true
+  local count; count=$(ip netns list | awk '{print $1}' | grep -c "^${prefix}r[0-9]" || true)
+  if ! ip netns list | grep -q "^${prefix}client"; then echo "lab '$name' is down"; return 0; fi
+  routers=$count
+  local p n hops=""
+  for (( p = 0; p <= routers + 1; p++ )); do
+    n=$(ns $p)
+    echo "== $(label $p)  (ip netns exec $n …)"
+    ip -n "$n" -brief addr show | awk '$1 != "lo" { $2 = ""; print "   " $0 }'
+    ip -n "$n" -o link show | awk '/ to-/ { sub(/@.*/, "", $2); print "   " $2 " mtu " $5 }'
+    tc -n "$n" qdisc show | grep tbf | sed 's/^/   /' || true
     ip netns exec "$n" nft list ruleset 2>/dev/null | grep -E 'numgen|icmp' | sed 's/^\s*/   nft: /' || true
+    (( p == 0 )) || hops+=" $(v4 $((p - 1)) 2)"
   done
-  echo "hops from the client (traceroute -n):"
-  ip -n "${prefix}client" -brief addr show >/dev/null
-  ip -n "${prefix}server" -4 -brief addr show | awk '$1 != "lo" {print "  server " $3}'
+  echo "hops from the client:$hops"
 }
 
 down() {
