@@ -1,5 +1,6 @@
 /**
- * The far end of WaddlePerf tests ({@code waddleperf testserver}, SPEC §3): its configuration and the
- * {@link io.waddleperf.testserver.TestServer} that starts and stops every listener.
+ * The test server, the far end of WaddlePerf's probes ({@code waddleperf testserver}, SPEC §3): its configuration
+ * and the {@link io.waddleperf.testserver.TestServer} that starts and stops every listener; responders, the test
+ * API and admission limits live in the sub-packages.
  */
 package io.waddleperf.testserver;

@@ -1,0 +1,114 @@
+package io.waddleperf.testkit.lab;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One network namespace of the lab (the client, a router or the server), with ways to run Java code and stock tools
+ * inside it.
+ *
+ * <p>Java code runs on a fresh platform thread that first joins the namespace with {@code setns(2)}; sockets opened
+ * there stay in the namespace and may then be used from any thread. Virtual threads cannot be used for this: they
+ * move between carrier threads, which stay in the host's namespace.
+ */
+public final class LabNode {
+
+    private final String label;
+    private final String namespace;
+    private final Inet4Address addressV4;
+    private final Inet6Address addressV6;
+    private final AtomicInteger threads = new AtomicInteger();
+
+    LabNode(String label, String namespace, Inet4Address addressV4, Inet6Address addressV6) {
+        this.label = label;
+        this.namespace = namespace;
+        this.addressV4 = addressV4;
+        this.addressV6 = addressV6;
+    }
+
+    /** The node's role in the chain: {@code client}, {@code r1} … {@code rN} or {@code server}. */
+    public String label() {
+        return label;
+    }
+
+    /** The namespace name, as listed by {@code ip netns list}. */
+    public String namespace() {
+        return namespace;
+    }
+
+    /**
+     * The node's IPv4 address facing the client (the server's only address; the client's only address; a router's
+     * address on its client-side link, which is what a traceroute from the client shows).
+     */
+    public Inet4Address addressV4() {
+        return addressV4;
+    }
+
+    /** The IPv6 counterpart of {@link #addressV4()}. */
+    public Inet6Address addressV6() {
+        return addressV6;
+    }
+
+    /** Runs {@code task} on a new thread inside this namespace and waits for it; its exception is rethrown as is. */
+    public <T> T run(Callable<T> task) throws Exception {
+        try {
+            return start(task).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /** Starts {@code task} on a new daemon thread inside this namespace; the future ends with its result or error. */
+    public <T> CompletableFuture<T> start(Callable<T> task) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        threadFactory().newThread(() -> {
+            try {
+                result.complete(task.call());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        }).start();
+        return result;
+    }
+
+    /**
+     * A factory of daemon platform threads that join this namespace before running their task (for executors whose
+     * threads must open sockets here). If joining fails the thread ends with a {@link LabException}.
+     */
+    public ThreadFactory threadFactory() {
+        return task -> Thread.ofPlatform().daemon()
+                .name("lab-" + label + "-" + threads.incrementAndGet())
+                .unstarted(() -> {
+                    Netns.enter(namespace);
+                    task.run();
+                });
+    }
+
+    /** Runs a stock tool inside this namespace ({@code ip netns exec}), waiting up to 30 s. */
+    public ExecResult exec(String... command) {
+        return exec(Commands.DEFAULT_TIMEOUT, command);
+    }
+
+    /** Runs a stock tool inside this namespace, killing it after {@code timeout}; exit code -1 then. */
+    public ExecResult exec(Duration timeout, String... command) {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
+        full.addAll(List.of(command));
+        return Commands.exec(full, null, timeout);
+    }
+
+    @Override
+    public String toString() {
+        return label + " (" + namespace + ", " + addressV4.getHostAddress() + ")";
+    }
+}
