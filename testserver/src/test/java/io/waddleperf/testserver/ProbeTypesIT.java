@@ -8,8 +8,12 @@ import io.waddleperf.testkit.ResultSchema;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketException;
+import io.waddleperf.testserver.echo.UdpEchoResponder;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every API type with a prober, end to end against real loopback peers: the server's own HTTP listener, dnsmasq,
- * OpenSSH and a datagram echo. Checks the protocol mapping of SPEC §3.1 (tcp+ssh → ssh probe, udp+dns → dns probe,
+ * OpenSSH, the UDP echo responder and a plain datagram echo. Checks the protocol mapping of SPEC §3.1 (tcp+ssh → ssh probe, udp+dns → dns probe,
  * udp+raw → udp_raw probe) and that every answer is a schema-valid result.
  */
 class ProbeTypesIT {
@@ -78,6 +82,30 @@ class ProbeTypesIT {
                 assertThat(a.json().get("success").asBoolean()).as(a.body()).isTrue();
                 assertThat(a.json().get("test_type").asText()).isEqualTo("ssh");
             }
+        }
+    }
+
+    @Test
+    void runs_a_udp_echo_test_against_a_responder_started_as_one_of_the_servers_listeners() throws Exception {
+        UdpEchoResponder[] echo = new UdpEchoResponder[1];
+        int echoPort;
+        TestServer.Listener udpEcho = config -> echo[0] = UdpEchoResponder.start(
+                new InetSocketAddress(config.bind(), config.udpEchoPort()), Set.of());
+        try (TestServer withEcho = TestServer.start(TestServerConfig.builder().bind("127.0.0.1").httpPort(0)
+                .httpsEnabled(false).udpEchoPort(0).dataDir(dir).apiKey(ApiClient.KEY).allowPrivateTargets(true).build(),
+                List.of(udpEcho))) {
+            echoPort = echo[0].port();
+            ApiClient.Answer a = new ApiClient(withEcho.httpPort()).test("udp", "{\"target\":\"127.0.0.1\",\"port\":"
+                    + echoPort + ",\"count\":5}");
+            assertThat(a.status()).as(a.body()).isEqualTo(200);
+            ResultSchema.assertValidJson(a.body());
+            assertThat(a.json().get("success").asBoolean()).as(a.body()).isTrue();
+            assertThat(a.json().get("test_type").asText()).isEqualTo("udp");
+            assertThat(a.json().get("packets_received").asInt()).isEqualTo(5);
+        }
+        assertThat(echo[0].stats().received()).isEqualTo(5);
+        try (DatagramSocket rebind = new DatagramSocket(echoPort, InetAddress.getLoopbackAddress())) {
+            assertThat(rebind.getLocalPort()).as("closing the server closed its listeners").isEqualTo(echoPort);
         }
     }
 
