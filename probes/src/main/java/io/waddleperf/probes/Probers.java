@@ -4,6 +4,7 @@ import io.waddleperf.core.result.ErrorKind;
 import io.waddleperf.core.result.ProbeResult;
 import io.waddleperf.core.spec.DnsSpec;
 import io.waddleperf.core.spec.HttpSpec;
+import io.waddleperf.core.spec.IcmpSpec;
 import io.waddleperf.core.spec.ProbeSpec;
 import io.waddleperf.core.spec.SshSpec;
 import io.waddleperf.core.spec.TcpSpec;
@@ -12,6 +13,7 @@ import io.waddleperf.core.spec.UdpRawSpec;
 import io.waddleperf.core.spec.UdpSpec;
 import io.waddleperf.probes.dns.DnsProber;
 import io.waddleperf.probes.http.HttpProber;
+import io.waddleperf.probes.icmp.IcmpProber;
 
 /**
  * The registry: one line per probe type. The switch is exhaustive over the sealed {@link ProbeSpec}, so a new
@@ -38,6 +40,7 @@ public final class Probers implements Prober<ProbeSpec> {
             case DnsSpec s -> DnsProber.INSTANCE.probe(s, context, result);
             case HttpSpec s -> HttpProber.INSTANCE.probe(s, context, result);
             case SshSpec s -> missing(s);
+            case IcmpSpec s -> IcmpProber.INSTANCE.probe(s, context, result);
         }
     }
 
