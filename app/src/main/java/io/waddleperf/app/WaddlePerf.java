@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "waddleperf",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
+        usageHelpAutoWidth = true,
         description = "Network performance testing and monitoring: latency, jitter, loss, bandwidth, path.",
         subcommands = {
             TestCommand.class,
@@ -39,6 +40,7 @@ public final class WaddlePerf implements Runnable {
 
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new WaddlePerf());
+        cl.setUsageHelpAutoWidth(true);
         cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
             if (ex instanceof InvalidSpecException || ex instanceof IllegalArgumentException) {
                 line.getErr().println("waddleperf: " + ex.getMessage());

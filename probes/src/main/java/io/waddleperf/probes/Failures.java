@@ -15,6 +15,7 @@ import java.nio.channels.ClosedByInterruptException;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
+import org.apache.sshd.common.SshException;
 
 /** Maps whatever a prober threw to the closed error vocabulary; the one place such mapping happens. */
 public final class Failures {
@@ -60,6 +61,8 @@ public final class Failures {
             case ConnectException ce when lower.contains("no route") -> new Failure(ErrorKind.HOST_UNREACHABLE, null);
             case PortUnreachableException p -> new Failure(ErrorKind.CONNECTION_REFUSED, "port unreachable");
             case SSLException s -> new Failure(ErrorKind.TLS_ERROR, msg.isEmpty() ? null : msg);
+            // MINA SSHD wraps I/O failures in SshException: only one without a cause is an SSH protocol failure.
+            case SshException s when s.getCause() == null -> new Failure(ErrorKind.SSH_ERROR, msg.isEmpty() ? null : msg);
             case ProtocolException p -> new Failure(ErrorKind.PROTOCOL_ERROR, msg.isEmpty() ? null : msg);
             case SocketException s when lower.contains("reset") -> new Failure(ErrorKind.CONNECTION_RESET, null);
             case SocketException s when lower.contains("network is unreachable") -> new Failure(ErrorKind.NETWORK_UNREACHABLE, null);

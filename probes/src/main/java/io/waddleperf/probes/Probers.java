@@ -1,6 +1,5 @@
 package io.waddleperf.probes;
 
-import io.waddleperf.core.result.ErrorKind;
 import io.waddleperf.core.result.ProbeResult;
 import io.waddleperf.core.spec.DnsSpec;
 import io.waddleperf.core.spec.HttpSpec;
@@ -14,6 +13,11 @@ import io.waddleperf.core.spec.UdpSpec;
 import io.waddleperf.probes.dns.DnsProber;
 import io.waddleperf.probes.http.HttpProber;
 import io.waddleperf.probes.icmp.IcmpProber;
+import io.waddleperf.probes.ssh.SshProber;
+import io.waddleperf.probes.tcp.TcpProber;
+import io.waddleperf.probes.tls.TlsProber;
+import io.waddleperf.probes.udp.UdpEchoProber;
+import io.waddleperf.probes.udpraw.UdpRawProber;
 
 /**
  * The registry: one line per probe type. The switch is exhaustive over the sealed {@link ProbeSpec}, so a new
@@ -33,19 +37,14 @@ public final class Probers implements Prober<ProbeSpec> {
     @Override
     public void probe(ProbeSpec spec, ProbeContext context, ProbeResult.Builder result) throws Exception {
         switch (spec) {
-            case TcpSpec s -> missing(s);
-            case TlsSpec s -> missing(s);
-            case UdpSpec s -> missing(s);
-            case UdpRawSpec s -> missing(s);
+            case TcpSpec s -> TcpProber.INSTANCE.probe(s, context, result);
+            case TlsSpec s -> TlsProber.INSTANCE.probe(s, context, result);
+            case UdpSpec s -> UdpEchoProber.INSTANCE.probe(s, context, result);
+            case UdpRawSpec s -> UdpRawProber.INSTANCE.probe(s, context, result);
             case DnsSpec s -> DnsProber.INSTANCE.probe(s, context, result);
             case HttpSpec s -> HttpProber.INSTANCE.probe(s, context, result);
-            case SshSpec s -> missing(s);
+            case SshSpec s -> SshProber.INSTANCE.probe(s, context, result);
             case IcmpSpec s -> IcmpProber.INSTANCE.probe(s, context, result);
         }
-    }
-
-    // Scaffolding while the probers land in parallel branches; removed once every line above names its prober.
-    private static void missing(ProbeSpec s) throws ProbeException {
-        throw new ProbeException(ErrorKind.INTERNAL_ERROR, "no prober registered for " + s.testType().wireName());
     }
 }

@@ -6,17 +6,23 @@ import java.util.Set;
 
 /**
  * SSH connect, banner and key exchange timing (SPEC §1 {@code ssh}); with a password or key file also
- * {@code count} echo round trips over one session. Passwords come from the environment or a file, never a URI.
+ * {@code count} echo round trips over one session and an upload of {@code uploadBytes} (0: none). Passwords come
+ * from the environment or a file, never a URI.
  */
 public record SshSpec(String target, Endpoint endpoint, String user, String password, String keyFile, int count,
-                      Duration timeout) implements ProbeSpec {
+                      Duration timeout, int uploadBytes) implements ProbeSpec {
 
     public static final int DEFAULT_PORT = 22;
+    public static final int DEFAULT_UPLOAD_BYTES = 1 << 20;
 
     public static SshSpec of(String target, String user, String host, Integer port, ProbeOptions o) {
-        Params p = Params.of(o, "ssh", Set.of("user", "password", "key_file"));
+        if (user != null && user.contains(":")) {
+            throw new InvalidSpecException("target", "passwords are not accepted in the URI; give the password option from the environment or a file");
+        }
+        Params p = Params.of(o, "ssh", Set.of("user", "password", "key_file", "upload_bytes"));
         return new SshSpec(target, new Endpoint(host, port == null ? DEFAULT_PORT : port), p.string("user", user),
-                p.string("password", null), p.string("key_file", null), o.countOr(10), o.timeoutOr(Duration.ofSeconds(15)));
+                p.string("password", null), p.string("key_file", null), o.countOr(10), o.timeoutOr(Duration.ofSeconds(15)),
+                p.integer("upload_bytes", DEFAULT_UPLOAD_BYTES, 0, 1 << 30));
     }
 
     /** True when credentials allow a session for echo round trips. */
@@ -37,6 +43,6 @@ public record SshSpec(String target, Endpoint endpoint, String user, String pass
     @Override
     public String toString() {
         return "SshSpec[target=" + target + ", endpoint=" + endpoint + ", user=" + user + ", password="
-                + (password == null ? "null" : "***") + ", keyFile=" + keyFile + ", count=" + count + ", timeout=" + timeout + "]";
+                + (password == null ? "null" : "***") + ", keyFile=" + keyFile + ", count=" + count + ", timeout=" + timeout + ", uploadBytes=" + uploadBytes + "]";
     }
 }

@@ -1,0 +1,113 @@
+package io.waddleperf.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.waddleperf.core.result.Json;
+import io.waddleperf.core.result.ProbeResult;
+import io.waddleperf.testkit.ResultSchema;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+class TestCommandIT {
+
+    /** Output and exit code of one in-process run of the command line. */
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = WaddlePerf.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    static int closedPort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void open_port_succeeds_with_exit_0_and_valid_json() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Run r = run("test", "tcp://127.0.0.1:" + server.getLocalPort(), "--count", "3", "--interval", "5ms", "--json");
+            assertThat(r.exit()).as(r.err()).isZero();
+            ResultSchema.assertValidJson(r.out());
+            ProbeResult result = Json.readResult(r.out());
+            assertThat(result.success()).isTrue();
+            assertThat(result.packetsSent()).isEqualTo(3);
+            assertThat(result.source().wireName()).isEqualTo("cli");
+            assertThat(result.device().hostname()).isNotBlank();
+        }
+    }
+
+    @Test
+    void closed_port_is_connection_refused_with_exit_1() throws Exception {
+        Run r = run("test", "tcp://127.0.0.1:" + closedPort(), "--json");
+        assertThat(r.exit()).isEqualTo(1);
+        ProbeResult result = Json.readResult(r.out());
+        assertThat(result.success()).isFalse();
+        assertThat(result.error()).isEqualTo("connection_refused");
+    }
+
+    @Test
+    void human_output_leads_with_the_verdict() throws Exception {
+        Run r = run("test", "tcp://127.0.0.1:" + closedPort());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out().lines().findFirst().orElseThrow()).contains("tcp", "FAILED");
+        assertThat(r.out()).contains("connection_refused");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nonsense", "bogus://host", "tcp://", "tcp://host:99999", "tcp://ho st:80", "udp://[::1", "http://", "ftp://x/"})
+    void nonsense_targets_are_usage_errors_with_exit_2(String target) {
+        Run r = run("test", target);
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("target").doesNotContain("Exception");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void bad_flag_values_name_the_flag() {
+        Run interval = run("test", "tcp://127.0.0.1:80", "--interval", "soon");
+        assertThat(interval.exit()).isEqualTo(2);
+        assertThat(interval.err()).contains("--interval").contains("soon");
+        Run count = run("test", "tcp://127.0.0.1:80", "--count", "0");
+        assertThat(count.exit()).isEqualTo(2);
+        assertThat(count.err()).contains("count");
+        Run opt = run("test", "tcp://127.0.0.1:80", "--opt", "colour=blue");
+        assertThat(opt.exit()).isEqualTo(2);
+        assertThat(opt.err()).contains("colour");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"test", "completion"})
+    void every_command_has_help(String command) {
+        Run r = run(command, "--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("Usage:");
+    }
+
+    @Test
+    void version_and_completion_work() {
+        assertThat(run("--version").out()).startsWith("waddleperf ");
+        Run completion = run("completion");
+        assertThat(completion.exit()).isZero();
+        assertThat(completion.out()).contains("complete").contains("waddleperf");
+    }
+
+    @Test
+    void missing_command_is_a_usage_error() {
+        Run r = run();
+        assertThat(r.exit()).isEqualTo(2);
+    }
+}

@@ -1,0 +1,154 @@
+package io.waddleperf.core.config;
+
+import io.waddleperf.core.config.Node.Mapping;
+import io.waddleperf.core.config.Node.Origin;
+import io.waddleperf.core.config.Node.Scalar;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * The loader of one program's configuration record: typed, strict and immutable (DESIGN.md house rule 3, SPEC §7).
+ *
+ * <h2>Declaring a config</h2>
+ * A config is a record (say {@code TestServerConfig}) whose components are records, {@code List<X>},
+ * {@code Map<String, X>}, {@code String}, {@link Secret}, {@code int}, {@code long}, {@code boolean},
+ * {@code double} (boxed or not), {@link java.time.Duration}, {@link java.nio.file.Path}, {@link java.net.URI} or
+ * enums. Component {@code httpPort} is key {@code http_port}; enums are written by name in any case
+ * ({@code tcp}); durations, sizes ({@link Bytes}) and rates ({@link BitRate}) use the syntax of
+ * {@link io.waddleperf.core.units.Units}. Defaults live in one place: a static no-argument {@code defaults()} method
+ * on the record (nested records declare their own and the parent's {@code defaults()} uses them); a record without
+ * one has every key required. Records keep themselves immutable ({@code List.copyOf}, {@code Map.copyOf} in the
+ * compact constructor; the loader hands them immutable collections already) and check themselves in the compact
+ * constructor and/or {@link Validated#validate}.
+ *
+ * <h2>Sources, in increasing precedence</h2>
+ * <ol>
+ * <li>the record's {@code defaults()};</li>
+ * <li>a YAML file (optional): nested mappings for nested records and maps, YAML lists for lists;</li>
+ * <li>environment variables starting with the loader's prefix, named as described in {@link #envName}: the key
+ *     path in upper case with {@code __} between levels, or a single {@code _} where only one key path fits;</li>
+ * <li>flags: snake_case dotted key paths to values ({@code tls.cert_file=/x}), which the CLI passes.</li>
+ * </ol>
+ * Sections merge key by key across sources (also map entries); a list or a single value given by a later source
+ * replaces the earlier one. In environment variables and flags a list is written comma-separated
+ * ({@code a, b}; empty text is an empty list); lists of records can only be written in the YAML file. Secrets are
+ * refused as flags.
+ *
+ * <h2>Errors</h2>
+ * An unknown key anywhere, a value of the wrong type, a missing required key or a failed check is a problem naming
+ * the full key path and its source ({@code unknown key 'server.htp_port' in /etc/x.yml:3 (did you mean
+ * 'http_port'?)}); {@link #load} reports them all at once in a {@link ConfigException} and never returns a
+ * half-valid config. Reloading is calling {@link #load} again and swapping the result in if it succeeds.
+ *
+ * @param <T> the config record type
+ */
+public final class ConfigLoader<T extends Record> {
+
+    private static final Pattern PREFIX = Pattern.compile("[A-Z][A-Z0-9_]*");
+
+    private final Class<T> type;
+    private final String envPrefix;
+    private final Set<String> ignoredEnv;
+
+    private ConfigLoader(Class<T> type, String envPrefix, Set<String> ignoredEnv) {
+        this.type = type;
+        this.envPrefix = envPrefix;
+        this.ignoredEnv = Set.copyOf(ignoredEnv);
+    }
+
+    /**
+     * A loader for {@code type} reading environment variables that start with {@code envPrefix} (e.g.
+     * {@code WADDLEPERF_TESTSERVER}; a trailing {@code _} is added if missing).
+     *
+     * @throws IllegalArgumentException if the record uses a component type the loader cannot fill, or the prefix
+     *     is not upper-case letters, digits and underscores
+     */
+    public static <T extends Record> ConfigLoader<T> of(Class<T> type, String envPrefix) {
+        if (!PREFIX.matcher(envPrefix).matches()) {
+            throw new IllegalArgumentException("environment prefix must be upper-case letters, digits and '_': "
+                    + envPrefix);
+        }
+        Schema.check(type, Schema.Unit.NONE, "", new HashSet<>());
+        return new ConfigLoader<>(type, envPrefix.endsWith("_") ? envPrefix : envPrefix + "_", Set.of());
+    }
+
+    /**
+     * A loader that also ignores the named environment variables although they carry the prefix: those the program
+     * reads itself, such as the one naming the config file.
+     */
+    public ConfigLoader<T> ignoringEnv(String... names) {
+        Set<String> ignored = new HashSet<>(ignoredEnv);
+        ignored.addAll(Arrays.asList(names));
+        return new ConfigLoader<>(type, envPrefix, ignored);
+    }
+
+    /**
+     * Loads, checks and builds the config.
+     *
+     * @param file the YAML file, or null for none; an empty file means all defaults
+     * @param env the environment (pass {@code System.getenv()} in programs, an explicit map in tests)
+     * @param flags key path → value, e.g. {@code "tls.cert_file" → "/x"}
+     * @throws ConfigException listing every problem found
+     */
+    public T load(Path file, Map<String, String> env, Map<String, String> flags) {
+        List<String> problems = new ArrayList<>();
+        Node overlay = Mapping.empty(null);
+        if (file != null) {
+            Mapping yaml = YamlReader.read(file, problems);
+            if (yaml != null) {
+                overlay = yaml;
+            }
+        }
+        overlay = Node.merge(overlay, EnvMapper.map(type, envPrefix, env, ignoredEnv, problems));
+        overlay = Node.merge(overlay, flags(flags, problems));
+        Object config = new Binder(problems).bindRoot(type, (Mapping) overlay);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return type.cast(config);
+    }
+
+    /** The defaults alone, checked like any loaded config. */
+    public T defaults() {
+        return load(null, Map.of(), Map.of());
+    }
+
+    /** The canonical environment variable for a key path: {@code tls.cert_file} → {@code PREFIX_TLS__CERT_FILE}. */
+    public String envName(String keyPath) {
+        return EnvMapper.name(envPrefix, keyPath);
+    }
+
+    /** Every key path a user can set through records (map entries and list items not expanded), in record order. */
+    public List<String> keyPaths() {
+        return Schema.keyPaths(type, "");
+    }
+
+    /**
+     * The config as YAML-like text for logs and {@code --print-config}: external names, durations as
+     * {@code 1.5s}, enums in lower case, and every {@link Secret} shown as {@value Secret#MASK}.
+     */
+    public static String describe(Record config) {
+        return Describer.describe(config);
+    }
+
+    private static Mapping flags(Map<String, String> flags, List<String> problems) {
+        Mapping tree = Mapping.empty(null);
+        new TreeMap<>(flags).forEach((key, value) -> {
+            Origin origin = new Origin(Origin.Kind.FLAG, key);
+            List<String> path = List.of(key.split("\\.", -1));
+            if (path.stream().anyMatch(String::isBlank)) {
+                problems.add("flag '" + key + "' is not a key path (snake_case keys separated by '.')");
+            } else {
+                Node.insert(tree, path, new Scalar(value, origin), problems);
+            }
+        });
+        return tree;
+    }
+}

@@ -1,0 +1,264 @@
+package io.waddleperf.probes.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.waddleperf.core.result.ProbeResult;
+import io.waddleperf.core.result.Source;
+import io.waddleperf.core.spec.ProbeOptions;
+import io.waddleperf.core.spec.TlsSpec;
+import io.waddleperf.probes.ProbeContext;
+import io.waddleperf.probes.ProbeRunner;
+import io.waddleperf.testkit.ResultSchema;
+import io.waddleperf.testkit.TestCertificates;
+import io.waddleperf.testkit.TlsTestServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TlsProberTest {
+
+    private static final ProbeContext CONTEXT = ProbeContext.of(Source.CLI);
+
+    @TempDir
+    static Path dir;
+
+    private static TestCertificates.Issued ca;
+    private static TestCertificates.Issued valid;
+    private static TestCertificates.Issued expired;
+    private static TestCertificates.Issued selfSigned;
+    private static String caFile;
+
+    @BeforeAll
+    static void certificates() throws Exception {
+        ca = TestCertificates.certificateAuthority("WaddlePerf test CA", Duration.ofDays(365));
+        // Valid from a day ago for 91 days: 90 days (less a few seconds) left.
+        valid = TestCertificates.server(ca, TestCertificates.LOOPBACK_NAMES, Duration.ofDays(91));
+        expired = TestCertificates.server(ca, TestCertificates.LOOPBACK_NAMES,
+                Instant.now().minus(Duration.ofDays(30)), Instant.now().minus(Duration.ofDays(2)));
+        selfSigned = TestCertificates.selfSigned(TestCertificates.LOOPBACK_NAMES, Duration.ofDays(30));
+        caFile = ca.writePem(dir, "ca").certificate().toString();
+    }
+
+    private static ProbeResult probe(String host, int port, int count, Map<String, String> params) {
+        TlsSpec spec = TlsSpec.of("tls://" + host + ":" + port, host, port,
+                new ProbeOptions(count, Duration.ofMillis(10), Duration.ofSeconds(5), null, params));
+        return ResultSchema.assertValid(ProbeRunner.runWith(spec, TlsProber.INSTANCE, CONTEXT));
+    }
+
+    private static Map<String, String> trustingCa(String... more) {
+        Map<String, String> p = new HashMap<>(Map.of("ca_file", caFile));
+        for (int i = 0; i < more.length; i += 2) {
+            p.put(more[i], more[i + 1]);
+        }
+        return p;
+    }
+
+    @Test
+    void verifies_a_chain_from_the_ca_file_and_reports_tls13() throws Exception {
+        try (TlsTestServer server = TlsTestServer.start(valid)) {
+            ProbeResult r = probe("127.0.0.1", server.port(), 1, trustingCa());
+
+            assertThat(r.success()).as(r.error()).isTrue();
+            assertThat(r.tlsVersion()).isEqualTo("TLSv1.3");
+            assertThat(r.connectMs()).isPositive();
+            assertThat(r.tlsMs()).isPositive();
+            assertThat(r.latencyMs()).isCloseTo(r.connectMs() + r.tlsMs(), within(0.01));
+            assertThat(r.rawResults()).containsEntry("verified", true).doesNotContainKey("verify_reason")
+                    .containsKey("cipher").containsEntry("cert_chain_length", 2);
+            assertThat((String) r.rawResults().get("cipher")).startsWith("TLS_");
+            assertThat((String) r.rawResults().get("cert_subject")).contains("CN=localhost");
+            assertThat((String) r.rawResults().get("cert_issuer")).contains("CN=WaddlePerf test CA");
+            assertThat(Instant.parse((String) r.rawResults().get("cert_not_after"))).isEqualTo(valid.certificate().getNotAfter().toInstant());
+            assertThat(r.certDaysLeft()).isBetween(88, 90);
+            assertThat(server.handshakesCompleted()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void sends_the_host_name_and_checks_it_against_the_certificate() throws Exception {
+        try (TlsTestServer server = TlsTestServer.start(valid)) {
+            ProbeResult r = probe("localhost", server.port(), 1, trustingCa());
+
+            assertThat(r.success()).as(r.error()).isTrue();
+            assertThat(r.rawResults()).containsEntry("server_name", "localhost").containsEntry("verified", true);
+        }
+    }
+
+    @Test
+    void reports_tls12_when_the_server_offers_only_tls12() throws Exception {
+        try (TlsTestServer server = TlsTestServer.start(valid, List.of("TLSv1.2"), Duration.ZERO)) {
+            ProbeResult r = probe("127.0.0.1", server.port(), 1, trustingCa());
+
+            assertThat(r.success()).as(r.error()).isTrue();
+            assertThat(r.tlsVersion()).isEqualTo("TLSv1.2");
+        }
+    }
+
+    @Test
+    void times_the_handshake_separately_from_the_connect() throws Exception {
+        // The server accepts at once but answers the ClientHello only after 300 ms: that wait belongs to tls_ms.
+        try (TlsTestServer server = TlsTestServer.start(valid, TlsTestServer.DEFAULT_PROTOCOLS, Duration.ofMillis(300))) {
+            ProbeResult r = probe("127.0.0.1", server.port(), 1, trustingCa());
+
+            assertThat(r.success()).as(r.error()).isTrue();
+            assertThat(r.tlsMs()).isGreaterThanOrEqualTo(290.0);
+            assertThat(r.connectMs()).isLessThan(r.tlsMs());
+        }
+    }
+
+    @Test
+    void makes_a_full_handshake_on_every_attempt() throws Exception {
+        try (TlsTestServer server = TlsTestServer.start(valid)) {
+            ProbeResult r = probe("127.0.0.1", server.port(), 3, trustingCa());
+
+            assertThat(r.success()).as(r.error()).isTrue();
+            assertThat(r.packetsSent()).isEqualTo(3);
+            assertThat(r.packetsReceived()).isEqualTo(3);
+            assertThat((List<?>) r.rawResults().get("attempts")).hasSize(3)
+                    .allSatisfy(a -> assertThat(attempt(a)).containsEntry("success", true).containsKeys("connect_ms", "tls_ms"));
+            assertThat(server.handshakesCompleted()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void fails_on_an_expired_certificate_and_still_reports_it() throws Exception {
+        try (TlsTestServer server = TlsTestServer.start(expired)) {
+            ProbeResult r = probe("127.0.0.1", server.port(), 1, trustingCa());
+
+            assertThat(r.success()).isFalse();
+            assertThat(r.error()).startsWith("tls_error: certificate expired");
+            assertThat(r.certDaysLeft()).isNegative();
+            assertThat(r.connectMs()).isPositive();
+            assertThat(r.tlsMs()).isNull();
+            assertThat(r.rawResults()).containsEntry("verified", false).containsKey("cert_subject");
+            assertThat((String) r.rawResults().get("verify_reason")).startsWith("certificate expired");
+        }
+    }
+
+    @Test
+    void fails_on_an_untrusted_self_signed_certificate() throws Exception {
+        try (TlsTestServer server = TlsTestServer.start(selfSigned)) {
+            ProbeResult r = probe("127.0.0.1", server.port(), 1, Map.of());
+
+            assertThat(r.success()).isFalse();
+            assertThat(r.error()).startsWith("tls_error: untrusted certificate");
+            assertThat(r.rawResults()).containsEntry("verified", false).containsEntry("cert_chain_length", 1);
+            assertThat(r.certDaysLeft()).isBetween(27, 29);
+        }
+    }
+
+    @Test
+    void fails_when_the_certificate_does_not_name_the_server() throws Exception {
+        try (TlsTestServer server = TlsTestServer.start(valid)) {
+            ProbeResult r = probe("127.0.0.1", server.port(), 1, trustingCa("sni", "wrong.example.test"));
+
+            assertThat(r.success()).isFalse();
+            assertThat(r.error()).startsWith("tls_error: hostname mismatch");
+            assertThat(r.rawResults()).containsEntry("server_name", "wrong.example.test").containsEntry("verified", false);
+        }
+    }
+
+    @Test
+    void without_verification_succeeds_on_an_expired_certificate_but_says_it_would_not_verify() throws Exception {
+        try (TlsTestServer server = TlsTestServer.start(expired)) {
+            ProbeResult r = probe("127.0.0.1", server.port(), 1, trustingCa("verify", "false"));
+
+            assertThat(r.success()).as(r.error()).isTrue();
+            assertThat(r.tlsVersion()).isEqualTo("TLSv1.3");
+            assertThat(r.certDaysLeft()).isNegative();
+            assertThat(r.rawResults()).containsEntry("verified", false);
+            assertThat((String) r.rawResults().get("verify_reason")).startsWith("certificate expired");
+        }
+    }
+
+    @Test
+    void without_verification_still_reports_a_good_chain_as_verified() throws Exception {
+        try (TlsTestServer server = TlsTestServer.start(valid)) {
+            ProbeResult r = probe("127.0.0.1", server.port(), 1, trustingCa("verify", "false"));
+
+            assertThat(r.success()).as(r.error()).isTrue();
+            assertThat(r.rawResults()).containsEntry("verified", true);
+        }
+    }
+
+    @Test
+    void fails_with_tls_error_against_a_server_that_does_not_speak_tls() throws Exception {
+        try (ServerSocket plain = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> answerWithHttp(plain));
+            ProbeResult r = probe("127.0.0.1", plain.getLocalPort(), 1, Map.of());
+
+            assertThat(r.success()).isFalse();
+            assertThat(r.error()).startsWith("tls_error");
+            assertThat(r.connectMs()).isPositive();
+            assertThat(r.certDaysLeft()).isNull();
+            assertThat(r.rawResults()).doesNotContainKey("verified");
+        }
+    }
+
+    @Test
+    void reports_connection_refused_for_a_closed_port() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        ProbeResult r = probe("127.0.0.1", port, 1, Map.of());
+
+        assertThat(r.success()).isFalse();
+        assertThat(r.error()).isEqualTo("connection_refused");
+        assertThat(r.connectMs()).isNull();
+    }
+
+    @Test
+    void reports_an_unreadable_ca_file_as_invalid_input() {
+        ProbeResult r = probe("127.0.0.1", 443, 1, Map.of("ca_file", dir.resolve("missing.pem").toString()));
+
+        assertThat(r.success()).isFalse();
+        assertThat(r.error()).startsWith("invalid_target: ca_file").contains("missing.pem");
+    }
+
+    @Test
+    void reports_a_ca_file_without_certificates_as_invalid_input() throws IOException {
+        Path notPem = Files.writeString(dir.resolve("not.pem"), "hello", StandardCharsets.US_ASCII);
+        ProbeResult r = probe("127.0.0.1", 443, 1, Map.of("ca_file", notPem.toString()));
+
+        assertThat(r.success()).isFalse();
+        assertThat(r.error()).startsWith("invalid_target: ca_file");
+    }
+
+    /** Reads the ClientHello, answers like an HTTP server, then drains until the client closes (so no RST). */
+    private static void answerWithHttp(ServerSocket server) {
+        try (Socket s = server.accept()) {
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[4096];
+            if (in.read(buf) > 0) {
+                s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                s.shutdownOutput();
+                while (in.read(buf) >= 0) {
+                    // Drain: closing with unread data would reset the connection instead of showing the bytes.
+                }
+            }
+        } catch (IOException e) {
+            // The probe closed first: nothing left to do.
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> attempt(Object rawAttempt) {
+        return (Map<String, Object>) rawAttempt;
+    }
+}

@@ -1,0 +1,203 @@
+package io.waddleperf.testserver.echo;
+
+import io.waddleperf.core.clock.MonotonicClock;
+import io.waddleperf.core.echo.DropReason;
+import io.waddleperf.core.echo.EchoCodec;
+import io.waddleperf.core.echo.EchoKeyring;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The UDP echo responder of the test server (SPEC §4.2, docs/PROTOCOL-udp-echo.md): validates each datagram,
+ * drops and counts the invalid ones by reason, and sends valid requests back rewritten in place as replies of
+ * the same length. One platform thread owns the socket, one reused direct buffer and the keyring, so nothing is
+ * allocated per datagram; a platform thread rather than a virtual one because a virtual thread's wake-up goes
+ * through the JDK's poller and would add its latency to every measured round trip.
+ */
+public final class UdpEchoResponder implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UdpEchoResponder.class);
+    private static final int RECEIVE_BUFFER_BYTES = 65_535;
+    private static final int SOCKET_BUFFER_BYTES = 4 << 20;
+
+    private final UdpEchoConfig config;
+    private final DatagramChannel channel;
+    private final EchoKeyring keyring;
+    private final SourceRateLimiter limiter;
+    private final MonotonicClock clock = MonotonicClock.SYSTEM;
+    private final long monoAnchorNanos;
+    private final long wallAnchorNanos;
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong replied = new AtomicLong();
+    private final AtomicLong sendErrors = new AtomicLong();
+    private final AtomicLongArray dropped = new AtomicLongArray(DropReason.values().length);
+    private final Thread thread;
+    private volatile boolean closed;
+
+    /** Counters since start; {@code received = replied + droppedTotal + sendErrors} whenever no datagram is in flight. */
+    public record Stats(long received, long replied, long sendErrors, Map<DropReason, Long> dropped) {
+
+        public Stats {
+            dropped = Map.copyOf(dropped);
+        }
+
+        public long dropped(DropReason reason) {
+            return dropped.getOrDefault(reason, 0L);
+        }
+
+        public long droppedTotal() {
+            return dropped.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    private UdpEchoResponder(UdpEchoConfig config) throws IOException {
+        this.config = config;
+        this.keyring = EchoKeyring.of(config.tokens());
+        this.limiter = config.rateLimited()
+                ? new SourceRateLimiter(config.ratePerSourcePerSecond(), config.burstPerSource(), config.maxTrackedSources())
+                : null;
+        this.channel = DatagramChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, false);
+            // Bursts of requests must not be lost in the socket before this thread reads them; the kernel caps the size.
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
+            channel.bind(config.bind());
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        // Server timestamps: Unix-epoch nanoseconds from the monotonic clock anchored once to the wall clock, so
+        // they are near wall time yet never step backwards (docs/PROTOCOL-udp-echo.md §3).
+        Instant wall = Instant.now(Clock.systemUTC());
+        this.monoAnchorNanos = clock.nanos();
+        this.wallAnchorNanos = wall.getEpochSecond() * 1_000_000_000L + wall.getNano();
+        this.thread = Thread.ofPlatform().daemon().name("udp-echo-" + port()).unstarted(this::serve);
+    }
+
+    /** Starts an open or token-protected responder on {@code bind} (port 0 picks a free port), without a rate limit. */
+    public static UdpEchoResponder start(InetSocketAddress bind, Set<String> tokens) throws IOException {
+        return start(UdpEchoConfig.of(bind, tokens));
+    }
+
+    /** Binds the socket (failing here if it cannot) and starts answering. */
+    public static UdpEchoResponder start(UdpEchoConfig config) throws IOException {
+        UdpEchoResponder r = new UdpEchoResponder(config);
+        r.thread.start();
+        LOG.info("event=udp_echo_started address={} tokens={} rate_per_source={}", r.localAddress(),
+                config.tokens().size(), config.ratePerSourcePerSecond());
+        return r;
+    }
+
+    /** The bound port (the chosen one when bound to port 0). */
+    public int port() {
+        return localAddress().getPort();
+    }
+
+    public InetSocketAddress localAddress() {
+        try {
+            return (InetSocketAddress) channel.getLocalAddress();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public UdpEchoConfig config() {
+        return config;
+    }
+
+    public Stats stats() {
+        Map<DropReason, Long> byReason = new EnumMap<>(DropReason.class);
+        for (DropReason r : DropReason.values()) {
+            long n = dropped.get(r.ordinal());
+            if (n > 0) {
+                byReason.put(r, n);
+            }
+        }
+        return new Stats(received.get(), replied.get(), sendErrors.get(), byReason);
+    }
+
+    /** Stops answering, closes the socket and waits for the serving thread to end. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.warn("event=udp_echo_close_failed error={}", e.toString());
+        }
+        if (Thread.currentThread() != thread) {
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        LOG.info("event=udp_echo_stopped stats={}", stats());
+    }
+
+    private long serverNanos() {
+        return wallAnchorNanos + (clock.nanos() - monoAnchorNanos);
+    }
+
+    private void serve() {
+        ByteBuffer buf = ByteBuffer.allocateDirect(RECEIVE_BUFFER_BYTES);
+        while (!closed) {
+            buf.clear();
+            SocketAddress source;
+            try {
+                source = channel.receive(buf);
+            } catch (ClosedChannelException e) {
+                break;
+            } catch (IOException e) {
+                // Linux may report a queued ICMP error on an unconnected socket's receive; the socket stays usable.
+                if (closed) {
+                    break;
+                }
+                LOG.debug("event=udp_echo_receive_error error={}", e.toString());
+                continue;
+            }
+            long receiveNanos = serverNanos();
+            received.incrementAndGet();
+            buf.flip();
+            DropReason drop = EchoCodec.checkRequest(buf, keyring);
+            if (drop == null && limiter != null
+                    && !limiter.tryAcquire(((InetSocketAddress) source).getAddress(), clock.nanos())) {
+                drop = DropReason.RATE_LIMITED;
+            }
+            if (drop != null) {
+                dropped.incrementAndGet(drop.ordinal());
+                continue;
+            }
+            // The send time is stamped before the MAC is computed because the MAC covers it.
+            EchoCodec.toReply(buf, receiveNanos, serverNanos(), keyring);
+            try {
+                channel.send(buf, source);
+                replied.incrementAndGet();
+            } catch (ClosedChannelException e) {
+                sendErrors.incrementAndGet();
+                break;
+            } catch (IOException e) {
+                sendErrors.incrementAndGet();
+                LOG.debug("event=udp_echo_send_error destination={} error={}", source, e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The test server: the far end of WaddlePerf's probes (responders, test API, admission limits). */
+package io.waddleperf.testserver;
