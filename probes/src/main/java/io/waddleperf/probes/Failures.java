@@ -1,6 +1,8 @@
 package io.waddleperf.probes;
 
 import io.waddleperf.core.result.ErrorKind;
+import io.waddleperf.probes.net.Errno;
+import io.waddleperf.probes.net.NativeException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -69,7 +71,20 @@ public final class Failures {
             case ClosedByInterruptException i -> new Failure(ErrorKind.TIMEOUT, null);
             case InterruptedIOException i -> new Failure(ErrorKind.TIMEOUT, null);
             case InterruptedException i -> new Failure(ErrorKind.TIMEOUT, null);
+            case NativeException n -> nativeFailure(n);
             default -> null;
+        };
+    }
+
+    /** A failed libc socket call, by errno (socket(2), sendto(2) ERRORS). */
+    private static Failure nativeFailure(NativeException n) {
+        return switch (n.errno()) {
+            case Errno.EPERM, Errno.EACCES -> new Failure(ErrorKind.PERMISSION_DENIED, n.getMessage());
+            case Errno.ENETUNREACH -> new Failure(ErrorKind.NETWORK_UNREACHABLE, null);
+            case Errno.EHOSTUNREACH -> new Failure(ErrorKind.HOST_UNREACHABLE, null);
+            case Errno.ECONNREFUSED -> new Failure(ErrorKind.CONNECTION_REFUSED, null);
+            case Errno.EMSGSIZE -> new Failure(ErrorKind.PROTOCOL_ERROR, n.getMessage() + " (larger than the path MTU with DF set)");
+            default -> new Failure(ErrorKind.INTERNAL_ERROR, n.getMessage());
         };
     }
 }

@@ -39,7 +39,7 @@ public final class ProbeRunner {
                 .protocolDetail(spec.protocolDetail())
                 .target(spec.target())
                 .targetHost(spec.endpoint().host())
-                .targetPort(spec.endpoint().port())
+                .targetPort(spec.endpoint().hasPort() ? spec.endpoint().port() : null)
                 .startedAt(Instant.now(context.wallClock()).truncatedTo(ChronoUnit.MICROS))
                 .source(context.source())
                 .device(context.device())

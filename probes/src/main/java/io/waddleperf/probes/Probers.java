@@ -3,6 +3,7 @@ package io.waddleperf.probes;
 import io.waddleperf.core.result.ProbeResult;
 import io.waddleperf.core.spec.DnsSpec;
 import io.waddleperf.core.spec.HttpSpec;
+import io.waddleperf.core.spec.IcmpSpec;
 import io.waddleperf.core.spec.ProbeSpec;
 import io.waddleperf.core.spec.SshSpec;
 import io.waddleperf.core.spec.TcpSpec;
@@ -11,6 +12,7 @@ import io.waddleperf.core.spec.UdpRawSpec;
 import io.waddleperf.core.spec.UdpSpec;
 import io.waddleperf.probes.dns.DnsProber;
 import io.waddleperf.probes.http.HttpProber;
+import io.waddleperf.probes.icmp.IcmpProber;
 import io.waddleperf.probes.ssh.SshProber;
 import io.waddleperf.probes.tcp.TcpProber;
 import io.waddleperf.probes.tls.TlsProber;
@@ -42,6 +44,7 @@ public final class Probers implements Prober<ProbeSpec> {
             case DnsSpec s -> DnsProber.INSTANCE.probe(s, context, result);
             case HttpSpec s -> HttpProber.INSTANCE.probe(s, context, result);
             case SshSpec s -> SshProber.INSTANCE.probe(s, context, result);
+            case IcmpSpec s -> IcmpProber.INSTANCE.probe(s, context, result);
         }
     }
 }

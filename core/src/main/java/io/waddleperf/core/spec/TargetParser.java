@@ -39,8 +39,9 @@ public final class TargetParser {
             case "dns" -> TestType.DNS;
             case "http", "https" -> TestType.HTTP;
             case "ssh" -> TestType.SSH;
+            case "icmp" -> TestType.ICMP;
             default -> throw new InvalidSpecException("target", "unknown scheme '" + scheme
-                    + "' (supported: tcp, tls, udp, udp-raw, dns, http, https, ssh)");
+                    + "' (supported: tcp, tls, udp, udp-raw, dns, http, https, ssh, icmp)");
         };
         return forType(type, target, null, options);
     }
@@ -67,6 +68,9 @@ public final class TargetParser {
         URI uri = uri(target.contains("://") ? target : "x://" + target);
         String host = host(uri, target);
         Integer p = port != null ? port : uri.getPort() == -1 ? null : uri.getPort();
+        if (p != null && p < 1) {
+            throw new InvalidSpecException("port", "port " + p + " is outside 1-65535");
+        }
         ProbeOptions o = options.withParams(query(uri));
         return switch (type) {
             case TCP -> TcpSpec.of(target, host, p, o);
@@ -75,6 +79,7 @@ public final class TargetParser {
             case UDP_RAW -> UdpRawSpec.of(target, host, p, o);
             case DNS -> DnsSpec.of(target, host, p, stripSlash(uri.getPath()), o);
             case SSH -> SshSpec.of(target, uri.getUserInfo(), host, p, o);
+            case ICMP -> IcmpSpec.of(target, host, p, o);
             default -> throw new InvalidSpecException("test_type", "'" + type.wireName() + "' probes are not available in this version");
         };
     }
