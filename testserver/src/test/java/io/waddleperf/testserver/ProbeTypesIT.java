@@ -110,6 +110,20 @@ class ProbeTypesIT {
     }
 
     @Test
+    void runs_an_icmp_ping_and_refuses_a_port_for_it() {
+        ApiClient.Answer a = run("icmp", "{\"target\":\"127.0.0.1\",\"count\":2,\"timeout\":1}");
+        assertThat(a.json().get("test_type").asText()).isEqualTo("icmp");
+        assertThat(a.json().get("success").asBoolean()).as(a.body()).isTrue();
+        assertThat(a.json().get("packets_received").asInt()).isEqualTo(2);
+        ApiClient.Answer withPort = client.test("icmp", "{\"target\":\"127.0.0.1\",\"port\":80}");
+        assertThat(withPort.status()).isEqualTo(400);
+        assertThat(withPort.field()).isEqualTo("port");
+        ApiClient.Answer traceroute = client.test("icmp", "{\"target\":\"127.0.0.1\",\"protocol\":\"traceroute\"}");
+        assertThat(traceroute.status()).as("traceroute arrives with its own probe").isEqualTo(400);
+        assertThat(traceroute.field()).isEqualTo("protocol");
+    }
+
+    @Test
     void runs_a_raw_udp_test_for_udp_with_protocol_raw() throws Exception {
         try (DatagramSocket echo = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             Thread responder = Thread.ofVirtual().start(() -> {

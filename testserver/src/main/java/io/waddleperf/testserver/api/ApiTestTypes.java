@@ -7,7 +7,8 @@ import java.util.TreeSet;
 
 /**
  * Which test types the API runs and how each {@code protocol} value maps to a probe (SPEC §3.1). A type that is
- * not in the table answers 404; adding one (e.g. {@code icmp} with {@code ping}/{@code traceroute}) is one line.
+ * not in the table answers 404; adding one (e.g. {@code traceroute}, or {@code traceroute} as a protocol of
+ * {@code icmp}) is one line.
  */
 public final class ApiTestTypes {
 
@@ -44,7 +45,8 @@ public final class ApiTestTypes {
             "udp", new Route("echo", Map.of("echo", Variant.of(TestType.UDP), "raw", Variant.of(TestType.UDP_RAW),
                     "dns", Variant.of(TestType.DNS))),
             "dns", new Route("udp", Map.of("udp", Variant.of(TestType.DNS), "tcp", Variant.of(TestType.DNS, "tcp", "true"))),
-            "ssh", new Route("ssh", Map.of("ssh", Variant.of(TestType.SSH))));
+            "ssh", new Route("ssh", Map.of("ssh", Variant.of(TestType.SSH))),
+            "icmp", new Route("ping", Map.of("ping", Variant.of(TestType.ICMP))));
 
     private ApiTestTypes() {
     }
