@@ -131,6 +131,11 @@ public final class TestServer implements AutoCloseable {
         return web.enabledTlsProtocols();
     }
 
+    /** The running listener of the given kind (e.g. the UDP echo responder, to learn its bound port). */
+    public <T> Optional<T> listener(Class<T> type) {
+        return listeners.stream().filter(type::isInstance).map(type::cast).findFirst();
+    }
+
     public boolean ready() {
         return ready;
     }

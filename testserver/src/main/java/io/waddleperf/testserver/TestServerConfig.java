@@ -36,6 +36,7 @@ import java.util.function.BiConsumer;
  * @param trustedProxies         CIDRs of reverse proxies whose {@code X-Forwarded-For} is believed (SPEC §8)
  * @param shutdownTimeout        how long {@code close()} waits for running tests before cutting them off
  * @param limits                 admission limits of the test API
+ * @param dns                    the optional DNS responder for a test zone
  */
 public record TestServerConfig(
         String bind,
@@ -52,7 +53,8 @@ public record TestServerConfig(
         Path tlsKeyFile,
         List<String> trustedProxies,
         Duration shutdownTimeout,
-        Limits limits) implements Validated {
+        Limits limits,
+        Dns dns) implements Validated {
 
     /** Shortest API key accepted; shorter keys are guessable. */
     public static final int MIN_API_KEY_LENGTH = 16;
@@ -70,6 +72,39 @@ public record TestServerConfig(
         trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
         shutdownTimeout = Objects.requireNonNullElse(shutdownTimeout, Duration.ofSeconds(10));
         limits = Objects.requireNonNullElse(limits, Limits.defaults());
+        dns = Objects.requireNonNullElse(dns, Dns.defaults());
+    }
+
+    /**
+     * The optional DNS responder (off by default): answers A/AAAA for every name under {@code zone} with the
+     * server's address, so DNS probes have a resolver to measure on the test server itself.
+     *
+     * @param enabled whether it runs
+     * @param port    UDP and TCP port (0 = any free port)
+     * @param zone    the zone it is authoritative for; other names are REFUSED
+     */
+    public record Dns(Boolean enabled, Integer port, String zone) implements Validated {
+        public Dns {
+            enabled = Objects.requireNonNullElse(enabled, false);
+            port = Objects.requireNonNullElse(port, 5353);
+            zone = Objects.requireNonNullElse(zone, "waddleperf.test");
+        }
+
+        public static Dns defaults() {
+            return new Dns(null, null, null);
+        }
+
+        @Override
+        public void validate(Problems problems) {
+            check(problems::add);
+        }
+
+        void check(BiConsumer<String, String> problem) {
+            TestServerConfig.port(problem, "port", port);
+            if (!zone.matches("([A-Za-z0-9_-]{1,63}\\.)*[A-Za-z0-9_-]{1,63}\\.?")) {
+                problem.accept("zone", "'" + zone + "' is not a DNS name");
+            }
+        }
     }
 
     /**
@@ -151,6 +186,7 @@ public record TestServerConfig(
         List<String> problems = new ArrayList<>();
         check((key, message) -> problems.add(key + ": " + message));
         limits.check((key, message) -> problems.add("limits." + key + ": " + message));
+        dns.check((key, message) -> problems.add("dns." + key + ": " + message));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -216,7 +252,7 @@ public record TestServerConfig(
                 + " key(s), api_key_file=" + apiKeyFile + ", auth_disabled=" + authDisabled + ", allow_private_targets="
                 + allowPrivateTargets + ", data_dir=" + dataDir + ", tls_cert_file=" + tlsCertFile + ", tls_key_file="
                 + tlsKeyFile + ", trusted_proxies=" + trustedProxies + ", shutdown_timeout=" + shutdownTimeout
-                + ", limits=" + limits + "]";
+                + ", limits=" + limits + ", dns=" + dns + "]";
     }
 
     /** Builder over the same nullable fields; unset fields take the record's defaults. */
@@ -236,6 +272,7 @@ public record TestServerConfig(
         private final List<String> trustedProxies = new ArrayList<>();
         private Duration shutdownTimeout;
         private Limits limits;
+        private Dns dns;
 
         private Builder() {
         }
@@ -311,10 +348,15 @@ public record TestServerConfig(
             return this;
         }
 
+        public Builder dns(Dns v) {
+            dns = v;
+            return this;
+        }
+
         public TestServerConfig build() {
             return new TestServerConfig(bind, httpPort, httpsEnabled, httpsPort, udpEchoPort, apiKeys, apiKeyFile,
                     authDisabled, allowPrivateTargets, dataDir, tlsCertFile, tlsKeyFile, trustedProxies,
-                    shutdownTimeout, limits);
+                    shutdownTimeout, limits, dns);
         }
     }
 }
