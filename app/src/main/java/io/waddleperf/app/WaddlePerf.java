@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
         description = "Network performance testing and monitoring: latency, jitter, loss, bandwidth, path.",
         subcommands = {
             TestCommand.class,
+            TestServerCommand.class,
+            DemoCommand.class,
             CommandLine.HelpCommand.class,
             CompletionCommand.class,
         },

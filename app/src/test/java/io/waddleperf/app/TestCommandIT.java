@@ -90,7 +90,7 @@ class TestCommandIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"test", "completion"})
+    @ValueSource(strings = {"test", "testserver", "demo", "completion"})
     void every_command_has_help(String command) {
         Run r = run(command, "--help");
         assertThat(r.exit()).isZero();

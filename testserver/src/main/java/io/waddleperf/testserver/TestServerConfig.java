@@ -156,6 +156,14 @@ public record TestServerConfig(
         }
     }
 
+    /** This configuration with more accepted API keys (keys given on a command line or by a caller in code). */
+    public TestServerConfig withExtraApiKeys(List<Secret> extra) {
+        List<Secret> keys = new ArrayList<>(apiKeys);
+        keys.addAll(extra);
+        return new TestServerConfig(bind, httpPort, httpsEnabled, httpsPort, udpEchoPort, keys, apiKeyFile, authDisabled,
+                allowPrivateTargets, dataDir, tlsCertFile, tlsKeyFile, trustedProxies, shutdownTimeout, limits, dns);
+    }
+
     /** All defaults. */
     public static TestServerConfig defaults() {
         return builder().build();

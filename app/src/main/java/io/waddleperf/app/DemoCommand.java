@@ -1,0 +1,150 @@
+package io.waddleperf.app;
+
+import io.waddleperf.core.result.ProbeResult;
+import io.waddleperf.core.result.Source;
+import io.waddleperf.core.spec.ProbeOptions;
+import io.waddleperf.core.spec.ProbeSpec;
+import io.waddleperf.core.spec.TargetParser;
+import io.waddleperf.probes.DeviceIdentity;
+import io.waddleperf.probes.ProbeContext;
+import io.waddleperf.probes.ProbeRunner;
+import io.waddleperf.testserver.TestServer;
+import io.waddleperf.testserver.TestServerConfig;
+import io.waddleperf.testserver.TestServerListeners;
+import io.waddleperf.testserver.dns.DnsResponder;
+import io.waddleperf.testserver.echo.UdpEchoResponder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code waddleperf demo}: a test server on 127.0.0.1 and a round of tcp, udp, http and dns probes against it,
+ * shown as a table; repeated every {@code --interval} until interrupted, or once with {@code --once}.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = {"Start a test server on 127.0.0.1 and probe it (tcp, udp, http, dns), showing a table.",
+            "With --once: one round, exit code 0 when every probe succeeded, 1 otherwise."})
+public final class DemoCommand implements Callable<Integer> {
+
+    static final String ZONE = "waddleperf.test";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--once", description = "Run one round and exit.")
+    boolean once;
+
+    @Option(names = "--interval", paramLabel = "D", converter = TestCommand.DurationConverter.class, defaultValue = "10s",
+            description = "Time between rounds (default ${DEFAULT-VALUE}).")
+    Duration interval;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        quietLogs();
+        Path dataDir = Files.createTempDirectory("waddleperf-demo");
+        String apiKey = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        TestServerConfig config = TestServerConfig.builder()
+                .bind("127.0.0.1")
+                .httpPort(tcpPortOr(loopback, 8080))
+                .httpsEnabled(false)
+                .udpEchoPort(udpPortOr(loopback, 2000))
+                .apiKey(apiKey)
+                .allowPrivateTargets(true)
+                .dataDir(dataDir)
+                .shutdownTimeout(Duration.ofSeconds(2))
+                .dns(new TestServerConfig.Dns(true, 0, ZONE))
+                .build();
+        try (TestServer server = TestServer.start(config, TestServerListeners.standard(Set.of()))) {
+            int udpPort = server.listener(UdpEchoResponder.class).orElseThrow().port();
+            int dnsPort = server.listener(DnsResponder.class).orElseThrow().port();
+            out.println(TestServerCommand.describe(server));
+            out.println("test API key for this run: " + apiKey + "   (try: curl -H 'Authorization: ApiKey " + apiKey
+                    + "' -H 'Content-Type: application/json' -d '{\"target\":\"127.0.0.1\",\"port\":" + server.httpPort()
+                    + "}' http://127.0.0.1:" + server.httpPort() + "/api/v1/test/tcp)");
+            List<ProbeSpec> specs = List.of(
+                    TargetParser.parse("tcp://127.0.0.1:" + server.httpPort(), new ProbeOptions(5, Duration.ofMillis(20), null, null, Map.of())),
+                    TargetParser.parse("udp://127.0.0.1:" + udpPort, new ProbeOptions(50, Duration.ofMillis(10), Duration.ofSeconds(1), null, Map.of())),
+                    TargetParser.parse("http://127.0.0.1:" + server.httpPort() + "/health", new ProbeOptions(3, Duration.ofMillis(20), null, null, Map.of())),
+                    TargetParser.parse("dns://127.0.0.1:" + dnsPort + "/demo." + ZONE, new ProbeOptions(5, Duration.ofMillis(20), null, null, Map.of())));
+            ProbeContext context = ProbeContext.of(Source.CLI).withDevice(DeviceIdentity.local("demo", VersionProvider.version()));
+            for (int round = 1; ; round++) {
+                boolean allOk = true;
+                out.printf(Locale.ROOT, "%nround %d  %s%n", round, Instant.now().truncatedTo(ChronoUnit.SECONDS));
+                out.printf(Locale.ROOT, "  %-5s %-44s %-7s %10s  %s%n", "probe", "target", "result", "latency", "detail");
+                for (ProbeSpec s : specs) {
+                    ProbeResult r = ProbeRunner.run(s, context);
+                    allOk &= r.success();
+                    out.printf(Locale.ROOT, "  %-5s %-44s %-7s %10s  %s%n", r.testType().wireName(), r.target(),
+                            r.success() ? "ok" : "FAILED",
+                            r.latencyMs() == null ? "" : ResultFormatter.num(r.latencyMs()) + " ms", detail(r));
+                }
+                out.flush();
+                if (once) {
+                    return allOk ? ExitCode.OK.code() : ExitCode.PROBE_FAILED.code();
+                }
+                Thread.sleep(interval.toMillis());
+            }
+        }
+    }
+
+    /** The demo's table is the output; server start-up chatter is kept to warnings unless the user asked for a level. */
+    private static void quietLogs() {
+        if (System.getenv("WADDLEPERF_LOG_LEVEL") == null
+                && org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
+            root.setLevel(ch.qos.logback.classic.Level.WARN);
+        }
+    }
+
+    /** One short phrase per probe type with the figures a person looks at first. */
+    static String detail(ProbeResult r) {
+        if (!r.success()) {
+            return r.error();
+        }
+        return switch (r.testType()) {
+            case TCP -> r.packetsReceived() + "/" + r.packetsSent() + " connected, p95 " + ResultFormatter.num(r.p95LatencyMs()) + " ms";
+            case UDP -> r.packetsReceived() + "/" + r.packetsSent() + " replies, loss " + ResultFormatter.num(r.packetLossPercent())
+                    + " %, jitter " + ResultFormatter.num(r.jitterMs()) + " ms";
+            case HTTP -> "status " + r.statusCode() + " " + r.protocolDetail() + ", ttfb " + ResultFormatter.num(r.ttfbMs()) + " ms";
+            case DNS -> r.rawResults().get("rcode") + ", " + r.packetsReceived() + "/" + r.packetsSent() + " answered";
+            default -> "";
+        };
+    }
+
+    /** The preferred port when it is free on {@code address}, else 0 (any free port), so a demo always starts. */
+    static int tcpPortOr(InetAddress address, int preferred) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(address, preferred));
+            return preferred;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    static int udpPortOr(InetAddress address, int preferred) {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(address, preferred))) {
+            return preferred;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.waddleperf.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.waddleperf.core.config.ConfigException;
+import io.waddleperf.testserver.TestServerConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class TestServerCommandTest {
+
+    static TestServerCommand parse(String... args) {
+        TestServerCommand cmd = new TestServerCommand();
+        new CommandLine(cmd).parseArgs(args);
+        return cmd;
+    }
+
+    @Test
+    void flags_map_to_configuration_keys_and_win_over_file_and_environment(@TempDir Path dir) throws Exception {
+        Path yml = dir.resolve("ts.yml");
+        Files.writeString(yml, "http_port: 9000\nudp_echo_port: 2100\nbind: 127.0.0.1\n");
+        TestServerCommand cmd = parse("--config", yml.toString(), "--http-port", "9001", "--no-https",
+                "--allow-private-targets", "--api-key", "0123456789abcdef0123", "--dns-port", "0",
+                "--set", "limits.per_client_concurrency=2");
+        TestServerConfig c = cmd.loadConfig(Map.of("WADDLEPERF_TESTSERVER_UDP_ECHO_PORT", "2200"));
+        assertThat(c.httpPort()).isEqualTo(9001);
+        assertThat(c.udpEchoPort()).isEqualTo(2200);
+        assertThat(c.bind()).isEqualTo("127.0.0.1");
+        assertThat(c.httpsEnabled()).isFalse();
+        assertThat(c.allowPrivateTargets()).isTrue();
+        assertThat(c.apiKeys()).hasSize(1);
+        assertThat(c.dns().enabled()).isTrue();
+        assertThat(c.limits().perClientConcurrency()).isEqualTo(2);
+        assertThat(c.toString()).doesNotContain("0123456789abcdef0123");
+    }
+
+    @Test
+    void unknown_keys_and_short_keys_are_errors_naming_them(@TempDir Path dir) throws Exception {
+        Path yml = dir.resolve("ts.yml");
+        Files.writeString(yml, "htp_port: 9000\n");
+        assertThatThrownBy(() -> parse("--config", yml.toString()).loadConfig(Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("htp_port");
+        assertThatThrownBy(() -> parse("--api-key", "short").loadConfig(Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("api_keys[0]");
+        assertThatThrownBy(() -> parse("--set", "limits.bogus=1").loadConfig(Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("limits.bogus");
+    }
+
+    @Test
+    void bad_configuration_exits_2_with_the_problem_named() {
+        TestCommandIT.Run r = TestCommandIT.run("testserver", "--http-port", "70000", "--no-https");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("http_port");
+    }
+
+    @Test
+    void has_help() {
+        TestCommandIT.Run r = TestCommandIT.run("testserver", "--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("--api-key", "--allow-private-targets", "--udp-echo-port", "--data-dir", "--config", "--bind");
+    }
+}
