@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# UDP echo round-trip time on loopback: WaddlePerf's udp probe + test server against irtt client + server
+# (Debian package irtt). Same packet rate, size and count for both; repetitions interleaved (A B A B ...)
+# so machine drift hits both alike. Prints p50/p99 per run, medians, and the ratio ours/irtt.
+#   usage: bench/udp-echo-rtt.sh [packets=1000] [interval=10ms] [repetitions=3]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+packets="${1:-1000}"; interval="${2:-10ms}"; reps="${3:-3}"
+command -v irtt >/dev/null || { echo "irtt is not installed (apt-get install irtt)" >&2; exit 2; }
+work="$(mktemp -d)"
+cleanup() { kill "${ts_pid:-}" "${irtt_pid:-}" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+./waddleperf --version >/dev/null   # builds the jar first if needed
+echo_port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+irtt_port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+./waddleperf testserver --bind 127.0.0.1 --http-port 0 --no-https --udp-echo-port "$echo_port" \
+  --data-dir "$work/data" >"$work/ts.log" 2>&1 & ts_pid=$!
+irtt server -b "127.0.0.1:$irtt_port" >"$work/irtt-server.log" 2>&1 & irtt_pid=$!
+for _ in $(seq 100); do grep -q "listening on" "$work/ts.log" && break; sleep 0.2; done
+
+duration_s=$(python3 -c "
+import re,sys; v='$interval'; m=re.fullmatch(r'([0-9.]+)(ms|s)', v); n=float(m.group(1)); n=n/1000 if m.group(2)=='ms' else n
+print(f'{n*$packets:.3f}s')")
+for rep in $(seq "$reps"); do
+  ./waddleperf test "udp://127.0.0.1:$echo_port" --count "$packets" --interval "$interval" --size 64 --json >"$work/ours-$rep.json" || true
+  irtt client -Q -i "$interval" -d "$duration_s" -l 64 -o "$work/irtt-$rep.json" "127.0.0.1:$irtt_port" || true
+done
+
+python3 - "$work" "$reps" <<'PY'
+import json, sys, statistics
+work, reps = sys.argv[1], int(sys.argv[2])
+def pct(xs, p):  # linear interpolation between closest ranks (R-7), as the probe computes it
+    xs = sorted(xs); k = (len(xs) - 1) * p / 100; f = int(k); c = min(f + 1, len(xs) - 1)
+    return xs[f] + (xs[c] - xs[f]) * (k - f)
+rows = []
+for i in range(1, reps + 1):
+    o = json.load(open(f"{work}/ours-{i}.json"))
+    rt = [r["delay"]["rtt"] / 1e6 for r in json.load(open(f"{work}/irtt-{i}.json"))["round_trips"] if "rtt" in r.get("delay", {})]
+    rows.append((o["p50_latency_ms"], o["p99_latency_ms"], o["packets_received"], pct(rt, 50), pct(rt, 99), len(rt)))
+print(f"{'run':>3} {'ours p50':>9} {'ours p99':>9} {'recv':>5} {'irtt p50':>9} {'irtt p99':>9} {'recv':>5}")
+for i, r in enumerate(rows, 1):
+    print(f"{i:>3} {r[0]:9.3f} {r[1]:9.3f} {r[2]:5d} {r[3]:9.3f} {r[4]:9.3f} {r[5]:5d}")
+m = [statistics.median(c) for c in zip(*rows)]
+print(f"median p50: ours {m[0]:.3f} ms, irtt {m[3]:.3f} ms, ratio ours/irtt {m[0]/m[3]:.2f}")
+print(f"median p99: ours {m[1]:.3f} ms, irtt {m[4]:.3f} ms, ratio ours/irtt {m[1]/m[4]:.2f}")
+PY
