@@ -4,10 +4,13 @@ import io.waddleperf.core.result.ProbeResult;
 import io.waddleperf.core.spec.DnsSpec;
 import io.waddleperf.core.spec.HttpSpec;
 import io.waddleperf.core.spec.IcmpSpec;
+import io.waddleperf.core.spec.MtrSpec;
 import io.waddleperf.core.spec.ProbeSpec;
+import io.waddleperf.core.spec.ServiceTraceSpec;
 import io.waddleperf.core.spec.SshSpec;
 import io.waddleperf.core.spec.TcpSpec;
 import io.waddleperf.core.spec.TlsSpec;
+import io.waddleperf.core.spec.TracerouteSpec;
 import io.waddleperf.core.spec.UdpRawSpec;
 import io.waddleperf.core.spec.UdpSpec;
 import io.waddleperf.probes.dns.DnsProber;
@@ -16,6 +19,9 @@ import io.waddleperf.probes.icmp.IcmpProber;
 import io.waddleperf.probes.ssh.SshProber;
 import io.waddleperf.probes.tcp.TcpProber;
 import io.waddleperf.probes.tls.TlsProber;
+import io.waddleperf.probes.trace.MtrProber;
+import io.waddleperf.probes.trace.ServiceTraceProber;
+import io.waddleperf.probes.trace.TracerouteProber;
 import io.waddleperf.probes.udp.UdpEchoProber;
 import io.waddleperf.probes.udpraw.UdpRawProber;
 
@@ -45,6 +51,9 @@ public final class Probers implements Prober<ProbeSpec> {
             case HttpSpec s -> HttpProber.INSTANCE.probe(s, context, result);
             case SshSpec s -> SshProber.INSTANCE.probe(s, context, result);
             case IcmpSpec s -> IcmpProber.INSTANCE.probe(s, context, result);
+            case TracerouteSpec s -> TracerouteProber.INSTANCE.probe(s, context, result);
+            case MtrSpec s -> MtrProber.INSTANCE.probe(s, context, result);
+            case ServiceTraceSpec s -> ServiceTraceProber.INSTANCE.probe(s, context, result);
         }
     }
 }

@@ -24,6 +24,10 @@ final class Params {
         return new Params(options.params());
     }
 
+    boolean has(String name) {
+        return values.containsKey(name);
+    }
+
     String string(String name, String dflt) {
         return values.getOrDefault(name, dflt);
     }

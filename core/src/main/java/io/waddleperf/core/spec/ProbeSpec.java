@@ -8,7 +8,8 @@ import java.time.Duration;
  * fails to compile when a type has no prober.
  */
 public sealed interface ProbeSpec
-        permits TcpSpec, TlsSpec, UdpSpec, UdpRawSpec, DnsSpec, HttpSpec, SshSpec, IcmpSpec {
+        permits TcpSpec, TlsSpec, UdpSpec, UdpRawSpec, DnsSpec, HttpSpec, SshSpec, IcmpSpec, TracerouteSpec, MtrSpec,
+        ServiceTraceSpec {
 
     TestType testType();
 

@@ -40,8 +40,14 @@ public final class TargetParser {
             case "http", "https" -> TestType.HTTP;
             case "ssh" -> TestType.SSH;
             case "icmp" -> TestType.ICMP;
+            case "trace", "traceroute" -> TestType.TRACEROUTE;
+            case "mtr" -> TestType.MTR;
+            case "http-trace", "http_trace" -> TestType.HTTP_TRACE;
+            case "tcp-trace", "tcp_trace" -> TestType.TCP_TRACE;
+            case "udp-trace", "udp_trace" -> TestType.UDP_TRACE;
             default -> throw new InvalidSpecException("target", "unknown scheme '" + scheme
-                    + "' (supported: tcp, tls, udp, udp-raw, dns, http, https, ssh, icmp)");
+                    + "' (supported: tcp, tls, udp, udp-raw, dns, http, https, ssh, icmp, trace, mtr, http-trace, tcp-trace,"
+                    + " udp-trace)");
         };
         return forType(type, target, null, options);
     }
@@ -65,6 +71,10 @@ public final class TargetParser {
             URI url = httpUrl(target, port);
             return HttpSpec.of(target, url, options.withParams(query(url)));
         }
+        if (type == TestType.HTTP_TRACE && target.matches("(?i)https?://.*")) {
+            URI url = httpUrl(target, port);
+            return ServiceTraceSpec.ofUrl(target, url, options);
+        }
         URI uri = uri(target.contains("://") ? target : "x://" + target);
         String host = host(uri, target);
         Integer p = port != null ? port : uri.getPort() == -1 ? null : uri.getPort();
@@ -80,6 +90,9 @@ public final class TargetParser {
             case DNS -> DnsSpec.of(target, host, p, stripSlash(uri.getPath()), o);
             case SSH -> SshSpec.of(target, uri.getUserInfo(), host, p, o);
             case ICMP -> IcmpSpec.of(target, host, p, o);
+            case TRACEROUTE -> TracerouteSpec.of(target, host, p, o);
+            case MTR -> MtrSpec.of(target, host, p, o);
+            case HTTP_TRACE, TCP_TRACE, UDP_TRACE -> ServiceTraceSpec.of(type, target, host, p, o);
             default -> throw new InvalidSpecException("test_type", "'" + type.wireName() + "' probes are not available in this version");
         };
     }

@@ -23,8 +23,10 @@ public final class Errno {
     public static final int ESOCKTNOSUPPORT = 94;
     public static final int EAFNOSUPPORT = 97;
     public static final int ENETUNREACH = 101;
+    public static final int ETIMEDOUT = 110;
     public static final int ECONNREFUSED = 111;
     public static final int EHOSTUNREACH = 113;
+    public static final int EINPROGRESS = 115;
 
     private static final Map<Integer, String> NAMES = Map.ofEntries(
             Map.entry(EPERM, "EPERM (operation not permitted)"),
@@ -39,7 +41,9 @@ public final class Errno {
             Map.entry(ESOCKTNOSUPPORT, "ESOCKTNOSUPPORT (socket type not supported)"),
             Map.entry(EAFNOSUPPORT, "EAFNOSUPPORT (address family not supported)"),
             Map.entry(ENETUNREACH, "ENETUNREACH (network is unreachable)"),
+            Map.entry(ETIMEDOUT, "ETIMEDOUT (connection timed out)"),
             Map.entry(ECONNREFUSED, "ECONNREFUSED (connection refused)"),
+            Map.entry(EINPROGRESS, "EINPROGRESS (operation now in progress)"),
             Map.entry(EHOSTUNREACH, "EHOSTUNREACH (no route to host)"));
 
     /** {@code NAME (description)} for known values, {@code errno N} otherwise. */

@@ -85,6 +85,17 @@ public final class IcmpEcho {
      * sent: ICMP header first, or an IPv4 header first on raw sockets); -1 if it is not an echo request.
      */
     public static int quotedRequestSequence(byte[] packet, boolean ipv6) {
+        int offset = quotedRequestOffset(packet, ipv6);
+        return offset < 0 ? -1 : u16(packet, offset + 6);
+    }
+
+    /** The identifier of the echo request quoted in an error-queue message, as {@link #quotedRequestSequence}; -1 if none. */
+    public static int quotedRequestIdentifier(byte[] packet, boolean ipv6) {
+        int offset = quotedRequestOffset(packet, ipv6);
+        return offset < 0 ? -1 : u16(packet, offset + 4);
+    }
+
+    private static int quotedRequestOffset(byte[] packet, boolean ipv6) {
         int offset = 0;
         if (!ipv6 && packet.length >= 20 && (packet[0] & 0xF0) == 0x40) {
             offset = (packet[0] & 0x0F) * 4;
@@ -92,7 +103,7 @@ public final class IcmpEcho {
         if (packet.length - offset < HEADER_BYTES || (packet[offset] & 0xFF) != (ipv6 ? ECHO_REQUEST_V6 : ECHO_REQUEST_V4)) {
             return -1;
         }
-        return u16(packet, offset + 6);
+        return offset;
     }
 
     private static int u16(byte[] b, int i) {

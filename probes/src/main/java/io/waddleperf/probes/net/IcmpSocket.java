@@ -167,7 +167,11 @@ public final class IcmpSocket implements AutoCloseable {
             if ((revents & LinuxNet.POLLERR) != 0) {
                 Datagram d = socket.receive(maxBytes, CONTROL_BYTES, LinuxNet.MSG_ERRQUEUE | LinuxNet.MSG_DONTWAIT);
                 ExtendedError error = d == null ? null : d.extendedError();
-                if (error != null) {
+                // A raw socket's error queue also gets errors about other raw ICMP sockets' requests (raw(7)): keep
+                // only those quoting this socket's identifier. A datagram socket only ever gets its own.
+                boolean ours = method != Method.RAW || d == null
+                        || IcmpEcho.quotedRequestIdentifier(d.data(), ipv6) == identifier;
+                if (error != null && ours) {
                     return new ErrorReport(error, IcmpEcho.quotedRequestSequence(d.data(), ipv6));
                 }
             } else if ((revents & LinuxNet.POLLIN) != 0) {

@@ -18,7 +18,7 @@ import java.lang.invoke.VarHandle;
  * Downcalls into libc for the socket calls of this package, each returning its result or throwing a
  * {@link NativeException} with the errno captured by {@link Linker.Option#captureCallState} (reading errno after
  * the call from Java would see a value clobbered by the JVM). Signatures are from the man pages (socket(2),
- * setsockopt(2), getsockname(2), bind(2), sendto(2), recvmsg(2), poll(2), setns(2), open(2), close(2));
+ * setsockopt(2), getsockname(2), bind(2), connect(2), sendto(2), recvmsg(2), poll(2), setns(2), open(2), close(2));
  * {@code size_t}/{@code ssize_t}/{@code nfds_t} are 64-bit and {@code socklen_t} 32-bit on both LP64 targets.
  * A call blocks its OS thread: call blocking ones ({@code poll}) from platform threads.
  */
@@ -34,6 +34,7 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle GETSOCKOPT = handle("getsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle CONNECT = handle("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle BIND = handle("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle GETSOCKNAME = handle("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SENDTO = handle("sendto",
@@ -147,6 +148,18 @@ public final class Libc {
         }
     }
 
+    /** connect(2) to the socket address in {@code address}; a non-blocking socket fails with EINPROGRESS. */
+    public static void connect(int fd, MemorySegment address) throws NativeException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment capture = arena.allocate(CAPTURE);
+            check("connect", (int) CONNECT.invokeExact(capture, fd, address, (int) address.byteSize()), capture);
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
     /** getsockname(2) into {@code address}; returns the address length. */
     public static int getsockname(int fd, MemorySegment address) throws NativeException {
         try (Arena arena = Arena.ofConfined()) {
@@ -210,6 +223,32 @@ public final class Libc {
             pollfd.set(JAVA_SHORT, 4, events);
             int ready = check("poll", (int) POLL.invokeExact(capture, pollfd, 1L, timeoutMs), capture);
             return ready == 0 ? 0 : pollfd.get(JAVA_SHORT, 6) & 0xFFFF;
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * poll(2) on several descriptors, each for {@code events}; returns their {@code revents} in the same order (all 0
+     * on timeout).
+     */
+    public static short[] poll(int[] fds, short events, int timeoutMs) throws NativeException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment capture = arena.allocate(CAPTURE);
+            MemorySegment pollfds = arena.allocate(8L * Math.max(1, fds.length), 4);
+            for (int i = 0; i < fds.length; i++) {
+                pollfds.set(JAVA_INT, 8L * i, fds[i]);
+                pollfds.set(JAVA_SHORT, 8L * i + 4, events);
+                pollfds.set(JAVA_SHORT, 8L * i + 6, (short) 0);
+            }
+            check("poll", (int) POLL.invokeExact(capture, pollfds, (long) fds.length, timeoutMs), capture);
+            short[] revents = new short[fds.length];
+            for (int i = 0; i < fds.length; i++) {
+                revents[i] = pollfds.get(JAVA_SHORT, 8L * i + 6);
+            }
+            return revents;
         } catch (NativeException e) {
             throw e;
         } catch (Throwable t) {

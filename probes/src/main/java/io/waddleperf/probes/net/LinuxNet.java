@@ -14,18 +14,23 @@ public final class LinuxNet {
     // socket(2) domains and types (socket.h, linux/net.h).
     public static final int AF_INET = 2;
     public static final int AF_INET6 = 10;
+    public static final int SOCK_STREAM = 1;
     public static final int SOCK_DGRAM = 2;
     public static final int SOCK_RAW = 3;
     public static final int SOCK_CLOEXEC = 0x80000; // 02000000, = O_CLOEXEC on x86-64 and aarch64
+    public static final int SOCK_NONBLOCK = 0x800; // 04000, = O_NONBLOCK on x86-64 and aarch64
 
     // Protocols (in.h): ICMP (RFC 792) and ICMPv6 (RFC 4443).
     public static final int IPPROTO_IP = 0;
     public static final int IPPROTO_ICMP = 1;
+    public static final int IPPROTO_TCP = 6;
+    public static final int IPPROTO_UDP = 17;
     public static final int IPPROTO_IPV6 = 41;
     public static final int IPPROTO_ICMPV6 = 58;
 
     // Socket-level options (asm-generic/socket.h).
     public static final int SOL_SOCKET = 1;
+    public static final int SO_ERROR = 4;
     public static final int SO_RCVBUF = 8;
 
     // IPv4 options, ip(7).
@@ -57,6 +62,7 @@ public final class LinuxNet {
 
     // poll(2) events.
     public static final short POLLIN = 0x1;
+    public static final short POLLOUT = 0x4;
     public static final short POLLERR = 0x8;
     public static final short POLLHUP = 0x10;
 

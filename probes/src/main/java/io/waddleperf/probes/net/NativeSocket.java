@@ -76,6 +76,43 @@ public final class NativeSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * connect(2) to {@code remote}; for a non-blocking socket ({@code SOCK_NONBLOCK}) returns false while the
+     * connection is still being made (EINPROGRESS: wait for {@code POLLOUT}, then read {@code SO_ERROR}), true when it
+     * completed at once.
+     */
+    public boolean connect(InetSocketAddress remote) throws NativeException {
+        try (Arena arena = Arena.ofConfined()) {
+            Libc.connect(live("connect"), SockAddr.encode(remote, arena));
+            return true;
+        } catch (NativeException e) {
+            if (e.errno() == Errno.EINPROGRESS) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * poll(2) on several sockets for {@code events}; the {@code revents} of each in order, all 0 on timeout or EINTR
+     * (callers loop on their own deadline).
+     */
+    public static short[] poll(List<NativeSocket> sockets, short events, Duration timeout) throws NativeException {
+        int[] fds = new int[sockets.size()];
+        for (int i = 0; i < fds.length; i++) {
+            fds[i] = sockets.get(i).live("poll");
+        }
+        int timeoutMs = (int) Math.min(Integer.MAX_VALUE, Math.max(0, timeout.toMillis()));
+        try {
+            return Libc.poll(fds, events, timeoutMs);
+        } catch (NativeException e) {
+            if (e.errno() == Errno.EINTR) {
+                return new short[fds.length];
+            }
+            throw e;
+        }
+    }
+
     /** getsockname(2); for ICMP datagram sockets the port is the echo identifier the kernel uses. */
     public InetSocketAddress localAddress() throws NativeException {
         try (Arena arena = Arena.ofConfined()) {

@@ -24,15 +24,26 @@ public final class NetNamespace {
         return Path.of("/run/netns", name);
     }
 
+    /**
+     * Moves the calling thread into the namespace at {@code namespaceFile}. Only for a platform thread that this code
+     * owns and that ends after its task (see the class comment).
+     */
+    public static void enter(Path namespaceFile) throws NativeException {
+        if (Thread.currentThread().isVirtual()) {
+            throw new IllegalStateException("setns from a virtual thread would move its carrier thread");
+        }
+        int fd = Libc.openReadOnly(namespaceFile.toString());
+        try {
+            Libc.setns(fd, LinuxNet.CLONE_NEWNET);
+        } finally {
+            Libc.close(fd);
+        }
+    }
+
     /** Runs {@code task} on a fresh platform thread inside the network namespace at {@code namespaceFile}. */
     public static <T> T call(Path namespaceFile, Callable<T> task) throws Exception {
         FutureTask<T> future = new FutureTask<>(() -> {
-            int fd = Libc.openReadOnly(namespaceFile.toString());
-            try {
-                Libc.setns(fd, LinuxNet.CLONE_NEWNET);
-            } finally {
-                Libc.close(fd);
-            }
+            enter(namespaceFile);
             return task.call();
         });
         Thread thread = Thread.ofPlatform().name("netns-" + namespaceFile.getFileName()).daemon().start(future);

@@ -1,0 +1,136 @@
+package io.waddleperf.probes.trace;
+
+import io.waddleperf.core.clock.MonotonicClock;
+import io.waddleperf.core.result.ErrorKind;
+import io.waddleperf.core.result.Hop;
+import io.waddleperf.core.result.ProbeResult;
+import io.waddleperf.core.spec.TracerouteSpec;
+import io.waddleperf.probes.ProbeException;
+import io.waddleperf.probes.net.SocketScope;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Runs one traceroute, hop after hop: {@code probesPerHop} probes with TTL {@code h}, answers awaited up to the
+ * spec's wait after the last send, then the next hop, until the destination answers, a hop reports it unreachable
+ * ({@code !H}, {@code !N}, …), {@value #MAX_SILENT_HOPS} hops in a row stay silent (as mtr's {@code --max-unknown}),
+ * or {@code maxHops} is reached. Fills {@code hops}, {@code hop_count} and {@code raw_results}
+ * ({@code method}, {@code destination_reached}, {@code stopped}, {@code hop_details} with every probe).
+ */
+final class PathTracer {
+
+    /** Silent hops in a row after which the trace stops: nothing further is likely to answer (mtr's default 5). */
+    static final int MAX_SILENT_HOPS = 5;
+
+    /** The probes of a run and why it stopped. */
+    record Outcome(List<PathProbe> probes, int lastTtl, String method, String stopped) {
+    }
+
+    private final SocketScope scope;
+
+    PathTracer(SocketScope scope) {
+        this.scope = scope;
+    }
+
+    /** Traces toward {@code address}; returns the table. Throws only when no probe could be sent at all. */
+    HopTable trace(TracerouteSpec spec, InetAddress address, MonotonicClock clock, ProbeResult.Builder result) throws Exception {
+        result.raw("proto", spec.proto());
+        result.raw("ip_version", address instanceof Inet6Address ? 6 : 4);
+        result.raw("max_hops", spec.maxHops());
+        result.raw("probes_per_hop", spec.probesPerHop());
+        Outcome outcome = scope.call("traceroute", () -> run(spec, address, clock));
+        result.raw("method", outcome.method());
+        HopTable table = table(outcome.probes(), outcome.lastTtl(), spec.resolve());
+        fill(result, table);
+        result.raw("stopped", outcome.stopped());
+        result.raw("hop_details", table.details());
+        return table;
+    }
+
+    private static Outcome run(TracerouteSpec spec, InetAddress address, MonotonicClock clock) throws Exception {
+        List<PathProbe> probes = new ArrayList<>();
+        int serial = 0;
+        int silent = 0;
+        int lastTtl = 0;
+        String stopped = "max_hops";
+        try (PathTransport transport = PathTransport.open(spec.proto(), address, spec.endpoint().port(),
+                spec.udpPortPerProbe(), clock)) {
+            for (int ttl = 1; ttl <= spec.maxHops(); ttl++) {
+                List<PathProbe> hop = new ArrayList<>();
+                for (int q = 0; q < spec.probesPerHop(); q++) {
+                    PathProbe p = new PathProbe(ttl, serial++);
+                    transport.send(p);
+                    hop.add(p);
+                }
+                probes.addAll(hop);
+                transport.collect(hop, clock.nanos() + spec.probeWait().toNanos());
+                lastTtl = ttl;
+                if (hop.stream().anyMatch(p -> kind(p) == PathReply.Kind.REACHED)) {
+                    stopped = "destination";
+                    break;
+                }
+                if (hop.stream().anyMatch(p -> kind(p) == PathReply.Kind.UNREACHABLE)) {
+                    stopped = "unreachable";
+                    break;
+                }
+                silent = hop.stream().anyMatch(PathProbe::answered) ? 0 : silent + 1;
+                if (silent >= MAX_SILENT_HOPS) {
+                    stopped = "silent_hops";
+                    break;
+                }
+            }
+            return new Outcome(probes, lastTtl, transport.method(), stopped);
+        }
+    }
+
+    private static PathReply.Kind kind(PathProbe p) {
+        return p.answered() ? p.reply().kind() : null;
+    }
+
+    /** The table of {@code probes}, with reverse names when {@code resolve}. */
+    static HopTable table(List<PathProbe> probes, int lastTtl, boolean resolve) throws InterruptedException {
+        Map<InetAddress, String> names = Map.of();
+        if (resolve) {
+            List<InetAddress> addresses = probes.stream().filter(PathProbe::answered).map(p -> p.reply().from())
+                    .filter(Objects::nonNull).distinct().toList();
+            names = ReverseNames.lookup(addresses, TracerouteSpec.resolveBudget());
+        }
+        return HopTable.of(probes, lastTtl, names);
+    }
+
+    /** Puts the table's hops, the hop count and the destination's figures into {@code result}. */
+    static void fill(ProbeResult.Builder result, HopTable table) {
+        result.hops(table.hops());
+        boolean reached = table.destinationHop() > 0;
+        result.raw("destination_reached", reached);
+        if (!reached) {
+            return;
+        }
+        result.hopCount(table.destinationHop());
+        Hop destination = table.hops().getLast();
+        long received = Math.round(destination.sent() * (100.0 - destination.lossPercent()) / 100.0);
+        result.latencyMs(destination.avgMs()).minLatencyMs(destination.bestMs()).maxLatencyMs(destination.worstMs())
+                .stddevLatencyMs(destination.stddevMs())
+                .packetsSent((long) destination.sent()).packetsReceived(received)
+                .packetLossPercent(destination.lossPercent());
+    }
+
+    /** Fails the probe when the destination never answered, naming the last thing seen. */
+    static void requireReached(HopTable table, int maxHops, String stopped) throws ProbeException {
+        if (table.destinationHop() > 0) {
+            return;
+        }
+        String note = table.unreachableNote();
+        if (note != null) {
+            Hop last = table.hops().getLast();
+            ErrorKind kind = "!N".equals(note) ? ErrorKind.NETWORK_UNREACHABLE : ErrorKind.HOST_UNREACHABLE;
+            throw new ProbeException(kind, note + " from " + (last.ip() == null ? "the local host" : last.ip()) + " at hop " + last.hop());
+        }
+        throw new ProbeException(ErrorKind.NO_REPLY, "destination not reached"
+                + ("silent_hops".equals(stopped) ? " (" + MAX_SILENT_HOPS + " silent hops in a row)" : " within " + maxHops + " hops"));
+    }
+}

@@ -1,0 +1,48 @@
+package io.waddleperf.probes.trace;
+
+import io.waddleperf.core.clock.MonotonicClock;
+import io.waddleperf.probes.net.IcmpSocket;
+import io.waddleperf.probes.net.NativeException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.StandardProtocolFamily;
+import java.util.List;
+
+/**
+ * How path probes travel and how their answers are read: ICMP echo requests, UDP datagrams or TCP SYNs, each sent with
+ * a chosen TTL / hop limit. Used from the one platform thread that runs a trace; sockets must be opened there (see
+ * {@link io.waddleperf.probes.net.SocketScope}).
+ */
+interface PathTransport extends AutoCloseable {
+
+    /** Probe bytes after the ICMP / UDP header: small, as traceroute's default 60-byte packets. */
+    int PAYLOAD_BYTES = 32;
+
+    /** The wire name for {@code raw_results.method}. */
+    String method();
+
+    /** Sends {@code probe} with its TTL and records when. */
+    void send(PathProbe probe) throws NativeException;
+
+    /**
+     * Reads answers into {@code probes} until each is answered or the monotonic clock passes {@code deadlineNanos};
+     * then releases what the probes held (their sockets).
+     */
+    void collect(List<PathProbe> probes, long deadlineNanos) throws NativeException, InterruptedException;
+
+    @Override
+    void close() throws NativeException;
+
+    /** Opens the transport for {@code proto} toward {@code target}, {@code port} as the spec says (0 for ICMP). */
+    static PathTransport open(String proto, InetAddress target, int port, boolean portPerProbe, MonotonicClock clock)
+            throws NativeException {
+        boolean ipv6 = target instanceof Inet6Address;
+        return switch (proto) {
+            case "icmp" -> new IcmpPathTransport(IcmpSocket.open(ipv6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET,
+                    true), target, clock);
+            case "udp" -> new SocketPathTransport(SocketPathTransport.Kind.UDP, target, port, portPerProbe, clock);
+            case "tcp" -> new SocketPathTransport(SocketPathTransport.Kind.TCP, target, port, false, clock);
+            default -> throw new IllegalArgumentException("unknown trace proto " + proto);
+        };
+    }
+}

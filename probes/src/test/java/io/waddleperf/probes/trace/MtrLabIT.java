@@ -1,0 +1,128 @@
+package io.waddleperf.probes.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.waddleperf.core.result.Hop;
+import io.waddleperf.core.result.ProbeResult;
+import io.waddleperf.core.result.Source;
+import io.waddleperf.core.spec.MtrSpec;
+import io.waddleperf.core.spec.ProbeOptions;
+import io.waddleperf.core.spec.TargetParser;
+import io.waddleperf.probes.ProbeContext;
+import io.waddleperf.probes.ProbeRunner;
+import io.waddleperf.testkit.ResultSchema;
+import io.waddleperf.testkit.lab.ExecResult;
+import io.waddleperf.testkit.lab.Lab;
+import io.waddleperf.testkit.lab.LabSupport;
+import io.waddleperf.testkit.lab.LinkConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The mtr probe on the lab: an intermediate router that drops half of the ICMP time-exceeded messages it sends (an nft
+ * rule in r2, the path itself lossless) is labelled rate limited, not path loss; real random loss on the last link
+ * shows at the destination as path loss; stock mtr reports the same hops.
+ */
+class MtrLabIT {
+
+    private static final ProbeContext CONTEXT = ProbeContext.of(Source.CLI);
+    private static final int CYCLES = 30;
+
+    @BeforeEach
+    void needsTheLab() {
+        LabSupport.assumeAvailable();
+    }
+
+    private static ProbeResult mtr(Lab lab, int cycles) {
+        MtrSpec spec = (MtrSpec) TargetParser.parse("mtr://" + lab.server().addressV4().getHostAddress(),
+                new ProbeOptions(cycles, Duration.ofMillis(50), Duration.ofMillis(400), null, Map.of("resolve", "false")));
+        return ResultSchema.assertValid(ProbeRunner.runWith(spec, MtrProber.in(TracerouteLabIT.clientScope(lab)), CONTEXT));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> details(ProbeResult r) {
+        return (List<Map<String, Object>>) r.rawResults().get("hop_details");
+    }
+
+    @Test
+    void a_router_dropping_its_own_icmp_errors_is_labelled_rate_limited_not_path_loss() {
+        try (Lab lab = Lab.builder().routers(3).setup(TracerouteLabIT::noIcmpRateLimitAtTheServer).build()) {
+            // r2 drops half of the time-exceeded messages it generates; forwarding is untouched.
+            ExecResult nft = lab.router(2).exec("sh", "-c", "nft add table inet mtr_test && nft add chain inet mtr_test out "
+                    + "'{ type filter hook output priority 0; policy accept; }' && nft add rule inet mtr_test out "
+                    + "icmp type time-exceeded numgen random mod 100 '<' 50 counter drop");
+            assertThat(nft.exitCode()).as(nft.toString()).isZero();
+
+            ProbeResult r = mtr(lab, CYCLES);
+
+            assertThat(r.success()).as(r.error()).isTrue();
+            assertThat(r.hopCount()).isEqualTo(4);
+            assertThat(r.hops()).extracting(Hop::ip).containsExactlyElementsOf(
+                    TracerouteLabIT.groundTruth(lab, false));
+            assertThat(r.hops()).allSatisfy(h -> assertThat(h.sent()).isEqualTo(CYCLES));
+            Hop r2 = r.hops().get(1);
+            // Binomial(30, 0.5): 99.9 % of runs lose 6-24 replies, 20-80 %.
+            assertThat(r2.lossPercent()).isBetween(15.0, 85.0);
+            assertThat(details(r).get(1)).containsEntry("loss_kind", "rate_limited_or_deprioritised")
+                    .containsEntry("path_loss_percent", 0.0);
+            for (int i : new int[] {0, 2, 3}) {
+                assertThat(r.hops().get(i).lossPercent()).as("hop %d", i + 1).isZero();
+                assertThat(details(r).get(i)).containsEntry("loss_kind", "none");
+            }
+            assertThat(r.packetLossPercent()).isZero();
+            // mtr's StDev is the sample standard deviation.
+            assertThat(r.hops().getLast().stddevMs()).isNotNull().isGreaterThanOrEqualTo(0.0);
+        }
+    }
+
+    @Test
+    void random_loss_on_the_last_link_is_path_loss_at_the_destination() {
+        try (Lab lab = Lab.builder().routers(3).link(3, LinkConfig.DEFAULT.withLossPercent(20))
+                .setup(TracerouteLabIT::noIcmpRateLimitAtTheServer).build()) {
+            ProbeResult r = mtr(lab, CYCLES);
+
+            assertThat(r.success()).as(r.error()).isTrue();
+            assertThat(r.hopCount()).isEqualTo(4);
+            assertThat(r.hops()).extracting(Hop::ip).containsExactlyElementsOf(TracerouteLabIT.groundTruth(lab, false));
+            Hop destination = r.hops().getLast();
+            // 20 % each way on r3–server: a round trip survives with 0.8² = 64 %, so 36 % loss; over 30 cycles the
+            // 99.9 % binomial interval is about 10-63 %.
+            assertThat(destination.lossPercent()).isBetween(6.0, 70.0);
+            assertThat(details(r).getLast()).containsEntry("loss_kind", "path")
+                    .containsEntry("path_loss_percent", destination.lossPercent());
+            assertThat(r.packetLossPercent()).isEqualTo(destination.lossPercent());
+            for (int i = 0; i < 3; i++) {
+                assertThat(r.hops().get(i).lossPercent()).as("hop %d", i + 1).isZero();
+            }
+        }
+    }
+
+    @Test
+    void stock_mtr_reports_the_same_hops() {
+        boolean installed = new java.io.File("/usr/bin/mtr").canExecute() || new java.io.File("/usr/sbin/mtr").canExecute();
+        if (!installed && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("CI=true but no mtr installed (Debian package mtr-tiny)");
+        }
+        Assumptions.assumeTrue(installed, "mtr is not installed (Debian package mtr-tiny)");
+        try (Lab lab = Lab.builder().routers(3).setup(TracerouteLabIT::noIcmpRateLimitAtTheServer).build()) {
+            ExecResult stock = lab.client().exec("mtr", "-n", "-r", "-c", "3", "-i", "0.2",
+                    lab.server().addressV4().getHostAddress());
+            assertThat(stock.exitCode()).as(stock.toString()).isZero();
+            List<String> stockHops = new ArrayList<>();
+            Matcher hop = Pattern.compile("(?m)^\\s*\\d+\\.\\|--\\s+(\\S+)\\s").matcher(stock.output());
+            while (hop.find()) {
+                stockHops.add(hop.group(1));
+            }
+            ProbeResult ours = mtr(lab, 3);
+            assertThat(stockHops).as(stock.toString()).hasSize(4);
+            assertThat(ours.hops()).extracting(Hop::ip).as(stock.toString()).containsExactlyElementsOf(stockHops);
+        }
+    }
+}
