@@ -118,9 +118,24 @@ class ProbeTypesIT {
         ApiClient.Answer withPort = client.test("icmp", "{\"target\":\"127.0.0.1\",\"port\":80}");
         assertThat(withPort.status()).isEqualTo(400);
         assertThat(withPort.field()).isEqualTo("port");
-        ApiClient.Answer traceroute = client.test("icmp", "{\"target\":\"127.0.0.1\",\"protocol\":\"traceroute\"}");
-        assertThat(traceroute.status()).as("traceroute arrives with its own probe").isEqualTo(400);
-        assertThat(traceroute.field()).isEqualTo("protocol");
+        ApiClient.Answer traceroute = run("icmp", "{\"target\":\"127.0.0.1\",\"protocol\":\"traceroute\",\"count\":1}");
+        assertThat(traceroute.json().get("test_type").asText()).as("the original's icmp+traceroute").isEqualTo("traceroute");
+    }
+
+    @Test
+    void runs_path_probes_to_loopback_where_the_destination_is_hop_1() {
+        for (String type : new String[] {"traceroute", "mtr"}) {
+            ApiClient.Answer a = run(type, "{\"target\":\"127.0.0.1\",\"count\":2,\"timeout\":2}");
+            assertThat(a.json().get("test_type").asText()).isEqualTo(type);
+            assertThat(a.json().get("success").asBoolean()).as(a.body()).isTrue();
+            assertThat(a.json().get("hop_count").asInt()).as(a.body()).isEqualTo(1);
+        }
+        ApiClient.Answer udpTrace = run("traceroute", "{\"target\":\"127.0.0.1\",\"protocol\":\"udp\",\"count\":1}");
+        assertThat(udpTrace.json().get("raw_results").get("method").asText()).contains("udp");
+        ApiClient.Answer tcpTrace = run("tcp_trace", "{\"target\":\"127.0.0.1\",\"port\":" + server.httpPort() + "}");
+        assertThat(tcpTrace.json().get("test_type").asText()).isEqualTo("tcp_trace");
+        assertThat(tcpTrace.json().get("success").asBoolean()).as(tcpTrace.body()).isTrue();
+        assertThat(tcpTrace.json().get("connect_ms").asDouble()).isPositive();
     }
 
     @Test

@@ -37,16 +37,24 @@ public final class ApiTestTypes {
     private static final Variant HTTP1 = Variant.of(TestType.HTTP, "protocol", "http1");
     private static final Variant HTTP2 = Variant.of(TestType.HTTP, "protocol", "http2");
 
-    private static final Map<String, Route> ROUTES = Map.of(
-            "http", new Route("auto", Map.of("auto", Variant.of(TestType.HTTP, "protocol", "auto"),
-                    "http1", HTTP1, "http/1.1", HTTP1, "http2", HTTP2, "http/2", HTTP2)),
-            "tcp", new Route("raw", Map.of("raw", Variant.of(TestType.TCP), "tls", Variant.of(TestType.TLS),
-                    "ssh", Variant.of(TestType.SSH))),
-            "udp", new Route("echo", Map.of("echo", Variant.of(TestType.UDP), "raw", Variant.of(TestType.UDP_RAW),
-                    "dns", Variant.of(TestType.DNS))),
-            "dns", new Route("udp", Map.of("udp", Variant.of(TestType.DNS), "tcp", Variant.of(TestType.DNS, "tcp", "true"))),
-            "ssh", new Route("ssh", Map.of("ssh", Variant.of(TestType.SSH))),
-            "icmp", new Route("ping", Map.of("ping", Variant.of(TestType.ICMP))));
+    private static final Variant TRACE_ICMP = Variant.of(TestType.TRACEROUTE, "proto", "icmp");
+
+    private static final Map<String, Route> ROUTES = Map.ofEntries(
+            Map.entry("http", new Route("auto", Map.of("auto", Variant.of(TestType.HTTP, "protocol", "auto"),
+                    "http1", HTTP1, "http/1.1", HTTP1, "http2", HTTP2, "http/2", HTTP2))),
+            Map.entry("tcp", new Route("raw", Map.of("raw", Variant.of(TestType.TCP), "tls", Variant.of(TestType.TLS),
+                    "ssh", Variant.of(TestType.SSH)))),
+            Map.entry("udp", new Route("echo", Map.of("echo", Variant.of(TestType.UDP), "raw", Variant.of(TestType.UDP_RAW),
+                    "dns", Variant.of(TestType.DNS)))),
+            Map.entry("dns", new Route("udp", Map.of("udp", Variant.of(TestType.DNS), "tcp", Variant.of(TestType.DNS, "tcp", "true")))),
+            Map.entry("ssh", new Route("ssh", Map.of("ssh", Variant.of(TestType.SSH)))),
+            Map.entry("icmp", new Route("ping", Map.of("ping", Variant.of(TestType.ICMP), "traceroute", TRACE_ICMP))),
+            Map.entry("traceroute", new Route("icmp", Map.of("icmp", TRACE_ICMP,
+                    "udp", Variant.of(TestType.TRACEROUTE, "proto", "udp"), "tcp", Variant.of(TestType.TRACEROUTE, "proto", "tcp")))),
+            Map.entry("mtr", new Route("icmp", Map.of("icmp", Variant.of(TestType.MTR)))),
+            Map.entry("http_trace", new Route("auto", Map.of("auto", Variant.of(TestType.HTTP_TRACE)))),
+            Map.entry("tcp_trace", new Route("raw", Map.of("raw", Variant.of(TestType.TCP_TRACE)))),
+            Map.entry("udp_trace", new Route("raw", Map.of("raw", Variant.of(TestType.UDP_TRACE)))));
 
     private ApiTestTypes() {
     }
