@@ -1,5 +1,7 @@
 package io.waddleperf.probes.net;
 
+import java.lang.foreign.ValueLayout;
+import java.lang.foreign.Arena;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -104,7 +106,9 @@ public final class IcmpSocket implements AutoCloseable {
             } else {
                 identifier = ThreadLocalRandom.current().nextInt(1, 0x10000);
             }
-            return new IcmpSocket(s, method, v6, identifier);
+            IcmpSocket socket = new IcmpSocket(s, method, v6, identifier);
+            socket.warmUp();
+            return socket;
         } catch (NativeException | java.net.UnknownHostException | RuntimeException e) {
             s.close();
             if (e instanceof NativeException n) {
@@ -152,6 +156,28 @@ public final class IcmpSocket implements AutoCloseable {
     public void send(InetAddress to, int sequence, byte[] data) throws NativeException {
         byte[] packet = IcmpEcho.request(ipv6, identifier, sequence & 0xFFFF, data, method == Method.RAW && !ipv6);
         socket.sendTo(packet, new InetSocketAddress(to, 0), 0);
+    }
+
+    /**
+     * Runs the send and receive paths once without sending anything: the first downcall through each FFM handle,
+     * and the first use of the packet and address code, cost milliseconds (linking, lambda forms, class loading);
+     * paying that here keeps it out of the first measured round trip (which came out 10-40 ms on loopback before).
+     * The send goes to descriptor -1, so the kernel refuses it with EBADF and no packet exists.
+     */
+    private void warmUp() throws NativeException {
+        byte[] packet = IcmpEcho.request(ipv6, identifier, 0, new byte[8], method == Method.RAW && !ipv6);
+        try (Arena arena = Arena.ofConfined()) {
+            Libc.sendto(-1, arena.allocateFrom(ValueLayout.JAVA_BYTE, packet), 0,
+                    SockAddr.encode(new InetSocketAddress(ipv6 ? InetAddress.getLoopbackAddress() : InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0), arena));
+        } catch (NativeException expected) {
+            // EBADF: the point was the call path, not the call
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("a literal address cannot fail to parse", e);
+        }
+        IcmpEcho.parseReply(packet, packet.length, ipv6, false);
+        socket.poll(LinuxNet.POLLIN, Duration.ZERO);
+        socket.receive(64, CONTROL_BYTES, LinuxNet.MSG_DONTWAIT);
+        socket.receive(64, CONTROL_BYTES, LinuxNet.MSG_ERRQUEUE | LinuxNet.MSG_DONTWAIT);
     }
 
     /**
