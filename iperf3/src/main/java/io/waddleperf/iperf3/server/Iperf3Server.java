@@ -1,0 +1,197 @@
+package io.waddleperf.iperf3.server;
+
+import io.waddleperf.iperf3.ControlChannel;
+import io.waddleperf.iperf3.ControlState;
+import io.waddleperf.iperf3.Cookie;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An iperf3 server that stock iperf3 ≥ 3.12 clients can test against: one TCP listener for control and TCP data
+ * connections (told apart by cookie, as iperf3 does), UDP data on the same port number, at most
+ * {@link Iperf3ServerConfig#maxConcurrentTests()} tests at once.
+ *
+ * <pre>{@code
+ * try (Iperf3Server server = Iperf3Server.start(Iperf3ServerConfig.defaults().withBind(addr, 0))) {
+ *     int port = server.port();
+ * }
+ * }</pre>
+ */
+public final class Iperf3Server implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Iperf3Server.class);
+    /** How long a new connection may take to send its 37-byte cookie. */
+    private static final Duration COOKIE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Iperf3ServerConfig config;
+    private final ServerSocketChannel listener;
+    private final int port;
+    private final Semaphore slots;
+    private final Map<Cookie, TestSession> awaitingStreams = new ConcurrentHashMap<>();
+    private final Set<TestSession> sessions = ConcurrentHashMap.newKeySet();
+    private final Object udpPortLock = new Object();
+    private final Thread acceptor;
+    private volatile boolean closed;
+
+    private Iperf3Server(Iperf3ServerConfig config, ServerSocketChannel listener) throws IOException {
+        this.config = config;
+        this.listener = listener;
+        this.port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
+        this.slots = new Semaphore(config.maxConcurrentTests());
+        this.acceptor = Thread.ofVirtual().name("iperf3-accept-" + port).unstarted(this::acceptLoop);
+    }
+
+    /** Binds the listener and starts accepting; the port is bound when this returns. */
+    public static Iperf3Server start(Iperf3ServerConfig config) throws IOException {
+        ServerSocketChannel listener = ServerSocketChannel.open();
+        try {
+            // iperf3 sets SO_REUSEADDR only (netannounce, src/net.c).
+            listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            listener.bind(new InetSocketAddress(config.bindAddress(), config.port()), 128);
+        } catch (IOException | RuntimeException e) {
+            listener.close();
+            throw e;
+        }
+        Iperf3Server server = new Iperf3Server(config, listener);
+        server.acceptor.start();
+        LOG.info("iperf3 server listening on {}:{}", config.bindAddress().getHostAddress(), server.port);
+        return server;
+    }
+
+    /** The bound TCP (and UDP) port. */
+    public int port() {
+        return port;
+    }
+
+    /** Tests running now (those holding a slot). */
+    public int activeTests() {
+        return config.maxConcurrentTests() - slots.availablePermits();
+    }
+
+    Iperf3ServerConfig config() {
+        return config;
+    }
+
+    Object udpPortLock() {
+        return udpPortLock;
+    }
+
+    void awaitStreams(TestSession session) {
+        awaitingStreams.put(session.cookie(), session);
+    }
+
+    void stopAwaiting(TestSession session) {
+        awaitingStreams.remove(session.cookie(), session);
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                SocketChannel ch = listener.accept();
+                Thread.ofVirtual().name("iperf3-conn").start(() -> handle(ch));
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                LOG.warn("iperf3 accept failed: {}", e.toString());
+            }
+        }
+    }
+
+    /**
+     * Sorts out a new connection: a data stream of a test creating its streams, a new test if a slot is free, else
+     * ACCESS_DENIED. With no slot free and no test waiting for streams, the cookie is not read, as in iperf3's
+     * {@code iperf_accept} ("It could block an ongoing test").
+     */
+    private void handle(SocketChannel ch) {
+        boolean slot = slots.tryAcquire();
+        boolean handedOver = false;
+        try {
+            if (!slot && awaitingStreams.isEmpty()) {
+                deny(ch);
+                return;
+            }
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            ch.socket().setSoTimeout((int) COOKIE_TIMEOUT.toMillis());
+            ControlChannel first = new ControlChannel(ch.socket().getInputStream(), ch.socket().getOutputStream());
+            Cookie cookie = first.readCookie();
+            TestSession waiting = awaitingStreams.get(cookie);
+            if (waiting != null) {
+                ch.socket().setSoTimeout(0);
+                waiting.offerTcpStream(ch);
+                handedOver = true;
+                return;
+            }
+            if (!slot || closed) {
+                deny(ch);
+                return;
+            }
+            TestSession session = new TestSession(this, ch, cookie);
+            sessions.add(session);
+            handedOver = true;
+            try {
+                session.run();
+            } finally {
+                sessions.remove(session);
+            }
+        } catch (SocketTimeoutException e) {
+            LOG.debug("iperf3 connection sent no cookie within {}", COOKIE_TIMEOUT);
+        } catch (IOException e) {
+            LOG.debug("iperf3 connection failed before its cookie: {}", e.toString());
+        } finally {
+            if (slot) {
+                slots.release();
+            }
+            if (!handedOver) {
+                closeQuietly(ch);
+            }
+        }
+    }
+
+    /** The one-byte ACCESS_DENIED answer of a busy iperf3 server, then close. */
+    private static void deny(SocketChannel ch) {
+        try {
+            ch.write(ByteBuffer.wrap(new byte[] {ControlState.ACCESS_DENIED.wireByte()}));
+        } catch (IOException e) {
+            LOG.debug("iperf3 client left before ACCESS_DENIED: {}", e.toString());
+        }
+        closeQuietly(ch);
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            LOG.debug("closing iperf3 connection: {}", e.toString());
+        }
+    }
+
+    /** Stops accepting, ends running tests and waits for the accept thread. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            listener.close();
+        } catch (IOException e) {
+            LOG.debug("closing iperf3 listener: {}", e.toString());
+        }
+        sessions.forEach(TestSession::abort);
+        try {
+            acceptor.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.waddleperf.iperf3.server;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.waddleperf.iperf3.Cookie;
+import io.waddleperf.iperf3.CpuMeter;
+import io.waddleperf.iperf3.JsonFrames;
+import io.waddleperf.iperf3.StreamResult;
+import io.waddleperf.iperf3.TestParameters;
+import java.util.List;
+
+/**
+ * The server's own report in stock iperf3's {@code -J} layout ({@code start}, {@code intervals}, {@code end}), sent
+ * as {@code server_output_json} when the client asked for {@code --get-server-output}.
+ */
+final class ServerReport {
+
+    /** What this server calls itself in {@code start.version}. */
+    static final String VERSION = "waddleperf-iperf3 (iperf 3.12 compatible)";
+
+    private ServerReport() {
+    }
+
+    static ObjectNode build(TestParameters params, Cookie cookie, List<DataStream> streams, IntervalReporter reporter,
+            CpuMeter.Usage cpu) {
+        ObjectNode top = JsonFrames.mapper().createObjectNode();
+        ObjectNode start = top.putObject("start");
+        start.put("version", VERSION);
+        start.put("cookie", cookie.text());
+        ObjectNode testStart = start.putObject("test_start");
+        testStart.put("protocol", params.protocol().name());
+        testStart.put("num_streams", params.parallel());
+        testStart.put("blksize", params.effectiveLenBytes());
+        testStart.put("omit", params.omitSeconds());
+        testStart.put("duration", params.timeSeconds());
+        testStart.put("bytes", params.numBytes());
+        testStart.put("blocks", params.blockCount());
+        testStart.put("reverse", params.reverse() ? 1 : 0);
+        testStart.put("tos", params.tos());
+        testStart.put("target_bitrate", params.bandwidthBitsPerSecond());
+        testStart.put("bidir", params.bidirectional() ? 1 : 0);
+
+        ArrayNode intervals = top.putArray("intervals");
+        List<IntervalReporter.Sample> samples = reporter.samples();
+        long origin = reporter.startNanos();
+        long omitNanos = params.omitSeconds() * 1_000_000_000L;
+        for (int k = 1; k < samples.size(); k++) {
+            IntervalReporter.Sample a = samples.get(k - 1);
+            IntervalReporter.Sample b = samples.get(k);
+            double from = (a.nanos() - origin) / 1e9;
+            double to = (b.nanos() - origin) / 1e9;
+            boolean omitted = b.nanos() - origin <= omitNanos;
+            ObjectNode interval = intervals.addObject();
+            ArrayNode perStream = interval.putArray("streams");
+            long sum = 0;
+            for (int i = 0; i < streams.size(); i++) {
+                long bytes = b.bytes()[i] - a.bytes()[i];
+                sum += bytes;
+                span(perStream.addObject().put("socket", streams.get(i).id), from, to, bytes, omitted)
+                        .put("sender", streams.get(i).sender());
+            }
+            span(interval.putObject("sum"), from, to, sum, omitted);
+        }
+
+        ObjectNode end = top.putObject("end");
+        ArrayNode endStreams = end.putArray("streams");
+        long sent = 0;
+        long received = 0;
+        double seconds = 0;
+        for (DataStream s : streams) {
+            StreamResult r = s.result();
+            seconds = Math.max(seconds, r.endTimeSeconds());
+            ObjectNode side = span(endStreams.addObject().putObject(s.sender() ? "sender" : "receiver")
+                    .put("socket", r.id()), 0, r.endTimeSeconds(), r.bytes(), false);
+            side.put("sender", s.sender());
+            if (params.protocol() == io.waddleperf.iperf3.Protocol.UDP) {
+                side.put("jitter_ms", r.jitterSeconds() * 1000);
+                side.put("lost_packets", r.errors());
+                side.put("packets", r.packets() - r.omittedPackets());
+            }
+            if (s.sender()) {
+                sent += r.bytes();
+            } else {
+                received += r.bytes();
+            }
+        }
+        span(end.putObject("sum_sent"), 0, seconds, sent, false);
+        span(end.putObject("sum_received"), 0, seconds, received, false);
+        end.putObject("cpu_utilization_percent")
+                .put("host_total", cpu.totalPercent())
+                .put("host_user", cpu.userPercent())
+                .put("host_system", cpu.systemPercent());
+        return top;
+    }
+
+    private static ObjectNode span(ObjectNode node, double from, double to, long bytes, boolean omitted) {
+        double seconds = to - from;
+        node.put("start", from);
+        node.put("end", to);
+        node.put("seconds", seconds);
+        node.put("bytes", bytes);
+        node.put("bits_per_second", seconds > 0 ? bytes * 8 / seconds : 0);
+        node.put("omitted", omitted);
+        return node;
+    }
+}

@@ -1,0 +1,271 @@
+package io.waddleperf.iperf3.server;
+
+import io.waddleperf.iperf3.ControlChannel;
+import io.waddleperf.iperf3.ControlState;
+import io.waddleperf.iperf3.Cookie;
+import io.waddleperf.iperf3.CpuMeter;
+import io.waddleperf.iperf3.Iperf3Error;
+import io.waddleperf.iperf3.Iperf3Exception;
+import io.waddleperf.iperf3.JsonFrames;
+import io.waddleperf.iperf3.Protocol;
+import io.waddleperf.iperf3.StreamResult;
+import io.waddleperf.iperf3.TestParameters;
+import io.waddleperf.iperf3.TestResults;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One test, from the client's cookie to IPERF_DONE: the server side of iperf3's control state machine
+ * ({@code iperf_run_server}/{@code iperf_handle_message_server}), every move checked against {@link ControlState}'s
+ * table. Runs on the virtual thread that accepted the control connection; data streams get threads of their own.
+ */
+final class TestSession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TestSession.class);
+    /** How often the control loop wakes during a test to run the watchdog. */
+    private static final Duration WATCH_PERIOD = Duration.ofMillis(250);
+
+    private final Iperf3Server server;
+    private final Iperf3ServerConfig config;
+    private final SocketChannel control;
+    private final Cookie cookie;
+    private final LinkedBlockingQueue<SocketChannel> tcpArrivals = new LinkedBlockingQueue<>();
+    private final List<SocketChannel> tcpChannels = new CopyOnWriteArrayList<>();
+    private final List<DatagramChannel> udpChannels = new CopyOnWriteArrayList<>();
+    private final List<DataStream> streams = new CopyOnWriteArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private ControlState state = ControlState.IPERF_START;
+    private volatile boolean closed;
+
+    TestSession(Iperf3Server server, SocketChannel control, Cookie cookie) {
+        this.server = server;
+        this.config = server.config();
+        this.control = control;
+        this.cookie = cookie;
+    }
+
+    Cookie cookie() {
+        return cookie;
+    }
+
+    /** Hands over a TCP connection that carried this test's cookie while streams are being created. */
+    void offerTcpStream(SocketChannel ch) {
+        tcpArrivals.add(ch);
+    }
+
+    /** Ends the test from outside (server shutdown): closing the sockets unblocks the session thread. */
+    void abort() {
+        closed = true;
+        closeQuietly();
+    }
+
+    void run() {
+        ControlChannel channel;
+        try {
+            channel = new ControlChannel(control.socket().getInputStream(), control.socket().getOutputStream());
+        } catch (IOException e) {
+            LOG.debug("iperf3 control connection unusable: {}", e.toString());
+            closeQuietly();
+            return;
+        }
+        try {
+            serve(channel);
+        } catch (Iperf3Exception e) {
+            LOG.info("iperf3 test {} refused or failed: {}", cookie, e.getMessage());
+            try {
+                state = ControlState.transition(state, ControlState.SERVER_ERROR);
+                channel.writeServerError(e);
+            } catch (IOException | Iperf3Exception ignored) {
+                LOG.debug("iperf3 client gone before SERVER_ERROR {}", e.error());
+            }
+        } catch (EOFException e) {
+            LOG.info("iperf3 client {} closed the control connection unexpectedly in {}", cookie, state);
+        } catch (IOException e) {
+            if (!closed) {
+                LOG.info("iperf3 test {} ended by I/O error in {}: {}", cookie, state, e.toString());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            closeQuietly();
+        }
+    }
+
+    private void serve(ControlChannel channel) throws IOException, Iperf3Exception, InterruptedException {
+        setReadTimeout(config.idleTimeout());
+        send(channel, ControlState.PARAM_EXCHANGE);
+        TestParameters params = TestParameters.fromJson(readJson(channel, JsonFrames.MAX_PARAMS_BYTES,
+                Iperf3Error.IERECVPARAMS));
+        checkPolicy(params);
+
+        StreamAcceptor acceptor = new StreamAcceptor(params, config.idleTimeout());
+        int total = params.totalStreams();
+        if (params.protocol() == Protocol.UDP) {
+            InetSocketAddress local = new InetSocketAddress(config.bindAddress(), server.port());
+            synchronized (server.udpPortLock()) {
+                acceptor.acceptUdp(local, total, udpChannels, () -> send(channel, ControlState.CREATE_STREAMS));
+            }
+        } else {
+            server.awaitStreams(this);
+            try {
+                send(channel, ControlState.CREATE_STREAMS);
+                acceptor.acceptTcp(tcpArrivals, total, tcpChannels);
+            } finally {
+                server.stopAwaiting(this);
+            }
+        }
+
+        send(channel, ControlState.TEST_START);
+        CpuMeter cpu = CpuMeter.start();
+        StreamContext context = new StreamContext(params, System.nanoTime());
+        createStreams(params, context);
+        send(channel, ControlState.TEST_RUNNING);
+        IntervalReporter reporter = new IntervalReporter(streams, context.startNanos);
+        threads.forEach(Thread::start);
+        reporter.start();
+
+        awaitTestEnd(channel, params, context);
+        streams.forEach(DataStream::stop);
+        for (Thread t : threads) {
+            t.join(config.idleTimeout().toMillis());
+        }
+        reporter.stop();
+        CpuMeter.Usage usage = cpu.usage();
+
+        send(channel, ControlState.EXCHANGE_RESULTS);
+        TestResults.fromJson(readJson(channel, JsonFrames.MAX_RESULTS_BYTES, Iperf3Error.IERECVRESULTS));
+        List<StreamResult> results = streams.stream().map(DataStream::result).toList();
+        boolean anySender = streams.stream().anyMatch(DataStream::sender);
+        TestResults ours = new TestResults(usage.totalPercent(), usage.userPercent(), usage.systemPercent(),
+                anySender ? 0 : -1, null, results,
+                params.getServerOutput() ? ServerReport.build(params, cookie, streams, reporter, usage) : null, null);
+        channel.writeJson(ours.toJson());
+        send(channel, ControlState.DISPLAY_RESULTS);
+        receive(channel, ControlState.IPERF_DONE);
+        LOG.info("iperf3 test {} done: {} streams, {} s", cookie, streams.size(), params.timeSeconds());
+    }
+
+    private void checkPolicy(TestParameters params) throws Iperf3Exception {
+        if (params.protocol() == Protocol.SCTP) {
+            throw new Iperf3Exception(Iperf3Error.IENOSCTP, "this server has no SCTP");
+        }
+        Duration max = config.maxDuration();
+        if (!max.isZero()) {
+            boolean byteOrBlockLimited = params.numBytes() > 0 || params.blockCount() > 0;
+            long requested = (long) params.timeSeconds() + params.omitSeconds();
+            if ((!byteOrBlockLimited && params.timeSeconds() == 0) || requested > max.toSeconds()) {
+                throw new Iperf3Exception(Iperf3Error.IEMAXSERVERTESTDURATIONEXCEEDED,
+                        "requested " + requested + " s, the server allows " + max.toSeconds() + " s");
+            }
+        }
+    }
+
+    private void createStreams(TestParameters params, StreamContext context) {
+        int receivers = params.reverse() ? 0 : params.parallel();
+        boolean udp = params.protocol() == Protocol.UDP;
+        int total = params.totalStreams();
+        for (int i = 0; i < total; i++) {
+            int id = StreamAcceptor.streamId(i);
+            boolean receive = i < receivers;
+            DataStream stream;
+            if (udp) {
+                DatagramChannel ch = udpChannels.get(i);
+                stream = receive ? new UdpReceiveStream(id, context, ch) : new UdpSendStream(id, context, ch);
+            } else {
+                SocketChannel ch = tcpChannels.get(i);
+                stream = receive ? new TcpReceiveStream(id, context, ch) : new TcpSendStream(id, context, ch);
+            }
+            streams.add(stream);
+            String name = "iperf3-" + (receive ? "recv-" : "send-") + id;
+            threads.add(config.dataThreads() == Iperf3ServerConfig.DataThreads.VIRTUAL
+                    ? Thread.ofVirtual().name(name).unstarted(stream)
+                    : Thread.ofPlatform().name(name).daemon(true).unstarted(stream));
+        }
+    }
+
+    /**
+     * Waits for the client's TEST_END while watching the test: data that stops moving for longer than the idle timeout
+     * (or than a few of the slowest stream's packet gaps) means the client vanished; a test over the server's maximum
+     * duration is ended with IESERVERTESTDURATIONEXPIRED as iperf3's {@code server_timer_proc} does.
+     */
+    private void awaitTestEnd(ControlChannel channel, TestParameters params, StreamContext context)
+            throws IOException, Iperf3Exception {
+        setReadTimeout(WATCH_PERIOD);
+        long rate = params.effectiveRateBitsPerSecond();
+        long gapNanos = rate > 0 ? (long) (params.effectiveLenBytes() * 8.0 * 1e9 / rate) : 0;
+        long idleNanos = Math.max(config.idleTimeout().toNanos(), 3 * gapNanos);
+        long maxNanos = config.maxDuration().isZero() ? Long.MAX_VALUE
+                : config.maxDuration().toNanos() + config.idleTimeout().toNanos();
+        long lastBytes = -1;
+        long lastProgress = System.nanoTime();
+        while (true) {
+            try {
+                ControlState next = channel.readState();
+                state = ControlState.transition(state, next);
+                if (next == ControlState.CLIENT_TERMINATE) {
+                    throw new EOFException("client terminated the test");
+                }
+                setReadTimeout(config.idleTimeout());
+                return;
+            } catch (SocketTimeoutException e) {
+                long now = System.nanoTime();
+                long moved = streams.stream().mapToLong(s -> s.bytes).sum();
+                if (moved != lastBytes) {
+                    lastBytes = moved;
+                    lastProgress = now;
+                } else if (now - lastProgress > idleNanos) {
+                    throw new Iperf3Exception(Iperf3Error.IENOMSG, "no data moved for " + config.idleTimeout());
+                }
+                if (now - context.startNanos > maxNanos) {
+                    throw new Iperf3Exception(Iperf3Error.IESERVERTESTDURATIONEXPIRED,
+                            "test exceeded " + config.maxDuration());
+                }
+            }
+        }
+    }
+
+    private void send(ControlChannel channel, ControlState next) throws IOException, Iperf3Exception {
+        state = ControlState.transition(state, next);
+        channel.writeState(next);
+    }
+
+    private void receive(ControlChannel channel, ControlState expected) throws IOException, Iperf3Exception {
+        ControlState got = channel.readState();
+        state = ControlState.transition(state, got);
+        if (got != expected) {
+            throw new EOFException("client sent " + got + " instead of " + expected);
+        }
+    }
+
+    private com.fasterxml.jackson.databind.node.ObjectNode readJson(ControlChannel channel, int max, Iperf3Error error)
+            throws IOException, Iperf3Exception {
+        try {
+            return channel.readJson(max, error);
+        } catch (SocketTimeoutException e) {
+            throw new Iperf3Exception(error, 0, "no message within " + config.idleTimeout(), e);
+        }
+    }
+
+    private void setReadTimeout(Duration timeout) throws IOException {
+        control.socket().setSoTimeout((int) Math.clamp(timeout.toMillis(), 1, Integer.MAX_VALUE));
+    }
+
+    private void closeQuietly() {
+        streams.forEach(DataStream::stop);
+        StreamAcceptor.closeAll(tcpChannels);
+        StreamAcceptor.closeAll(udpChannels);
+        StreamAcceptor.closeAll(new ArrayList<>(tcpArrivals));
+        StreamAcceptor.closeAll(List.of(control));
+    }
+}
