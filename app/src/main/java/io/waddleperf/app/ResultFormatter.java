@@ -48,9 +48,15 @@ public final class ResultFormatter {
         List<String[]> rows = new ArrayList<>();
         if (r.latencyMs() != null) {
             StringBuilder s = new StringBuilder(num(r.latencyMs()) + " ms avg");
-            if (r.minLatencyMs() != null) {
-                s.append(String.format(Locale.ROOT, "  (min %s, p50 %s, p95 %s, max %s, stddev %s)", num(r.minLatencyMs()),
-                        num(r.p50LatencyMs()), num(r.p95LatencyMs()), num(r.maxLatencyMs()), num(r.stddevLatencyMs())));
+            List<String> spread = new ArrayList<>();
+            addPart(spread, "min", r.minLatencyMs());
+            addPart(spread, "p50", r.p50LatencyMs());
+            addPart(spread, "p95", r.p95LatencyMs());
+            addPart(spread, "p99", r.p99LatencyMs());
+            addPart(spread, "max", r.maxLatencyMs());
+            addPart(spread, "stddev", r.stddevLatencyMs());
+            if (!spread.isEmpty()) {
+                s.append("  (").append(String.join(", ", spread)).append(')');
             }
             rows.add(new String[] {"latency", s.toString()});
         }
@@ -101,6 +107,12 @@ public final class ResultFormatter {
             }
         }
         return rows;
+    }
+
+    private static void addPart(List<String> parts, String label, Double ms) {
+        if (ms != null) {
+            parts.add(label + " " + num(ms));
+        }
     }
 
     private static void add(List<String[]> rows, String label, Object value) {
