@@ -106,6 +106,7 @@ public final class WebServer implements AutoCloseable {
             config.requestLogger.http((ctx, ms) -> LOG.debug("{} {} {} {} ms client={}", ctx.method(), ctx.path(),
                     ctx.statusCode(), Math.round(ms), ctx.req().getRemoteAddr()));
             routeGroups.forEach(g -> g.accept(config.routes));
+            WebUi.configure(config);
         });
         app.start();
         WebServer web = new WebServer(app, graceful, shutdownTimeout, http[0], https[0], ssl);

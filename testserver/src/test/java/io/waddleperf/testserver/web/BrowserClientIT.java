@@ -1,0 +1,147 @@
+package io.waddleperf.testserver.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.WaitForSelectorState;
+import io.waddleperf.testserver.TestServer;
+import io.waddleperf.testserver.TestServerConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The browser client end to end: the real test server on 127.0.0.1:0 serving {@code /}, opened in headless
+ * Chromium. Checks the page loads cleanly and offline (every request to this server), and that the test API tabs
+ * show a probe the server really ran.
+ */
+class BrowserClientIT {
+
+    static final String KEY = "browser-test-key";
+
+    private static HeadlessChromium chromium;
+
+    @TempDir
+    Path dataDir;
+
+    private TestServer server;
+    private BrowserContext context;
+    private final List<String> consoleErrors = new CopyOnWriteArrayList<>();
+    private final List<String> foreignRequests = new CopyOnWriteArrayList<>();
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void launch() {
+        chromium = HeadlessChromium.launch();
+    }
+
+    @AfterAll
+    static void quit() {
+        if (chromium != null) {
+            chromium.close();
+        }
+    }
+
+    @BeforeEach
+    void start() throws IOException {
+        server = TestServer.start(TestServerConfig.builder().bind("127.0.0.1").httpPort(0).httpsEnabled(false)
+                .dataDir(dataDir).apiKey(KEY).allowPrivateTargets(true).build());
+        context = chromium.browser().newContext();
+        // anything not for this server is recorded and refused, so the test also proves the page works offline
+        context.route("**/*", route -> {
+            String url = route.request().url();
+            if (isThisServer(url)) {
+                route.resume();
+            } else {
+                foreignRequests.add(url);
+                route.abort();
+            }
+        });
+    }
+
+    @AfterEach
+    void stop() {
+        context.close();
+        server.close();
+    }
+
+    private boolean isThisServer(String url) {
+        URI uri = URI.create(url);
+        return "127.0.0.1".equals(uri.getHost()) && uri.getPort() == server.httpPort();
+    }
+
+    private Page open(String pathAndQuery) {
+        Page page = context.newPage();
+        page.onConsoleMessage(m -> {
+            if (m.type().equals("error") || m.type().equals("warning")) {
+                consoleErrors.add(m.type() + ": " + m.text());
+            }
+        });
+        page.onPageError(e -> consoleErrors.add("uncaught: " + e));
+        page.onRequest(r -> requests.add(r.url()));
+        page.navigate("http://127.0.0.1:" + server.httpPort() + pathAndQuery);
+        page.waitForSelector("[data-testid=tab-speed]");
+        return page;
+    }
+
+    @Test
+    void page_loads_every_tab_with_no_console_errors_and_no_requests_beyond_this_server() {
+        Page page = open("/");
+        for (String tab : List.of("download", "network", "trace", "speed")) {
+            page.click("[data-testid=tab-" + tab + "]");
+            page.waitForSelector("[data-testid=tab-" + tab + "][aria-selected=true]");
+        }
+        page.waitForSelector("[data-testid=speed-start]");
+        page.selectOption("[data-testid=theme]", "dark");
+        assertThat(page.evaluate("document.documentElement.dataset.theme")).isEqualTo("dark");
+
+        assertThat(consoleErrors).isEmpty();
+        assertThat(foreignRequests).isEmpty();
+        // the import map resolved the vendored modules from this server's /vendor/ mounts
+        assertThat(requests).anyMatch(u -> u.endsWith("/vendor/preact/dist/preact.module.js"))
+                .anyMatch(u -> u.endsWith("/vendor/htm/dist/htm.module.js"))
+                .anyMatch(u -> u.endsWith("/vendor/uplot/dist/uPlot.esm.js"));
+    }
+
+    @Test
+    void network_tests_tab_shows_the_result_of_a_tcp_probe_the_server_ran() throws IOException {
+        try (ServerSocket target = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Page page = open("/#network");
+            page.fill("[data-testid=api-key]", KEY);
+            page.selectOption("[data-testid=api-type]", "tcp");
+            page.fill("[data-testid=api-target]", "127.0.0.1:" + target.getLocalPort());
+            page.click("[data-testid=api-run]");
+            // wait for either outcome, so a refusal fails with the page's reason instead of a timeout
+            page.waitForSelector("[data-testid=api-result] h2, [data-testid=api-error]");
+            assertThat(page.querySelector("[data-testid=api-error]")).as(() -> page.textContent("main") + consoleErrors).isNull();
+            String heading = page.textContent("[data-testid=api-result] h2");
+            assertThat(heading).contains("tcp").contains("success");
+            assertThat(page.textContent("[data-testid=api-result]")).contains("connect_ms")
+                    .contains(String.valueOf(target.getLocalPort()));
+        }
+        assertThat(consoleErrors).isEmpty();
+    }
+
+    @Test
+    void network_tests_tab_shows_the_servers_reason_for_a_wrong_api_key() {
+        Page page = open("/#network");
+        page.fill("[data-testid=api-key]", "not-the-key");
+        page.fill("[data-testid=api-target]", "127.0.0.1:9");
+        page.click("[data-testid=api-run]");
+        String error = page.waitForSelector("[data-testid=api-error]",
+                new Page.WaitForSelectorOptions().setState(WaitForSelectorState.VISIBLE)).textContent();
+        assertThat(error).startsWith("HTTP 401");
+        assertThat(page.querySelector("[data-testid=api-result]")).isNull();
+    }
+}

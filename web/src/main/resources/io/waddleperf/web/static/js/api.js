@@ -1,0 +1,44 @@
+// Calls to the test server other than the measurement streams: the test API (SPEC §3.1) and result posting.
+
+import { ENDPOINTS } from './measure.js';
+
+/** Runs one test through `POST /api/v1/test/{type}` and returns the SPEC §2 result object. */
+export async function runApiTest({ type, apiKey, request, signal }) {
+  const res = await fetch(`/api/v1/test/${encodeURIComponent(type)}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `ApiKey ${apiKey}` },
+    body: JSON.stringify(request),
+    cache: 'no-store',
+    signal,
+  });
+  const body = await res.json().catch(() => null);
+  if (!res.ok) {
+    // refused requests carry {error, field} (ApiError); say which field when there is one
+    const reason = body?.error ?? res.statusText;
+    throw new Error(`HTTP ${res.status}: ${body?.field ? `${body.field}: ` : ''}${reason}`);
+  }
+  return body;
+}
+
+/** Posts a finished browser speed test to `/speedtest/result`; returns the id the server stored it under. */
+export async function postSpeedResult(result) {
+  const res = await fetch(ENDPOINTS.result, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(result),
+    cache: 'no-store',
+  });
+  const body = await res.json().catch(() => null);
+  if (!res.ok) throw new Error(`HTTP ${res.status}: ${body?.error ?? res.statusText}`);
+  return body.id;
+}
+
+/** Offers `value` as a JSON file download (no server round trip). */
+export function downloadJson(value, fileName) {
+  const url = URL.createObjectURL(new Blob([JSON.stringify(value, null, 2)], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

@@ -1,0 +1,43 @@
+// Live throughput chart (uPlot). The data arrays are owned by the caller and grow as samples are measured; this
+// component only redraws them.
+
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+import { html } from '../html.js';
+
+function cssVar(name) {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+}
+
+/** `data` is [seconds[], downloadMbps[], uploadMbps[]] with null where a series has no sample. */
+export function ThroughputChart({ data, version }) {
+  const box = useRef(null);
+  const plot = useRef(null);
+
+  useEffect(() => {
+    const opts = {
+      width: box.current.clientWidth || 600,
+      height: 220,
+      scales: { x: { time: false } },
+      axes: [
+        { label: 's', stroke: cssVar('--muted'), grid: { stroke: cssVar('--border') } },
+        { label: 'Mbit/s', stroke: cssVar('--muted'), grid: { stroke: cssVar('--border') }, size: 60 },
+      ],
+      series: [
+        { label: 'time', value: (u, v) => (v === null ? '—' : `${v.toFixed(1)} s`) },
+        { label: 'download', stroke: cssVar('--down'), width: 2, spanGaps: false,
+          value: (u, v) => (v === null ? '—' : `${v.toFixed(1)} Mbit/s`) },
+        { label: 'upload', stroke: cssVar('--up'), width: 2, spanGaps: false,
+          value: (u, v) => (v === null ? '—' : `${v.toFixed(1)} Mbit/s`) },
+      ],
+    };
+    plot.current = new uPlot(opts, data, box.current);
+    const resize = new ResizeObserver(() => plot.current.setSize({ width: box.current.clientWidth, height: 220 }));
+    resize.observe(box.current);
+    return () => { resize.disconnect(); plot.current.destroy(); };
+  }, []);
+
+  useEffect(() => { plot.current?.setData(data); }, [data, version]);
+
+  return html`<div class="chart" ref=${box}></div>`;
+}
