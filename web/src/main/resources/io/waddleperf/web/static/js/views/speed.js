@@ -29,6 +29,12 @@ function streamCounts(choice) {
     : { down: Number(choice), up: Number(choice) };
 }
 
+// one line of text: htm drops the whitespace around line breaks inside a template, so the separators are built here
+function transferText(phase, streams) {
+  return `${fmtMbps(phase.mbps)} Mbit/s (peak over ${SPEED_DEFAULTS.tickMs} ms: ${fmtMbps(phase.peakMbps)}) · `
+    + `${fmtBytes(phase.measuredBytes)} in ${(phase.measuredMs / 1000).toFixed(1)} s after warm-up · ${streams} streams`;
+}
+
 function Metric({ id, label, value, unit, text }) {
   return html`<div class="card">
     <div class="k">${label}</div>
@@ -154,13 +160,9 @@ export function SpeedTest({ settings }) {
           <tr><th>Jitter</th><td>${fmtMs(latency.jitter_ms)} ms (RFC 3550) · ${fmtMs(latency.ipdv_ms)} ms
             (mean difference)</td></tr>`}
           ${download && html`
-          <tr><th>Download</th><td>${fmtMbps(download.mbps)} Mbit/s (peak ${fmtMbps(download.peakMbps)}) ·
-            ${fmtBytes(download.measuredBytes)} in ${(download.measuredMs / 1000).toFixed(1)} s after warm-up ·
-            ${streamCounts(choice).down} streams</td></tr>`}
+          <tr><th>Download</th><td>${transferText(download, streamCounts(choice).down)}</td></tr>`}
           ${upload && html`
-          <tr><th>Upload</th><td>${fmtMbps(upload.mbps)} Mbit/s (peak ${fmtMbps(upload.peakMbps)}) ·
-            ${fmtBytes(upload.measuredBytes)} in ${(upload.measuredMs / 1000).toFixed(1)} s after warm-up ·
-            ${streamCounts(choice).up} streams</td></tr>`}
+          <tr><th>Upload</th><td>${transferText(upload, streamCounts(choice).up)}</td></tr>`}
           <tr><th>Saved</th><td data-testid="result-posted">${posted ? `as ${posted}` : '—'}</td></tr>
         </tbody>
       </table>
