@@ -5,6 +5,7 @@ import io.waddleperf.core.config.Problems;
 import io.waddleperf.core.config.Secret;
 import io.waddleperf.core.config.Validated;
 import io.waddleperf.testserver.policy.Cidr;
+import io.waddleperf.testserver.speed.SpeedConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +37,7 @@ import java.util.function.BiConsumer;
  * @param trustedProxies         CIDRs of reverse proxies whose {@code X-Forwarded-For} is believed (SPEC §8)
  * @param shutdownTimeout        how long {@code close()} waits for running tests before cutting them off
  * @param limits                 admission limits of the test API
+ * @param speed                  the speed test endpoints' limits, GeoIP files and result file ({@code speed:})
  */
 public record TestServerConfig(
         String bind,
@@ -52,7 +54,8 @@ public record TestServerConfig(
         Path tlsKeyFile,
         List<String> trustedProxies,
         Duration shutdownTimeout,
-        Limits limits) implements Validated {
+        Limits limits,
+        SpeedConfig speed) implements Validated {
 
     /** Shortest API key accepted; shorter keys are guessable. */
     public static final int MIN_API_KEY_LENGTH = 16;
@@ -70,6 +73,7 @@ public record TestServerConfig(
         trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
         shutdownTimeout = Objects.requireNonNullElse(shutdownTimeout, Duration.ofSeconds(10));
         limits = Objects.requireNonNullElse(limits, Limits.defaults());
+        speed = Objects.requireNonNullElse(speed, SpeedConfig.defaults());
     }
 
     /**
@@ -151,6 +155,7 @@ public record TestServerConfig(
         List<String> problems = new ArrayList<>();
         check((key, message) -> problems.add(key + ": " + message));
         limits.check((key, message) -> problems.add("limits." + key + ": " + message));
+        speed.check((key, message) -> problems.add("speed." + key + ": " + message));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -216,7 +221,7 @@ public record TestServerConfig(
                 + " key(s), api_key_file=" + apiKeyFile + ", auth_disabled=" + authDisabled + ", allow_private_targets="
                 + allowPrivateTargets + ", data_dir=" + dataDir + ", tls_cert_file=" + tlsCertFile + ", tls_key_file="
                 + tlsKeyFile + ", trusted_proxies=" + trustedProxies + ", shutdown_timeout=" + shutdownTimeout
-                + ", limits=" + limits + "]";
+                + ", limits=" + limits + ", speed=" + speed + "]";
     }
 
     /** Builder over the same nullable fields; unset fields take the record's defaults. */
@@ -236,6 +241,7 @@ public record TestServerConfig(
         private final List<String> trustedProxies = new ArrayList<>();
         private Duration shutdownTimeout;
         private Limits limits;
+        private SpeedConfig speed;
 
         private Builder() {
         }
@@ -311,10 +317,15 @@ public record TestServerConfig(
             return this;
         }
 
+        public Builder speed(SpeedConfig v) {
+            speed = v;
+            return this;
+        }
+
         public TestServerConfig build() {
             return new TestServerConfig(bind, httpPort, httpsEnabled, httpsPort, udpEchoPort, apiKeys, apiKeyFile,
                     authDisabled, allowPrivateTargets, dataDir, tlsCertFile, tlsKeyFile, trustedProxies,
-                    shutdownTimeout, limits);
+                    shutdownTimeout, limits, speed);
         }
     }
 }
