@@ -15,6 +15,8 @@ public final class StreamAdmission {
 
     static final int SWEEP_THRESHOLD = 10_000;
     static final Duration STREAM_RETRY_AFTER = Duration.ofSeconds(1);
+    /** A stream is only started with at least this much quota left, so it is not cut off before its first byte. */
+    static final long MIN_START_BYTES = 64 * 1024;
 
     private final int perClientStreams;
     private final int globalStreams;
@@ -57,7 +59,7 @@ public final class StreamAdmission {
                     continue;
                 }
                 refill(c, now);
-                if (c.tokens < 1) {
+                if (c.tokens < Math.min(MIN_START_BYTES, bytesPerWindow)) {
                     throw new LimitExceededException("byte limit of " + bytesPerWindow + " bytes per client reached",
                             Duration.ofNanos((long) Math.ceil((1 << 20) / bytesPerNano)));
                 }

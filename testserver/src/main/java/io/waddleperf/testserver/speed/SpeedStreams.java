@@ -74,6 +74,11 @@ public final class SpeedStreams implements AutoCloseable {
                 OutputStream out = ctx.res().getOutputStream();
                 while (remaining > 0) {
                     long granted = stream.take(Math.min(remaining, bytes.length));
+                    if (granted == 0 && !ctx.res().isCommitted()) {
+                        ctx.res().reset();
+                        throw new LimitExceededException("byte limit per client reached",
+                                StreamAdmission.retryAfterBytes());
+                    }
                     if (granted == 0) {
                         LOG.info("client {} reached its byte limit; download cut short", client(ctx));
                         closer(ctx).run();

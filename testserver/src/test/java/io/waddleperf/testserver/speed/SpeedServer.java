@@ -27,6 +27,14 @@ final class SpeedServer implements AutoCloseable {
         server = TestServer.start(config.build());
     }
 
+    /** A new client (fresh connections) for a running server. */
+    SpeedServer(TestServer running) {
+        server = running;
+        ownsServer = false;
+    }
+
+    private boolean ownsServer = true;
+
     URI uri(String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + server.httpPort() + pathAndQuery);
     }
@@ -77,7 +85,9 @@ final class SpeedServer implements AutoCloseable {
     @Override
     public void close() {
         http.close();
-        server.close();
+        if (ownsServer) {
+            server.close();
+        }
     }
 
     /** A response whose body was counted, not kept. */
