@@ -5,6 +5,8 @@ import io.waddleperf.core.spec.DnsSpec;
 import io.waddleperf.core.spec.HttpSpec;
 import io.waddleperf.core.spec.IcmpSpec;
 import io.waddleperf.core.spec.ProbeSpec;
+import io.waddleperf.core.spec.RpmSpec;
+import io.waddleperf.core.spec.SpeedtestSpec;
 import io.waddleperf.core.spec.SshSpec;
 import io.waddleperf.core.spec.TcpSpec;
 import io.waddleperf.core.spec.TlsSpec;
@@ -13,6 +15,8 @@ import io.waddleperf.core.spec.UdpSpec;
 import io.waddleperf.probes.dns.DnsProber;
 import io.waddleperf.probes.http.HttpProber;
 import io.waddleperf.probes.icmp.IcmpProber;
+import io.waddleperf.probes.rpm.RpmProber;
+import io.waddleperf.probes.speedtest.SpeedtestProber;
 import io.waddleperf.probes.ssh.SshProber;
 import io.waddleperf.probes.tcp.TcpProber;
 import io.waddleperf.probes.tls.TlsProber;
@@ -45,6 +49,8 @@ public final class Probers implements Prober<ProbeSpec> {
             case HttpSpec s -> HttpProber.INSTANCE.probe(s, context, result);
             case SshSpec s -> SshProber.INSTANCE.probe(s, context, result);
             case IcmpSpec s -> IcmpProber.INSTANCE.probe(s, context, result);
+            case SpeedtestSpec s -> SpeedtestProber.INSTANCE.probe(s, context, result);
+            case RpmSpec s -> RpmProber.INSTANCE.probe(s, context, result);
         }
     }
 }

@@ -40,8 +40,10 @@ public final class TargetParser {
             case "http", "https" -> TestType.HTTP;
             case "ssh" -> TestType.SSH;
             case "icmp" -> TestType.ICMP;
+            case "speedtest" -> TestType.SPEEDTEST;
+            case "rpm" -> TestType.RPM;
             default -> throw new InvalidSpecException("target", "unknown scheme '" + scheme
-                    + "' (supported: tcp, tls, udp, udp-raw, dns, http, https, ssh, icmp)");
+                    + "' (supported: tcp, tls, udp, udp-raw, dns, http, https, ssh, icmp, speedtest, rpm)");
         };
         return forType(type, target, null, options);
     }
@@ -80,6 +82,8 @@ public final class TargetParser {
             case DNS -> DnsSpec.of(target, host, p, stripSlash(uri.getPath()), o);
             case SSH -> SshSpec.of(target, uri.getUserInfo(), host, p, o);
             case ICMP -> IcmpSpec.of(target, host, p, o);
+            case SPEEDTEST -> SpeedtestSpec.of(target, host, p, o);
+            case RPM -> RpmSpec.of(target, host, p, o);
             default -> throw new InvalidSpecException("test_type", "'" + type.wireName() + "' probes are not available in this version");
         };
     }
