@@ -98,6 +98,7 @@ final class TestSession {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            server.rateGuard().release(this);
             closeQuietly();
         }
     }
@@ -107,6 +108,11 @@ final class TestSession {
         send(channel, ControlState.PARAM_EXCHANGE);
         TestParameters params = TestParameters.fromJson(readJson(channel, JsonFrames.MAX_PARAMS_BYTES,
                 Iperf3Error.IERECVPARAMS));
+        // iperf3 authenticates right after reading the parameters and before any stream (iperf_exchange_parameters).
+        if (server.authenticator() != null) {
+            String user = server.authenticator().authenticate(params.authToken());
+            LOG.info("iperf3 test {} authenticated as {}", cookie, user);
+        }
         checkPolicy(params);
 
         StreamAcceptor acceptor = new StreamAcceptor(params, config.idleTimeout());
@@ -131,6 +137,7 @@ final class TestSession {
         StreamContext context = new StreamContext(params, System.nanoTime());
         createStreams(params, context);
         send(channel, ControlState.TEST_RUNNING);
+        server.rateGuard().started(this, context.startNanos);
         IntervalReporter reporter = new IntervalReporter(streams, context.startNanos);
         threads.forEach(Thread::start);
         reporter.start();
@@ -169,6 +176,7 @@ final class TestSession {
                         "requested " + requested + " s, the server allows " + max.toSeconds() + " s");
             }
         }
+        server.rateGuard().admit(this, params);
     }
 
     private void createStreams(TestParameters params, StreamContext context) {
@@ -227,6 +235,7 @@ final class TestSession {
                 } else if (now - lastProgress > idleNanos) {
                     throw new Iperf3Exception(Iperf3Error.IENOMSG, "no data moved for " + config.idleTimeout());
                 }
+                server.rateGuard().check(this, now, moved);
                 if (now - context.startNanos > maxNanos) {
                     throw new Iperf3Exception(Iperf3Error.IESERVERTESTDURATIONEXPIRED,
                             "test exceeded " + config.maxDuration());
