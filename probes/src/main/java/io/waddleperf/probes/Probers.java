@@ -7,6 +7,8 @@ import io.waddleperf.core.spec.IcmpSpec;
 import io.waddleperf.core.spec.MtrSpec;
 import io.waddleperf.core.spec.ProbeSpec;
 import io.waddleperf.core.spec.ServiceTraceSpec;
+import io.waddleperf.core.spec.RpmSpec;
+import io.waddleperf.core.spec.SpeedtestSpec;
 import io.waddleperf.core.spec.SshSpec;
 import io.waddleperf.core.spec.TcpSpec;
 import io.waddleperf.core.spec.TlsSpec;
@@ -16,6 +18,8 @@ import io.waddleperf.core.spec.UdpSpec;
 import io.waddleperf.probes.dns.DnsProber;
 import io.waddleperf.probes.http.HttpProber;
 import io.waddleperf.probes.icmp.IcmpProber;
+import io.waddleperf.probes.rpm.RpmProber;
+import io.waddleperf.probes.speedtest.SpeedtestProber;
 import io.waddleperf.probes.ssh.SshProber;
 import io.waddleperf.probes.tcp.TcpProber;
 import io.waddleperf.probes.tls.TlsProber;
@@ -54,6 +58,8 @@ public final class Probers implements Prober<ProbeSpec> {
             case TracerouteSpec s -> TracerouteProber.INSTANCE.probe(s, context, result);
             case MtrSpec s -> MtrProber.INSTANCE.probe(s, context, result);
             case ServiceTraceSpec s -> ServiceTraceProber.INSTANCE.probe(s, context, result);
+            case SpeedtestSpec s -> SpeedtestProber.INSTANCE.probe(s, context, result);
+            case RpmSpec s -> RpmProber.INSTANCE.probe(s, context, result);
         }
     }
 }

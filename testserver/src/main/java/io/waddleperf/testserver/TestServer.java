@@ -12,6 +12,7 @@ import io.waddleperf.testserver.http.TlsCredentials;
 import io.waddleperf.testserver.http.WebServer;
 import io.waddleperf.testserver.limits.AdmissionControl;
 import io.waddleperf.testserver.policy.TargetPolicy;
+import io.waddleperf.testserver.speed.SpeedEndpoints;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -80,9 +81,11 @@ public final class TestServer implements AutoCloseable {
         HealthApi health = new HealthApi(ServerVersion.current(), () -> self[0] != null && self[0].ready);
         List<AutoCloseable> started = new ArrayList<>();
         try {
+            SpeedEndpoints speed = SpeedEndpoints.start(config);
+            started.add(speed);
             WebServer web = WebServer.start(config.bind(), config.httpPort(), config.httpsPort(), tls,
                     config.shutdownTimeout(),
-                    List.of(ApiErrors::register, health::addRoutes, testApi::addRoutes));
+                    List.of(ApiErrors::register, health::addRoutes, testApi::addRoutes, speed::addRoutes));
             started.add(web);
             for (Listener l : otherListeners) {
                 started.add(l.start(config));

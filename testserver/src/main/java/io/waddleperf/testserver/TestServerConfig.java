@@ -5,6 +5,7 @@ import io.waddleperf.core.config.Problems;
 import io.waddleperf.core.config.Secret;
 import io.waddleperf.core.config.Validated;
 import io.waddleperf.testserver.policy.Cidr;
+import io.waddleperf.testserver.speed.SpeedConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +38,7 @@ import java.util.function.BiConsumer;
  * @param shutdownTimeout        how long {@code close()} waits for running tests before cutting them off
  * @param limits                 admission limits of the test API
  * @param dns                    the optional DNS responder for a test zone
+ * @param speed                  the speed test endpoints' limits, GeoIP files and result file ({@code speed:})
  */
 public record TestServerConfig(
         String bind,
@@ -54,7 +56,8 @@ public record TestServerConfig(
         List<String> trustedProxies,
         Duration shutdownTimeout,
         Limits limits,
-        Dns dns) implements Validated {
+        Dns dns,
+        SpeedConfig speed) implements Validated {
 
     /** Shortest API key accepted; shorter keys are guessable. */
     public static final int MIN_API_KEY_LENGTH = 16;
@@ -73,6 +76,7 @@ public record TestServerConfig(
         shutdownTimeout = Objects.requireNonNullElse(shutdownTimeout, Duration.ofSeconds(10));
         limits = Objects.requireNonNullElse(limits, Limits.defaults());
         dns = Objects.requireNonNullElse(dns, Dns.defaults());
+        speed = Objects.requireNonNullElse(speed, SpeedConfig.defaults());
     }
 
     /**
@@ -161,7 +165,7 @@ public record TestServerConfig(
         List<Secret> keys = new ArrayList<>(apiKeys);
         keys.addAll(extra);
         return new TestServerConfig(bind, httpPort, httpsEnabled, httpsPort, udpEchoPort, keys, apiKeyFile, authDisabled,
-                allowPrivateTargets, dataDir, tlsCertFile, tlsKeyFile, trustedProxies, shutdownTimeout, limits, dns);
+                allowPrivateTargets, dataDir, tlsCertFile, tlsKeyFile, trustedProxies, shutdownTimeout, limits, dns, speed);
     }
 
     /** All defaults. */
@@ -195,6 +199,7 @@ public record TestServerConfig(
         check((key, message) -> problems.add(key + ": " + message));
         limits.check((key, message) -> problems.add("limits." + key + ": " + message));
         dns.check((key, message) -> problems.add("dns." + key + ": " + message));
+        speed.check((key, message) -> problems.add("speed." + key + ": " + message));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -260,7 +265,7 @@ public record TestServerConfig(
                 + " key(s), api_key_file=" + apiKeyFile + ", auth_disabled=" + authDisabled + ", allow_private_targets="
                 + allowPrivateTargets + ", data_dir=" + dataDir + ", tls_cert_file=" + tlsCertFile + ", tls_key_file="
                 + tlsKeyFile + ", trusted_proxies=" + trustedProxies + ", shutdown_timeout=" + shutdownTimeout
-                + ", limits=" + limits + ", dns=" + dns + "]";
+                + ", limits=" + limits + ", dns=" + dns + ", speed=" + speed + "]";
     }
 
     /** Builder over the same nullable fields; unset fields take the record's defaults. */
@@ -281,6 +286,7 @@ public record TestServerConfig(
         private Duration shutdownTimeout;
         private Limits limits;
         private Dns dns;
+        private SpeedConfig speed;
 
         private Builder() {
         }
@@ -361,10 +367,15 @@ public record TestServerConfig(
             return this;
         }
 
+        public Builder speed(SpeedConfig v) {
+            speed = v;
+            return this;
+        }
+
         public TestServerConfig build() {
             return new TestServerConfig(bind, httpPort, httpsEnabled, httpsPort, udpEchoPort, apiKeys, apiKeyFile,
                     authDisabled, allowPrivateTargets, dataDir, tlsCertFile, tlsKeyFile, trustedProxies,
-                    shutdownTimeout, limits, dns);
+                    shutdownTimeout, limits, dns, speed);
         }
     }
 }

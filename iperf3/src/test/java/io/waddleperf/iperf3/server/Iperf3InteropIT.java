@@ -139,9 +139,11 @@ class Iperf3InteropIT {
             JsonNode end = run(args).get("end");
             assertThat(end.at("/sum_sent/bytes").asLong()).as(String.join(" ", args)).isEqualTo(200L * 64 * 1024);
             // The receiver may stop counting early: a 3.12 client ends on TEST_END before draining the last reads, and
-            // stock iperf3 against itself shows the same (iperf3 FAQ "My receiver didn't get all the bytes").
+            // stock iperf3 against itself shows the same (iperf3 FAQ "My receiver didn't get all the bytes"). How much
+            // is still in flight then depends on scheduling (a loaded CI machine saw 77 %), so only bound it by the
+            // exact sender count.
             assertThat(end.at("/sum_received/bytes").asLong()).as(String.join(" ", args))
-                    .isBetween(180L * 64 * 1024, 200L * 64 * 1024);
+                    .isPositive().isLessThanOrEqualTo(200L * 64 * 1024);
         }
     }
 }

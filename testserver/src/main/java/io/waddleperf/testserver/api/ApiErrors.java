@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.waddleperf.core.spec.InvalidSpecException;
 import io.waddleperf.testserver.limits.LimitExceededException;
+import io.waddleperf.testserver.speed.UploadStalledException;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,7 @@ public final class ApiErrors {
         routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e.status(), e.getMessage(), e.field(), e.retryAfter()));
         routes.exception(InvalidSpecException.class, (e, ctx) -> respond(ctx, 400, messageOf(e), e.field(), null));
         routes.exception(LimitExceededException.class, (e, ctx) -> respond(ctx, 429, e.getMessage(), null, e.retryAfter()));
+        routes.exception(UploadStalledException.class, (e, ctx) -> respond(ctx, 408, e.getMessage(), "body", null));
         routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, e.getStatus(), e.getMessage(), null, null));
         routes.exception(Exception.class, (e, ctx) -> {
             LOG.error("unexpected failure handling {} {}", ctx.method(), ctx.path(), e);

@@ -34,6 +34,11 @@ public final class WebServer implements AutoCloseable {
     public static final List<String> TLS_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
     /** Idle time after which Jetty closes a connection; long enough for a test of several minutes to answer. */
     static final Duration IDLE_TIMEOUT = Duration.ofMinutes(6);
+    /**
+     * Pending connections the kernel queues before accept (capped by net.core.somaxconn): a speed test opens many
+     * at once, and with the JDK's default of 50 a burst overflows the queue and even /health waits for SYN retries.
+     */
+    static final int ACCEPT_QUEUE = 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
     private static final String KEY_ALIAS = "waddleperf";
@@ -84,6 +89,7 @@ public final class WebServer implements AutoCloseable {
                 c.setHost(bind);
                 c.setPort(httpPort);
                 c.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+                c.setAcceptQueueSize(ACCEPT_QUEUE);
                 http[0] = c;
                 return c;
             });
@@ -99,6 +105,7 @@ public final class WebServer implements AutoCloseable {
                     c.setHost(bind);
                     c.setPort(httpsPort);
                     c.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+                    c.setAcceptQueueSize(ACCEPT_QUEUE);
                     https[0] = c;
                     return c;
                 });

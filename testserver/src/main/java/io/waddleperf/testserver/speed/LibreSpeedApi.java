@@ -1,0 +1,150 @@
+package io.waddleperf.testserver.speed;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.waddleperf.geo.GeoIp;
+import io.waddleperf.geo.GeoLocation;
+import io.waddleperf.geo.GeoPoint;
+import io.waddleperf.testserver.api.ApiException;
+import java.net.InetAddress;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * LibreSpeed's backend endpoints (PROTOCOLS.md §2.1; librespeed/speedtest {@code backend/*.php}, speedtest-go
+ * {@code web/web.go}) so LibreSpeed's web client and librespeed-cli work against this server unchanged: each served as
+ * {@code /x}, {@code /x.php}, {@code /backend/x} and {@code /backend/x.php}.
+ */
+public final class LibreSpeedApi {
+
+    /** LibreSpeed: default and maximum {@code ckSize} (chunks of 1 MiB). */
+    static final int DEFAULT_CHUNKS = 4;
+    static final int MAX_CHUNKS = 1024;
+
+    private final SpeedStreams streams;
+    private final GeoIp geoIp;
+    private final GeoPoint serverLocation;
+
+    public LibreSpeedApi(SpeedStreams streams, GeoIp geoIp, GeoPoint serverLocation) {
+        this.streams = streams;
+        this.geoIp = geoIp;
+        this.serverLocation = serverLocation;
+    }
+
+    public void addRoutes(RoutesConfig routes) {
+        for (String prefix : new String[] {"", "/backend"}) {
+            for (String suffix : new String[] {"", ".php"}) {
+                routes.get(prefix + "/garbage" + suffix, this::garbage);
+                routes.get(prefix + "/empty" + suffix, this::empty);
+                routes.post(prefix + "/empty" + suffix, this::empty);
+                routes.get(prefix + "/getIP" + suffix, this::getIp);
+                for (String name : new String[] {"/garbage", "/empty", "/getIP"}) {
+                    routes.options(prefix + name + suffix, preflight());
+                }
+            }
+        }
+    }
+
+    /** The CORS preflight answer shared by every speed endpoint. */
+    static Handler preflight() {
+        return ctx -> {
+            SpeedStreams.commonHeaders(ctx);
+            ctx.status(204);
+        };
+    }
+
+    private void garbage(Context ctx) throws Exception {
+        int chunks = chunks(ctx.queryParam("ckSize"));
+        streams.download(ctx, (long) chunks * RandomPayload.CHUNK_BYTES, "random.dat");
+    }
+
+    /** PHP's garbage.php maps a missing value to 4; an absurd one is refused with a clear 400 rather than guessed. */
+    static int chunks(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_CHUNKS;
+        }
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n >= 1 && n <= MAX_CHUNKS) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the accepted range
+        }
+        throw ApiException.badRequest("ckSize", "ckSize must be a whole number of 1 MiB chunks from 1 to "
+                + MAX_CHUNKS + ", got '" + value + "'");
+    }
+
+    /** Upload sink and ping target: drains the body, answers 200 with no content (librespeed-cli's IsUp wants that). */
+    private void empty(Context ctx) throws Exception {
+        streams.sink(ctx);
+        ctx.header("Connection", "keep-alive");
+        ctx.status(200);
+    }
+
+    private void getIp(Context ctx) {
+        SpeedStreams.commonHeaders(ctx);
+        String ip = streams.client(ctx);
+        boolean isp = "true".equalsIgnoreCase(ctx.queryParam("isp"));
+        String unit = ctx.queryParam("distance");
+        if (unit != null && !unit.equals("km") && !unit.equals("mi")) {
+            throw ApiException.badRequest("distance", "distance must be km or mi, got '" + unit + "'");
+        }
+        InetAddress address = InetAddress.ofLiteral(ip);
+        GeoLocation location = geoIp.lookup(address);
+        Map<String, Object> body = new LinkedHashMap<>();
+        String label = location.scope().label(address);
+        if (label != null) {
+            body.put("processedString", ip + " - " + label);
+            body.put("rawIspInfo", "");
+        } else if (!isp) {
+            body.put("processedString", ip);
+            body.put("rawIspInfo", "");
+        } else {
+            body.put("processedString", ip + " - " + ispText(location) + distanceText(location, unit));
+            body.put("rawIspInfo", ipInfo(location));
+        }
+        ctx.json(body);
+    }
+
+    /** backend/getIP.php: the organisation (or "Unknown ISP"), then the country. */
+    private static String ispText(GeoLocation l) {
+        String isp = l.asOrganization() != null ? l.asOrganization() : "Unknown ISP";
+        String country = l.countryName() != null ? l.countryName() : l.countryCode();
+        return country == null ? isp : isp + ", " + country;
+    }
+
+    /** backend/getIP.php: rounded to 10, and "<20 km" / "<15 mi" close by. */
+    private String distanceText(GeoLocation l, String unit) {
+        if (unit == null || serverLocation == null || l.point().isEmpty()) {
+            return "";
+        }
+        GeoPoint client = l.point().get();
+        double d = unit.equals("mi") ? client.distanceMiles(serverLocation) : client.distanceKm(serverLocation);
+        double rounded = Math.round(d / 10) * 10.0;
+        int near = unit.equals("mi") ? 15 : 20;
+        String text = rounded < near ? "<" + near : String.format(Locale.ROOT, "%.0f", rounded);
+        return " (" + text + " " + unit + ")";
+    }
+
+    /** The ipinfo.io-shaped object LibreSpeed's clients read ({@code ip, city, region, country, loc, org}). */
+    private static Map<String, Object> ipInfo(GeoLocation l) {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("ip", l.ip());
+        putIfKnown(info, "city", l.city());
+        putIfKnown(info, "region", l.region());
+        putIfKnown(info, "country", l.countryCode());
+        l.point().ifPresent(p -> info.put("loc", p.latitude() + "," + p.longitude()));
+        putIfKnown(info, "org", l.asn() == null ? l.asOrganization() : "AS" + l.asn()
+                + (l.asOrganization() == null ? "" : " " + l.asOrganization()));
+        return info;
+    }
+
+    private static void putIfKnown(Map<String, Object> m, String key, Object value) {
+        if (value != null) {
+            m.put(key, value);
+        }
+    }
+}

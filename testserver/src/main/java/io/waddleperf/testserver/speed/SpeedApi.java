@@ -1,0 +1,218 @@
+package io.waddleperf.testserver.speed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.waddleperf.core.result.Json;
+import io.waddleperf.core.result.ProbeResult;
+import io.waddleperf.core.result.Source;
+import io.waddleperf.core.result.TestType;
+import io.waddleperf.core.result.UuidV7;
+import io.waddleperf.testserver.api.ApiException;
+import io.waddleperf.testserver.limits.StreamAdmission;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The original test server's speed test endpoints (SPEC §3.2): {@code /speedtest/download?size=<MiB>},
+ * {@code /speedtest/upload}, {@code /speedtest/ping}, {@code /speedtest/info} and {@code /speedtest/result}, which
+ * keeps a browser's result with the caller's IP through every configured {@link BrowserResultSink}.
+ */
+public final class SpeedApi {
+
+    public static final int DEFAULT_DOWNLOAD_MIB = 10;
+    public static final int MAX_DOWNLOAD_MIB = 100;
+    /** A result object is a few hundred bytes; this leaves room for raw_results without inviting uploads. */
+    public static final int MAX_RESULT_BYTES = 64 * 1024;
+
+    private final SpeedStreams streams;
+    private final StreamAdmission admission;
+    private final SpeedConfig config;
+    private final String version;
+    private final List<BrowserResultSink> sinks;
+
+    public SpeedApi(SpeedStreams streams, StreamAdmission admission, SpeedConfig config, String version,
+                    List<BrowserResultSink> sinks) {
+        this.streams = streams;
+        this.admission = admission;
+        this.config = config;
+        this.version = version;
+        this.sinks = List.copyOf(sinks);
+    }
+
+    public void addRoutes(RoutesConfig routes) {
+        routes.get("/speedtest/download", this::download);
+        routes.post("/speedtest/upload", this::upload);
+        routes.get("/speedtest/ping", this::ping);
+        routes.get("/speedtest/info", this::info);
+        routes.post("/speedtest/result", this::result);
+        for (String p : new String[] {"download", "upload", "ping", "info", "result"}) {
+            routes.options("/speedtest/" + p, LibreSpeedApi.preflight());
+        }
+    }
+
+    private void download(Context ctx) throws Exception {
+        int mib = sizeMib(ctx.queryParam("size"));
+        streams.download(ctx, (long) mib << 20, "speedtest-" + mib + "MiB.bin");
+    }
+
+    static int sizeMib(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_DOWNLOAD_MIB;
+        }
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n >= 1 && n <= MAX_DOWNLOAD_MIB) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the accepted range
+        }
+        throw ApiException.badRequest("size", "size must be a whole number of MiB from 1 to " + MAX_DOWNLOAD_MIB
+                + ", got '" + value + "'");
+    }
+
+    private void upload(Context ctx) throws Exception {
+        SpeedStreams.Received r = streams.sink(ctx);
+        double seconds = r.elapsedNanos() / 1e9;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("success", true);
+        body.put("bytes_received", r.bytes());
+        body.put("duration_ms", Math.round(r.elapsedNanos() / 1e3) / 1e3);
+        // goodput in 10^6 bit/s (SPEC §2 throughput_mbps); 0 for an empty body
+        body.put("throughput_mbps", seconds > 0 ? r.bytes() * 8 / seconds / 1e6 : 0.0);
+        ctx.json(body);
+    }
+
+    private void ping(Context ctx) {
+        SpeedStreams.commonHeaders(ctx);
+        ctx.json(Map.of("pong", true, "timestamp", System.currentTimeMillis()));
+    }
+
+    private void info(Context ctx) {
+        SpeedStreams.commonHeaders(ctx);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("server", "waddleperf");
+        body.put("version", version);
+        body.put("download_size_mib", Map.of("default", DEFAULT_DOWNLOAD_MIB, "min", 1, "max", MAX_DOWNLOAD_MIB));
+        body.put("librespeed_max_chunks", LibreSpeedApi.MAX_CHUNKS);
+        body.put("per_client_streams", config.perClientStreams());
+        body.put("streams_open", admission.open());
+        body.put("responsiveness_config", ResponsivenessApi.CONFIG_PATH);
+        body.put("client_ip", streams.client(ctx));
+        ctx.json(body);
+    }
+
+    private void result(Context ctx) throws IOException {
+        SpeedStreams.commonHeaders(ctx);
+        String client = streams.client(ctx);
+        ProbeResult result = parseResult(readBody(ctx));
+        Instant now = Instant.now();
+        for (BrowserResultSink sink : sinks) {
+            sink.accept(result, client, now);
+        }
+        ctx.status(201).json(Map.of("success", true, "id", result.id().toString()));
+    }
+
+    /**
+     * A SPEC §2 object (recognised by {@code test_type}) kept as it is, stamped {@code source: browser}; or the
+     * original's flat fields ({@code download_mbps}/{@code download_speed}, {@code upload_mbps}/{@code upload_speed},
+     * {@code latency_ms}/{@code ping}, {@code jitter_ms}/{@code jitter}, Mbit/s and ms) turned into one.
+     */
+    static ProbeResult parseResult(byte[] body) {
+        JsonNode tree;
+        try {
+            tree = Json.mapper().readTree(body);
+        } catch (IOException e) {
+            throw ApiException.badRequest("body", "not JSON: " + e.getMessage());
+        }
+        if (!(tree instanceof ObjectNode obj)) {
+            throw ApiException.badRequest("body", "must be a JSON object");
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        if (obj.has("test_type")) {
+            if (!"speedtest".equals(obj.path("test_type").asText())) {
+                throw ApiException.badRequest("test_type", "must be speedtest, got '" + obj.path("test_type").asText() + "'");
+            }
+            obj.put("source", Source.BROWSER.wireName());
+            ProbeResult r;
+            try {
+                r = Json.mapper().treeToValue(obj, ProbeResult.class);
+            } catch (IOException | IllegalArgumentException e) {
+                throw ApiException.badRequest("body", "not a result object: " + e.getMessage());
+            }
+            ProbeResult.Builder b = r.toBuilder();
+            b.id(r.id() != null ? r.id() : UuidV7.next());
+            b.startedAt(r.startedAt() != null ? r.startedAt() : now);
+            b.target(r.target() != null ? r.target() : "browser");
+            b.durationMs(r.durationMs() != null ? r.durationMs() : 0.0);
+            checkRates(r.downloadMbps(), r.uploadMbps(), r.latencyMs(), r.jitterMs());
+            return b.build();
+        }
+        Double down = number(obj, "download_mbps", "download_speed");
+        Double up = number(obj, "upload_mbps", "upload_speed");
+        Double latency = number(obj, "latency_ms", "ping");
+        Double jitter = number(obj, "jitter_ms", "jitter");
+        if (down == null && up == null && latency == null) {
+            throw ApiException.badRequest("download_mbps", "a result needs at least one of download_mbps, upload_mbps"
+                    + " or latency_ms (or a SPEC result object with test_type)");
+        }
+        checkRates(down, up, latency, jitter);
+        return ProbeResult.builder().id(UuidV7.next()).testType(TestType.SPEEDTEST).target("browser")
+                .startedAt(now).durationMs(0.0).success(true).source(Source.BROWSER)
+                .downloadMbps(down).uploadMbps(up).latencyMs(latency).jitterMs(jitter).build();
+    }
+
+    private static Double number(ObjectNode obj, String... names) {
+        for (String name : names) {
+            JsonNode n = obj.get(name);
+            if (n == null || n.isNull()) {
+                continue;
+            }
+            if (n.isNumber()) {
+                return n.asDouble();
+            }
+            if (n.isTextual()) {
+                try {
+                    return Double.parseDouble(n.asText().strip());
+                } catch (NumberFormatException e) {
+                    throw ApiException.badRequest(name, "expected a number, got '" + n.asText() + "'");
+                }
+            }
+            throw ApiException.badRequest(name, "expected a number");
+        }
+        return null;
+    }
+
+    private static void checkRates(Double down, Double up, Double latency, Double jitter) {
+        String[] names = {"download_mbps", "upload_mbps", "latency_ms", "jitter_ms"};
+        Double[] values = {down, up, latency, jitter};
+        for (int i = 0; i < names.length; i++) {
+            if (values[i] != null && !(values[i] >= 0 && values[i] < 1e7)) {
+                throw ApiException.badRequest(names[i], "must be a finite number from 0 to 10^7, got " + values[i]);
+            }
+        }
+    }
+
+    private static byte[] readBody(Context ctx) {
+        if (ctx.req().getContentLengthLong() > MAX_RESULT_BYTES) {
+            throw ApiException.payloadTooLarge("result of " + ctx.req().getContentLengthLong()
+                    + " bytes exceeds the limit of " + MAX_RESULT_BYTES);
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] body = in.readNBytes(MAX_RESULT_BYTES + 1);
+            if (body.length > MAX_RESULT_BYTES) {
+                throw ApiException.payloadTooLarge("result exceeds the limit of " + MAX_RESULT_BYTES + " bytes");
+            }
+            return body;
+        } catch (IOException e) {
+            throw ApiException.badRequest("body", "could not be read: " + e.getMessage());
+        }
+    }
+}
