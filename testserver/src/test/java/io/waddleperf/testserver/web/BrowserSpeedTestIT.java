@@ -1,0 +1,149 @@
+package io.waddleperf.testserver.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import io.waddleperf.core.result.Json;
+import io.waddleperf.testserver.TestServer;
+import io.waddleperf.testserver.TestServerConfig;
+import io.waddleperf.testserver.speed.BrowserResultFile;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The browser speed test end to end: headless Chromium runs the page's own measurement against the real test
+ * server's speed endpoints on loopback (shortened with URL parameters), shows non-zero rates and posts the result,
+ * which the server keeps. A screenshot of the finished page is kept in {@code target/browser-tests/}.
+ */
+class BrowserSpeedTestIT {
+
+    static final Path ARTEFACTS = Path.of("target", "browser-tests");
+
+    private static HeadlessChromium chromium;
+
+    @TempDir
+    Path dataDir;
+
+    private TestServer server;
+    private BrowserContext context;
+    private final List<String> consoleErrors = new CopyOnWriteArrayList<>();
+    private final List<String> foreignRequests = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void launch() {
+        chromium = HeadlessChromium.launch();
+    }
+
+    @AfterAll
+    static void quit() {
+        if (chromium != null) {
+            chromium.close();
+        }
+    }
+
+    @BeforeEach
+    void start() throws IOException {
+        server = TestServer.start(TestServerConfig.builder().bind("127.0.0.1").httpPort(0).httpsEnabled(false)
+                .dataDir(dataDir).build());
+        context = chromium.browser().newContext(new com.microsoft.playwright.Browser.NewContextOptions()
+                .setViewportSize(1100, 1000));
+    }
+
+    @AfterEach
+    void stop() {
+        context.close();
+        server.close();
+    }
+
+    private Page open(String pathAndQuery) {
+        Page page = context.newPage();
+        page.onConsoleMessage(m -> {
+            if (m.type().equals("error")) {
+                consoleErrors.add(m.text());
+            }
+        });
+        page.onPageError(e -> consoleErrors.add("uncaught: " + e));
+        // observed, not routed: intercepting every chunk would slow the transfers being measured
+        page.onRequest(r -> {
+            URI uri = URI.create(r.url());
+            if (!"127.0.0.1".equals(uri.getHost()) || uri.getPort() != server.httpPort()) {
+                foreignRequests.add(r.url());
+            }
+        });
+        page.navigate("http://127.0.0.1:" + server.httpPort() + pathAndQuery);
+        return page;
+    }
+
+    private static double shown(Page page, String testId) {
+        String value = page.getAttribute("[data-testid=" + testId + "]", "data-value");
+        assertThat(value).as(testId).isNotBlank();
+        return Double.parseDouble(value);
+    }
+
+    @Test
+    void speed_test_runs_to_completion_shows_nonzero_rates_and_the_server_keeps_the_posted_result() throws IOException {
+        // 3 s per direction with 1 s warm-up each: about 8 s in all
+        Page page = open("/?duration=3&dl_grace=1&ul_grace=1&pings=5&streams=2");
+        page.click("[data-testid=speed-start]");
+        page.waitForSelector("[data-testid=speed-phase][data-phase=done], [data-testid=speed-phase][data-phase=error]",
+                new Page.WaitForSelectorOptions().setTimeout(60_000));
+        Files.createDirectories(ARTEFACTS);
+        page.screenshot(new Page.ScreenshotOptions().setPath(ARTEFACTS.resolve("speedtest.png")).setFullPage(true));
+        assertThat(page.getAttribute("[data-testid=speed-phase]", "data-phase"))
+                .as(() -> page.textContent("[data-testid=speed-phase]")).isEqualTo("done");
+
+        double downloadMbps = shown(page, "result-download");
+        double uploadMbps = shown(page, "result-upload");
+        double latencyMs = shown(page, "result-latency");
+        assertThat(downloadMbps).isPositive();
+        assertThat(uploadMbps).isPositive();
+        assertThat(latencyMs).isPositive();
+        String savedAs = page.textContent("[data-testid=result-posted]");
+
+        Path file = dataDir.resolve(BrowserResultFile.FILE_NAME);
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines).hasSize(1);
+        JsonNode stored = Json.mapper().readTree(lines.getFirst());
+        JsonNode result = stored.get("result");
+        assertThat(stored.get("client_ip").asText()).isEqualTo("127.0.0.1");
+        assertThat(result.get("test_type").asText()).isEqualTo("speedtest");
+        assertThat(result.get("source").asText()).isEqualTo("browser");
+        assertThat(savedAs).contains(result.get("id").asText());
+        // the figures the page showed are the ones it posted
+        assertThat(result.get("download_mbps").asDouble()).isEqualTo(downloadMbps);
+        assertThat(result.get("upload_mbps").asDouble()).isEqualTo(uploadMbps);
+        assertThat(result.get("min_latency_ms").asDouble()).isEqualTo(latencyMs);
+        assertThat(result.get("raw_results").get("download_streams").asInt()).isEqualTo(2);
+        assertThat(result.get("received_bytes").asLong()).isPositive();
+        assertThat(result.get("sent_bytes").asLong()).isPositive();
+
+        assertThat(consoleErrors).isEmpty();
+        assertThat(foreignRequests).isEmpty();
+    }
+
+    @Test
+    void download_test_fetches_the_chosen_size_and_shows_its_average_rate() throws IOException {
+        Page page = open("/#download");
+        page.selectOption("#size", "25");
+        page.click("[data-testid=download-start]");
+        page.waitForSelector("[data-testid=download-result], .error", new Page.WaitForSelectorOptions().setTimeout(60_000));
+        Files.createDirectories(ARTEFACTS);
+        page.screenshot(new Page.ScreenshotOptions().setPath(ARTEFACTS.resolve("download.png")).setFullPage(true));
+        assertThat(page.querySelector(".error")).as(() -> page.textContent("main")).isNull();
+        assertThat(shown(page, "download-average")).isPositive();
+        assertThat(page.textContent("[data-testid=download-result]")).contains("25.0 MiB");
+        assertThat(consoleErrors).isEmpty();
+    }
+}
