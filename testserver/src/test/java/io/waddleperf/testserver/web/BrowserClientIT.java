@@ -3,15 +3,19 @@ package io.waddleperf.testserver.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.WaitForSelectorState;
+import io.waddleperf.core.result.Json;
 import io.waddleperf.testserver.TestServer;
 import io.waddleperf.testserver.TestServerConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -130,6 +134,12 @@ class BrowserClientIT {
             assertThat(heading).contains("tcp").contains("success");
             assertThat(page.textContent("[data-testid=api-result]")).contains("connect_ms")
                     .contains(String.valueOf(target.getLocalPort()));
+            // the JSON download is the result object the API answered, as it came
+            Download download = page.waitForDownload(() -> page.click("[data-testid=api-result] button"));
+            JsonNode saved = Json.mapper().readTree(Files.readString(download.path()));
+            assertThat(saved.get("test_type").asText()).isEqualTo("tcp");
+            assertThat(saved.get("target_port").asInt()).isEqualTo(target.getLocalPort());
+            assertThat(download.suggestedFilename()).isEqualTo("waddleperf-tcp-" + saved.get("id").asText() + ".json");
         }
         assertThat(consoleErrors).isEmpty();
     }
