@@ -129,6 +129,11 @@ class BrowserSpeedTestIT {
         assertThat(result.get("received_bytes").asLong()).isPositive();
         assertThat(result.get("sent_bytes").asLong()).isPositive();
 
+        // the chart is redrawn in the dark theme's colours (uPlot's canvas is rebuilt), without errors
+        page.selectOption("[data-testid=theme]", "dark");
+        page.screenshot(new Page.ScreenshotOptions().setPath(ARTEFACTS.resolve("speedtest-dark.png")).setFullPage(true));
+        assertThat(page.querySelectorAll(".chart canvas")).hasSize(1);
+
         assertThat(consoleErrors).isEmpty();
         assertThat(foreignRequests).isEmpty();
     }

@@ -13,31 +13,48 @@ function cssVar(name) {
 export function ThroughputChart({ data, version }) {
   const box = useRef(null);
   const plot = useRef(null);
+  const dataRef = useRef(data);
 
   useEffect(() => {
-    const opts = {
-      width: box.current.clientWidth || 600,
-      height: 220,
-      scales: { x: { time: false } },
-      axes: [
-        { label: 's', stroke: cssVar('--muted'), grid: { stroke: cssVar('--border') } },
-        { label: 'Mbit/s', stroke: cssVar('--muted'), grid: { stroke: cssVar('--border') }, size: 60 },
-      ],
-      series: [
-        { label: 'time', value: (u, v) => (v === null ? '—' : `${v.toFixed(1)} s`) },
-        { label: 'download', stroke: cssVar('--down'), width: 2, spanGaps: false,
-          value: (u, v) => (v === null ? '—' : `${v.toFixed(1)} Mbit/s`) },
-        { label: 'upload', stroke: cssVar('--up'), width: 2, spanGaps: false,
-          value: (u, v) => (v === null ? '—' : `${v.toFixed(1)} Mbit/s`) },
-      ],
-    };
-    plot.current = new uPlot(opts, data, box.current);
+    // uPlot draws on a canvas with colours fixed at creation, so a theme change rebuilds it with the new ones
+    const build = () => new uPlot(options(box.current.clientWidth || 600), dataRef.current, box.current);
+    plot.current = build();
+    const rebuild = () => { plot.current.destroy(); plot.current = build(); };
+    const themeAttr = new MutationObserver(rebuild);
+    themeAttr.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    const scheme = matchMedia('(prefers-color-scheme: dark)');
+    scheme.addEventListener('change', rebuild);
     const resize = new ResizeObserver(() => plot.current.setSize({ width: box.current.clientWidth, height: 220 }));
     resize.observe(box.current);
-    return () => { resize.disconnect(); plot.current.destroy(); };
+    return () => {
+      resize.disconnect();
+      themeAttr.disconnect();
+      scheme.removeEventListener('change', rebuild);
+      plot.current.destroy();
+    };
   }, []);
 
+  dataRef.current = data;
   useEffect(() => { plot.current?.setData(data); }, [data, version]);
 
   return html`<div class="chart" ref=${box}></div>`;
+}
+
+function options(width) {
+  return {
+    width,
+    height: 220,
+    scales: { x: { time: false } },
+    axes: [
+      { label: 's', stroke: cssVar('--muted'), grid: { stroke: cssVar('--border') } },
+      { label: 'Mbit/s', stroke: cssVar('--muted'), grid: { stroke: cssVar('--border') }, size: 60 },
+    ],
+    series: [
+      { label: 'time', value: (u, v) => (v === null ? '—' : `${v.toFixed(1)} s`) },
+      { label: 'download', stroke: cssVar('--down'), width: 2, spanGaps: false,
+        value: (u, v) => (v === null ? '—' : `${v.toFixed(1)} Mbit/s`) },
+      { label: 'upload', stroke: cssVar('--up'), width: 2, spanGaps: false,
+        value: (u, v) => (v === null ? '—' : `${v.toFixed(1)} Mbit/s`) },
+    ],
+  };
 }
