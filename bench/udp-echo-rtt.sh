@@ -2,6 +2,12 @@
 # UDP echo round-trip time on loopback: WaddlePerf's udp probe + test server against irtt client + server
 # (Debian package irtt). Same packet rate, size and count for both; repetitions interleaved (A B A B ...)
 # so machine drift hits both alike. Prints p50/p99 per run, medians, and the ratio ours/irtt.
+# The two tools time a round trip differently (docs/BENCHMARKS.md): ours from just before the send call to the
+# receive, on the client's monotonic clock, as ping does; irtt from just AFTER its send call returns, and it
+# subtracts the server's processing time. On loopback the send call itself carries the datagram up to the server's
+# socket and wakes the server, so irtt's figure leaves out most of the upstream path. The table therefore also shows
+# irtt "raw" (receive - send stamp, server time not subtracted) and irtt's mean send-call time, the part of the
+# path only ours includes.
 #   usage: bench/udp-echo-rtt.sh [packets=1000] [interval=10ms] [repetitions=3]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,12 +42,21 @@ def pct(xs, p):  # linear interpolation between closest ranks (R-7), as the prob
 rows = []
 for i in range(1, reps + 1):
     o = json.load(open(f"{work}/ours-{i}.json"))
-    rt = [r["delay"]["rtt"] / 1e6 for r in json.load(open(f"{work}/irtt-{i}.json"))["round_trips"] if "rtt" in r.get("delay", {})]
-    rows.append((o["p50_latency_ms"], o["p99_latency_ms"], o["packets_received"], pct(rt, 50), pct(rt, 99), len(rt)))
-print(f"{'run':>3} {'ours p50':>9} {'ours p99':>9} {'recv':>5} {'irtt p50':>9} {'irtt p99':>9} {'recv':>5}")
+    d = json.load(open(f"{work}/irtt-{i}.json"))
+    trips = [r for r in d["round_trips"] if "rtt" in r.get("delay", {})]
+    rt = [r["delay"]["rtt"] / 1e6 for r in trips]
+    raw = [(r["timestamps"]["client"]["receive"]["monotonic"] - r["timestamps"]["client"]["send"]["monotonic"]) / 1e6
+           for r in trips]
+    rows.append((o["p50_latency_ms"], o["p99_latency_ms"], o["packets_received"], o["raw_results"]["server_processing_avg_ms"],
+                 pct(rt, 50), pct(rt, 99), pct(raw, 50), pct(raw, 99), len(rt),
+                 d["stats"]["send_call"]["mean"] / 1e6, d["stats"]["server_processing_time"]["mean"] / 1e6))
+print(f"{'run':>3} {'ours p50':>9} {'ours p99':>9} {'recv':>5} {'srv avg':>8} | {'irtt p50':>9} {'irtt p99':>9} "
+      f"{'raw p50':>8} {'raw p99':>8} {'recv':>5} {'send call':>9} {'srv avg':>8}")
 for i, r in enumerate(rows, 1):
-    print(f"{i:>3} {r[0]:9.3f} {r[1]:9.3f} {r[2]:5d} {r[3]:9.3f} {r[4]:9.3f} {r[5]:5d}")
+    print(f"{i:>3} {r[0]:9.3f} {r[1]:9.3f} {r[2]:5d} {r[3]:8.3f} | {r[4]:9.3f} {r[5]:9.3f} {r[6]:8.3f} {r[7]:8.3f} {r[8]:5d} "
+          f"{r[9]:9.3f} {r[10]:8.3f}")
 m = [statistics.median(c) for c in zip(*rows)]
-print(f"median p50: ours {m[0]:.3f} ms, irtt {m[3]:.3f} ms, ratio ours/irtt {m[0]/m[3]:.2f}")
-print(f"median p99: ours {m[1]:.3f} ms, irtt {m[4]:.3f} ms, ratio ours/irtt {m[1]/m[4]:.2f}")
+print(f"median p50: ours {m[0]:.3f} ms, irtt {m[4]:.3f} ms (raw {m[6]:.3f}), ratio ours/irtt {m[0]/m[4]:.2f} (to raw {m[0]/m[6]:.2f})")
+print(f"median p99: ours {m[1]:.3f} ms, irtt {m[5]:.3f} ms (raw {m[7]:.3f}), ratio ours/irtt {m[1]/m[5]:.2f} (to raw {m[1]/m[7]:.2f})")
+print(f"irtt send call mean {m[9]:.3f} ms (inside ours, outside irtt's RTT); server processing mean: ours {m[3]:.3f}, irtt {m[10]:.3f} ms")
 PY

@@ -75,34 +75,49 @@ public final class DemoCommand implements Callable<Integer> {
                 .dns(new TestServerConfig.Dns(true, 0, ZONE))
                 .build();
         try (TestServer server = TestServer.start(config, TestServerListeners.standard(Set.of()))) {
-            int udpPort = server.listener(UdpEchoResponder.class).orElseThrow().port();
-            int dnsPort = server.listener(DnsResponder.class).orElseThrow().port();
-            out.println(TestServerCommand.describe(server));
-            out.println("test API key for this run: " + apiKey + "   (try: curl -H 'Authorization: ApiKey " + apiKey
-                    + "' -H 'Content-Type: application/json' -d '{\"target\":\"127.0.0.1\",\"port\":" + server.httpPort()
-                    + "}' http://127.0.0.1:" + server.httpPort() + "/api/v1/test/tcp)");
-            List<ProbeSpec> specs = List.of(
-                    TargetParser.parse("tcp://127.0.0.1:" + server.httpPort(), new ProbeOptions(5, Duration.ofMillis(20), null, null, Map.of())),
-                    TargetParser.parse("udp://127.0.0.1:" + udpPort, new ProbeOptions(50, Duration.ofMillis(10), Duration.ofSeconds(1), null, Map.of())),
-                    TargetParser.parse("http://127.0.0.1:" + server.httpPort() + "/health", new ProbeOptions(3, Duration.ofMillis(20), null, null, Map.of())),
-                    TargetParser.parse("dns://127.0.0.1:" + dnsPort + "/demo." + ZONE, new ProbeOptions(5, Duration.ofMillis(20), null, null, Map.of())));
-            ProbeContext context = ProbeContext.of(Source.CLI).withDevice(DeviceIdentity.local("demo", VersionProvider.version()));
-            for (int round = 1; ; round++) {
-                boolean allOk = true;
-                out.printf(Locale.ROOT, "%nround %d  %s%n", round, Instant.now().truncatedTo(ChronoUnit.SECONDS));
-                out.printf(Locale.ROOT, "  %-5s %-44s %-7s %10s  %s%n", "probe", "target", "result", "latency", "detail");
-                for (ProbeSpec s : specs) {
-                    ProbeResult r = ProbeRunner.run(s, context);
-                    allOk &= r.success();
-                    out.printf(Locale.ROOT, "  %-5s %-44s %-7s %10s  %s%n", r.testType().wireName(), r.target(),
-                            r.success() ? "ok" : "FAILED",
-                            r.latencyMs() == null ? "" : ResultFormatter.num(r.latencyMs()) + " ms", detail(r));
-                }
-                out.flush();
-                if (once) {
-                    return allOk ? ExitCode.OK.code() : ExitCode.PROBE_FAILED.code();
-                }
-                Thread.sleep(interval.toMillis());
+            return rounds(server, apiKey, out);
+        } finally {
+            deleteTree(dataDir);
+        }
+    }
+
+    private int rounds(TestServer server, String apiKey, PrintWriter out) throws InterruptedException {
+        int udpPort = server.listener(UdpEchoResponder.class).orElseThrow().port();
+        int dnsPort = server.listener(DnsResponder.class).orElseThrow().port();
+        out.println(TestServerCommand.describe(server));
+        out.println("test API key for this run: " + apiKey + "   (try: curl -H 'Authorization: ApiKey " + apiKey
+                + "' -H 'Content-Type: application/json' -d '{\"target\":\"127.0.0.1\",\"port\":" + server.httpPort()
+                + "}' http://127.0.0.1:" + server.httpPort() + "/api/v1/test/tcp)");
+        List<ProbeSpec> specs = List.of(
+                TargetParser.parse("tcp://127.0.0.1:" + server.httpPort(), new ProbeOptions(5, Duration.ofMillis(20), null, null, Map.of())),
+                TargetParser.parse("udp://127.0.0.1:" + udpPort, new ProbeOptions(50, Duration.ofMillis(10), Duration.ofSeconds(1), null, Map.of())),
+                TargetParser.parse("http://127.0.0.1:" + server.httpPort() + "/health", new ProbeOptions(3, Duration.ofMillis(20), null, null, Map.of())),
+                TargetParser.parse("dns://127.0.0.1:" + dnsPort + "/demo." + ZONE, new ProbeOptions(5, Duration.ofMillis(20), null, null, Map.of())));
+        ProbeContext context = ProbeContext.of(Source.CLI).withDevice(DeviceIdentity.local("demo", VersionProvider.version()));
+        for (int round = 1; ; round++) {
+            boolean allOk = true;
+            out.printf(Locale.ROOT, "%nround %d  %s%n", round, Instant.now().truncatedTo(ChronoUnit.SECONDS));
+            out.printf(Locale.ROOT, "  %-5s %-44s %-7s %10s  %s%n", "probe", "target", "result", "latency", "detail");
+            for (ProbeSpec s : specs) {
+                ProbeResult r = ProbeRunner.run(s, context);
+                allOk &= r.success();
+                out.printf(Locale.ROOT, "  %-5s %-44s %-7s %10s  %s%n", r.testType().wireName(), r.target(),
+                        r.success() ? "ok" : "FAILED",
+                        r.latencyMs() == null ? "" : ResultFormatter.num(r.latencyMs()) + " ms", detail(r));
+            }
+            out.flush();
+            if (once) {
+                return allOk ? ExitCode.OK.code() : ExitCode.PROBE_FAILED.code();
+            }
+            Thread.sleep(interval.toMillis());
+        }
+    }
+
+    /** The demo's data folder is scratch (a self-signed certificate, stored browser results): nothing to keep. */
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
     }

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -44,18 +45,29 @@ public final class Iperf3Server implements AutoCloseable {
     private final Set<TestSession> sessions = ConcurrentHashMap.newKeySet();
     private final Object udpPortLock = new Object();
     private final Thread acceptor;
+    private final Authenticator authenticator;
+    private final TotalRateGuard rateGuard;
     private volatile boolean closed;
 
-    private Iperf3Server(Iperf3ServerConfig config, ServerSocketChannel listener) throws IOException {
+    private Iperf3Server(Iperf3ServerConfig config, ServerSocketChannel listener, Authenticator authenticator)
+            throws IOException {
         this.config = config;
         this.listener = listener;
+        this.authenticator = authenticator;
+        this.rateGuard = new TotalRateGuard(config.totalRateLimitBitsPerSecond(), config.totalRateWindow());
         this.port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
         this.slots = new Semaphore(config.maxConcurrentTests());
         this.acceptor = Thread.ofVirtual().name("iperf3-accept-" + port).unstarted(this::acceptLoop);
     }
 
-    /** Binds the listener and starts accepting; the port is bound when this returns. */
+    /**
+     * Binds the listener and starts accepting; the port is bound when this returns.
+     *
+     * @throws IOException also when authentication is configured and its key or users file cannot be read
+     */
     public static Iperf3Server start(Iperf3ServerConfig config) throws IOException {
+        Authenticator authenticator =
+                config.auth() == null ? null : Authenticator.load(config.auth(), Clock.systemUTC());
         ServerSocketChannel listener = ServerSocketChannel.open();
         try {
             // iperf3 sets SO_REUSEADDR only (netannounce, src/net.c).
@@ -65,7 +77,7 @@ public final class Iperf3Server implements AutoCloseable {
             listener.close();
             throw e;
         }
-        Iperf3Server server = new Iperf3Server(config, listener);
+        Iperf3Server server = new Iperf3Server(config, listener, authenticator);
         server.acceptor.start();
         LOG.info("iperf3 server listening on {}:{}", config.bindAddress().getHostAddress(), server.port);
         return server;
@@ -83,6 +95,15 @@ public final class Iperf3Server implements AutoCloseable {
 
     Iperf3ServerConfig config() {
         return config;
+    }
+
+    /** The authentication check, or {@code null} when tests need none. */
+    Authenticator authenticator() {
+        return authenticator;
+    }
+
+    TotalRateGuard rateGuard() {
+        return rateGuard;
     }
 
     Object udpPortLock() {

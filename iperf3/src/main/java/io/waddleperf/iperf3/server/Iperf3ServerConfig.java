@@ -14,6 +14,11 @@ import java.util.Objects;
  * @param idleTimeout how long a test may make no progress (no control message while one is due, no data moving)
  *     before the server drops it
  * @param dataThreads kind of thread that moves a stream's data
+ * @param auth username/password authentication as iperf3's, or {@code null} for none
+ * @param totalRateLimitBitsPerSecond iperf3's {@code --server-bitrate-limit}: the most bits per second all tests
+ *     together may ask for and move (0 = no limit)
+ * @param totalRateWindow iperf3's {@code /#} suffix of that flag: the moving window the moved rate is averaged over,
+ *     or {@link Duration#ZERO} for the average since each test started
  */
 public record Iperf3ServerConfig(
         InetAddress bindAddress,
@@ -21,7 +26,10 @@ public record Iperf3ServerConfig(
         int maxConcurrentTests,
         Duration maxDuration,
         Duration idleTimeout,
-        DataThreads dataThreads) {
+        DataThreads dataThreads,
+        Iperf3AuthConfig auth,
+        long totalRateLimitBitsPerSecond,
+        Duration totalRateWindow) {
 
     /** iperf3's default port. */
     public static final int DEFAULT_PORT = 5201;
@@ -39,6 +47,7 @@ public record Iperf3ServerConfig(
         Objects.requireNonNull(maxDuration, "maxDuration");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(dataThreads, "dataThreads");
+        Objects.requireNonNull(totalRateWindow, "totalRateWindow");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
@@ -51,31 +60,61 @@ public record Iperf3ServerConfig(
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idleTimeout must be positive, got " + idleTimeout);
         }
+        if (totalRateLimitBitsPerSecond < 0) {
+            throw new IllegalArgumentException(
+                    "totalRateLimitBitsPerSecond must not be negative, got " + totalRateLimitBitsPerSecond);
+        }
+        // iperf3 bounds the averaging interval like its report interval (MIN_INTERVAL..MAX_INTERVAL, 0.1..60 s).
+        if (!totalRateWindow.isZero() && (totalRateWindow.compareTo(Duration.ofMillis(100)) < 0
+                || totalRateWindow.compareTo(Duration.ofSeconds(60)) > 0)) {
+            throw new IllegalArgumentException("totalRateWindow must be 0 (whole test) or 0.1..60 s, got "
+                    + totalRateWindow);
+        }
     }
 
-    /** Wildcard address, port 5201, one test at a time, no duration cap, 30 s idle timeout, platform data threads. */
+    /**
+     * Wildcard address, port 5201, one test at a time, no duration cap, 30 s idle timeout, platform data threads, no
+     * authentication, no rate limit (averaged over iperf3's default 5 s once set).
+     */
     public static Iperf3ServerConfig defaults() {
         return new Iperf3ServerConfig(InetAddress.ofLiteral("0.0.0.0"), DEFAULT_PORT, 1, Duration.ZERO,
-                Duration.ofSeconds(30), DataThreads.PLATFORM);
+                Duration.ofSeconds(30), DataThreads.PLATFORM, null, 0, Duration.ofSeconds(5));
     }
 
     public Iperf3ServerConfig withBind(InetAddress address, int newPort) {
-        return new Iperf3ServerConfig(address, newPort, maxConcurrentTests, maxDuration, idleTimeout, dataThreads);
+        return new Iperf3ServerConfig(address, newPort, maxConcurrentTests, maxDuration, idleTimeout,
+                dataThreads, auth, totalRateLimitBitsPerSecond, totalRateWindow);
     }
 
     public Iperf3ServerConfig withMaxConcurrentTests(int tests) {
-        return new Iperf3ServerConfig(bindAddress, port, tests, maxDuration, idleTimeout, dataThreads);
+        return new Iperf3ServerConfig(bindAddress, port, tests, maxDuration, idleTimeout,
+                dataThreads, auth, totalRateLimitBitsPerSecond, totalRateWindow);
     }
 
     public Iperf3ServerConfig withMaxDuration(Duration duration) {
-        return new Iperf3ServerConfig(bindAddress, port, maxConcurrentTests, duration, idleTimeout, dataThreads);
+        return new Iperf3ServerConfig(bindAddress, port, maxConcurrentTests, duration, idleTimeout,
+                dataThreads, auth, totalRateLimitBitsPerSecond, totalRateWindow);
     }
 
     public Iperf3ServerConfig withIdleTimeout(Duration timeout) {
-        return new Iperf3ServerConfig(bindAddress, port, maxConcurrentTests, maxDuration, timeout, dataThreads);
+        return new Iperf3ServerConfig(bindAddress, port, maxConcurrentTests, maxDuration, timeout,
+                dataThreads, auth, totalRateLimitBitsPerSecond, totalRateWindow);
     }
 
     public Iperf3ServerConfig withDataThreads(DataThreads threads) {
-        return new Iperf3ServerConfig(bindAddress, port, maxConcurrentTests, maxDuration, idleTimeout, threads);
+        return new Iperf3ServerConfig(bindAddress, port, maxConcurrentTests, maxDuration, idleTimeout,
+                threads, auth, totalRateLimitBitsPerSecond, totalRateWindow);
+    }
+
+    /** Requires iperf3 authentication ({@code null} turns it off). */
+    public Iperf3ServerConfig withAuth(Iperf3AuthConfig authConfig) {
+        return new Iperf3ServerConfig(bindAddress, port, maxConcurrentTests, maxDuration, idleTimeout,
+                dataThreads, authConfig, totalRateLimitBitsPerSecond, totalRateWindow);
+    }
+
+    /** iperf3's {@code --server-bitrate-limit rate[/seconds]}; a rate of 0 turns the limit off. */
+    public Iperf3ServerConfig withTotalRateLimit(long bitsPerSecond, Duration window) {
+        return new Iperf3ServerConfig(bindAddress, port, maxConcurrentTests, maxDuration, idleTimeout,
+                dataThreads, auth, bitsPerSecond, window);
     }
 }

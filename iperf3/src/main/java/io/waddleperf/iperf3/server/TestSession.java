@@ -35,6 +35,8 @@ final class TestSession {
     private static final Logger LOG = LoggerFactory.getLogger(TestSession.class);
     /** How often the control loop wakes during a test to run the watchdog. */
     private static final Duration WATCH_PERIOD = Duration.ofMillis(250);
+    /** How long the data streams stay open after SERVER_ERROR for the client to read it and hang up. */
+    private static final Duration ERROR_GRACE = Duration.ofSeconds(1);
 
     private final Iperf3Server server;
     private final Iperf3ServerConfig config;
@@ -86,6 +88,7 @@ final class TestSession {
             try {
                 state = ControlState.transition(state, ControlState.SERVER_ERROR);
                 channel.writeServerError(e);
+                awaitClientClose();
             } catch (IOException | Iperf3Exception ignored) {
                 LOG.debug("iperf3 client gone before SERVER_ERROR {}", e.error());
             }
@@ -98,6 +101,7 @@ final class TestSession {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            server.rateGuard().release(this);
             closeQuietly();
         }
     }
@@ -107,6 +111,11 @@ final class TestSession {
         send(channel, ControlState.PARAM_EXCHANGE);
         TestParameters params = TestParameters.fromJson(readJson(channel, JsonFrames.MAX_PARAMS_BYTES,
                 Iperf3Error.IERECVPARAMS));
+        // iperf3 authenticates right after reading the parameters and before any stream (iperf_exchange_parameters).
+        if (server.authenticator() != null) {
+            String user = server.authenticator().authenticate(params.authToken());
+            LOG.info("iperf3 test {} authenticated as {}", cookie, user);
+        }
         checkPolicy(params);
 
         StreamAcceptor acceptor = new StreamAcceptor(params, config.idleTimeout());
@@ -131,6 +140,7 @@ final class TestSession {
         StreamContext context = new StreamContext(params, System.nanoTime());
         createStreams(params, context);
         send(channel, ControlState.TEST_RUNNING);
+        server.rateGuard().started(this, context.startNanos);
         IntervalReporter reporter = new IntervalReporter(streams, context.startNanos);
         threads.forEach(Thread::start);
         reporter.start();
@@ -169,6 +179,7 @@ final class TestSession {
                         "requested " + requested + " s, the server allows " + max.toSeconds() + " s");
             }
         }
+        server.rateGuard().admit(this, params);
     }
 
     private void createStreams(TestParameters params, StreamContext context) {
@@ -227,6 +238,7 @@ final class TestSession {
                 } else if (now - lastProgress > idleNanos) {
                     throw new Iperf3Exception(Iperf3Error.IENOMSG, "no data moved for " + config.idleTimeout());
                 }
+                server.rateGuard().check(this, now, moved);
                 if (now - context.startNanos > maxNanos) {
                     throw new Iperf3Exception(Iperf3Error.IESERVERTESTDURATIONEXPIRED,
                             "test exceeded " + config.maxDuration());
@@ -254,6 +266,24 @@ final class TestSession {
             return channel.readJson(max, error);
         } catch (SocketTimeoutException e) {
             throw new Iperf3Exception(error, 0, "no message within " + config.idleTimeout(), e);
+        }
+    }
+
+    /**
+     * Leaves the data streams open until the client, having read SERVER_ERROR, closes the control connection (at most
+     * {@link #ERROR_GRACE}): closing them at once makes a client busy writing fail on its data socket ("connection
+     * reset") before it reads the error code, so it would print the wrong reason.
+     */
+    private void awaitClientClose() throws IOException {
+        setReadTimeout(ERROR_GRACE);
+        long deadline = System.nanoTime() + ERROR_GRACE.toNanos();
+        byte[] discard = new byte[512];
+        try {
+            while (System.nanoTime() < deadline && control.socket().getInputStream().read(discard) >= 0) {
+                // Anything the client still sends after the error is of no use.
+            }
+        } catch (SocketTimeoutException e) {
+            LOG.debug("iperf3 client {} kept its control connection open after SERVER_ERROR", cookie);
         }
     }
 

@@ -63,15 +63,18 @@ class Iperf3RobustnessIT {
         }
     }
 
+    /** Issue 4: a client killed mid-test leaves the server free within the idle timeout, 20 times in a row. */
     @Test
     void killed_clients_never_leave_the_server_busy() throws Exception {
         StockIperf3.assumeInstalled();
         String[][] modes = {{"-t", "15"}, {"-t", "15", "-R"}, {"-t", "15", "-u", "-b", "10M"}, {"-t", "15", "--bidir"}};
-        for (int round = 0; round < 8; round++) {
+        for (int round = 0; round < 20; round++) {
             String[] mode = modes[round % modes.length];
             Process client = StockIperf3.start(server.port(), mode);
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> server.activeTests() == 1);
-            Thread.sleep(300);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> server.activeTests() == 1);
+            // Long enough for the data streams to be open and moving, so the kill lands mid-test.
+            Thread.sleep(150);
             client.destroyForcibly().waitFor();
             long killedAt = System.nanoTime();
             awaitIdle(IDLE.plusSeconds(3));
@@ -131,6 +134,10 @@ class Iperf3RobustnessIT {
         assertRefused("{\"tcp\":true,\"time\":60}", Iperf3Error.IEMAXSERVERTESTDURATIONEXCEEDED);
         assertRefused("not json at all", Iperf3Error.IERECVPARAMS);
         assertRefused("[1,2,3]", Iperf3Error.IERECVPARAMS);
+        assertRefused("{\"tcp\":true,\"time\":1,\"title\":7}", Iperf3Error.IERECVPARAMS);
+        assertRefused("{\"tcp\":true,\"time\":1,\"num\":-1}", Iperf3Error.IEENDCONDITIONS);
+        assertRefused("{\"tcp\":true,\"time\":1,\"bandwidth\":-5}", Iperf3Error.IERECVPARAMS);
+        assertRefused("{\"tcp\":true,\"udp\":true,\"time\":1}", Iperf3Error.IEPROTOCOL);
         // A stock client still gets a full test afterwards.
         StockIperf3.assumeInstalled();
         StockIperf3.Run run = StockIperf3.client(server.port(), 20, "-t", "1", "-J");

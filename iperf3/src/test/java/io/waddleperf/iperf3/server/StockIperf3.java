@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
@@ -39,22 +40,40 @@ final class StockIperf3 {
 
     /** Skips the test (or fails it under CI=true) when the binary is missing. */
     static void assumeInstalled() {
-        boolean present = Files.isExecutable(BINARY);
+        assumeBinary(BINARY, "iperf3");
+    }
+
+    /** Skips the test (or fails it under CI=true) when {@code binary} from Debian package {@code pkg} is missing. */
+    static void assumeBinary(Path binary, String pkg) {
+        boolean present = Files.isExecutable(binary);
         if (!present && "true".equals(System.getenv("CI"))) {
-            fail("iperf3 is not installed at " + BINARY + " (apt-get install iperf3) and CI=true");
+            fail(binary + " is not installed (apt-get install " + pkg + ") and CI=true");
         }
-        Assumptions.assumeTrue(present, "iperf3 not installed at " + BINARY + "; apt-get install iperf3 to run");
+        Assumptions.assumeTrue(present, binary + " not installed; apt-get install " + pkg + " to run");
     }
 
     static Process start(int port, String... args) throws IOException {
+        return start(Map.of(), port, args);
+    }
+
+    /** Starts a client with extra environment variables (e.g. {@code IPERF3_PASSWORD}). */
+    static Process start(Map<String, String> env, int port, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(BINARY.toString(), "-c", "127.0.0.1", "-p", String.valueOf(port)));
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd);
+        builder.environment().putAll(env);
+        return builder.start();
     }
 
     /** Runs a client to completion (at most {@code timeoutSeconds}). */
     static Run client(int port, int timeoutSeconds, String... args) throws IOException, InterruptedException {
-        Process p = start(port, args);
+        return client(Map.of(), port, timeoutSeconds, args);
+    }
+
+    /** Runs a client with extra environment variables to completion (at most {@code timeoutSeconds}). */
+    static Run client(Map<String, String> env, int port, int timeoutSeconds, String... args)
+            throws IOException, InterruptedException {
+        Process p = start(env, port, args);
         // Drain both pipes concurrently so a chatty client never blocks on a full pipe.
         StringBuilder stdout = new StringBuilder();
         StringBuilder stderr = new StringBuilder();

@@ -1,5 +1,6 @@
 package io.waddleperf.probes.dns;
 
+import io.waddleperf.probes.net.AddressText;
 import io.waddleperf.core.result.ErrorKind;
 import io.waddleperf.core.result.ProbeResult;
 import io.waddleperf.core.spec.DnsSpec;
@@ -258,38 +259,13 @@ public final class DnsProber implements Prober<DnsSpec> {
         return text.append('"').toString();
     }
 
-    /** An IPv6 address in the canonical text form of RFC 5952 §4 (longest run of zero groups as "::"). */
+    /** An IPv6 address in the canonical text form of RFC 5952 §4 (dnsjava prints every zero group). */
     static String ipv6Text(byte[] address) {
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = ((address[2 * i] & 0xFF) << 8) | (address[2 * i + 1] & 0xFF);
+        try {
+            return AddressText.of(java.net.InetAddress.getByAddress(address));
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("not an IPv6 address: " + address.length + " bytes", e);
         }
-        int bestStart = -1;
-        int bestLength = 1; // RFC 5952 §4.2.2: a single zero group is not shortened
-        for (int i = 0; i < 8; ) {
-            int j = i;
-            while (j < 8 && groups[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = j == i ? i + 1 : j;
-        }
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                text.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (!text.isEmpty() && text.charAt(text.length() - 1) != ':') {
-                text.append(':');
-            }
-            text.append(Integer.toHexString(groups[i]));
-        }
-        return text.toString();
     }
 
     private static double round(double ms) {
