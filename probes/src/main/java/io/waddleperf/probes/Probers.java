@@ -4,6 +4,7 @@ import io.waddleperf.core.result.ProbeResult;
 import io.waddleperf.core.spec.DnsSpec;
 import io.waddleperf.core.spec.HttpSpec;
 import io.waddleperf.core.spec.IcmpSpec;
+import io.waddleperf.core.spec.MtuSpec;
 import io.waddleperf.core.spec.ProbeSpec;
 import io.waddleperf.core.spec.SshSpec;
 import io.waddleperf.core.spec.TcpSpec;
@@ -13,6 +14,7 @@ import io.waddleperf.core.spec.UdpSpec;
 import io.waddleperf.probes.dns.DnsProber;
 import io.waddleperf.probes.http.HttpProber;
 import io.waddleperf.probes.icmp.IcmpProber;
+import io.waddleperf.probes.mtu.MtuProber;
 import io.waddleperf.probes.ssh.SshProber;
 import io.waddleperf.probes.tcp.TcpProber;
 import io.waddleperf.probes.tls.TlsProber;
@@ -45,6 +47,7 @@ public final class Probers implements Prober<ProbeSpec> {
             case HttpSpec s -> HttpProber.INSTANCE.probe(s, context, result);
             case SshSpec s -> SshProber.INSTANCE.probe(s, context, result);
             case IcmpSpec s -> IcmpProber.INSTANCE.probe(s, context, result);
+            case MtuSpec s -> MtuProber.INSTANCE.probe(s, context, result);
         }
     }
 }

@@ -8,7 +8,7 @@ import java.time.Duration;
  * fails to compile when a type has no prober.
  */
 public sealed interface ProbeSpec
-        permits TcpSpec, TlsSpec, UdpSpec, UdpRawSpec, DnsSpec, HttpSpec, SshSpec, IcmpSpec {
+        permits TcpSpec, TlsSpec, UdpSpec, UdpRawSpec, DnsSpec, HttpSpec, SshSpec, IcmpSpec, MtuSpec {
 
     TestType testType();
 

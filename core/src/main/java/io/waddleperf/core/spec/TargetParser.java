@@ -40,8 +40,9 @@ public final class TargetParser {
             case "http", "https" -> TestType.HTTP;
             case "ssh" -> TestType.SSH;
             case "icmp" -> TestType.ICMP;
+            case "mtu" -> TestType.MTU;
             default -> throw new InvalidSpecException("target", "unknown scheme '" + scheme
-                    + "' (supported: tcp, tls, udp, udp-raw, dns, http, https, ssh, icmp)");
+                    + "' (supported: tcp, tls, udp, udp-raw, dns, http, https, ssh, icmp, mtu)");
         };
         return forType(type, target, null, options);
     }
@@ -80,6 +81,7 @@ public final class TargetParser {
             case DNS -> DnsSpec.of(target, host, p, stripSlash(uri.getPath()), o);
             case SSH -> SshSpec.of(target, uri.getUserInfo(), host, p, o);
             case ICMP -> IcmpSpec.of(target, host, p, o);
+            case MTU -> MtuSpec.of(target, host, p, o);
             default -> throw new InvalidSpecException("test_type", "'" + type.wireName() + "' probes are not available in this version");
         };
     }
