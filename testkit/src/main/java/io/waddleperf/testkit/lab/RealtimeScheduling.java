@@ -20,7 +20,7 @@ import java.lang.invoke.VarHandle;
  * preempts them at once. The kernel's RT throttling ({@code sched_rt_runtime_us}) keeps a runaway thread from freezing
  * the machine. Needs root ({@code CAP_SYS_NICE}); without it the thread keeps its ordinary policy.
  */
-final class RealtimeScheduling {
+public final class RealtimeScheduling {
 
     /** {@code SCHED_FIFO} from {@code <sched.h>}, the same on x86-64 and aarch64. */
     private static final int SCHED_FIFO = 1;
@@ -44,7 +44,7 @@ final class RealtimeScheduling {
      * Makes the calling platform thread {@code SCHED_FIFO} at {@link #PRIORITY}; returns 0 on success, else the errno
      * (EPERM without {@code CAP_SYS_NICE}). Never call it from a virtual thread: it would change a shared carrier.
      */
-    static int raiseCallingThread() {
+    public static int raiseCallingThread() {
         if (Thread.currentThread().isVirtual()) {
             throw new IllegalStateException("real-time scheduling applies to OS threads, not virtual threads");
         }
