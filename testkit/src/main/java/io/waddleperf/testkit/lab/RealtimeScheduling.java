@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Puts the calling thread under the {@code SCHED_FIFO} real-time policy ({@code sched_setscheduler(2)} on thread 0 =
@@ -30,6 +31,7 @@ public final class RealtimeScheduling {
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final MethodHandle SCHED_SETSCHEDULER;
+    private static final AtomicBoolean WARNED = new AtomicBoolean();
 
     static {
         Linker linker = Linker.nativeLinker();
@@ -52,7 +54,12 @@ public final class RealtimeScheduling {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
             MemorySegment param = arena.allocateFrom(JAVA_INT, PRIORITY); // struct sched_param { int sched_priority; }
             int rc = (int) SCHED_SETSCHEDULER.invokeExact(state, 0, SCHED_FIFO, param);
-            return rc == 0 ? 0 : (int) ERRNO.get(state, 0L);
+            int errno = rc == 0 ? 0 : (int) ERRNO.get(state, 0L);
+            if (errno != 0 && WARNED.compareAndSet(false, true)) {
+                System.err.println("[lab] SCHED_FIFO refused (errno " + errno + "): relay and measuring threads stay "
+                        + "ordinary, so on a loaded host their wake-up delays show up as added delay");
+            }
+            return errno;
         } catch (Throwable t) {
             throw new LabException("sched_setscheduler through FFM failed: " + t, t);
         }
