@@ -9,6 +9,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -65,6 +68,25 @@ class TestCommandIT {
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out().lines().findFirst().orElseThrow()).contains("tcp", "FAILED");
         assertThat(r.out()).contains("connection_refused");
+    }
+
+    @Test
+    void mtu_to_loopback_prints_the_path_mtu_as_a_readable_row() throws Exception {
+        // The host's ping_group_range refuses ICMP datagram sockets: the probe needs root's raw socket here.
+        boolean root = ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+        if (!root && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("CI=true but not root: the mtu probe needs a raw ICMP socket");
+        }
+        if (!root) {
+            System.out.println("SKIPPED (not root): the mtu probe needs a raw ICMP socket on this host");
+        }
+        Assumptions.assumeTrue(root, "needs root for a raw ICMP socket");
+
+        Run r = run("test", "mtu://127.0.0.1?max=4000", "--timeout", "500ms");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out().lines().findFirst().orElseThrow()).contains("mtu", "OK");
+        assertThat(r.out()).containsPattern("path mtu +4000 bytes").containsPattern("black hole +false");
     }
 
     @ParameterizedTest

@@ -5,6 +5,7 @@ import io.waddleperf.core.spec.DnsSpec;
 import io.waddleperf.core.spec.HttpSpec;
 import io.waddleperf.core.spec.IcmpSpec;
 import io.waddleperf.core.spec.MtrSpec;
+import io.waddleperf.core.spec.MtuSpec;
 import io.waddleperf.core.spec.ProbeSpec;
 import io.waddleperf.core.spec.ServiceTraceSpec;
 import io.waddleperf.core.spec.RpmSpec;
@@ -20,6 +21,7 @@ import io.waddleperf.probes.http.HttpProber;
 import io.waddleperf.probes.icmp.IcmpProber;
 import io.waddleperf.probes.rpm.RpmProber;
 import io.waddleperf.probes.speedtest.SpeedtestProber;
+import io.waddleperf.probes.mtu.MtuProber;
 import io.waddleperf.probes.ssh.SshProber;
 import io.waddleperf.probes.tcp.TcpProber;
 import io.waddleperf.probes.tls.TlsProber;
@@ -60,6 +62,7 @@ public final class Probers implements Prober<ProbeSpec> {
             case ServiceTraceSpec s -> ServiceTraceProber.INSTANCE.probe(s, context, result);
             case SpeedtestSpec s -> SpeedtestProber.INSTANCE.probe(s, context, result);
             case RpmSpec s -> RpmProber.INSTANCE.probe(s, context, result);
+            case MtuSpec s -> MtuProber.INSTANCE.probe(s, context, result);
         }
     }
 }

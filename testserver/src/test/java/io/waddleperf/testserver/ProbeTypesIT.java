@@ -35,7 +35,9 @@ class ProbeTypesIT {
     @BeforeAll
     static void start() throws Exception {
         server = TestServer.start(TestServerConfig.builder().bind("127.0.0.1").httpPort(0).httpsEnabled(false)
-                .dataDir(dir).apiKey(ApiClient.KEY).allowPrivateTargets(true).build());
+                .dataDir(dir).apiKey(ApiClient.KEY).allowPrivateTargets(true)
+                // every probe type in one class: more calls than the default burst of 10 (LimitsIT tests the limits)
+                .limits(new TestServerConfig.Limits(null, 600, 100, null, null)).build());
         client = new ApiClient(server.httpPort());
     }
 
@@ -130,6 +132,9 @@ class ProbeTypesIT {
             assertThat(a.json().get("success").asBoolean()).as(a.body()).isTrue();
             assertThat(a.json().get("hop_count").asInt()).as(a.body()).isEqualTo(1);
         }
+        ApiClient.Answer mtu = run("mtu", "{\"target\":\"127.0.0.1\",\"count\":1,\"timeout\":1}");
+        assertThat(mtu.json().get("success").asBoolean()).as(mtu.body()).isTrue();
+        assertThat(mtu.json().get("path_mtu_bytes").asInt()).as("loopback's MTU caps the search").isPositive();
         ApiClient.Answer udpTrace = run("traceroute", "{\"target\":\"127.0.0.1\",\"protocol\":\"udp\",\"count\":1}");
         assertThat(udpTrace.json().get("raw_results").get("method").asText()).contains("udp");
         ApiClient.Answer tcpTrace = run("tcp_trace", "{\"target\":\"127.0.0.1\",\"port\":" + server.httpPort() + "}");

@@ -47,9 +47,10 @@ public final class TargetParser {
             case "udp-trace", "udp_trace" -> TestType.UDP_TRACE;
             case "speedtest" -> TestType.SPEEDTEST;
             case "rpm" -> TestType.RPM;
+            case "mtu" -> TestType.MTU;
             default -> throw new InvalidSpecException("target", "unknown scheme '" + scheme
                     + "' (supported: tcp, tls, udp, udp-raw, dns, http, https, ssh, icmp, trace, mtr, http-trace, tcp-trace,"
-                    + " udp-trace, speedtest, rpm)");
+                    + " udp-trace, speedtest, rpm, mtu)");
         };
         return forType(type, target, null, options);
     }
@@ -97,6 +98,7 @@ public final class TargetParser {
             case HTTP_TRACE, TCP_TRACE, UDP_TRACE -> ServiceTraceSpec.of(type, target, host, p, o);
             case SPEEDTEST -> SpeedtestSpec.of(target, host, p, o);
             case RPM -> RpmSpec.of(target, host, p, o);
+            case MTU -> MtuSpec.of(target, host, p, o);
             default -> throw new InvalidSpecException("test_type", "'" + type.wireName() + "' probes are not available in this version");
         };
     }

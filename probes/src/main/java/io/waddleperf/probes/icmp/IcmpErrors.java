@@ -6,12 +6,12 @@ import io.waddleperf.probes.net.ExtendedError;
 import io.waddleperf.probes.net.LinuxNet;
 
 /** Maps an ICMP error from the socket error queue to the error vocabulary, with a detail naming type, code and sender. */
-final class IcmpErrors {
+public final class IcmpErrors {
 
     private IcmpErrors() {
     }
 
-    static Failures.Failure classify(ExtendedError e, boolean ipv6) {
+    public static Failures.Failure classify(ExtendedError e, boolean ipv6) {
         if (!e.fromIcmp()) {
             // A local error (e.g. EMSGSIZE above the cached path MTU with DF set): ee_info holds the MTU then.
             String detail = "local error errno " + e.errno() + (e.info() > 0 ? ", mtu " + e.info() : "");

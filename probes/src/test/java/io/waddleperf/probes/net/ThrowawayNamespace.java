@@ -74,6 +74,14 @@ public final class ThrowawayNamespace implements AutoCloseable {
         run("ip", "netns", "exec", name, "sysctl", "-q", "-w", key + "=" + value);
     }
 
+    /** Runs {@code command} inside the namespace ({@code ip netns exec}); fails the test if it fails. */
+    public void exec(String... command) throws Exception {
+        String[] full = new String[command.length + 4];
+        System.arraycopy(new String[] {"ip", "netns", "exec", name}, 0, full, 0, 4);
+        System.arraycopy(command, 0, full, 4, command.length);
+        run(full);
+    }
+
     private static void run(String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         boolean done = p.waitFor(20, TimeUnit.SECONDS);

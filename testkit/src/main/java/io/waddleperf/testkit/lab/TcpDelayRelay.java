@@ -147,6 +147,7 @@ public final class TcpDelayRelay implements AutoCloseable {
         }
 
         private void pump(SocketChannel from, SocketChannel to, DelayLine line) {
+            RealtimeScheduling.raiseCallingThread();
             BufferPool pool = new BufferPool(CHUNK_BYTES, CHUNKS_PER_DIRECTION);
             try {
                 while (true) {

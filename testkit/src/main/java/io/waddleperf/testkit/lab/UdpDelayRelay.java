@@ -94,7 +94,18 @@ public final class UdpDelayRelay implements AutoCloseable {
         return dropped.get();
     }
 
+    /** The most any delivery, either direction, started after its due time (a measure of the relay's own error). */
+    public Duration maxLateness() {
+        return Duration.ofNanos(Math.max(toTarget.maxLatenessNanos(), toSender.maxLatenessNanos()));
+    }
+
+    /** Deliveries, both directions, that started more than 0.1 ms after their due time. */
+    public long lateDeliveries() {
+        return toTarget.lateDeliveries() + toSender.lateDeliveries();
+    }
+
     private void receiveLoop() {
+        RealtimeScheduling.raiseCallingThread();
         try {
             while (!closed) {
                 selector.select();

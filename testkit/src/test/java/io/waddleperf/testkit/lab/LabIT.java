@@ -264,6 +264,7 @@ class LabIT {
     private static DatagramSocket udpEcho(LabNode node) throws Exception {
         DatagramSocket socket = node.run(() -> new DatagramSocket(0, node.addressV4()));
         Thread.ofPlatform().daemon().start(() -> {
+            RealtimeScheduling.raiseCallingThread();
             DatagramPacket packet = new DatagramPacket(new byte[2048], 2048);
             try {
                 while (true) {
@@ -283,6 +284,7 @@ class LabIT {
             while (true) {
                 Socket peer = listener.accept();
                 Thread.ofPlatform().daemon().start(() -> {
+                    RealtimeScheduling.raiseCallingThread();
                     try (peer; InputStream in = peer.getInputStream(); OutputStream out = peer.getOutputStream()) {
                         peer.setTcpNoDelay(true);
                         in.transferTo(out);
@@ -314,7 +316,12 @@ class LabIT {
         }
     }
 
+    /**
+     * The median RTT, timed from a real-time thread: an ordinary thread on a loaded host wakes up to tens of
+     * milliseconds late for a reply, which would be counted as relay delay (docs/ACCURACY.md, Delay).
+     */
     private static double medianUdpRttMs(InetSocketAddress target) throws Exception {
+        RealtimeScheduling.raiseCallingThread();
         try (DatagramSocket socket = new DatagramSocket(0)) {
             socket.setSoTimeout(2_000);
             double[] rttMs = new double[15];
@@ -331,6 +338,7 @@ class LabIT {
     }
 
     private static double medianTcpRttMs(InetSocketAddress target) throws Exception {
+        RealtimeScheduling.raiseCallingThread();
         try (Socket socket = new Socket(target.getAddress(), target.getPort())) {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(2_000);

@@ -52,6 +52,7 @@ public final class ApiTestTypes {
             Map.entry("traceroute", new Route("icmp", Map.of("icmp", TRACE_ICMP,
                     "udp", Variant.of(TestType.TRACEROUTE, "proto", "udp"), "tcp", Variant.of(TestType.TRACEROUTE, "proto", "tcp")))),
             Map.entry("mtr", new Route("icmp", Map.of("icmp", Variant.of(TestType.MTR)))),
+            Map.entry("mtu", new Route("icmp", Map.of("icmp", Variant.of(TestType.MTU)))),
             Map.entry("http_trace", new Route("auto", Map.of("auto", Variant.of(TestType.HTTP_TRACE)))),
             Map.entry("tcp_trace", new Route("raw", Map.of("raw", Variant.of(TestType.TCP_TRACE)))),
             Map.entry("udp_trace", new Route("raw", Map.of("raw", Variant.of(TestType.UDP_TRACE)))));

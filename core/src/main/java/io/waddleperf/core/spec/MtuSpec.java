@@ -1,0 +1,77 @@
+package io.waddleperf.core.spec;
+
+import io.waddleperf.core.result.TestType;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * Path-MTU discovery (SPEC §1 {@code mtu}): the largest whole IP packet, between {@code minBytes} and
+ * {@code maxBytes}, that reaches the target and is answered with the don't-fragment bit set. Each size is tried up to
+ * {@code attempts} times (the {@code count} option), waiting {@code timeout} for the echo reply or an ICMP error each
+ * time, so a lossy path is not mistaken for a size limit.
+ *
+ * @param minBytes smallest packet size tried (IP header included); options {@code min}, default 576 (RFC 791's
+ *     datagram every host must accept)
+ * @param maxBytes largest packet size tried; option {@code max}, default 9000 (jumbo frames); capped at run time by
+ *     the outgoing interface's MTU
+ * @param attempts tries per size before it counts as vanished
+ * @param timeout wait for an answer to one try
+ */
+public record MtuSpec(String target, Endpoint endpoint, int minBytes, int maxBytes, int attempts, Duration timeout)
+        implements ProbeSpec {
+
+    public static final int DEFAULT_MIN_BYTES = 576;
+    public static final int DEFAULT_MAX_BYTES = 9000;
+    /** RFC 791: every IPv4 module must forward a 68-byte datagram without fragmenting it. */
+    public static final int LOWEST_MIN_BYTES = 68;
+    public static final int HIGHEST_MAX_BYTES = 65_535;
+    public static final int DEFAULT_ATTEMPTS = 3;
+    public static final int MAX_ATTEMPTS = 10;
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
+
+    public MtuSpec {
+        if (minBytes < LOWEST_MIN_BYTES || maxBytes > HIGHEST_MAX_BYTES || minBytes > maxBytes) {
+            throw new InvalidSpecException("min", "mtu search range must satisfy " + LOWEST_MIN_BYTES + " <= min <= max <= "
+                    + HIGHEST_MAX_BYTES + ", got " + minBytes + "-" + maxBytes);
+        }
+        if (attempts < 1 || attempts > MAX_ATTEMPTS) {
+            throw new InvalidSpecException("count", "mtu attempts per size must be 1-" + MAX_ATTEMPTS + ", got " + attempts);
+        }
+    }
+
+    public static MtuSpec of(String target, String host, Integer port, ProbeOptions o) {
+        if (port != null) {
+            throw new InvalidSpecException("port", "mtu targets have no port, got " + port);
+        }
+        if (o.sizeBytes() != null) {
+            throw new InvalidSpecException("size", "the mtu probe chooses its packet sizes; use min and max instead");
+        }
+        Params p = Params.of(o, "mtu", Set.of("min", "max"));
+        int min = p.integer("min", DEFAULT_MIN_BYTES, LOWEST_MIN_BYTES, HIGHEST_MAX_BYTES);
+        int max = p.integer("max", Math.max(min, DEFAULT_MAX_BYTES), LOWEST_MIN_BYTES, HIGHEST_MAX_BYTES);
+        if (min > max) {
+            throw new InvalidSpecException("min", "must not be above max (" + max + "), got " + min);
+        }
+        int attempts = o.countOr(DEFAULT_ATTEMPTS);
+        if (attempts > MAX_ATTEMPTS) {
+            throw new InvalidSpecException("count", "mtu attempts per size must be 1-" + MAX_ATTEMPTS + ", got " + attempts);
+        }
+        return new MtuSpec(target, Endpoint.hostOnly(host), min, max, attempts, o.timeoutOr(DEFAULT_TIMEOUT));
+    }
+
+    /** The most sizes a search can try: the minimum, the maximum, a binary search between them, and one jump. */
+    public int maxSteps() {
+        int span = maxBytes - minBytes + 1;
+        return 3 + (32 - Integer.numberOfLeadingZeros(span));
+    }
+
+    @Override
+    public Duration budget() {
+        return timeout.multipliedBy((long) attempts * maxSteps()).plusSeconds(1);
+    }
+
+    @Override
+    public TestType testType() {
+        return TestType.MTU;
+    }
+}
