@@ -11,6 +11,13 @@ import io.waddleperf.iperf3.Protocol;
 import io.waddleperf.iperf3.StreamResult;
 import io.waddleperf.iperf3.TestParameters;
 import io.waddleperf.iperf3.TestResults;
+import io.waddleperf.iperf3.stream.DataStream;
+import io.waddleperf.iperf3.stream.IntervalReporter;
+import io.waddleperf.iperf3.stream.StreamContext;
+import io.waddleperf.iperf3.stream.TcpReceiveStream;
+import io.waddleperf.iperf3.stream.TcpSendStream;
+import io.waddleperf.iperf3.stream.UdpReceiveStream;
+import io.waddleperf.iperf3.stream.UdpSendStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -131,7 +138,7 @@ final class TestSession {
         StreamContext context = new StreamContext(params, System.nanoTime());
         createStreams(params, context);
         send(channel, ControlState.TEST_RUNNING);
-        IntervalReporter reporter = new IntervalReporter(streams, context.startNanos);
+        IntervalReporter reporter = new IntervalReporter(streams, context.startNanos());
         threads.forEach(Thread::start);
         reporter.start();
 
@@ -176,7 +183,7 @@ final class TestSession {
         boolean udp = params.protocol() == Protocol.UDP;
         int total = params.totalStreams();
         for (int i = 0; i < total; i++) {
-            int id = StreamAcceptor.streamId(i);
+            int id = DataStream.streamId(i);
             boolean receive = i < receivers;
             DataStream stream;
             if (udp) {
@@ -220,14 +227,14 @@ final class TestSession {
                 return;
             } catch (SocketTimeoutException e) {
                 long now = System.nanoTime();
-                long moved = streams.stream().mapToLong(s -> s.bytes).sum();
+                long moved = streams.stream().mapToLong(DataStream::bytes).sum();
                 if (moved != lastBytes) {
                     lastBytes = moved;
                     lastProgress = now;
                 } else if (now - lastProgress > idleNanos) {
                     throw new Iperf3Exception(Iperf3Error.IENOMSG, "no data moved for " + config.idleTimeout());
                 }
-                if (now - context.startNanos > maxNanos) {
+                if (now - context.startNanos() > maxNanos) {
                     throw new Iperf3Exception(Iperf3Error.IESERVERTESTDURATIONEXPIRED,
                             "test exceeded " + config.maxDuration());
                 }
