@@ -4,6 +4,7 @@ import io.waddleperf.core.result.ProbeResult;
 import io.waddleperf.core.spec.DnsSpec;
 import io.waddleperf.core.spec.HttpSpec;
 import io.waddleperf.core.spec.IcmpSpec;
+import io.waddleperf.core.spec.Iperf3Spec;
 import io.waddleperf.core.spec.MtrSpec;
 import io.waddleperf.core.spec.ProbeSpec;
 import io.waddleperf.core.spec.ServiceTraceSpec;
@@ -16,6 +17,7 @@ import io.waddleperf.core.spec.UdpSpec;
 import io.waddleperf.probes.dns.DnsProber;
 import io.waddleperf.probes.http.HttpProber;
 import io.waddleperf.probes.icmp.IcmpProber;
+import io.waddleperf.probes.iperf3.Iperf3Prober;
 import io.waddleperf.probes.ssh.SshProber;
 import io.waddleperf.probes.tcp.TcpProber;
 import io.waddleperf.probes.tls.TlsProber;
@@ -54,6 +56,7 @@ public final class Probers implements Prober<ProbeSpec> {
             case TracerouteSpec s -> TracerouteProber.INSTANCE.probe(s, context, result);
             case MtrSpec s -> MtrProber.INSTANCE.probe(s, context, result);
             case ServiceTraceSpec s -> ServiceTraceProber.INSTANCE.probe(s, context, result);
+            case Iperf3Spec s -> Iperf3Prober.INSTANCE.probe(s, context, result);
         }
     }
 }

@@ -9,7 +9,7 @@ import java.time.Duration;
  */
 public sealed interface ProbeSpec
         permits TcpSpec, TlsSpec, UdpSpec, UdpRawSpec, DnsSpec, HttpSpec, SshSpec, IcmpSpec, TracerouteSpec, MtrSpec,
-        ServiceTraceSpec {
+        ServiceTraceSpec, Iperf3Spec {
 
     TestType testType();
 

@@ -45,9 +45,10 @@ public final class TargetParser {
             case "http-trace", "http_trace" -> TestType.HTTP_TRACE;
             case "tcp-trace", "tcp_trace" -> TestType.TCP_TRACE;
             case "udp-trace", "udp_trace" -> TestType.UDP_TRACE;
+            case "iperf3" -> TestType.IPERF3;
             default -> throw new InvalidSpecException("target", "unknown scheme '" + scheme
                     + "' (supported: tcp, tls, udp, udp-raw, dns, http, https, ssh, icmp, trace, mtr, http-trace, tcp-trace,"
-                    + " udp-trace)");
+                    + " udp-trace, iperf3)");
         };
         return forType(type, target, null, options);
     }
@@ -93,6 +94,7 @@ public final class TargetParser {
             case TRACEROUTE -> TracerouteSpec.of(target, host, p, o);
             case MTR -> MtrSpec.of(target, host, p, o);
             case HTTP_TRACE, TCP_TRACE, UDP_TRACE -> ServiceTraceSpec.of(type, target, host, p, o);
+            case IPERF3 -> Iperf3Spec.of(target, host, p, o);
             default -> throw new InvalidSpecException("test_type", "'" + type.wireName() + "' probes are not available in this version");
         };
     }
