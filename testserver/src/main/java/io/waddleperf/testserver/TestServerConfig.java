@@ -37,6 +37,7 @@ import java.util.function.BiConsumer;
  * @param shutdownTimeout        how long {@code close()} waits for running tests before cutting them off
  * @param limits                 admission limits of the test API
  * @param dns                    the optional DNS responder for a test zone
+ * @param iperf3                 the iperf3 server (SPEC §3, port 5201)
  */
 public record TestServerConfig(
         String bind,
@@ -54,7 +55,8 @@ public record TestServerConfig(
         List<String> trustedProxies,
         Duration shutdownTimeout,
         Limits limits,
-        Dns dns) implements Validated {
+        Dns dns,
+        Iperf3 iperf3) implements Validated {
 
     /** Shortest API key accepted; shorter keys are guessable. */
     public static final int MIN_API_KEY_LENGTH = 16;
@@ -73,6 +75,49 @@ public record TestServerConfig(
         shutdownTimeout = Objects.requireNonNullElse(shutdownTimeout, Duration.ofSeconds(10));
         limits = Objects.requireNonNullElse(limits, Limits.defaults());
         dns = Objects.requireNonNullElse(dns, Dns.defaults());
+        iperf3 = Objects.requireNonNullElse(iperf3, Iperf3.defaults());
+    }
+
+    /**
+     * The iperf3 server (on by default, SPEC §3): stock iperf3 ≥ 3.12 clients and ours test against it.
+     *
+     * @param enabled     whether it runs
+     * @param port        TCP and UDP port (0 = any free port)
+     * @param maxTests    tests served at once; further clients get iperf3's busy answer
+     * @param idleTimeout how long a test may make no progress before the server drops it
+     * @param maxDuration longest test accepted (time + omit), 0 = iperf3's own limit
+     */
+    public record Iperf3(Boolean enabled, Integer port, Integer maxTests, Duration idleTimeout, Duration maxDuration)
+            implements Validated {
+        public Iperf3 {
+            enabled = Objects.requireNonNullElse(enabled, true);
+            port = Objects.requireNonNullElse(port, 5201);
+            maxTests = Objects.requireNonNullElse(maxTests, 1);
+            idleTimeout = Objects.requireNonNullElse(idleTimeout, Duration.ofSeconds(30));
+            maxDuration = Objects.requireNonNullElse(maxDuration, Duration.ofSeconds(60));
+        }
+
+        public static Iperf3 defaults() {
+            return new Iperf3(null, null, null, null, null);
+        }
+
+        @Override
+        public void validate(Problems problems) {
+            check(problems::add);
+        }
+
+        void check(BiConsumer<String, String> problem) {
+            TestServerConfig.port(problem, "port", port);
+            if (maxTests < 1 || maxTests > 1000) {
+                problem.accept("max_tests", "must be 1-1000, got " + maxTests);
+            }
+            if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+                problem.accept("idle_timeout", "must be positive, got " + idleTimeout);
+            }
+            if (maxDuration.isNegative()) {
+                problem.accept("max_duration", "must not be negative, got " + maxDuration);
+            }
+        }
     }
 
     /**
@@ -161,7 +206,8 @@ public record TestServerConfig(
         List<Secret> keys = new ArrayList<>(apiKeys);
         keys.addAll(extra);
         return new TestServerConfig(bind, httpPort, httpsEnabled, httpsPort, udpEchoPort, keys, apiKeyFile, authDisabled,
-                allowPrivateTargets, dataDir, tlsCertFile, tlsKeyFile, trustedProxies, shutdownTimeout, limits, dns);
+                allowPrivateTargets, dataDir, tlsCertFile, tlsKeyFile, trustedProxies, shutdownTimeout, limits, dns,
+                iperf3);
     }
 
     /** All defaults. */
@@ -195,6 +241,7 @@ public record TestServerConfig(
         check((key, message) -> problems.add(key + ": " + message));
         limits.check((key, message) -> problems.add("limits." + key + ": " + message));
         dns.check((key, message) -> problems.add("dns." + key + ": " + message));
+        iperf3.check((key, message) -> problems.add("iperf3." + key + ": " + message));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -260,7 +307,7 @@ public record TestServerConfig(
                 + " key(s), api_key_file=" + apiKeyFile + ", auth_disabled=" + authDisabled + ", allow_private_targets="
                 + allowPrivateTargets + ", data_dir=" + dataDir + ", tls_cert_file=" + tlsCertFile + ", tls_key_file="
                 + tlsKeyFile + ", trusted_proxies=" + trustedProxies + ", shutdown_timeout=" + shutdownTimeout
-                + ", limits=" + limits + ", dns=" + dns + "]";
+                + ", limits=" + limits + ", dns=" + dns + ", iperf3=" + iperf3 + "]";
     }
 
     /** Builder over the same nullable fields; unset fields take the record's defaults. */
@@ -281,6 +328,7 @@ public record TestServerConfig(
         private Duration shutdownTimeout;
         private Limits limits;
         private Dns dns;
+        private Iperf3 iperf3;
 
         private Builder() {
         }
@@ -361,10 +409,15 @@ public record TestServerConfig(
             return this;
         }
 
+        public Builder iperf3(Iperf3 v) {
+            iperf3 = v;
+            return this;
+        }
+
         public TestServerConfig build() {
             return new TestServerConfig(bind, httpPort, httpsEnabled, httpsPort, udpEchoPort, apiKeys, apiKeyFile,
                     authDisabled, allowPrivateTargets, dataDir, tlsCertFile, tlsKeyFile, trustedProxies,
-                    shutdownTimeout, limits, dns);
+                    shutdownTimeout, limits, dns, iperf3);
         }
     }
 }

@@ -42,7 +42,7 @@ class TestServerConfigTest {
     @Test
     void fills_defaults_for_missing_values_as_a_loader_leaves_them() {
         TestServerConfig c = new TestServerConfig(null, 9090, null, null, null, null, null, null, null, null, null, null,
-                null, null, new TestServerConfig.Limits(null, 5, null, null, null), null);
+                null, null, new TestServerConfig.Limits(null, 5, null, null, null), null, null);
         assertThat(c.httpPort()).isEqualTo(9090);
         assertThat(c.httpsPort()).isEqualTo(8443);
         assertThat(c.limits().perClientRequestsPerMinute()).isEqualTo(5);
