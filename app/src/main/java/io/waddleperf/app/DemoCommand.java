@@ -73,6 +73,7 @@ public final class DemoCommand implements Callable<Integer> {
                 .dataDir(dataDir)
                 .shutdownTimeout(Duration.ofSeconds(2))
                 .dns(new TestServerConfig.Dns(true, 0, ZONE))
+                .iperf3(new TestServerConfig.Iperf3(true, tcpPortOr(loopback, 5201), null, null, null))
                 .build();
         try (TestServer server = TestServer.start(config, TestServerListeners.standard(Set.of()))) {
             return rounds(server, apiKey, out);

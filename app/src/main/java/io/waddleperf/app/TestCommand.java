@@ -25,12 +25,13 @@ import picocli.CommandLine.Parameters;
         description = {"Run one probe now and print the result.",
             "Targets: tcp://host:port, tls://host:port, udp://host[:2000], udp-raw://host:port,",
             "dns://resolver[:53]/name?type=A, http(s)://host/path, ssh://[user@]host[:22], icmp://host,",
-            "mtu://host?min=576&max=9000"},
+            "trace://host, mtr://host, mtu://host?min=576&max=9000, speedtest://host:8080, rpm://host:8080, iperf3://host[:5201]"},
         footer = {"", "Examples:",
             "  waddleperf test tcp://example.net:443 --count 5",
             "  waddleperf test udp://127.0.0.1:2000 --count 100 --interval 10ms --json",
             "  waddleperf test dns://127.0.0.1/example.com?type=AAAA",
-            "  waddleperf test https://example.net/ --opt protocol=http2"})
+            "  waddleperf test https://example.net/ --opt protocol=http2",
+            "  waddleperf test iperf3://127.0.0.1 --time 5 --parallel 4 --reverse"})
 public final class TestCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -61,12 +62,72 @@ public final class TestCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the SPEC result object as JSON instead of text.")
     boolean json;
 
+    @CommandLine.ArgGroup(exclusive = false, heading = "%nBandwidth (iperf3:// targets only):%n")
+    Iperf3Flags iperf3 = new Iperf3Flags();
+
+    /** iperf3 test flags: each becomes the iperf3 probe option of the same name, so the spec keeps the defaults. */
+    static final class Iperf3Flags {
+        @Option(names = "--time", paramLabel = "S", description = "Test seconds (default 10).")
+        String time;
+
+        @Option(names = "--parallel", paramLabel = "N", description = "Parallel streams (default 1).")
+        String parallel;
+
+        @Option(names = "--reverse", description = "Server sends (download).")
+        boolean reverse;
+
+        @Option(names = "--bidir", description = "Both directions at once.")
+        boolean bidir;
+
+        @Option(names = "--udp", description = "UDP instead of TCP.")
+        boolean udp;
+
+        @Option(names = "--bitrate", paramLabel = "R", description = "Target rate per stream, e.g. 100M.")
+        String bitrate;
+
+        @Option(names = "--length", paramLabel = "B", description = "Block / datagram size, e.g. 128K, 1400.")
+        String length;
+
+        @Option(names = "--window", paramLabel = "B", description = "Socket buffer size, e.g. 2M.")
+        String window;
+
+        @Option(names = "--omit", paramLabel = "S", description = "Seconds at the start not counted.")
+        String omit;
+
+        Map<String, String> params() {
+            Map<String, String> p = new LinkedHashMap<>();
+            putIf(p, "time", time);
+            putIf(p, "parallel", parallel);
+            putIf(p, "reverse", reverse ? "true" : null);
+            putIf(p, "bidir", bidir ? "true" : null);
+            putIf(p, "udp", udp ? "true" : null);
+            putIf(p, "bitrate", bitrate);
+            putIf(p, "length", length);
+            putIf(p, "window", window);
+            putIf(p, "omit", omit);
+            return p;
+        }
+
+        private static void putIf(Map<String, String> p, String key, String value) {
+            if (value != null) {
+                p.put(key, value);
+            }
+        }
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         ProbeSpec probe;
+        Map<String, String> params = new LinkedHashMap<>(opts);
+        Map<String, String> bandwidth = iperf3 == null ? Map.of() : iperf3.params();
+        if (!bandwidth.isEmpty() && !target.regionMatches(true, 0, "iperf3://", 0, 9)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--" + bandwidth.keySet().iterator().next()
+                    + " applies to iperf3:// targets only, not to '" + target + "'");
+        }
+        params.putAll(bandwidth);
         try {
-            probe = TargetParser.parse(target, new ProbeOptions(count, interval, timeout, size, opts));
+            probe = TargetParser.parse(target, new ProbeOptions(count, interval, timeout, size, params));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, target);
         }

@@ -3,6 +3,7 @@ package io.waddleperf.app;
 import io.waddleperf.core.config.ConfigException;
 import io.waddleperf.core.config.ConfigLoader;
 import io.waddleperf.core.config.Secret;
+import io.waddleperf.iperf3.server.Iperf3Server;
 import io.waddleperf.testserver.TestServer;
 import io.waddleperf.testserver.TestServerConfig;
 import io.waddleperf.testserver.TestServerListeners;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Option;
  * file ({@code --config}), {@code WADDLEPERF_TESTSERVER_*} environment variables and these flags, flags winning.
  */
 @Command(name = "testserver", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
-        description = {"Run the test server: UDP echo, HTTP(S) with /health and the test API, optional DNS responder.",
+        description = {"Run the test server: UDP echo, iperf3, HTTP(S) with /health and the test API, optional DNS responder.",
             "Settings: defaults < --config YAML < WADDLEPERF_TESTSERVER_* environment < flags."},
         footer = {"", "Examples:",
             "  waddleperf testserver --bind 127.0.0.1 --api-key-file keys.txt",
@@ -82,6 +83,16 @@ public final class TestServerCommand implements Callable<Integer> {
 
     @Option(names = "--dns-port", paramLabel = "PORT", description = "Also run the DNS responder for the test zone on this port.")
     Integer dnsPort;
+
+    @Option(names = "--iperf3-port", paramLabel = "PORT", description = "iperf3 server port, TCP and UDP (default 5201).")
+    Integer iperf3Port;
+
+    @Option(names = "--iperf3-max-tests", paramLabel = "N",
+            description = "iperf3 tests served at once (default 1; further clients get iperf3's busy answer).")
+    Integer iperf3MaxTests;
+
+    @Option(names = "--no-iperf3", description = "Do not run the iperf3 server.")
+    boolean noIperf3;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Set any configuration key by its dotted path (repeatable).")
     Map<String, String> overrides = new LinkedHashMap<>();
@@ -143,6 +154,11 @@ public final class TestServerCommand implements Callable<Integer> {
             flags.put("dns.enabled", "true");
             flags.put("dns.port", dnsPort.toString());
         }
+        putIf(flags, "iperf3.port", iperf3Port);
+        putIf(flags, "iperf3.max_tests", iperf3MaxTests);
+        if (noIperf3) {
+            flags.put("iperf3.enabled", "false");
+        }
         flags.putAll(overrides);
         TestServerConfig loaded = ConfigLoader.of(TestServerConfig.class, ENV_PREFIX).load(configFile, env, flags);
         // --api-key is a secret on the command line (the issue asks for it); the loader refuses secrets as flags
@@ -162,6 +178,7 @@ public final class TestServerCommand implements Callable<Integer> {
                 .append(": http ").append(server.httpPort());
         server.httpsPort().ifPresent(p -> sb.append(", https ").append(p));
         server.listener(UdpEchoResponder.class).ifPresent(u -> sb.append(", udp echo ").append(u.port()));
+        server.listener(Iperf3Server.class).ifPresent(i -> sb.append(", iperf3 ").append(i.port()));
         server.listener(DnsResponder.class).ifPresent(d -> sb.append(", dns ").append(d.port()).append(" (zone ")
                 .append(c.dns().zone()).append(')'));
         return sb.toString();

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             TestCommand.class,
             TestServerCommand.class,
+            Iperf3Command.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class,
             CompletionCommand.class,
@@ -57,6 +58,6 @@ public final class WaddlePerf implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (test, testserver, demo, completion)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (test, testserver, iperf3, demo, completion)");
     }
 }

@@ -26,7 +26,7 @@ class TestServerCommandTest {
         Files.writeString(yml, "http_port: 9000\nudp_echo_port: 2100\nbind: 127.0.0.1\n");
         TestServerCommand cmd = parse("--config", yml.toString(), "--http-port", "9001", "--no-https",
                 "--allow-private-targets", "--api-key", "0123456789abcdef0123", "--dns-port", "0",
-                "--set", "limits.per_client_concurrency=2");
+                "--set", "limits.per_client_concurrency=2", "--iperf3-port", "5301", "--iperf3-max-tests", "3");
         TestServerConfig c = cmd.loadConfig(Map.of("WADDLEPERF_TESTSERVER_UDP_ECHO_PORT", "2200"));
         assertThat(c.httpPort()).isEqualTo(9001);
         assertThat(c.udpEchoPort()).isEqualTo(2200);
@@ -36,6 +36,10 @@ class TestServerCommandTest {
         assertThat(c.apiKeys()).hasSize(1);
         assertThat(c.dns().enabled()).isTrue();
         assertThat(c.limits().perClientConcurrency()).isEqualTo(2);
+        assertThat(c.iperf3().enabled()).isTrue();
+        assertThat(c.iperf3().port()).isEqualTo(5301);
+        assertThat(c.iperf3().maxTests()).isEqualTo(3);
+        assertThat(parse("--no-iperf3").loadConfig(Map.of()).iperf3().enabled()).isFalse();
         assertThat(c.toString()).doesNotContain("0123456789abcdef0123");
     }
 

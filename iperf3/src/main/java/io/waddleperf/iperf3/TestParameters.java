@@ -71,6 +71,11 @@ public record TestParameters(
                 0, 0, false, 0, 0, null, null, null, false, false, false, false, false, false, "3.12", null);
     }
 
+    /** A builder starting from these values. */
+    public TestParametersBuilder toBuilder() {
+        return new TestParametersBuilder(this);
+    }
+
     /** The block size in use: {@code len}, else the protocol's default. */
     public int effectiveLenBytes() {
         if (lenBytes > 0) {

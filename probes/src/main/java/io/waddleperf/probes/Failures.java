@@ -1,6 +1,7 @@
 package io.waddleperf.probes;
 
 import io.waddleperf.core.result.ErrorKind;
+import io.waddleperf.iperf3.Iperf3Exception;
 import io.waddleperf.probes.net.Errno;
 import io.waddleperf.probes.net.NativeException;
 import java.io.InterruptedIOException;
@@ -72,7 +73,21 @@ public final class Failures {
             case InterruptedIOException i -> new Failure(ErrorKind.TIMEOUT, null);
             case InterruptedException i -> new Failure(ErrorKind.TIMEOUT, null);
             case NativeException n -> nativeFailure(n);
+            // An iperf3 failure caused by a socket error is classified by that error (the loop moves on to it).
+            case Iperf3Exception e when e.getCause() == null || direct(e.getCause()) == null -> iperf3Failure(e);
             default -> null;
+        };
+    }
+
+    /** An iperf3 error code (our client's or the server's SERVER_ERROR), with iperf3's own text as the detail. */
+    private static Failure iperf3Failure(Iperf3Exception e) {
+        String detail = "iperf3 error " + e.error().code() + ": " + e.getMessage();
+        return switch (e.error()) {
+            case IEACCESSDENIED -> new Failure(ErrorKind.CONNECTION_REFUSED, detail);
+            case IEAUTHTEST -> new Failure(ErrorKind.AUTH_FAILED, detail);
+            case IENOMSG -> new Failure(ErrorKind.TIMEOUT, detail);
+            case IECTRLCLOSE -> new Failure(ErrorKind.CONNECTION_RESET, detail);
+            default -> new Failure(ErrorKind.PROTOCOL_ERROR, detail);
         };
     }
 

@@ -4,6 +4,7 @@ import io.waddleperf.core.result.ProbeResult;
 import io.waddleperf.core.spec.DnsSpec;
 import io.waddleperf.core.spec.HttpSpec;
 import io.waddleperf.core.spec.IcmpSpec;
+import io.waddleperf.core.spec.Iperf3Spec;
 import io.waddleperf.core.spec.MtrSpec;
 import io.waddleperf.core.spec.MtuSpec;
 import io.waddleperf.core.spec.ProbeSpec;
@@ -22,6 +23,7 @@ import io.waddleperf.probes.icmp.IcmpProber;
 import io.waddleperf.probes.rpm.RpmProber;
 import io.waddleperf.probes.speedtest.SpeedtestProber;
 import io.waddleperf.probes.mtu.MtuProber;
+import io.waddleperf.probes.iperf3.Iperf3Prober;
 import io.waddleperf.probes.ssh.SshProber;
 import io.waddleperf.probes.tcp.TcpProber;
 import io.waddleperf.probes.tls.TlsProber;
@@ -63,6 +65,7 @@ public final class Probers implements Prober<ProbeSpec> {
             case SpeedtestSpec s -> SpeedtestProber.INSTANCE.probe(s, context, result);
             case RpmSpec s -> RpmProber.INSTANCE.probe(s, context, result);
             case MtuSpec s -> MtuProber.INSTANCE.probe(s, context, result);
+            case Iperf3Spec s -> Iperf3Prober.INSTANCE.probe(s, context, result);
         }
     }
 }

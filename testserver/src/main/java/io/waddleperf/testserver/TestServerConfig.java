@@ -39,6 +39,7 @@ import java.util.function.BiConsumer;
  * @param limits                 admission limits of the test API
  * @param dns                    the optional DNS responder for a test zone
  * @param speed                  the speed test endpoints' limits, GeoIP files and result file ({@code speed:})
+ * @param iperf3                 the iperf3 server (SPEC §3, port 5201)
  */
 public record TestServerConfig(
         String bind,
@@ -57,7 +58,8 @@ public record TestServerConfig(
         Duration shutdownTimeout,
         Limits limits,
         Dns dns,
-        SpeedConfig speed) implements Validated {
+        SpeedConfig speed,
+        Iperf3 iperf3) implements Validated {
 
     /** Shortest API key accepted; shorter keys are guessable. */
     public static final int MIN_API_KEY_LENGTH = 16;
@@ -77,6 +79,49 @@ public record TestServerConfig(
         limits = Objects.requireNonNullElse(limits, Limits.defaults());
         dns = Objects.requireNonNullElse(dns, Dns.defaults());
         speed = Objects.requireNonNullElse(speed, SpeedConfig.defaults());
+        iperf3 = Objects.requireNonNullElse(iperf3, Iperf3.defaults());
+    }
+
+    /**
+     * The iperf3 server (on by default, SPEC §3): stock iperf3 ≥ 3.12 clients and ours test against it.
+     *
+     * @param enabled     whether it runs
+     * @param port        TCP and UDP port (0 = any free port)
+     * @param maxTests    tests served at once; further clients get iperf3's busy answer
+     * @param idleTimeout how long a test may make no progress before the server drops it
+     * @param maxDuration longest test accepted (time + omit), 0 = iperf3's own limit
+     */
+    public record Iperf3(Boolean enabled, Integer port, Integer maxTests, Duration idleTimeout, Duration maxDuration)
+            implements Validated {
+        public Iperf3 {
+            enabled = Objects.requireNonNullElse(enabled, true);
+            port = Objects.requireNonNullElse(port, 5201);
+            maxTests = Objects.requireNonNullElse(maxTests, 1);
+            idleTimeout = Objects.requireNonNullElse(idleTimeout, Duration.ofSeconds(30));
+            maxDuration = Objects.requireNonNullElse(maxDuration, Duration.ofSeconds(60));
+        }
+
+        public static Iperf3 defaults() {
+            return new Iperf3(null, null, null, null, null);
+        }
+
+        @Override
+        public void validate(Problems problems) {
+            check(problems::add);
+        }
+
+        void check(BiConsumer<String, String> problem) {
+            TestServerConfig.port(problem, "port", port);
+            if (maxTests < 1 || maxTests > 1000) {
+                problem.accept("max_tests", "must be 1-1000, got " + maxTests);
+            }
+            if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+                problem.accept("idle_timeout", "must be positive, got " + idleTimeout);
+            }
+            if (maxDuration.isNegative()) {
+                problem.accept("max_duration", "must not be negative, got " + maxDuration);
+            }
+        }
     }
 
     /**
@@ -165,7 +210,8 @@ public record TestServerConfig(
         List<Secret> keys = new ArrayList<>(apiKeys);
         keys.addAll(extra);
         return new TestServerConfig(bind, httpPort, httpsEnabled, httpsPort, udpEchoPort, keys, apiKeyFile, authDisabled,
-                allowPrivateTargets, dataDir, tlsCertFile, tlsKeyFile, trustedProxies, shutdownTimeout, limits, dns, speed);
+                allowPrivateTargets, dataDir, tlsCertFile, tlsKeyFile, trustedProxies, shutdownTimeout, limits, dns, speed,
+                iperf3);
     }
 
     /** All defaults. */
@@ -200,6 +246,7 @@ public record TestServerConfig(
         limits.check((key, message) -> problems.add("limits." + key + ": " + message));
         dns.check((key, message) -> problems.add("dns." + key + ": " + message));
         speed.check((key, message) -> problems.add("speed." + key + ": " + message));
+        iperf3.check((key, message) -> problems.add("iperf3." + key + ": " + message));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -265,7 +312,7 @@ public record TestServerConfig(
                 + " key(s), api_key_file=" + apiKeyFile + ", auth_disabled=" + authDisabled + ", allow_private_targets="
                 + allowPrivateTargets + ", data_dir=" + dataDir + ", tls_cert_file=" + tlsCertFile + ", tls_key_file="
                 + tlsKeyFile + ", trusted_proxies=" + trustedProxies + ", shutdown_timeout=" + shutdownTimeout
-                + ", limits=" + limits + ", dns=" + dns + ", speed=" + speed + "]";
+                + ", limits=" + limits + ", dns=" + dns + ", speed=" + speed + ", iperf3=" + iperf3 + "]";
     }
 
     /** Builder over the same nullable fields; unset fields take the record's defaults. */
@@ -287,6 +334,7 @@ public record TestServerConfig(
         private Limits limits;
         private Dns dns;
         private SpeedConfig speed;
+        private Iperf3 iperf3;
 
         private Builder() {
         }
@@ -372,10 +420,15 @@ public record TestServerConfig(
             return this;
         }
 
+        public Builder iperf3(Iperf3 v) {
+            iperf3 = v;
+            return this;
+        }
+
         public TestServerConfig build() {
             return new TestServerConfig(bind, httpPort, httpsEnabled, httpsPort, udpEchoPort, apiKeys, apiKeyFile,
                     authDisabled, allowPrivateTargets, dataDir, tlsCertFile, tlsKeyFile, trustedProxies,
-                    shutdownTimeout, limits, dns, speed);
+                    shutdownTimeout, limits, dns, speed, iperf3);
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.waddleperf.testserver;
 
+import io.waddleperf.iperf3.server.Iperf3Server;
+import io.waddleperf.iperf3.server.Iperf3ServerConfig;
 import io.waddleperf.testserver.dns.DnsResponder;
 import io.waddleperf.testserver.dns.DnsZone;
 import io.waddleperf.testserver.echo.UdpEchoResponder;
@@ -15,7 +17,7 @@ public final class TestServerListeners {
     private TestServerListeners() {
     }
 
-    /** UDP echo (always) and the DNS responder (when enabled), in start order. */
+    /** UDP echo (always), the DNS responder and the iperf3 server (each when enabled), in start order. */
     public static List<TestServer.Listener> standard(Set<String> echoTokens) {
         List<TestServer.Listener> listeners = new ArrayList<>();
         listeners.add(c -> UdpEchoResponder.start(new InetSocketAddress(c.bind(), c.udpEchoPort()), echoTokens));
@@ -28,6 +30,15 @@ public final class TestServerListeners {
             InetAddress v4 = answer instanceof java.net.Inet4Address ? answer : null;
             InetAddress v6 = answer instanceof java.net.Inet6Address ? answer : null;
             return DnsResponder.start(new InetSocketAddress(bind, c.dns().port()), new DnsZone(c.dns().zone(), v4, v6));
+        });
+        listeners.add(c -> {
+            if (!c.iperf3().enabled()) {
+                return () -> { };
+            }
+            TestServerConfig.Iperf3 i = c.iperf3();
+            return Iperf3Server.start(Iperf3ServerConfig.defaults().withBind(InetAddress.getByName(c.bind()), i.port())
+                    .withMaxConcurrentTests(i.maxTests()).withIdleTimeout(i.idleTimeout())
+                    .withMaxDuration(i.maxDuration()));
         });
         return listeners;
     }

@@ -42,13 +42,14 @@ class TestServerConfigTest {
     @Test
     void fills_defaults_for_missing_values_as_a_loader_leaves_them() {
         TestServerConfig c = new TestServerConfig(null, 9090, null, null, null, null, null, null, null, null, null, null,
-                null, null, new TestServerConfig.Limits(null, 5, null, null, null), null, null);
+                null, null, new TestServerConfig.Limits(null, 5, null, null, null), null, null, null);
         assertThat(c.httpPort()).isEqualTo(9090);
         assertThat(c.httpsPort()).isEqualTo(8443);
         assertThat(c.limits().perClientRequestsPerMinute()).isEqualTo(5);
         assertThat(c.dns().enabled()).isFalse();
         assertThat(c.dns().zone()).isEqualTo("waddleperf.test");
         assertThat(c.speed()).isEqualTo(io.waddleperf.testserver.speed.SpeedConfig.defaults());
+        assertThat(c.iperf3().port()).isEqualTo(5201);
         assertThat(c.limits().perClientConcurrency()).isEqualTo(4);
     }
 

@@ -9,7 +9,7 @@ import java.time.Duration;
  */
 public sealed interface ProbeSpec
         permits TcpSpec, TlsSpec, UdpSpec, UdpRawSpec, DnsSpec, HttpSpec, SshSpec, IcmpSpec, TracerouteSpec, MtrSpec,
-        ServiceTraceSpec, SpeedtestSpec, RpmSpec, MtuSpec {
+        ServiceTraceSpec, SpeedtestSpec, RpmSpec, MtuSpec, Iperf3Spec {
 
     TestType testType();
 

@@ -48,9 +48,10 @@ public final class TargetParser {
             case "speedtest" -> TestType.SPEEDTEST;
             case "rpm" -> TestType.RPM;
             case "mtu" -> TestType.MTU;
+            case "iperf3" -> TestType.IPERF3;
             default -> throw new InvalidSpecException("target", "unknown scheme '" + scheme
                     + "' (supported: tcp, tls, udp, udp-raw, dns, http, https, ssh, icmp, trace, mtr, http-trace, tcp-trace,"
-                    + " udp-trace, speedtest, rpm, mtu)");
+                    + " udp-trace, speedtest, rpm, mtu, iperf3)");
         };
         return forType(type, target, null, options);
     }
@@ -99,6 +100,7 @@ public final class TargetParser {
             case SPEEDTEST -> SpeedtestSpec.of(target, host, p, o);
             case RPM -> RpmSpec.of(target, host, p, o);
             case MTU -> MtuSpec.of(target, host, p, o);
+            case IPERF3 -> Iperf3Spec.of(target, host, p, o);
             default -> throw new InvalidSpecException("test_type", "'" + type.wireName() + "' probes are not available in this version");
         };
     }

@@ -7,6 +7,8 @@ import io.waddleperf.iperf3.CpuMeter;
 import io.waddleperf.iperf3.JsonFrames;
 import io.waddleperf.iperf3.StreamResult;
 import io.waddleperf.iperf3.TestParameters;
+import io.waddleperf.iperf3.stream.DataStream;
+import io.waddleperf.iperf3.stream.IntervalReporter;
 import java.util.List;
 
 /**
@@ -56,7 +58,7 @@ final class ServerReport {
             for (int i = 0; i < streams.size(); i++) {
                 long bytes = b.bytes()[i] - a.bytes()[i];
                 sum += bytes;
-                span(perStream.addObject().put("socket", streams.get(i).id), from, to, bytes, omitted)
+                span(perStream.addObject().put("socket", streams.get(i).id()), from, to, bytes, omitted)
                         .put("sender", streams.get(i).sender());
             }
             span(interval.putObject("sum"), from, to, sum, omitted);

@@ -144,11 +144,6 @@ final class StreamAcceptor {
         }
     }
 
-    /** Stream ids as iperf3 numbers them: 1, then 3, 4, 5, … ({@code iperf_add_stream}). */
-    static int streamId(int index) {
-        return index == 0 ? 1 : index + 2;
-    }
-
     static <T extends AutoCloseable> void closeAll(List<T> channels) {
         for (T ch : new ArrayList<>(channels)) {
             try {

@@ -11,6 +11,13 @@ import io.waddleperf.iperf3.Protocol;
 import io.waddleperf.iperf3.StreamResult;
 import io.waddleperf.iperf3.TestParameters;
 import io.waddleperf.iperf3.TestResults;
+import io.waddleperf.iperf3.stream.DataStream;
+import io.waddleperf.iperf3.stream.IntervalReporter;
+import io.waddleperf.iperf3.stream.StreamContext;
+import io.waddleperf.iperf3.stream.TcpReceiveStream;
+import io.waddleperf.iperf3.stream.TcpSendStream;
+import io.waddleperf.iperf3.stream.UdpReceiveStream;
+import io.waddleperf.iperf3.stream.UdpSendStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -140,8 +147,8 @@ final class TestSession {
         StreamContext context = new StreamContext(params, System.nanoTime());
         createStreams(params, context);
         send(channel, ControlState.TEST_RUNNING);
-        server.rateGuard().started(this, context.startNanos);
-        IntervalReporter reporter = new IntervalReporter(streams, context.startNanos);
+        server.rateGuard().started(this, context.startNanos());
+        IntervalReporter reporter = new IntervalReporter(streams, context.startNanos());
         threads.forEach(Thread::start);
         reporter.start();
 
@@ -187,7 +194,7 @@ final class TestSession {
         boolean udp = params.protocol() == Protocol.UDP;
         int total = params.totalStreams();
         for (int i = 0; i < total; i++) {
-            int id = StreamAcceptor.streamId(i);
+            int id = DataStream.streamId(i);
             boolean receive = i < receivers;
             DataStream stream;
             if (udp) {
@@ -231,7 +238,7 @@ final class TestSession {
                 return;
             } catch (SocketTimeoutException e) {
                 long now = System.nanoTime();
-                long moved = streams.stream().mapToLong(s -> s.bytes).sum();
+                long moved = streams.stream().mapToLong(DataStream::bytes).sum();
                 if (moved != lastBytes) {
                     lastBytes = moved;
                     lastProgress = now;
@@ -239,7 +246,7 @@ final class TestSession {
                     throw new Iperf3Exception(Iperf3Error.IENOMSG, "no data moved for " + config.idleTimeout());
                 }
                 server.rateGuard().check(this, now, moved);
-                if (now - context.startNanos > maxNanos) {
+                if (now - context.startNanos() > maxNanos) {
                     throw new Iperf3Exception(Iperf3Error.IESERVERTESTDURATIONEXPIRED,
                             "test exceeded " + config.maxDuration());
                 }

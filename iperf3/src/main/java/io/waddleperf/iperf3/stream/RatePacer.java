@@ -1,4 +1,4 @@
-package io.waddleperf.iperf3.server;
+package io.waddleperf.iperf3.stream;
 
 import java.util.concurrent.locks.LockSupport;
 
@@ -8,7 +8,7 @@ import java.util.concurrent.locks.LockSupport;
  * stream started is back at or under the target. Waiting for the average (not a fixed gap per block) lets a late wake-up
  * be made up by the next blocks. Not thread-safe: one per stream.
  */
-final class RatePacer {
+public final class RatePacer {
 
     private final long rateBitsPerSecond;
     private final int burst;
@@ -19,7 +19,7 @@ final class RatePacer {
      * @param rateBitsPerSecond target, 0 for unlimited
      * @param burst blocks sent back to back per green light ({@code --burst}); 0 or 1 means one
      */
-    RatePacer(long rateBitsPerSecond, int burst, long startNanos) {
+    public RatePacer(long rateBitsPerSecond, int burst, long startNanos) {
         this.rateBitsPerSecond = rateBitsPerSecond;
         this.burst = Math.max(1, burst);
         this.startNanos = startNanos;

@@ -1,4 +1,4 @@
-package io.waddleperf.iperf3.server;
+package io.waddleperf.iperf3.stream;
 
 import io.waddleperf.iperf3.StreamResult;
 import java.io.IOException;
@@ -6,26 +6,26 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 /** A TCP stream on which the server receives: reads into one large direct buffer and counts bytes. */
-final class TcpReceiveStream extends DataStream {
+public final class TcpReceiveStream extends DataStream {
 
     /** Read size: at least 256 KiB so a fast sender needs few system calls, whatever its block size. */
     private static final int MIN_READ_BYTES = 256 * 1024;
 
     private final SocketChannel channel;
 
-    TcpReceiveStream(int id, StreamContext context, SocketChannel channel) {
+    public TcpReceiveStream(int id, StreamContext context, SocketChannel channel) {
         super(id, context, channel);
         this.channel = channel;
     }
 
     @Override
-    boolean sender() {
+    public boolean sender() {
         return false;
     }
 
     @Override
     void transfer() throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(Math.max(MIN_READ_BYTES, context.params.effectiveLenBytes()));
+        ByteBuffer buffer = ByteBuffer.allocateDirect(Math.max(MIN_READ_BYTES, context.params().effectiveLenBytes()));
         long received = 0;
         int n;
         while (!stopping && (n = channel.read(buffer)) >= 0) {
@@ -37,7 +37,7 @@ final class TcpReceiveStream extends DataStream {
     }
 
     @Override
-    StreamResult result() {
+    public StreamResult result() {
         return new StreamResult(id, bytes - omittedBytes, -1, 0, 0, 0, 0, 0, measuredSeconds());
     }
 }

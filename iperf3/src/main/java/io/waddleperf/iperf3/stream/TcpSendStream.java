@@ -1,4 +1,4 @@
-package io.waddleperf.iperf3.server;
+package io.waddleperf.iperf3.stream;
 
 import io.waddleperf.iperf3.Payload;
 import io.waddleperf.iperf3.StreamResult;
@@ -7,27 +7,27 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 /** A TCP stream on which the server sends ({@code -R} or {@code --bidir}): one block buffer filled once, written again and again. */
-final class TcpSendStream extends DataStream {
+public final class TcpSendStream extends DataStream {
 
     private final SocketChannel channel;
 
-    TcpSendStream(int id, StreamContext context, SocketChannel channel) {
+    public TcpSendStream(int id, StreamContext context, SocketChannel channel) {
         super(id, context, channel);
         this.channel = channel;
     }
 
     @Override
-    boolean sender() {
+    public boolean sender() {
         return true;
     }
 
     @Override
     void transfer() throws IOException {
-        int len = context.params.effectiveLenBytes();
+        int len = context.params().effectiveLenBytes();
         ByteBuffer block = ByteBuffer.allocateDirect(len);
-        Payload.fill(block, context.params.repeatingPayload());
-        RatePacer pacer = new RatePacer(context.params.effectiveRateBitsPerSecond(), context.params.burst(),
-                context.startNanos);
+        Payload.fill(block, context.params().repeatingPayload());
+        RatePacer pacer = new RatePacer(context.params().effectiveRateBitsPerSecond(), context.params().burst(),
+                context.startNanos());
         long sent = 0;
         while (!stopping && context.takeBlock(len)) {
             pacer.awaitTurn(sent);
@@ -41,7 +41,7 @@ final class TcpSendStream extends DataStream {
     }
 
     @Override
-    StreamResult result() {
+    public StreamResult result() {
         return new StreamResult(id, bytes - omittedBytes, -1, 0, 0, 0, 0, 0, measuredSeconds());
     }
 }

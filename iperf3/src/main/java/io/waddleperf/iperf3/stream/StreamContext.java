@@ -1,24 +1,38 @@
-package io.waddleperf.iperf3.server;
+package io.waddleperf.iperf3.stream;
 
 import io.waddleperf.iperf3.TestParameters;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the streams of one test share: the parameters, the monotonic start and omit-end instants, and the test-wide
- * byte and block budgets of {@code -n}/{@code -k} (iperf3 counts those over all streams of the test).
+ * byte and block budgets of {@code -n}/{@code -k} (iperf3 counts those over all sending streams of one side).
  */
-final class StreamContext {
+public final class StreamContext {
 
-    final TestParameters params;
-    final long startNanos;
-    final long omitEndNanos;
+    private final TestParameters params;
+    private final long startNanos;
+    private final long omitEndNanos;
     private final AtomicLong bytesSent = new AtomicLong();
     private final AtomicLong blocksSent = new AtomicLong();
 
-    StreamContext(TestParameters params, long startNanos) {
+    public StreamContext(TestParameters params, long startNanos) {
         this.params = params;
         this.startNanos = startNanos;
         this.omitEndNanos = startNanos + params.omitSeconds() * 1_000_000_000L;
+    }
+
+    public TestParameters params() {
+        return params;
+    }
+
+    /** Monotonic instant ({@link System#nanoTime()}) the test started. */
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /** Monotonic instant the omit period ends (equal to the start without {@code -O}). */
+    public long omitEndNanos() {
+        return omitEndNanos;
     }
 
     /** Whether a sender may send one more block under {@code num}/{@code blockcount}; counts it if so. */

@@ -1,4 +1,4 @@
-package io.waddleperf.iperf3.server;
+package io.waddleperf.iperf3.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

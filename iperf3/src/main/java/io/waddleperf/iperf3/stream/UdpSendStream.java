@@ -1,4 +1,4 @@
-package io.waddleperf.iperf3.server;
+package io.waddleperf.iperf3.stream;
 
 import io.waddleperf.iperf3.Payload;
 import io.waddleperf.iperf3.StreamResult;
@@ -12,30 +12,30 @@ import java.nio.channels.DatagramChannel;
  * A UDP stream on which the server sends: paced datagrams of {@code len} bytes, each with iperf3's header (send time
  * and counter from 1), from one buffer filled once.
  */
-final class UdpSendStream extends DataStream {
+public final class UdpSendStream extends DataStream {
 
     private final DatagramChannel channel;
     private volatile long packets;
     private long omittedPackets;
 
-    UdpSendStream(int id, StreamContext context, DatagramChannel channel) {
+    public UdpSendStream(int id, StreamContext context, DatagramChannel channel) {
         super(id, context, channel);
         this.channel = channel;
     }
 
     @Override
-    boolean sender() {
+    public boolean sender() {
         return true;
     }
 
     @Override
     void transfer() throws IOException {
-        int len = context.params.effectiveLenBytes();
-        boolean wide = context.params.udpCounters64bit();
+        int len = context.params().effectiveLenBytes();
+        boolean wide = context.params().udpCounters64bit();
         ByteBuffer datagram = ByteBuffer.allocateDirect(len);
-        Payload.fill(datagram, context.params.repeatingPayload());
-        RatePacer pacer = new RatePacer(context.params.effectiveRateBitsPerSecond(), context.params.burst(),
-                context.startNanos);
+        Payload.fill(datagram, context.params().repeatingPayload());
+        RatePacer pacer = new RatePacer(context.params().effectiveRateBitsPerSecond(), context.params().burst(),
+                context.startNanos());
         long sent = 0;
         long count = 0;
         while (!stopping && context.takeBlock(len)) {
@@ -61,13 +61,18 @@ final class UdpSendStream extends DataStream {
     }
 
     @Override
+    public Counters counters() {
+        return new Counters(bytes, packets, 0, 0, 0);
+    }
+
+    @Override
     void snapshotOmitted() {
         super.snapshotOmitted();
         omittedPackets = packets;
     }
 
     @Override
-    StreamResult result() {
+    public StreamResult result() {
         return new StreamResult(id, bytes - omittedBytes, -1, 0, 0, 0, packets, omittedPackets, measuredSeconds());
     }
 }

@@ -1,0 +1,281 @@
+package io.waddleperf.iperf3.client;
+
+import io.waddleperf.iperf3.ControlChannel;
+import io.waddleperf.iperf3.ControlState;
+import io.waddleperf.iperf3.Cookie;
+import io.waddleperf.iperf3.CpuMeter;
+import io.waddleperf.iperf3.Iperf3Error;
+import io.waddleperf.iperf3.Iperf3Exception;
+import io.waddleperf.iperf3.JsonFrames;
+import io.waddleperf.iperf3.Protocol;
+import io.waddleperf.iperf3.StreamResult;
+import io.waddleperf.iperf3.TestParameters;
+import io.waddleperf.iperf3.TestResults;
+import io.waddleperf.iperf3.stream.DataStream;
+import io.waddleperf.iperf3.stream.IntervalReporter;
+import io.waddleperf.iperf3.stream.StreamContext;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * An iperf3 client: runs one test against a stock iperf3 ≥ 3.12 server or ours, following the client side of the
+ * control state machine ({@code iperf_run_client}/{@code iperf_handle_message_client},
+ * {@code src/iperf_client_api.c}) with every move checked against {@link ControlState}'s table. The client decides
+ * the end: after {@code time + omit} seconds, or once {@code num} bytes or {@code blockcount} blocks went either way.
+ *
+ * <pre>{@code
+ * Iperf3ClientResult r = Iperf3Client.run(Iperf3ClientConfig.of("127.0.0.1", 5201, params), interval -> { });
+ * }</pre>
+ */
+public final class Iperf3Client {
+
+    /** How often the control loop wakes during a test to check the end conditions. */
+    private static final long POLL_NANOS = 20_000_000L;
+    /** How long receiving streams may drain data sent before TEST_END once the server is ready with results. */
+    private static final Duration DRAIN = Duration.ofSeconds(2);
+    /** How long senders may take to finish the block in progress at the end of the test. */
+    private static final Duration SENDER_GRACE = Duration.ofMillis(500);
+
+    private final Iperf3ClientConfig config;
+    private final Consumer<Iperf3Interval> onInterval;
+    private final Cookie cookie = Cookie.random();
+    private final List<DataStream> streams = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private ControlState state = ControlState.IPERF_START;
+
+    private Iperf3Client(Iperf3ClientConfig config, Consumer<Iperf3Interval> onInterval) {
+        this.config = config;
+        this.onInterval = onInterval;
+    }
+
+    /**
+     * Runs one test to the end.
+     *
+     * @param onInterval sees each interval as it completes (on a reporter thread)
+     * @throws Iperf3Exception with iperf3's code for a refusal (busy server: {@link Iperf3Error#IEACCESSDENIED}), a
+     *     server error, or a protocol violation
+     */
+    public static Iperf3ClientResult run(Iperf3ClientConfig config, Consumer<Iperf3Interval> onInterval)
+            throws IOException, Iperf3Exception, InterruptedException {
+        return new Iperf3Client(config, onInterval).run();
+    }
+
+    private Iperf3ClientResult run() throws IOException, Iperf3Exception, InterruptedException {
+        TestParameters params = config.params();
+        Instant startedAt = Instant.now();
+        try (SocketChannel control = SocketChannel.open()) {
+            control.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            InetSocketAddress target = new InetSocketAddress(config.host(), config.port());
+            if (target.isUnresolved()) {
+                throw new java.net.UnknownHostException(config.host());
+            }
+            control.socket().connect(target, millis(config.connectTimeout()));
+            control.socket().setSoTimeout(millis(config.idleTimeout()));
+            ControlChannel channel = new ControlChannel(control.socket().getInputStream(),
+                    control.socket().getOutputStream());
+            channel.writeCookie(cookie);
+            ClientStreams opener = new ClientStreams(params, (InetSocketAddress) control.getRemoteAddress(), cookie,
+                    config.connectTimeout());
+            try {
+                return runTest(control, channel, opener, startedAt);
+            } finally {
+                streams.forEach(DataStream::stop);
+                opener.closeAll();
+            }
+        }
+    }
+
+    private Iperf3ClientResult runTest(SocketChannel control, ControlChannel channel, ClientStreams opener,
+            Instant startedAt) throws IOException, Iperf3Exception, InterruptedException {
+        TestParameters params = config.params();
+        receive(channel, ControlState.PARAM_EXCHANGE);
+        channel.writeJson(params.toJson());
+        receive(channel, ControlState.CREATE_STREAMS);
+        List<ClientStreams.Opened> opened = opener.open();
+        int sndbuf = opened.getFirst().channel().getOption(StandardSocketOptions.SO_SNDBUF);
+        int rcvbuf = opened.getFirst().channel().getOption(StandardSocketOptions.SO_RCVBUF);
+        receive(channel, ControlState.TEST_START);
+        CpuMeter cpu = CpuMeter.start();
+        StreamContext context = new StreamContext(params, System.nanoTime());
+        streams.addAll(opener.streams(context));
+        for (DataStream s : streams) {
+            threads.add(Thread.ofPlatform().name("iperf3-client-" + (s.sender() ? "send-" : "recv-") + s.id())
+                    .daemon(true).unstarted(s));
+        }
+        receive(channel, ControlState.TEST_RUNNING);
+        Intervals intervals = new Intervals(streams, context);
+        IntervalReporter reporter = new IntervalReporter(streams, context.startNanos(),
+                config.reportInterval().toNanos(), sample -> onInterval.accept(intervals.add(sample)));
+        threads.forEach(Thread::start);
+        reporter.start();
+
+        awaitEndCondition(control, channel, context);
+        long endNanos = System.nanoTime();
+        streams.forEach(s -> s.markEnd(endNanos));
+        stopSenders();
+        send(channel, ControlState.TEST_END);
+        receive(channel, ControlState.EXCHANGE_RESULTS);
+        drainReceivers();
+        streams.forEach(DataStream::stop);
+        for (Thread t : threads) {
+            t.join(DRAIN.toMillis());
+        }
+        IntervalReporter.Sample last = reporter.stop();
+        if (last != null) {
+            onInterval.accept(intervals.add(last));
+        }
+        CpuMeter.Usage usage = cpu.usage();
+
+        List<StreamResult> results = streams.stream().map(DataStream::result).toList();
+        boolean anySender = streams.stream().anyMatch(DataStream::sender);
+        TestResults local = new TestResults(usage.totalPercent(), usage.userPercent(), usage.systemPercent(),
+                anySender ? 0 : -1, null, results, null, null);
+        channel.writeJson(local.toJson());
+        TestResults remote = TestResults.fromJson(channel.readJson(JsonFrames.MAX_RESULTS_BYTES,
+                Iperf3Error.IERECVRESULTS));
+        for (StreamResult r : remote.streams()) {
+            if (streams.stream().noneMatch(s -> s.id() == r.id())) {
+                throw new Iperf3Exception(Iperf3Error.IESTREAMID, "server reported stream " + r.id());
+            }
+        }
+        receive(channel, ControlState.DISPLAY_RESULTS);
+        send(channel, ControlState.IPERF_DONE);
+
+        List<Iperf3ClientResult.StreamInfo> infos = new ArrayList<>();
+        for (int i = 0; i < opened.size(); i++) {
+            infos.add(new Iperf3ClientResult.StreamInfo(streams.get(i).id(), opened.get(i).sender(),
+                    opened.get(i).local(), opened.get(i).remote()));
+        }
+        return new Iperf3ClientResult(config.host(), config.port(), cookie.text(), startedAt, params, infos,
+                intervals.all(), usage, local, remote, sndbuf, rcvbuf);
+    }
+
+    /**
+     * Waits until the test is due to end, watching the control connection for the server's SERVER_ERROR or
+     * SERVER_TERMINATE meanwhile.
+     */
+    private void awaitEndCondition(SocketChannel control, ControlChannel channel, StreamContext context)
+            throws IOException, Iperf3Exception {
+        TestParameters p = config.params();
+        boolean timed = p.numBytes() == 0 && p.blockCount() == 0;
+        long endNanos = context.startNanos() + (p.timeSeconds() + (long) p.omitSeconds()) * 1_000_000_000L;
+        long blockBytes = p.blockCount() * p.effectiveLenBytes();
+        try {
+            while (true) {
+                long now = System.nanoTime();
+                long sent = 0;
+                long received = 0;
+                boolean anyRunning = false;
+                for (int i = 0; i < streams.size(); i++) {
+                    DataStream s = streams.get(i);
+                    if (s.sender()) {
+                        sent += s.bytes();
+                    } else {
+                        received += s.bytes();
+                    }
+                    anyRunning |= threads.get(i).isAlive();
+                }
+                if (timed && now - endNanos >= 0
+                        || p.numBytes() > 0 && (sent >= p.numBytes() || received >= p.numBytes())
+                        || p.blockCount() > 0 && (sent >= blockBytes || received >= blockBytes)
+                        || !anyRunning) {
+                    return;
+                }
+                long wait = timed ? Math.min(POLL_NANOS, endNanos - now) : POLL_NANOS;
+                control.socket().setSoTimeout((int) Math.max(1, wait / 1_000_000));
+                try {
+                    ControlState got = channel.readState();
+                    failOnAbort(channel, got);
+                    throw new Iperf3Exception(Iperf3Error.IEMESSAGE, "unexpected " + got + " while the test runs");
+                } catch (SocketTimeoutException e) {
+                    // Nothing from the server: the normal case while data flows.
+                    continue;
+                }
+            }
+        } finally {
+            control.socket().setSoTimeout(millis(config.idleTimeout()));
+        }
+    }
+
+    /** Lets each sender finish the block in progress (the server still reads), then closes it. */
+    private void stopSenders() throws InterruptedException {
+        long deadline = System.nanoTime() + SENDER_GRACE.toNanos();
+        for (int i = 0; i < streams.size(); i++) {
+            DataStream s = streams.get(i);
+            if (s.sender()) {
+                s.requestStop();
+                threads.get(i).join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                s.stop();
+            }
+        }
+    }
+
+    /**
+     * Lets receiving streams count what the server sent before TEST_END: TCP streams until the server's close, UDP
+     * streams until nothing has arrived for a short quiet period.
+     */
+    private void drainReceivers() throws InterruptedException {
+        long deadline = System.nanoTime() + DRAIN.toNanos();
+        for (int i = 0; i < streams.size(); i++) {
+            DataStream s = streams.get(i);
+            if (s.sender()) {
+                continue;
+            }
+            if (config.params().protocol() == Protocol.TCP) {
+                threads.get(i).join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            } else {
+                long last = -1;
+                while (s.bytes() != last && System.nanoTime() < deadline) {
+                    last = s.bytes();
+                    Thread.sleep(20);
+                }
+            }
+        }
+    }
+
+    private void receive(ControlChannel channel, ControlState expected) throws IOException, Iperf3Exception {
+        ControlState got;
+        try {
+            got = channel.readState();
+        } catch (SocketTimeoutException e) {
+            throw new Iperf3Exception(Iperf3Error.IENOMSG, 0, "no " + expected + " within " + config.idleTimeout(), e);
+        } catch (EOFException e) {
+            throw new Iperf3Exception(Iperf3Error.IECTRLCLOSE, 0, "while waiting for " + expected, e);
+        }
+        failOnAbort(channel, got);
+        state = ControlState.transition(state, got);
+        if (got != expected) {
+            throw new Iperf3Exception(Iperf3Error.IEMESSAGE, "server sent " + got + " instead of " + expected);
+        }
+    }
+
+    /** Turns the server's refusal or error states into the exception iperf3 reports for them. */
+    private static void failOnAbort(ControlChannel channel, ControlState got) throws IOException, Iperf3Exception {
+        switch (got) {
+            case ACCESS_DENIED -> throw new Iperf3Exception(Iperf3Error.IEACCESSDENIED, "");
+            case SERVER_ERROR -> throw channel.readServerError();
+            case SERVER_TERMINATE -> throw new Iperf3Exception(Iperf3Error.IESERVERTERM, "");
+            default -> {
+                return;
+            }
+        }
+    }
+
+    private void send(ControlChannel channel, ControlState next) throws IOException, Iperf3Exception {
+        state = ControlState.transition(state, next);
+        channel.writeState(next);
+    }
+
+    private static int millis(Duration d) {
+        return (int) Math.clamp(d.toMillis(), 1, Integer.MAX_VALUE);
+    }
+}
