@@ -86,6 +86,7 @@ public final class TargetParser {
             throw new InvalidSpecException("port", "port " + p + " is outside 1-65535");
         }
         ProbeOptions o = options.withParams(query(uri));
+        target = redacted(target);
         return switch (type) {
             case TCP -> TcpSpec.of(target, host, p, o);
             case TLS -> TlsSpec.of(target, host, p, o);
@@ -103,6 +104,14 @@ public final class TargetParser {
             case IPERF3 -> Iperf3Spec.of(target, host, p, o);
             default -> throw new InvalidSpecException("test_type", "'" + type.wireName() + "' probes are not available in this version");
         };
+    }
+
+    /**
+     * The target as results show it: secret query parameters ({@code token}, {@code password}) masked, because
+     * results are stored, exported and printed while the secret only has to reach the prober.
+     */
+    static String redacted(String target) {
+        return target.replaceAll("(?i)([?&](?:token|password)=)[^&]*", "$1***");
     }
 
     private static URI httpUrl(String target, Integer port) {
