@@ -188,13 +188,17 @@ public final class UdpEchoResponder implements AutoCloseable {
             }
             // The send time is stamped before the MAC is computed because the MAC covers it.
             EchoCodec.toReply(buf, receiveNanos, serverNanos(), keyring);
+            // Counted before the send: the client may read the reply before send() returns here, and whoever has a
+            // reply must find it counted. A failed send takes the count back.
+            replied.incrementAndGet();
             try {
                 channel.send(buf, source);
-                replied.incrementAndGet();
             } catch (ClosedChannelException e) {
+                replied.decrementAndGet();
                 sendErrors.incrementAndGet();
                 break;
             } catch (IOException e) {
+                replied.decrementAndGet();
                 sendErrors.incrementAndGet();
                 LOG.debug("event=udp_echo_send_error destination={} error={}", source, e.toString());
             }

@@ -154,8 +154,6 @@ class UdpEchoResponderTest {
         assertThat(r.sequence()).isEqualTo(4);
         assertThat(r.authenticated()).isTrue();
 
-        // The responder counts a reply after send() returns, which may be after the client already has it.
-        org.awaitility.Awaitility.await().until(() -> responder.stats().replied() == 1);
         UdpEchoResponder.Stats s = responder.stats();
         assertThat(s.dropped(DropReason.AUTH_MISSING)).isEqualTo(1);
         assertThat(s.dropped(DropReason.UNKNOWN_KEY)).isEqualTo(1);
@@ -171,11 +169,6 @@ class UdpEchoResponderTest {
             send(request(i, 64, null));
         }
         awaitReceived(sent);
-        // Replies are counted after send() returns: wait until every received datagram is accounted for.
-        org.awaitility.Awaitility.await().until(() -> {
-            UdpEchoResponder.Stats now = responder.stats();
-            return now.replied() + now.droppedTotal() == sent;
-        });
         UdpEchoResponder.Stats s = responder.stats();
         // A burst of 5, plus at most a couple refilled at 2/s while a slow machine sends the rest.
         assertThat(s.replied()).isBetween(5L, 8L);
