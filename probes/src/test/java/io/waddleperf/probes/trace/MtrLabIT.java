@@ -73,6 +73,9 @@ class MtrLabIT {
                     TracerouteLabIT.groundTruth(lab, false));
             assertThat(r.hops()).allSatisfy(h -> assertThat(h.sent()).isEqualTo(CYCLES));
             Hop r2 = r.hops().get(1);
+            System.out.printf(java.util.Locale.ROOT, "mtr labels: r2 drops 50%% of its time-exceeded, %d cycles: r2 loss %.1f %%, "
+                    + "labelled %s, path loss %s; destination loss %.1f %%%n", CYCLES, r2.lossPercent(),
+                    details(r).get(1).get("loss_kind"), details(r).get(1).get("path_loss_percent"), r.hops().getLast().lossPercent());
             // Binomial(30, 0.5): 99.9 % of runs lose 6-24 replies, 20-80 %.
             assertThat(r2.lossPercent()).isBetween(15.0, 85.0);
             assertThat(details(r).get(1)).containsEntry("loss_kind", "rate_limited_or_deprioritised")
