@@ -27,12 +27,14 @@ public final class ResultFormatter {
             sb.append(String.format(Locale.ROOT, "  %-16s %s%n", row[0], row[1]));
         }
         if (r.hops() != null && !r.hops().isEmpty()) {
-            sb.append(String.format(Locale.ROOT, "  %3s  %-39s %6s %5s %8s %8s %8s %8s%n", "hop", "address", "loss%", "sent", "last", "avg", "best", "worst"));
+            // mtr's report columns (Loss%, Snt, Last, Avg, Best, Wrst, StDev), times in ms.
+            sb.append(String.format(Locale.ROOT, "  %3s  %-39s %6s %5s %8s %8s %8s %8s %8s%n", "hop", "address", "loss%", "sent",
+                    "last", "avg", "best", "worst", "stddev"));
             for (Hop h : r.hops()) {
-                sb.append(String.format(Locale.ROOT, "  %3d  %-39s %6s %5s %8s %8s %8s %8s%n", h.hop(),
+                sb.append(String.format(Locale.ROOT, "  %3d  %-39s %6s %5s %8s %8s %8s %8s %8s%n", h.hop(),
                         h.ip() == null ? "*" : h.hostname() == null ? h.ip() : h.hostname() + " (" + h.ip() + ")",
                         num(h.lossPercent()), h.sent() == null ? "" : h.sent(), num(h.lastMs()), num(h.avgMs()),
-                        num(h.bestMs()), num(h.worstMs())));
+                        num(h.bestMs()), num(h.worstMs()), num(h.stddevMs())));
             }
         }
         if (r.intervals() != null && !r.intervals().isEmpty()) {

@@ -90,6 +90,37 @@ class TestCommandIT {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"trace://127.0.0.1?resolve=false", "mtr://127.0.0.1?resolve=false"})
+    void trace_and_mtr_to_loopback_print_a_hop_table_with_the_destination_at_hop_1(String target) throws Exception {
+        // The host's ping_group_range refuses ICMP datagram sockets: a native ICMP trace needs root's raw socket here
+        // (without one the trace falls back to the system traceroute, which needs it too).
+        boolean root = ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+        if (!root && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("CI=true but not root: an ICMP trace needs a raw ICMP socket");
+        }
+        Assumptions.assumeTrue(root, "needs root for a raw ICMP socket");
+
+        Run r = run("test", target, "--count", "3", "--interval", "20ms", "--timeout", "500ms");
+
+        assertThat(r.exit()).as(r.err() + r.out()).isZero();
+        String type = target.startsWith("mtr") ? "mtr" : "traceroute";
+        assertThat(r.out().lines().findFirst().orElseThrow()).contains(type, "OK");
+        assertThat(r.out()).containsPattern("hop +address +loss% +sent +last +avg +best +worst +stddev")
+                .containsPattern("(?m)^ +1 +127\\.0\\.0\\.1 +0\\.000 +3 ")
+                .containsPattern("packets +3 sent, 3 received, 0\\.000 % loss")
+                .doesNotContainPattern("(?m)^ +2 ");
+
+        Run json = run("test", target, "--count", "3", "--interval", "20ms", "--timeout", "500ms", "--json");
+        ProbeResult result = ResultSchema.assertValid(Json.readResult(json.out()));
+        assertThat(result.hopCount()).isEqualTo(1);
+        assertThat(result.hops()).singleElement().satisfies(h -> {
+            assertThat(h.ip()).isEqualTo("127.0.0.1");
+            assertThat(h.sent()).isEqualTo(3);
+        });
+        assertThat(result.rawResults()).containsEntry("destination_reached", true);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"nonsense", "bogus://host", "tcp://", "tcp://host:99999", "tcp://ho st:80", "udp://[::1", "http://", "ftp://x/"})
     void nonsense_targets_are_usage_errors_with_exit_2(String target) {
         Run r = run("test", target);

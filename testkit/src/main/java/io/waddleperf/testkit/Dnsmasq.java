@@ -1,5 +1,6 @@
 package io.waddleperf.testkit;
 
+import io.waddleperf.testkit.lab.LabNode;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -123,6 +124,32 @@ public final class Dnsmasq implements AutoCloseable {
             }
         }
         throw last;
+    }
+
+    /**
+     * Starts dnsmasq inside a lab node's namespace ({@code ip netns exec}) on 127.0.0.1 port 53, the port a
+     * {@code resolv.conf} names, with the test zone plus {@code extraOptions} (e.g. {@code --host-record} for names
+     * and PTR records of lab addresses); returns once it answers there.
+     */
+    public static Dnsmasq startIn(LabNode node, Path workDir, String... extraOptions) throws Exception {
+        Path bin = binary().orElseThrow(() -> new IllegalStateException("dnsmasq is not installed"));
+        Files.createDirectories(workDir);
+        int port = 53;
+        Path log = workDir.resolve("dnsmasq-" + node.label() + ".log");
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", node.namespace()));
+        command.addAll(command(bin, port, workDir.resolve("dnsmasq-" + node.label() + ".pid"), extraOptions));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Dnsmasq server = new Dnsmasq(process, port, log);
+        try {
+            node.run(() -> {
+                server.awaitAnswering(); // its socket must be in the namespace too
+                return null;
+            });
+            return server;
+        } catch (Exception e) {
+            server.close();
+            throw e;
+        }
     }
 
     private static List<String> command(Path bin, int port, Path pidFile, String... extraOptions) {

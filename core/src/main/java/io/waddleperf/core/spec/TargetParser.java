@@ -79,7 +79,7 @@ public final class TargetParser {
             URI url = httpUrl(target, port);
             return ServiceTraceSpec.ofUrl(target, url, options);
         }
-        URI uri = uri(target.contains("://") ? target : "x://" + target);
+        URI uri = uri(target.contains("://") ? uriSafeScheme(target) : "x://" + target);
         String host = host(uri, target);
         Integer p = port != null ? port : uri.getPort() == -1 ? null : uri.getPort();
         if (p != null && p < 1) {
@@ -135,6 +135,16 @@ public final class TargetParser {
         return url;
     }
 
+    /**
+     * The target with '_' in its scheme written '-': the accepted spellings {@code tcp_trace://}, {@code udp_raw://}
+     * are not URI schemes (RFC 3986 §3.1 allows letters, digits, '+', '-', '.'), and only the host, port and query
+     * are read from the URI.
+     */
+    private static String uriSafeScheme(String target) {
+        int sep = target.indexOf("://");
+        return target.substring(0, sep).replace('_', '-') + target.substring(sep);
+    }
+
     private static URI uri(String text) {
         try {
             return new URI(text);
@@ -170,7 +180,8 @@ public final class TargetParser {
     private static Map<String, String> query(URI uri) {
         Map<String, String> params = new LinkedHashMap<>();
         String q = uri.getRawQuery();
-        if (q == null || q.isEmpty() || uri.getScheme() != null && uri.getScheme().startsWith("http")) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (q == null || q.isEmpty() || scheme.equals("http") || scheme.equals("https")) {
             return params; // an HTTP URL's query string belongs to the request, not to the probe
         }
         for (String pair : q.split("&")) {

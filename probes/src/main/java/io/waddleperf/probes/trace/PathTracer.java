@@ -6,6 +6,8 @@ import io.waddleperf.core.result.Hop;
 import io.waddleperf.core.result.ProbeResult;
 import io.waddleperf.core.spec.TracerouteSpec;
 import io.waddleperf.probes.ProbeException;
+import io.waddleperf.probes.net.Errno;
+import io.waddleperf.probes.net.NativeException;
 import io.waddleperf.probes.net.SocketScope;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -20,6 +22,9 @@ import java.util.Objects;
  * ({@code !H}, {@code !N}, …), {@value #MAX_SILENT_HOPS} hops in a row stay silent (as mtr's {@code --max-unknown}),
  * or {@code maxHops} is reached. Fills {@code hops}, {@code hop_count} and {@code raw_results}
  * ({@code method}, {@code destination_reached}, {@code stopped}, {@code hop_details} with every probe).
+ *
+ * <p>An ICMP trace that may open neither an ICMP datagram nor a raw socket runs the system traceroute instead
+ * ({@link SystemTraceroute}, method {@code system_traceroute}, the refused socket call in {@code native_error}).
  */
 final class PathTracer {
 
@@ -31,9 +36,18 @@ final class PathTracer {
     }
 
     private final SocketScope scope;
+    private final PathTransport.IcmpOpener icmpOpener;
+    private final SystemTraceroute systemTraceroute;
 
     PathTracer(SocketScope scope) {
+        this(scope, PathTransport.IcmpOpener.DEFAULT, SystemTraceroute.onPath());
+    }
+
+    /** A tracer opening ICMP sockets with {@code icmpOpener}, falling back to {@code systemTraceroute} (may be null). */
+    PathTracer(SocketScope scope, PathTransport.IcmpOpener icmpOpener, SystemTraceroute systemTraceroute) {
         this.scope = scope;
+        this.icmpOpener = icmpOpener;
+        this.systemTraceroute = systemTraceroute;
     }
 
     /** Traces toward {@code address}; returns the table. Throws only when no probe could be sent at all. */
@@ -42,7 +56,7 @@ final class PathTracer {
         result.raw("ip_version", address instanceof Inet6Address ? 6 : 4);
         result.raw("max_hops", spec.maxHops());
         result.raw("probes_per_hop", spec.probesPerHop());
-        Outcome outcome = scope.call("traceroute", () -> run(spec, address, clock));
+        Outcome outcome = scope.call("traceroute", () -> run(spec, address, clock, result));
         result.raw("method", outcome.method());
         HopTable table = table(outcome.probes(), outcome.lastTtl(), spec.resolve());
         fill(result, table);
@@ -51,14 +65,30 @@ final class PathTracer {
         return table;
     }
 
-    private static Outcome run(TracerouteSpec spec, InetAddress address, MonotonicClock clock) throws Exception {
+    private Outcome run(TracerouteSpec spec, InetAddress address, MonotonicClock clock, ProbeResult.Builder result)
+            throws Exception {
+        PathTransport opened;
+        try {
+            opened = PathTransport.open(spec.proto(), address, spec.endpoint().port(), spec.udpPortPerProbe(), clock, icmpOpener);
+        } catch (NativeException e) {
+            boolean mayFallBack = e.isPermissionDenied() || e.errno() == Errno.EPROTONOSUPPORT || e.errno() == Errno.ESOCKTNOSUPPORT;
+            if (!mayFallBack || !"icmp".equals(spec.proto())) {
+                throw e;
+            }
+            if (systemTraceroute == null) {
+                throw new ProbeException(ErrorKind.PERMISSION_DENIED, "may open neither an ICMP datagram socket (net.ipv4."
+                        + "ping_group_range) nor a raw socket (CAP_NET_RAW), and no system traceroute is installed: "
+                        + e.getMessage());
+            }
+            result.raw("native_error", e.getMessage());
+            return systemTraceroute.run(spec, address);
+        }
         List<PathProbe> probes = new ArrayList<>();
         int serial = 0;
         int silent = 0;
         int lastTtl = 0;
         String stopped = "max_hops";
-        try (PathTransport transport = PathTransport.open(spec.proto(), address, spec.endpoint().port(),
-                spec.udpPortPerProbe(), clock)) {
+        try (PathTransport transport = opened) {
             for (int ttl = 1; ttl <= spec.maxHops(); ttl++) {
                 List<PathProbe> hop = new ArrayList<>();
                 for (int q = 0; q < spec.probesPerHop(); q++) {

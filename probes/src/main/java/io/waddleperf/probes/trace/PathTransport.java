@@ -33,13 +33,28 @@ interface PathTransport extends AutoCloseable {
     @Override
     void close() throws NativeException;
 
+    /** Opens the ICMP socket of an ICMP trace; the seam that lets tests refuse it to force the system fallback. */
+    @FunctionalInterface
+    interface IcmpOpener {
+        /** Datagram ICMP socket where allowed, else raw (the run-time choice of SPEC §1). */
+        IcmpOpener DEFAULT = family -> IcmpSocket.open(family, true);
+
+        IcmpSocket open(StandardProtocolFamily family) throws NativeException;
+    }
+
     /** Opens the transport for {@code proto} toward {@code target}, {@code port} as the spec says (0 for ICMP). */
     static PathTransport open(String proto, InetAddress target, int port, boolean portPerProbe, MonotonicClock clock)
             throws NativeException {
+        return open(proto, target, port, portPerProbe, clock, IcmpOpener.DEFAULT);
+    }
+
+    /** As {@link #open(String, InetAddress, int, boolean, MonotonicClock)}, ICMP sockets opened by {@code opener}. */
+    static PathTransport open(String proto, InetAddress target, int port, boolean portPerProbe, MonotonicClock clock,
+                              IcmpOpener opener) throws NativeException {
         boolean ipv6 = target instanceof Inet6Address;
         return switch (proto) {
-            case "icmp" -> new IcmpPathTransport(IcmpSocket.open(ipv6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET,
-                    true), target, clock);
+            case "icmp" -> new IcmpPathTransport(opener.open(ipv6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET),
+                    target, clock);
             case "udp" -> new SocketPathTransport(SocketPathTransport.Kind.UDP, target, port, portPerProbe, clock);
             case "tcp" -> new SocketPathTransport(SocketPathTransport.Kind.TCP, target, port, false, clock);
             default -> throw new IllegalArgumentException("unknown trace proto " + proto);

@@ -20,7 +20,8 @@ import java.net.InetAddress;
  * toward the service port (TCP SYN probes for http/tcp, UDP probes for udp; {@link PathTracer}), then one service
  * check by the ordinary prober of that kind — {@link HttpProber} (one GET), {@link TcpProber} (one connect),
  * {@link UdpRawProber} (one datagram, a reply awaited) — into the same result: {@code hops}, {@code hop_count},
- * {@code raw_results.destination_reached} beside the service's own metrics.
+ * {@code raw_results.destination_reached} and {@code trace_method} (the trace's {@code method}, which the http check's
+ * request method would otherwise overwrite) beside the service's own metrics.
  *
  * <p>Outcome rule: the result's {@code success} and {@code error} are the service check's, since that is what the user
  * asked about; the route is reported whether or not the trace reached the destination (firewalls often drop trace
@@ -54,6 +55,11 @@ public final class ServiceTraceProber implements Prober<ServiceTraceSpec> {
             throw e;
         } catch (Exception e) {
             result.raw("trace_error", Failures.classify(e).describe());
+        }
+        // The http check writes its request method to raw_results.method; the trace's method keeps its own key.
+        Object method = result.rawResults().get("method");
+        if (method != null) {
+            result.raw("trace_method", method);
         }
         result.raw("service_check", spec.service().testType().wireName());
         scope.call("service-check", () -> {

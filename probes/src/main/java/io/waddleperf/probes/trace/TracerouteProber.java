@@ -12,7 +12,8 @@ import java.net.InetAddress;
  * The {@code traceroute} prober (SPEC §1): ICMP echo, UDP or TCP SYN probes with rising TTL / hop limit (see
  * {@link PathTracer}), per-hop RTTs and loss, optional reverse DNS. {@code raw_results.method}:
  * {@code icmp_datagram} / {@code icmp_raw} (ICMP socket kind chosen at run time), {@code udp_recverr},
- * {@code tcp_syn_recverr} (plain sockets reading the error queue, no privilege needed).
+ * {@code tcp_syn_recverr} (plain sockets reading the error queue, no privilege needed); {@code system_traceroute}
+ * when an ICMP trace may open no ICMP socket at all.
  *
  * <p>Outcome rule: success when the destination answered; {@code hop_count} is then its hop number. Otherwise a
  * failed result with the hops seen so far: {@code host_unreachable} / {@code network_unreachable} when a hop said so,
@@ -25,7 +26,11 @@ public final class TracerouteProber implements Prober<TracerouteSpec> {
     private final PathTracer tracer;
 
     private TracerouteProber(SocketScope scope) {
-        this.tracer = new PathTracer(scope);
+        this(new PathTracer(scope));
+    }
+
+    TracerouteProber(PathTracer tracer) {
+        this.tracer = tracer;
     }
 
     /** A prober whose sockets live in {@code scope} (tests: a lab node's namespace). */

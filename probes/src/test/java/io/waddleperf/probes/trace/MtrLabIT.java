@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The mtr probe on the lab: an intermediate router that drops half of the ICMP time-exceeded messages it sends (an nft
  * rule in r2, the path itself lossless) is labelled rate limited, not path loss; real random loss on the last link
- * shows at the destination as path loss; stock mtr reports the same hops.
+ * shows at the destination as path loss, inside the binomial interval, as stock mtr's does on the same lab; stock mtr
+ * reports the same hops.
  */
 class MtrLabIT {
 
@@ -41,8 +42,12 @@ class MtrLabIT {
     }
 
     private static ProbeResult mtr(Lab lab, int cycles) {
+        return mtr(lab, cycles, Duration.ofMillis(400));
+    }
+
+    private static ProbeResult mtr(Lab lab, int cycles, Duration wait) {
         MtrSpec spec = (MtrSpec) TargetParser.parse("mtr://" + lab.server().addressV4().getHostAddress(),
-                new ProbeOptions(cycles, Duration.ofMillis(50), Duration.ofMillis(400), null, Map.of("resolve", "false")));
+                new ProbeOptions(cycles, Duration.ofMillis(50), wait, null, Map.of("resolve", "false")));
         return ResultSchema.assertValid(ProbeRunner.runWith(spec, MtrProber.in(TracerouteLabIT.clientScope(lab)), CONTEXT));
     }
 
@@ -68,6 +73,9 @@ class MtrLabIT {
                     TracerouteLabIT.groundTruth(lab, false));
             assertThat(r.hops()).allSatisfy(h -> assertThat(h.sent()).isEqualTo(CYCLES));
             Hop r2 = r.hops().get(1);
+            System.out.printf(java.util.Locale.ROOT, "mtr labels: r2 drops 50%% of its time-exceeded, %d cycles: r2 loss %.1f %%, "
+                    + "labelled %s, path loss %s; destination loss %.1f %%%n", CYCLES, r2.lossPercent(),
+                    details(r).get(1).get("loss_kind"), details(r).get(1).get("path_loss_percent"), r.hops().getLast().lossPercent());
             // Binomial(30, 0.5): 99.9 % of runs lose 6-24 replies, 20-80 %.
             assertThat(r2.lossPercent()).isBetween(15.0, 85.0);
             assertThat(details(r).get(1)).containsEntry("loss_kind", "rate_limited_or_deprioritised")
@@ -82,35 +90,82 @@ class MtrLabIT {
         }
     }
 
+    /** Whether stock mtr is installed; under {@code CI=true} it must be. */
+    private static boolean stockMtrInstalled() {
+        boolean installed = new java.io.File("/usr/bin/mtr").canExecute() || new java.io.File("/usr/sbin/mtr").canExecute();
+        if (!installed && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("CI=true but no mtr installed (Debian package mtr-tiny)");
+        }
+        return installed;
+    }
+
+    /** Stock mtr's report rows: address, Loss% and Snt of each hop ({@code mtr -n -r}). */
+    private record StockRow(String ip, double lossPercent, int sent) {
+    }
+
+    private static List<StockRow> stockReport(String output) {
+        List<StockRow> rows = new ArrayList<>();
+        Matcher hop = Pattern.compile("(?m)^\\s*\\d+\\.\\|--\\s+(\\S+)\\s+([0-9.]+)%\\s+(\\d+)\\s").matcher(output);
+        while (hop.find()) {
+            rows.add(new StockRow(hop.group(1), Double.parseDouble(hop.group(2)), Integer.parseInt(hop.group(3))));
+        }
+        return rows;
+    }
+
+    /** The 99.9 % normal-approximation binomial interval of the loss percentage over {@code n} trials. */
+    static double[] binomial999(double expectedPercent, int n) {
+        double p = expectedPercent / 100.0;
+        double half = 3.29 * Math.sqrt(p * (1 - p) / n) * 100.0;
+        return new double[] {expectedPercent - half, expectedPercent + half};
+    }
+
     @Test
-    void random_loss_on_the_last_link_is_path_loss_at_the_destination() {
+    void random_loss_on_the_last_link_is_path_loss_at_the_destination_as_stock_mtr_measures_it() {
+        int cycles = 100;
         try (Lab lab = Lab.builder().routers(3).link(3, LinkConfig.DEFAULT.withLossPercent(20))
                 .setup(TracerouteLabIT::noIcmpRateLimitAtTheServer).build()) {
-            ProbeResult r = mtr(lab, CYCLES);
+            ProbeResult r = mtr(lab, cycles, Duration.ofMillis(150));
 
             assertThat(r.success()).as(r.error()).isTrue();
             assertThat(r.hopCount()).isEqualTo(4);
             assertThat(r.hops()).extracting(Hop::ip).containsExactlyElementsOf(TracerouteLabIT.groundTruth(lab, false));
             Hop destination = r.hops().getLast();
-            // 20 % each way on r3–server: a round trip survives with 0.8² = 64 %, so 36 % loss; over 30 cycles the
-            // 99.9 % binomial interval is about 10-63 %.
-            assertThat(destination.lossPercent()).isBetween(6.0, 70.0);
+            // 20 % each way on r3–server: a round trip survives with 0.8² = 64 %, so 36 % loss at the destination.
+            double[] bounds = binomial999(36.0, cycles);
+            assertThat(destination.lossPercent()).isBetween(bounds[0], bounds[1]);
             assertThat(details(r).getLast()).containsEntry("loss_kind", "path")
                     .containsEntry("path_loss_percent", destination.lossPercent());
             assertThat(r.packetLossPercent()).isEqualTo(destination.lossPercent());
             for (int i = 0; i < 3; i++) {
                 assertThat(r.hops().get(i).lossPercent()).as("hop %d", i + 1).isZero();
+                assertThat(details(r).get(i)).containsEntry("loss_kind", "none");
+            }
+
+            if (!stockMtrInstalled()) {
+                System.out.println("skipping the stock mtr comparison: mtr is not installed (Debian package mtr-tiny)");
+                return;
+            }
+            ExecResult stock = lab.client().exec("mtr", "-n", "-r", "-c", Integer.toString(cycles), "-i", "0.05",
+                    lab.server().addressV4().getHostAddress());
+            assertThat(stock.exitCode()).as(stock.toString()).isZero();
+            List<StockRow> stockRows = stockReport(stock.output());
+            assertThat(stockRows).extracting(StockRow::ip).as(stock.toString())
+                    .containsExactlyElementsOf(TracerouteLabIT.groundTruth(lab, false));
+            double stockLoss = stockRows.getLast().lossPercent();
+            System.out.printf(java.util.Locale.ROOT, "mtr agreement: injected 20%% each way (36%% round trip), %d cycles, "
+                    + "99.9%% interval %.1f-%.1f %%: ours %.1f %%, stock mtr %.1f %%%n", cycles, bounds[0], bounds[1],
+                    destination.lossPercent(), stockLoss);
+            assertThat(stockRows.getLast().sent()).isEqualTo(cycles);
+            assertThat(stockLoss).as(stock.toString()).isBetween(bounds[0], bounds[1]);
+            for (int i = 0; i < 3; i++) {
+                assertThat(stockRows.get(i).lossPercent()).as("stock hop %d", i + 1).isZero();
             }
         }
     }
 
     @Test
     void stock_mtr_reports_the_same_hops() {
-        boolean installed = new java.io.File("/usr/bin/mtr").canExecute() || new java.io.File("/usr/sbin/mtr").canExecute();
-        if (!installed && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError("CI=true but no mtr installed (Debian package mtr-tiny)");
-        }
-        Assumptions.assumeTrue(installed, "mtr is not installed (Debian package mtr-tiny)");
+        Assumptions.assumeTrue(stockMtrInstalled(), "mtr is not installed (Debian package mtr-tiny)");
         try (Lab lab = Lab.builder().routers(3).setup(TracerouteLabIT::noIcmpRateLimitAtTheServer).build()) {
             ExecResult stock = lab.client().exec("mtr", "-n", "-r", "-c", "3", "-i", "0.2",
                     lab.server().addressV4().getHostAddress());

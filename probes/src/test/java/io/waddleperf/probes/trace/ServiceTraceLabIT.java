@@ -14,9 +14,12 @@ import io.waddleperf.probes.ProbeRunner;
 import io.waddleperf.testkit.ResultSchema;
 import io.waddleperf.testkit.lab.Lab;
 import io.waddleperf.testkit.lab.LabExtension;
+import com.sun.net.httpserver.HttpServer;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,7 +27,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * http_trace, tcp_trace and udp_trace from the lab's client to real services in the server's namespace: a TCP
- * listener and a UDP echo responder; the route and the service check in one result.
+ * listener, an HTTP server and a UDP echo responder; the route and the service check in one result.
+ *
+ * <p>All run in this JVM: the trace and the check run on the scope's platform thread, which joined the client's
+ * namespace, and each check opens its socket on that thread (OkHttp's synchronous call connects on the caller's
+ * thread; fast fallback, which would race connects on its task threads, is off in {@code HttpProber}). A server's
+ * accepted sockets belong to its listener's namespace, whatever thread accepts them.
  */
 class ServiceTraceLabIT {
 
@@ -64,7 +72,8 @@ class ServiceTraceLabIT {
             assertThat(r.success()).as(r.error()).isTrue();
             assertRoute(lab, r, TestType.TCP_TRACE);
             assertThat(r.connectMs()).isPositive();
-            assertThat(r.rawResults()).containsEntry("method", "tcp_syn_recverr").containsEntry("service_check", "tcp");
+            assertThat(r.rawResults()).containsEntry("method", "tcp_syn_recverr").containsEntry("service_check", "tcp")
+                    .containsEntry("trace_method", "tcp_syn_recverr");
         }
     }
 
@@ -80,6 +89,41 @@ class ServiceTraceLabIT {
         assertThat(r.success()).isFalse();
         assertThat(r.error()).isEqualTo("connection_refused");
         assertRoute(lab, r, TestType.TCP_TRACE);
+    }
+
+    @Test
+    void http_trace_traces_to_the_web_server_then_gets_200() throws Exception {
+        Lab lab = LAB.lab();
+        HttpServer server = lab.server().run(() -> HttpServer.create(new InetSocketAddress(lab.server().addressV4(), 0), 50));
+        byte[] body = "waddle".getBytes(StandardCharsets.US_ASCII);
+        server.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            ProbeResult r = run(lab, "http-trace://" + lab.server().addressV4().getHostAddress() + ":"
+                    + server.getAddress().getPort() + "?scheme=http");
+
+            assertThat(r.success()).as(r.error()).isTrue();
+            assertRoute(lab, r, TestType.HTTP_TRACE);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.connectMs()).isPositive();
+            assertThat(r.rawResults()).containsEntry("service_check", "http").containsEntry("method", "GET")
+                    .containsEntry("trace_method", "tcp_syn_recverr")
+                    .containsEntry("final_url", "http://" + lab.server().addressV4().getHostAddress() + ":"
+                            + server.getAddress().getPort() + "/");
+            // The trace's SYNs went to the web server's port and found it open.
+            assertThat(details(r).getLast()).containsEntry("port_state", "open");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static java.util.List<Map<String, Object>> details(ProbeResult r) {
+        return (java.util.List<Map<String, Object>>) r.rawResults().get("hop_details");
     }
 
     @Test

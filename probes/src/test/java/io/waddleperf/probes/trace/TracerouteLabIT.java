@@ -12,6 +12,8 @@ import io.waddleperf.core.spec.TracerouteSpec;
 import io.waddleperf.probes.ProbeContext;
 import io.waddleperf.probes.ProbeRunner;
 import io.waddleperf.probes.net.AddressText;
+import io.waddleperf.probes.net.Errno;
+import io.waddleperf.probes.net.NativeException;
 import io.waddleperf.probes.net.NetNamespace;
 import io.waddleperf.probes.net.SocketScope;
 import io.waddleperf.testkit.ResultSchema;
@@ -27,6 +29,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -173,6 +176,36 @@ class TracerouteLabIT {
             assertThat(r.hops().getLast().ip()).isEqualTo(r1);
             assertThat(r.hops()).extracting(Hop::ip).allMatch(ip -> ip == null || ip.equals(r1));
         }
+    }
+
+    @ParameterizedTest(name = "IPv{0}")
+    @CsvSource({"4", "6"})
+    void without_icmp_sockets_the_system_traceroute_gives_the_same_exact_hops(int ipVersion) {
+        SystemTraceroute system = SystemTraceroute.onPath();
+        if (system == null && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("CI=true but no traceroute installed (Debian package traceroute)");
+        }
+        Assumptions.assumeTrue(system != null, "no system traceroute installed (Debian package traceroute)");
+        Lab lab = LAB.lab();
+        boolean v6 = ipVersion == 6;
+        TracerouteProber prober = new TracerouteProber(new PathTracer(clientScope(lab), family -> {
+            throw new NativeException("socket", Errno.EPERM);
+        }, system));
+        TracerouteSpec spec = (TracerouteSpec) TargetParser.parse(
+                "trace://" + literal(v6 ? lab.server().addressV6() : lab.server().addressV4()),
+                new ProbeOptions(null, null, Duration.ofSeconds(1), null, Map.of("resolve", "false")));
+        ProbeResult r = ResultSchema.assertValid(ProbeRunner.runWith(spec, prober, CONTEXT));
+
+        assertThat(r.success()).as(r.error()).isTrue();
+        assertThat(r.rawResults()).containsEntry("method", "system_traceroute").containsEntry("stopped", "destination")
+                .containsEntry("native_error", "socket: EPERM (operation not permitted)");
+        assertThat(r.hopCount()).isEqualTo(4);
+        assertThat(r.hops()).extracting(Hop::ip).containsExactlyElementsOf(groundTruth(lab, v6));
+        assertThat(r.hops()).allSatisfy(h -> {
+            assertThat(h.sent()).isEqualTo(3);
+            assertThat(h.lossPercent()).isZero();
+            assertThat(h.bestMs()).isPositive();
+        });
     }
 
     @Test

@@ -34,10 +34,10 @@ class RpmLabIT {
     @Test
     void loaded_latency_is_far_above_idle_latency_behind_a_deep_queue() throws Exception {
         Lab lab = LAB.lab();
-        try (LabJvm.Server server = lab.register(LabJvm.startServer(lab.server(), dir))) {
+        try (SpeedLabChild.Server server = lab.register(SpeedLabChild.startServer(lab.server(), dir))) {
             String target = "rpm://" + lab.server().addressV4().getHostAddress() + ":" + server.httpPort()
                     + "?interval_ms=500&max_duration_ms=6000&probe_interval_ms=100&max_connections=8";
-            ProbeResult r = ResultSchema.assertValid(LabJvm.probe(lab.client(), dir, target));
+            ProbeResult r = ResultSchema.assertValid(SpeedLabChild.probe(lab.client(), dir, target));
             System.out.printf("[rpm lab] tbf %d Mbit/s, queue %d ms: idle latency %.3f ms (min %.3f), loaded latency %.1f ms,"
                             + " rpm %.0f, throughput %.1f Mbit/s, %s%n", RATE_BITS_PER_SECOND / 1_000_000,
                     QUEUE.toMillis(), r.latencyMs(), r.minLatencyMs(), r.loadedLatencyMs(), r.rpm(), r.throughputMbps(), r.rawResults());

@@ -46,10 +46,10 @@ class SpeedtestLabIT {
     void download_and_upload_goodput_is_within_five_percent_of_what_the_link_carries() throws Exception {
         Lab lab = LAB.lab();
         double expectedMbps = expectedGoodputBitsPerSecond(RATE_BITS_PER_SECOND, MTU_BYTES) / 1e6;
-        try (LabJvm.Server server = lab.register(LabJvm.startServer(lab.server(), dir))) {
+        try (SpeedLabChild.Server server = lab.register(SpeedLabChild.startServer(lab.server(), dir))) {
             String target = "speedtest://" + lab.server().addressV4().getHostAddress() + ":" + server.httpPort()
                     + "?duration_ms=4000&download_grace_ms=1500&upload_grace_ms=3000&stream_delay_ms=100";
-            ProbeResult r = ResultSchema.assertValid(LabJvm.probe(lab.client(), dir, target));
+            ProbeResult r = ResultSchema.assertValid(SpeedLabChild.probe(lab.client(), dir, target));
             System.out.printf("[speedtest lab] tbf %d Mbit/s, MTU %d: expected goodput %.2f Mbit/s, measured download"
                             + " %.2f Mbit/s over %s ms, upload %.2f Mbit/s over %s ms, idle latency %.3f ms%n",
                     RATE_BITS_PER_SECOND / 1_000_000, MTU_BYTES, expectedMbps, r.downloadMbps(),
