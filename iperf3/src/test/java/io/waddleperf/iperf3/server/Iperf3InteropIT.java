@@ -147,7 +147,15 @@ class Iperf3InteropIT {
             String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(mode),
                     java.util.stream.Stream.of("-k", "200", "-l", "64K", "-J")).toArray(String[]::new);
             JsonNode end = run(args).get("end");
-            assertThat(end.at("/sum_sent/bytes").asLong()).as(String.join(" ", args)).isEqualTo(200L * 64 * 1024);
+            if (mode.length == 0) {
+                assertThat(end.at("/sum_sent/bytes").asLong()).as(String.join(" ", args)).isEqualTo(200L * 64 * 1024);
+            } else {
+                // Reverse: the stock client ends the test with TEST_END once it has done 200 reads, and a read may
+                // return less than a block when the machine is busy, so our sending server may have sent fewer
+                // than 200 full blocks by then (seen: 188 under CI load). Never more.
+                assertThat(end.at("/sum_sent/bytes").asLong()).as(String.join(" ", args))
+                        .isPositive().isLessThanOrEqualTo(200L * 64 * 1024);
+            }
             // The receiver may stop counting early: a 3.12 client ends on TEST_END before draining the last reads, and
             // stock iperf3 against itself shows the same (iperf3 FAQ "My receiver didn't get all the bytes"). How much
             // is still in flight then depends on scheduling (a loaded CI machine saw 77 %), so only bound it by the
