@@ -119,10 +119,12 @@ public final class Iperf3Server implements AutoCloseable {
     }
 
     private void acceptLoop() {
+        long accepted = 0;
         while (!closed) {
             try {
                 SocketChannel ch = listener.accept();
-                Thread.ofVirtual().name("iperf3-conn").start(() -> handle(ch));
+                long order = accepted++;
+                Thread.ofVirtual().name("iperf3-conn").start(() -> handle(ch, order));
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
@@ -136,7 +138,7 @@ public final class Iperf3Server implements AutoCloseable {
      * ACCESS_DENIED. With no slot free and no test waiting for streams, the cookie is not read, as in iperf3's
      * {@code iperf_accept} ("It could block an ongoing test").
      */
-    private void handle(SocketChannel ch) {
+    private void handle(SocketChannel ch, long order) {
         boolean slot = slots.tryAcquire();
         boolean handedOver = false;
         try {
@@ -151,7 +153,7 @@ public final class Iperf3Server implements AutoCloseable {
             TestSession waiting = awaitingStreams.get(cookie);
             if (waiting != null) {
                 ch.socket().setSoTimeout(0);
-                waiting.offerTcpStream(ch);
+                waiting.offerTcpStream(ch, order);
                 handedOver = true;
                 return;
             }

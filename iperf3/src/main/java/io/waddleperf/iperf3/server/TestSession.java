@@ -50,6 +50,8 @@ final class TestSession {
     private final SocketChannel control;
     private final Cookie cookie;
     private final LinkedBlockingQueue<SocketChannel> tcpArrivals = new LinkedBlockingQueue<>();
+    /** Accept order of each data connection: their cookies are read concurrently, so queue order may differ. */
+    private final java.util.Map<SocketChannel, Long> acceptOrder = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<SocketChannel> tcpChannels = new CopyOnWriteArrayList<>();
     private final List<DatagramChannel> udpChannels = new CopyOnWriteArrayList<>();
     private final List<DataStream> streams = new CopyOnWriteArrayList<>();
@@ -68,8 +70,12 @@ final class TestSession {
         return cookie;
     }
 
-    /** Hands over a TCP connection that carried this test's cookie while streams are being created. */
-    void offerTcpStream(SocketChannel ch) {
+    /**
+     * Hands over a TCP connection that carried this test's cookie while streams are being created; {@code order} is
+     * its place in the listener's accept order.
+     */
+    void offerTcpStream(SocketChannel ch, long order) {
+        acceptOrder.put(ch, order);
         tcpArrivals.add(ch);
     }
 
@@ -137,6 +143,11 @@ final class TestSession {
             try {
                 send(channel, ControlState.CREATE_STREAMS);
                 acceptor.acceptTcp(tcpArrivals, total, tcpChannels);
+                // A client connects its streams one after another and their role follows that order (with --bidir
+                // the first half send, the second half receive; iperf_tcp_accept). Cookies are read on one thread
+                // per connection, so the queue may hold them out of order: restore the accept order, or both ends
+                // would send on one socket and wait on the other.
+                tcpChannels.sort(java.util.Comparator.comparingLong(acceptOrder::get));
             } finally {
                 server.stopAwaiting(this);
             }
