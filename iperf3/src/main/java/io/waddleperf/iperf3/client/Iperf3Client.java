@@ -105,13 +105,15 @@ public final class Iperf3Client {
         int rcvbuf = opened.getFirst().channel().getOption(StandardSocketOptions.SO_RCVBUF);
         receive(channel, ControlState.TEST_START);
         CpuMeter cpu = CpuMeter.start();
+        receive(channel, ControlState.TEST_RUNNING);
+        // The test's clock starts when data may move, as the server's streams run from TEST_RUNNING on: a server that
+        // is slow between TEST_START and TEST_RUNNING must not shorten the measured time nor make the pacer catch up.
         StreamContext context = new StreamContext(params, System.nanoTime());
         streams.addAll(opener.streams(context));
         for (DataStream s : streams) {
             threads.add(Thread.ofPlatform().name("iperf3-client-" + (s.sender() ? "send-" : "recv-") + s.id())
                     .daemon(true).unstarted(s));
         }
-        receive(channel, ControlState.TEST_RUNNING);
         Intervals intervals = new Intervals(streams, context);
         IntervalReporter reporter = new IntervalReporter(streams, context.startNanos(),
                 config.reportInterval().toNanos(), sample -> onInterval.accept(intervals.add(sample)));

@@ -34,8 +34,7 @@ public final class UdpSendStream extends DataStream {
         boolean wide = context.params().udpCounters64bit();
         ByteBuffer datagram = ByteBuffer.allocateDirect(len);
         Payload.fill(datagram, context.params().repeatingPayload());
-        RatePacer pacer = new RatePacer(context.params().effectiveRateBitsPerSecond(), context.params().burst(),
-                context.startNanos());
+        RatePacer pacer = new RatePacer(context.params().effectiveRateBitsPerSecond(), context.params().burst());
         long sent = 0;
         long count = 0;
         while (!stopping && context.takeBlock(len)) {
