@@ -109,6 +109,8 @@ class BrowserClientIT {
         }
         page.waitForSelector("[data-testid=speed-start]");
         page.selectOption("[data-testid=theme]", "dark");
+        // Preact applies the theme in an effect after rendering: wait for it rather than race it.
+        page.waitForFunction("document.documentElement.dataset.theme === 'dark'");
         assertThat(page.evaluate("document.documentElement.dataset.theme")).isEqualTo("dark");
 
         assertThat(consoleErrors).isEmpty();

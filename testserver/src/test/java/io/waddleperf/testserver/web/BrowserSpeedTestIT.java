@@ -131,6 +131,7 @@ class BrowserSpeedTestIT {
 
         // the chart is redrawn in the dark theme's colours (uPlot's canvas is rebuilt), without errors
         page.selectOption("[data-testid=theme]", "dark");
+        page.waitForFunction("document.documentElement.dataset.theme === 'dark'");
         page.screenshot(new Page.ScreenshotOptions().setPath(ARTEFACTS.resolve("speedtest-dark.png")).setFullPage(true));
         assertThat(page.querySelectorAll(".chart canvas")).hasSize(1);
 
