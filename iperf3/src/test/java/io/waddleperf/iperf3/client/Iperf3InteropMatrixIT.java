@@ -231,6 +231,12 @@ class Iperf3InteropMatrixIT {
                     throw e;
                 }
                 Thread.sleep(100);
+            } catch (java.net.ConnectException e) {
+                // ... and 3.12 re-creates its listening socket between tests.
+                if (attempt == 30) {
+                    throw e;
+                }
+                Thread.sleep(100);
             }
         }
         List<Flow> flows = new ArrayList<>();
@@ -263,7 +269,10 @@ class Iperf3InteropMatrixIT {
             }
             JsonNode json = parse(out);
             if (json.has("error")) {
-                if (json.get("error").asText().contains("busy") && attempt < 30) {
+                // A stock server returns to idle, and 3.12 re-creates its listening socket, a moment after its
+                // previous client left; a stock client meets the same window.
+                String error = json.get("error").asText();
+                if ((error.contains("busy") || error.contains("Connection refused")) && attempt < 30) {
                     Thread.sleep(100);
                     continue;
                 }
