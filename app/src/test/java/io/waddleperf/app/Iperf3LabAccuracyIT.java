@@ -101,19 +101,28 @@ class Iperf3LabAccuracyIT {
             assertThat(ourTcp).as("our TCP goodput, bit/s").isCloseTo(expected, within(expected * 0.03));
             assertThat(Math.abs(ourTcp - expected)).as("our TCP error vs stock iperf3's (%.0f bit/s)", stockTcp)
                     .isLessThanOrEqualTo(Math.abs(stockTcp - expected) + expected * NOISE_FRACTION);
-            assertThat(ourUdp90.lostPercent()).as("loss at 90 %% of the link: %s", ourUdp90).isZero();
-            assertThat(ourUdp120.lostPercent()).as("loss at 120 %% of the link: %s", ourUdp120)
+            // At 90 % the link itself must lose nothing (the sender's pacing never overflows tbf's bucket and
+            // queue); at 120 % it loses the excess. Either way the loss the receiver reports must be the datagrams
+            // the kernels dropped, whether on the link or in the receiving host's full socket buffer — on this
+            // loaded 2-core machine the receiver is sometimes descheduled long enough for the latter, at 1 Gbit/s.
+            assertThat(ourUdp90.linkDrops()).as("link drops at 90 %% of the link: %s", ourUdp90).isZero();
+            assertThat(ourUdp90.lost()).as("reported loss against kernel drops at 90 %%: %s", ourUdp90)
+                    .isCloseTo(ourUdp90.kernelDrops(), within(ourUdp90.accountingSlack()));
+            assertThat(ourUdp120.linkDropPercent()).as("link drops at 120 %% of the link: %s", ourUdp120)
                     .isCloseTo(ourUdp120.excessPercent(rate), within(3.0));
+            assertThat(ourUdp120.lost()).as("reported loss against kernel drops at 120 %%: %s", ourUdp120)
+                    .isCloseTo(ourUdp120.kernelDrops(), within(ourUdp120.accountingSlack()));
         }
     }
 
     /**
      * One UDP run's figures: the sender's average over the test, its fastest one-second interval (the rate it offered
      * once running: a child JVM's sender starts up to ~0.2 s late on this loaded machine, which lowers the average but
-     * not the rate the link sees), and what the receiver lost.
+     * not the rate the link sees), what the receiver reported lost, and the ground truth from the kernels: packets
+     * tbf dropped on the link, and datagrams the server's kernel dropped for a full receive buffer.
      */
     record Udp(double sentPayloadBitsPerSecond, double offeredPayloadBitsPerSecond, long packets, long lost,
-            double lostPercent) {
+            double lostPercent, long linkDrops, long hostDrops) {
 
         /** The share of the sent datagrams a link of {@code rate} cannot carry: 1 − rate / offered wire rate. */
         double excessPercent(long rate) {
@@ -121,24 +130,48 @@ class Iperf3LabAccuracyIT {
             return Math.max(0, 100 * (1 - rate / wire));
         }
 
+        long kernelDrops() {
+            return linkDrops + hostDrops;
+        }
+
+        double linkDropPercent() {
+            return packets == 0 ? 0 : 100.0 * linkDrops / packets;
+        }
+
+        /**
+         * How far the reported loss may be from the kernels' count: iperf3 counts a gap in the sequence numbers as
+         * lost, so a datagram dropped after the last one that arrived is not reported (stock iperf3 was 2 short
+         * of 4604 here once). A tenth of a percent, at least 2.
+         */
+        long accountingSlack() {
+            return Math.max(2, packets / 1000);
+        }
+
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "sent %.2f Mbit/s payload (fastest second %.2f), %d/%d lost (%.2f %%)",
-                    sentPayloadBitsPerSecond / 1e6, offeredPayloadBitsPerSecond / 1e6, lost, packets, lostPercent);
+            return String.format(Locale.ROOT, "sent %.2f Mbit/s payload (fastest second %.2f), %d/%d lost (%.2f %%);"
+                            + " kernel dropped %d on the link, %d in the receiver's buffer",
+                    sentPayloadBitsPerSecond / 1e6, offeredPayloadBitsPerSecond / 1e6, lost, packets, lostPercent,
+                    linkDrops, hostDrops);
         }
     }
 
     private Udp udp(Lab lab, boolean ourClient, long rate, double fraction) throws Exception {
+        long linkBefore = lab.qdiscDrops();
+        long hostBefore = lab.server().snmpCounter("Udp", "RcvbufErrors");
         JsonNode json = client(lab, ourClient, "udp-" + rate / 1_000_000 + "-" + Math.round(fraction * 100), "-u",
                 "-t", "3", "-l", String.valueOf(UDP_PAYLOAD_BYTES), "-b",
                 String.valueOf(udpPayloadRateFor(rate, fraction)));
+        long linkDrops = lab.qdiscDrops() - linkBefore;
+        long hostDrops = lab.server().snmpCounter("Udp", "RcvbufErrors") - hostBefore;
         JsonNode sum = json.at("/end/sum");
         double fastest = 0;
         for (JsonNode interval : json.path("intervals")) {
             fastest = Math.max(fastest, interval.at("/sum/bits_per_second").asDouble());
         }
         return new Udp(json.at("/end/sum_sent/bits_per_second").asDouble(sum.path("bits_per_second").asDouble()),
-                fastest, sum.path("packets").asLong(), sum.path("lost_packets").asLong(), sum.path("lost_percent").asDouble());
+                fastest, sum.path("packets").asLong(), sum.path("lost_packets").asLong(), sum.path("lost_percent").asDouble(),
+                linkDrops, hostDrops);
     }
 
     /** Runs one client in the client namespace against our server or stock iperf3's, and returns its {@code -J}. */

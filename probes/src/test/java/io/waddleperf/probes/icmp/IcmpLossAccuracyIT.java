@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Loss accuracy of the icmp probe, and of Debian's {@code ping} for comparison, against the lab's random drop on one
  * link (client – r1 – server, drop on r1–server). The lab drops each direction independently with probability p, so an
- * echo round trip is lost with probability 1 − (1 − p)²; both counts must lie in the exact binomial 99.9 % interval.
+ * echo round trip is lost with probability 1 − (1 − p)²; both counts must lie in the exact binomial 99.9 % interval, and
+ * ours must match the lab's drop counters exactly.
  */
 class IcmpLossAccuracyIT {
 
@@ -43,26 +44,38 @@ class IcmpLossAccuracyIT {
             double roundTrip = 1 - (1 - p) * (1 - p);
             BinomialInterval expected = BinomialInterval.of(PROBES, roundTrip, 0.999);
             String server = lab.server().addressV4().getHostAddress();
-
             IcmpSpec spec = new IcmpSpec("icmp://" + server, Endpoint.hostOnly(server), PROBES, INTERVAL,
                     Duration.ofSeconds(1), IcmpSpec.DEFAULT_SIZE, null, false);
-            ProbeResult ours = runIn(lab.client(), spec, IcmpProber.INSTANCE);
-            int oursLost = (int) (ours.packetsSent() - ours.packetsReceived());
 
-            ExecResult ping = lab.client().exec(Duration.ofSeconds(30), "ping", "-n", "-q", "-c", Integer.toString(PROBES),
-                    "-i", "0.003", "-W", "1", server);
-            Matcher summary = Pattern.compile("(\\d+) packets transmitted, (\\d+) received").matcher(ping.output());
-            assertThat(summary.find()).as(ping.toString()).isTrue();
-            int pingLost = Integer.parseInt(summary.group(1)) - Integer.parseInt(summary.group(2));
+            // A 99.9 % interval leaves out one honest sample in a thousand, so a count outside it earns one fresh
+            // sample before it fails the test (a biased count fails both). Our count must, every time, match the
+            // lab's drop counters exactly: each dropped request or reply is one lost probe.
+            for (int attempt = 1; ; attempt++) {
+                long dropsBefore = lab.randomDrops();
+                ProbeResult ours = runIn(lab.client(), spec, IcmpProber.INSTANCE);
+                long oursDropped = lab.randomDrops() - dropsBefore;
+                int oursLost = (int) (ours.packetsSent() - ours.packetsReceived());
 
-            System.out.printf(Locale.ROOT, "[loss] icmp: injected %.1f %% each way (round trip %.2f %%, 99.9 %% interval %s of %d):"
-                    + " ours lost %d (%.1f %%), ping lost %d%n", p * 100, roundTrip * 100, expected, PROBES, oursLost,
-                    ours.packetLossPercent(), pingLost);
-            assertThat(ours.success()).as("error %s", ours.error()).isTrue();
-            assertThat(ours.packetsSent()).isEqualTo((long) PROBES);
-            assertThat(ours.duplicatePackets()).isZero();
-            assertThat(expected.contains(oursLost)).as("ours lost %d, interval %s", oursLost, expected).isTrue();
-            assertThat(expected.contains(pingLost)).as("ping lost %d, interval %s", pingLost, expected).isTrue();
+                ExecResult ping = lab.client().exec(Duration.ofSeconds(30), "ping", "-n", "-q", "-c",
+                        Integer.toString(PROBES), "-i", "0.003", "-W", "1", server);
+                Matcher summary = Pattern.compile("(\\d+) packets transmitted, (\\d+) received").matcher(ping.output());
+                assertThat(summary.find()).as(ping.toString()).isTrue();
+                int pingLost = Integer.parseInt(summary.group(1)) - Integer.parseInt(summary.group(2));
+
+                System.out.printf(Locale.ROOT, "[loss] icmp: injected %.1f %% each way (round trip %.2f %%, 99.9 %% interval"
+                        + " %s of %d): ours lost %d (%.1f %%, lab dropped %d), ping lost %d (attempt %d)%n", p * 100,
+                        roundTrip * 100, expected, PROBES, oursLost, ours.packetLossPercent(), oursDropped, pingLost, attempt);
+                assertThat(ours.success()).as("error %s", ours.error()).isTrue();
+                assertThat(ours.packetsSent()).isEqualTo((long) PROBES);
+                assertThat(ours.duplicatePackets()).isZero();
+                assertThat((long) oursLost).as("ours lost against packets the lab dropped").isEqualTo(oursDropped);
+                boolean inside = expected.contains(oursLost) && expected.contains(pingLost);
+                if (inside || attempt == 2) {
+                    assertThat(expected.contains(oursLost)).as("ours lost %d, interval %s", oursLost, expected).isTrue();
+                    assertThat(expected.contains(pingLost)).as("ping lost %d, interval %s", pingLost, expected).isTrue();
+                    break;
+                }
+            }
         }
     }
 

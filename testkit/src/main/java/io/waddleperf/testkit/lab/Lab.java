@@ -13,6 +13,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A built chain of network namespaces — client, routers r1 … rN, server — joined by veth links, and the ground truth
@@ -116,6 +118,39 @@ public final class Lab implements AutoCloseable {
     public int pathMtuBytes() {
         return links.stream().mapToInt(l -> l.config().mtuBytes()).min().orElseThrow();
     }
+
+    /**
+     * How many packets the lab's random-drop rules have dropped so far, summed over every node: the ground truth a loss
+     * measurement can be compared with exactly (read before and after, the difference is what that measurement's
+     * traffic lost, provided nothing else crossed the lossy links meanwhile). Read from the rules' nft counters.
+     */
+    public long randomDrops() {
+        long total = 0;
+        for (int p = 0; p < nodes.size(); p++) {
+            if (!LabTopology.dropsRandomly(this, p)) {
+                continue;
+            }
+            LabNode node = nodes.get(p);
+            ExecResult listing = node.exec("nft", "list", "chain", "inet", LabTopology.NFT_TABLE,
+                    LabTopology.RANDOM_DROP_CHAIN);
+            if (!listing.succeeded()) {
+                throw new LabException("reading the drop counters of " + node + ": " + listing);
+            }
+            Matcher counter = DROP_COUNTER.matcher(listing.output());
+            while (counter.find()) {
+                total += Long.parseLong(counter.group(1));
+            }
+        }
+        return total;
+    }
+
+    /** Packets dropped so far by the queueing disciplines (tbf) of every node: what rate-limited links lost. */
+    public long qdiscDrops() {
+        return nodes.stream().mapToLong(LabNode::qdiscDrops).sum();
+    }
+
+    /** The counter of a random-drop rule as {@code nft list} prints it. */
+    private static final Pattern DROP_COUNTER = Pattern.compile("numgen random mod 1000 < \\d+ counter packets (\\d+) ");
 
     /**
      * Starts a UDP delay relay listening on {@code listen} inside {@code node} and forwarding to {@code target},

@@ -10,6 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One network namespace of the lab (the client, a router or the server), with ways to run Java code and stock tools
@@ -106,6 +108,52 @@ public final class LabNode {
         full.addAll(List.of(command));
         return Commands.exec(full, null, timeout);
     }
+
+    /**
+     * A counter of this namespace's {@code /proc/net/snmp}, such as {@code ("Udp", "RcvbufErrors")}: datagrams the
+     * kernel dropped because a socket's receive buffer was full. Lets a test tell the host's own losses from the
+     * link's.
+     */
+    public long snmpCounter(String protocol, String name) {
+        ExecResult snmp = exec("cat", "/proc/net/snmp");
+        if (!snmp.succeeded()) {
+            throw new LabException("reading /proc/net/snmp in " + this + ": " + snmp);
+        }
+        String[] header = null;
+        for (String line : snmp.output().split("\n")) {
+            if (!line.startsWith(protocol + ":")) {
+                continue;
+            }
+            String[] fields = line.substring(protocol.length() + 1).trim().split("\\s+");
+            if (header == null) {
+                header = fields;
+                continue;
+            }
+            for (int i = 0; i < header.length && i < fields.length; i++) {
+                if (header[i].equals(name)) {
+                    return Long.parseLong(fields[i]);
+                }
+            }
+        }
+        throw new LabException("no " + protocol + " counter " + name + " in /proc/net/snmp of " + this);
+    }
+
+    /** Packets the queueing disciplines of this namespace's interfaces have dropped (tbf: bucket and queue full). */
+    public long qdiscDrops() {
+        ExecResult qdiscs = exec("tc", "-s", "qdisc", "show");
+        if (!qdiscs.succeeded()) {
+            throw new LabException("reading qdisc statistics in " + this + ": " + qdiscs);
+        }
+        long total = 0;
+        Matcher dropped = QDISC_DROPPED.matcher(qdiscs.output());
+        while (dropped.find()) {
+            total += Long.parseLong(dropped.group(1));
+        }
+        return total;
+    }
+
+    /** The drop count in {@code tc -s qdisc} statistics: " Sent 1 bytes 1 pkt (dropped 0, overlimits 0 …)". */
+    private static final Pattern QDISC_DROPPED = Pattern.compile("\\(dropped (\\d+),");
 
     @Override
     public String toString() {

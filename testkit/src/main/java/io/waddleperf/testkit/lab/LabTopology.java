@@ -14,6 +14,8 @@ final class LabTopology {
 
     /** The nft table every lab namespace uses for its rules. */
     static final String NFT_TABLE = "waddle_lab";
+    /** The nft chain holding the random-drop rules ({@link Lab#randomDrops()} reads their counters). */
+    static final String RANDOM_DROP_CHAIN = "lab_post";
     private static final Duration LINK_UP_TIMEOUT = Duration.ofSeconds(5);
 
     private LabTopology() {
@@ -87,6 +89,11 @@ final class LabTopology {
             // second, and neighbour discovery through a router waits for them, delaying the first packets.
             command.add("net.ipv6.conf.all.accept_dad=0");
             command.add("net.ipv6.conf.default.accept_dad=0");
+        } else {
+            // No IPv6 at all, not even link-local: interfaces coming up would otherwise send router solicitations
+            // and MLD reports across the links for seconds, traffic a test that counts packets must not see.
+            command.add("net.ipv6.conf.all.disable_ipv6=1");
+            command.add("net.ipv6.conf.default.disable_ipv6=1");
         }
         boolean router = p > 0 && p < lab.nodes().size() - 1;
         if (router) {
@@ -180,6 +187,17 @@ final class LabTopology {
         return batch.toString();
     }
 
+    /** Whether node {@code p} has a random-drop rule (an end of a lossy link). */
+    static boolean dropsRandomly(Lab lab, int p) {
+        for (Link link : lab.links()) {
+            boolean end = link.index() == p - 1 || link.index() == p;
+            if (end && link.config().lossPerMille() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The nft ruleset for node {@code p}: random drop on lossy link ends, frag-needed suppression on routers. */
     private static String nftRules(Lab lab, int p) {
         List<String> postrouting = new ArrayList<>();
@@ -201,7 +219,7 @@ final class LabTopology {
         }
         StringBuilder rules = new StringBuilder("table inet " + NFT_TABLE + " {\n");
         // Chain names avoid nft keywords ("fwd" is one).
-        rules.append(chain("lab_post", "postrouting", postrouting));
+        rules.append(chain(RANDOM_DROP_CHAIN, "postrouting", postrouting));
         rules.append(chain("lab_out", "output", output));
         return rules.append("}\n").toString();
     }
