@@ -26,7 +26,8 @@ public final class TcpSendStream extends DataStream {
         int len = context.params().effectiveLenBytes();
         ByteBuffer block = ByteBuffer.allocateDirect(len);
         Payload.fill(block, context.params().repeatingPayload());
-        RatePacer pacer = new RatePacer(context.params().effectiveRateBitsPerSecond(), context.params().burst());
+        RatePacer pacer = new RatePacer(context.params().effectiveRateBitsPerSecond(), context.params().burst(),
+                context.startNanos());
         long sent = 0;
         while (!stopping && context.takeBlock(len)) {
             pacer.awaitTurn(sent);

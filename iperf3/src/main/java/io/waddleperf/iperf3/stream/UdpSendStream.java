@@ -34,7 +34,8 @@ public final class UdpSendStream extends DataStream {
         boolean wide = context.params().udpCounters64bit();
         ByteBuffer datagram = ByteBuffer.allocateDirect(len);
         Payload.fill(datagram, context.params().repeatingPayload());
-        RatePacer pacer = new RatePacer(context.params().effectiveRateBitsPerSecond(), context.params().burst());
+        RatePacer pacer = new RatePacer(context.params().effectiveRateBitsPerSecond(), context.params().burst(),
+                context.startNanos());
         long sent = 0;
         long count = 0;
         while (!stopping && context.takeBlock(len)) {

@@ -115,7 +115,10 @@ class Iperf3ClientIT {
             assertThat(d.lostPackets()).as("reverse=%s %s", reverse, d).isZero();
             assertThat(d.receiverBitsPerSecond()).as("reverse=%s %s", reverse, d).isCloseTo(100e6,
                     Percentage.withPercentage(2));
-            assertThat(d.receiverBytes()).isEqualTo(d.senderBytes());
+            // iperf3's receiver stops counting at TEST_END: a datagram or two still in its socket buffer then are
+            // neither received nor lost (iperf3 FAQ, "My receiver didn't get all the bytes"), so allow 4 of them.
+            assertThat(d.receiverBytes()).as("reverse=%s %s", reverse, d)
+                    .isBetween(d.senderBytes() - 4L * d.senderBytes() / Math.max(1, d.packets()), d.senderBytes());
         }
     }
 
