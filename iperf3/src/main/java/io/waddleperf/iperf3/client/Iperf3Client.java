@@ -13,7 +13,15 @@ import io.waddleperf.iperf3.TestParameters;
 import io.waddleperf.iperf3.TestResults;
 import io.waddleperf.iperf3.stream.DataStream;
 import io.waddleperf.iperf3.stream.IntervalReporter;
+import io.waddleperf.iperf3.Payload;
+import io.waddleperf.iperf3.UdpHeader;
+import io.waddleperf.iperf3.UdpReceiveStats;
+import io.waddleperf.iperf3.stream.RatePacer;
 import io.waddleperf.iperf3.stream.StreamContext;
+import io.waddleperf.iperf3.stream.TcpReceiveStream;
+import io.waddleperf.iperf3.stream.TcpSendStream;
+import io.waddleperf.iperf3.stream.UdpReceiveStream;
+import io.waddleperf.iperf3.stream.UdpSendStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -72,6 +80,7 @@ public final class Iperf3Client {
     private Iperf3ClientResult run() throws IOException, Iperf3Exception, InterruptedException {
         TestParameters params = config.params();
         Instant startedAt = Instant.now();
+        initializeRunningPhase();
         try (SocketChannel control = SocketChannel.open()) {
             control.setOption(StandardSocketOptions.TCP_NODELAY, true);
             InetSocketAddress target = new InetSocketAddress(config.host(), config.port());
@@ -93,6 +102,27 @@ public final class Iperf3Client {
             }
         }
     }
+
+    /**
+     * Loads and initializes, before the test starts, the classes the running phase first touches after TEST_RUNNING
+     * (streams, pacer, datagram header, interval reporting, and through their loggers the logging system). In a cold
+     * JVM that work otherwise happens between TEST_RUNNING and the first block, and the server's clock is already
+     * running: under load it held a UDP sender's first datagram back by up to a second (docs/ACCURACY.md, iperf3).
+     */
+    private static void initializeRunningPhase() {
+        for (Class<?> type : RUNNING_PHASE) {
+            try {
+                Class.forName(type.getName(), true, type.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("class of the iperf3 running phase missing: " + type.getName(), e);
+            }
+        }
+    }
+
+    private static final List<Class<?>> RUNNING_PHASE = List.of(DataStream.class, TcpSendStream.class,
+            TcpReceiveStream.class, UdpSendStream.class, UdpReceiveStream.class, RatePacer.class, UdpHeader.class,
+            Payload.class, UdpReceiveStats.class, IntervalReporter.class, Intervals.class, Iperf3Interval.class,
+            StreamContext.class, CpuMeter.class);
 
     private Iperf3ClientResult runTest(SocketChannel control, ControlChannel channel, ClientStreams opener,
             Instant startedAt) throws IOException, Iperf3Exception, InterruptedException {
