@@ -60,21 +60,21 @@ public final class LibreSpeedApi {
         streams.download(ctx, (long) chunks * RandomPayload.CHUNK_BYTES, "random.dat");
     }
 
-    /** PHP's garbage.php maps a missing value to 4; an absurd one is refused with a clear 400 rather than guessed. */
+    /**
+     * backend/garbage.php's getChunkCount, so LibreSpeed's clients get what its own backend gives them: missing, not
+     * all digits or not positive means 4, more than 1024 means 1024 (speedtest-go clamps the same way). The web
+     * client sends its {@code garbagePhp_chunkSize} setting verbatim and treats any answer it cannot use as a reason
+     * to re-request at once, so refusing a value here turned a mis-set page into a request storm reporting 0 Mbit/s.
+     */
     static int chunks(String value) {
-        if (value == null || value.isBlank()) {
+        if (value == null || value.isEmpty() || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return DEFAULT_CHUNKS;
         }
-        try {
-            int n = Integer.parseInt(value.strip());
-            if (n >= 1 && n <= MAX_CHUNKS) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below with the accepted range
+        String digits = value.replaceFirst("^0+", "");
+        if (digits.isEmpty()) {
+            return DEFAULT_CHUNKS;
         }
-        throw ApiException.badRequest("ckSize", "ckSize must be a whole number of 1 MiB chunks from 1 to "
-                + MAX_CHUNKS + ", got '" + value + "'");
+        return digits.length() > 4 ? MAX_CHUNKS : Math.min(Integer.parseInt(digits), MAX_CHUNKS);
     }
 
     /** Upload sink and ping target: drains the body, answers 200 with no content (librespeed-cli's IsUp wants that). */

@@ -59,9 +59,11 @@ public final class SpeedStreams implements AutoCloseable {
      * or stalls ends the stream quietly; a client whose byte quota runs out gets a truncated body.
      */
     public void download(Context ctx, long totalBytes, String filename) throws LimitExceededException {
+        // before admission: a refusal a cross-origin page cannot read is a network error to it (LibreSpeed's worker
+        // re-requests at once), so the 429 carries the CORS headers too
+        commonHeaders(ctx);
         try (StreamAdmission.Stream stream = admission.acquire(client(ctx));
              StallGuard.Watch watch = guard.watch(closer(ctx))) {
-            commonHeaders(ctx);
             ctx.status(200);
             ctx.res().setContentType("application/octet-stream");
             if (filename != null) {
@@ -76,6 +78,7 @@ public final class SpeedStreams implements AutoCloseable {
                     long granted = stream.take(Math.min(remaining, bytes.length));
                     if (granted == 0 && !ctx.res().isCommitted()) {
                         ctx.res().reset();
+                        commonHeaders(ctx);
                         throw new LimitExceededException("byte limit per client reached",
                                 StreamAdmission.retryAfterBytes());
                     }
@@ -99,9 +102,9 @@ public final class SpeedStreams implements AutoCloseable {
     public Received sink(Context ctx) throws LimitExceededException {
         long start = System.nanoTime();
         long total = 0;
+        commonHeaders(ctx); // before admission, as in download
         try (StreamAdmission.Stream stream = admission.acquire(client(ctx));
              StallGuard.Watch watch = guard.watch(closer(ctx))) {
-            commonHeaders(ctx);
             byte[] buffer = new byte[READ_BUFFER_BYTES];
             try (InputStream in = ctx.req().getInputStream()) {
                 int n;
