@@ -35,9 +35,10 @@ import org.junit.jupiter.api.Test;
  *
  * <p>TCP throughput of each pair is compared with iperf3↔iperf3 measured in the same rounds. Loopback TCP here varies
  * 4× from run to run with the same peers (5.5 to 21 Gbit/s iperf3↔iperf3 in one test run), so one run per pair says
- * nothing: pairs run interleaved in {@value #TCP_ROUNDS} rounds of {@value #TCP_SECONDS} s, each pair's best round
- * counts (the best round is the one least disturbed by other load), and a pair must reach at least 85 % of
- * iperf3↔iperf3's best (being faster is not a failure).
+ * nothing: pairs run interleaved in {@value #TCP_ROUNDS} rounds of {@value #TCP_SECONDS} s, and a pair's median
+ * round must reach at least 85 % of iperf3↔iperf3's median (being faster is not a failure). Medians, not the best
+ * rounds: iperf3↔iperf3 varied 10–22 Gbit/s over one CI run's rounds while our client → iperf3's server held
+ * 13.4–15.1, so the best of each compared one lucky round with a typical one (ratio 0.69; medians: 1.05).
  */
 class Iperf3InteropMatrixIT {
 
@@ -134,16 +135,16 @@ class Iperf3InteropMatrixIT {
     void tcp_pairs_reach_iperf3_to_iperf3_throughput_and_agree_on_bytes() throws Exception {
         List<String> failures = new ArrayList<>();
         for (Mode mode : Mode.values()) {
-            Map<Client, Map<Server, Double>> best = new EnumMap<>(Client.class);
+            Map<Client, Map<Server, List<Double>>> rounds = new EnumMap<>(Client.class);
             List<Pair> order = pairs();
-            // A mode whose ratios miss after TCP_ROUNDS gets as many rounds again (the best still counts): on a
-            // loaded 2-core machine one busy stretch can spoil every round of one pair; a real shortfall persists.
-            for (int round = 1; round <= TCP_ROUNDS || round <= 2 * TCP_ROUNDS && !shortPairs(best).isEmpty(); round++) {
+            // A mode whose ratios miss after TCP_ROUNDS gets as many rounds again (all rounds count): on a loaded
+            // 2-core machine one busy stretch can spoil several rounds of one pair; a real shortfall persists.
+            for (int round = 1; round <= TCP_ROUNDS || round <= 2 * TCP_ROUNDS && !shortPairs(rounds).isEmpty(); round++) {
                 for (Pair pair : order) {
                     List<Flow> flows = run(pair, Protocol.TCP, mode, TCP_SECONDS);
                     double bps = flows.stream().mapToDouble(Flow::receiverBitsPerSecond).sum();
-                    best.computeIfAbsent(pair.client(), k -> new EnumMap<>(Server.class))
-                            .merge(pair.server(), bps, Math::max);
+                    rounds.computeIfAbsent(pair.client(), k -> new EnumMap<>(Server.class))
+                            .computeIfAbsent(pair.server(), k -> new ArrayList<>()).add(bps);
                     for (Flow f : flows) {
                         if (!agree(f, Protocol.TCP, mode)) {
                             failures.add(mode + " " + pair + " bytes disagree: " + f);
@@ -154,20 +155,27 @@ class Iperf3InteropMatrixIT {
                 // Rotate so no pair always runs first (after an idle gap) or last.
                 order.add(order.removeFirst());
             }
-            double baseline = best.get(Client.STOCK).get(Server.STOCK);
+            double baseline = median(rounds, new Pair(Client.STOCK, Server.STOCK));
             for (Pair pair : pairs()) {
-                double ratio = best.get(pair.client()).get(pair.server()) / baseline;
-                TABLE.add(String.format("TCP %-9s %-11s best/iperf3↔iperf3 = %.2f", mode, pair, ratio));
+                double ratio = median(rounds, pair) / baseline;
+                TABLE.add(String.format("TCP %-9s %-11s median/iperf3↔iperf3 = %.2f", mode, pair, ratio));
             }
-            shortPairs(best).forEach(p -> failures.add(mode + " " + p + " below " + TCP_MIN_RATIO
+            shortPairs(rounds).forEach(p -> failures.add(mode + " " + p + " below " + TCP_MIN_RATIO
                     + " of iperf3↔iperf3"));
         }
         assertThat(failures).isEmpty();
     }
 
-    private static List<Pair> shortPairs(Map<Client, Map<Server, Double>> best) {
-        double baseline = best.get(Client.STOCK).get(Server.STOCK);
-        return pairs().stream().filter(p -> best.get(p.client()).get(p.server()) < TCP_MIN_RATIO * baseline).toList();
+    private static List<Pair> shortPairs(Map<Client, Map<Server, List<Double>>> rounds) {
+        double baseline = median(rounds, new Pair(Client.STOCK, Server.STOCK));
+        return pairs().stream().filter(p -> median(rounds, p) < TCP_MIN_RATIO * baseline).toList();
+    }
+
+    /** The median of a pair's rounds (the mean of the middle two for an even count). */
+    static double median(Map<Client, Map<Server, List<Double>>> rounds, Pair pair) {
+        List<Double> sorted = rounds.get(pair.client()).get(pair.server()).stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     /**
