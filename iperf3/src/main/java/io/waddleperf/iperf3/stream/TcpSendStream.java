@@ -2,18 +2,43 @@ package io.waddleperf.iperf3.stream;
 
 import io.waddleperf.iperf3.Payload;
 import io.waddleperf.iperf3.StreamResult;
+import io.waddleperf.iperf3.TcpStats;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
-/** A TCP stream on which the server sends ({@code -R} or {@code --bidir}): one block buffer filled once, written again and again. */
+/**
+ * A TCP stream on which this side sends (our client, or our server for {@code -R}/{@code --bidir}): one block buffer
+ * filled once, written again and again. Reads its connection's kernel figures (retransmits, cwnd, RTT) through the
+ * context's {@link io.waddleperf.iperf3.TcpStatsSource} at each interval sample, at the end of the omit period and
+ * just before the socket closes, as iperf3 reads {@code TCP_INFO} in its stats callback; its results' retransmits are
+ * those after the omit period, or -1 when the figures cannot be read.
+ */
 public final class TcpSendStream extends DataStream {
 
     private final SocketChannel channel;
+    private final InetSocketAddress local;
+    private final InetSocketAddress remote;
+    /** The last figures read while the socket was open; what interval samples after the close report. */
+    private volatile TcpStats lastTcp;
+    /** {@code tcpi_total_retrans} at the end of the omit period (0 without one), -1 when it could not be read. */
+    private volatile long omittedRetransmits;
 
     public TcpSendStream(int id, StreamContext context, SocketChannel channel) {
         super(id, context, channel);
         this.channel = channel;
+        InetSocketAddress l = null;
+        InetSocketAddress r = null;
+        try {
+            l = (InetSocketAddress) channel.getLocalAddress();
+            r = (InetSocketAddress) channel.getRemoteAddress();
+        } catch (IOException e) {
+            // A channel closed before the test started: there are no figures to read, and the stream ends at once.
+            l = null;
+        }
+        this.local = l;
+        this.remote = r;
     }
 
     @Override
@@ -39,8 +64,49 @@ public final class TcpSendStream extends DataStream {
         }
     }
 
+    /**
+     * The connection's figures now: read afresh while the socket is open (null when that fails), the last ones read
+     * once it is closed, since a closed socket is no longer in the kernel's table under its four-tuple.
+     */
+    TcpStats tcpStats() {
+        if (local == null || remote == null) {
+            return null;
+        }
+        if (!channel.isOpen()) {
+            return lastTcp;
+        }
+        TcpStats now = context.tcpStats().read(local, remote).orElse(null);
+        if (now != null) {
+            lastTcp = now;
+        }
+        return now;
+    }
+
+    @Override
+    public Counters counters() {
+        long b = bytes;
+        return new Counters(b, 0, 0, 0, 0, tcpStats());
+    }
+
+    @Override
+    void snapshotOmitted() {
+        super.snapshotOmitted();
+        TcpStats s = tcpStats();
+        omittedRetransmits = s == null ? -1 : s.totalRetransmits();
+    }
+
+    @Override
+    void beforeClose() {
+        if (channel.isOpen()) {
+            tcpStats();
+        }
+    }
+
     @Override
     public StreamResult result() {
-        return new StreamResult(id, bytes - omittedBytes, -1, 0, 0, 0, 0, 0, measuredSeconds());
+        TcpStats end = lastTcp;
+        long base = omittedRetransmits;
+        long retransmits = end == null || base < 0 ? -1 : Math.max(0, end.totalRetransmits() - base);
+        return new StreamResult(id, bytes - omittedBytes, retransmits, 0, 0, 0, 0, 0, measuredSeconds());
     }
 }
