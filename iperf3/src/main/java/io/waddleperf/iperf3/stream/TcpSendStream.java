@@ -12,8 +12,9 @@ import java.nio.channels.SocketChannel;
  * A TCP stream on which this side sends (our client, or our server for {@code -R}/{@code --bidir}): one block buffer
  * filled once, written again and again. Reads its connection's kernel figures (retransmits, cwnd, RTT) through the
  * context's {@link io.waddleperf.iperf3.TcpStatsSource} at each interval sample, at the end of the omit period and
- * just before the socket closes, as iperf3 reads {@code TCP_INFO} in its stats callback; its results' retransmits are
- * those after the omit period, or -1 when the figures cannot be read.
+ * just before the socket closes, as iperf3 reads {@code TCP_INFO} in its stats callback. Its results' retransmits
+ * are those from the end of the omit period to the last interval sample, as iperf3 sums its intervals', so the
+ * intervals add up to the total; -1 when the figures cannot be read.
  */
 public final class TcpSendStream extends DataStream {
 
@@ -22,6 +23,8 @@ public final class TcpSendStream extends DataStream {
     private final InetSocketAddress remote;
     /** The last figures read while the socket was open; what interval samples after the close report. */
     private volatile TcpStats lastTcp;
+    /** The figures of the last interval sample that read them: the end of the results' count. */
+    private volatile TcpStats sampledTcp;
     /** {@code tcpi_total_retrans} at the end of the omit period (0 without one), -1 when it could not be read. */
     private volatile long omittedRetransmits;
 
@@ -85,7 +88,11 @@ public final class TcpSendStream extends DataStream {
     @Override
     public Counters counters() {
         long b = bytes;
-        return new Counters(b, 0, 0, 0, 0, tcpStats());
+        TcpStats tcp = tcpStats();
+        if (tcp != null) {
+            sampledTcp = tcp;
+        }
+        return new Counters(b, 0, 0, 0, 0, tcp);
     }
 
     @Override
@@ -104,7 +111,7 @@ public final class TcpSendStream extends DataStream {
 
     @Override
     public StreamResult result() {
-        TcpStats end = lastTcp;
+        TcpStats end = sampledTcp != null ? sampledTcp : lastTcp;
         long base = omittedRetransmits;
         long retransmits = end == null || base < 0 ? -1 : Math.max(0, end.totalRetransmits() - base);
         return new StreamResult(id, bytes - omittedBytes, retransmits, 0, 0, 0, 0, 0, measuredSeconds());
