@@ -12,6 +12,7 @@ import io.waddleperf.iperf3.client.Iperf3Interval;
 import io.waddleperf.iperf3.client.Iperf3Json;
 import io.waddleperf.iperf3.server.Iperf3Server;
 import io.waddleperf.iperf3.server.Iperf3ServerConfig;
+import io.waddleperf.probes.net.NetlinkTcpStats;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -110,7 +111,8 @@ public final class Iperf3Command implements Callable<Integer> {
     private int serve() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         try (Iperf3Server s = Iperf3Server.start(Iperf3ServerConfig.defaults()
-                .withBind(InetAddress.getByName(bind == null ? "0.0.0.0" : bind), port))) {
+                .withBind(InetAddress.getByName(bind == null ? "0.0.0.0" : bind), port)
+                .withTcpStats(NetlinkTcpStats.INSTANCE))) {
             out.println("-----------------------------------------------------------");
             out.println("Server listening on " + s.port());
             out.println("-----------------------------------------------------------");
@@ -126,7 +128,8 @@ public final class Iperf3Command implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         TestParameters params = parameters();
         Iperf3ClientConfig config = Iperf3ClientConfig.of(host, port, params)
-                .withReportInterval(Duration.ofNanos((long) (intervalSeconds * 1e9)));
+                .withReportInterval(Duration.ofNanos((long) (intervalSeconds * 1e9)))
+                .withTcpStats(NetlinkTcpStats.INSTANCE);
         Iperf3Text text = new Iperf3Text(out, params);
         if (!json) {
             out.println("Connecting to host " + host + ", port " + port);

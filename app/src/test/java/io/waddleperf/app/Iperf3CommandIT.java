@@ -8,6 +8,7 @@ import io.waddleperf.core.result.ProbeResult;
 import io.waddleperf.iperf3.JsonFrames;
 import io.waddleperf.iperf3.server.Iperf3Server;
 import io.waddleperf.iperf3.server.Iperf3ServerConfig;
+import io.waddleperf.probes.net.NetlinkTcpStats;
 import io.waddleperf.testkit.ResultSchema;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -29,15 +30,15 @@ class Iperf3CommandIT {
 
     private static final Path IPERF3 = Path.of("/usr/bin/iperf3");
     /**
-     * Keys stock iperf3 fills from TCP_INFO / TCP_MAXSEG / TCP_CONGESTION, which a JVM cannot read; stock iperf3 leaves
-     * the same keys out on platforms without TCP_INFO.
+     * Keys stock iperf3 fills from TCP_MAXSEG / TCP_CONGESTION, which our client does not read (the TCP_INFO figures,
+     * retransmits, cwnd and RTT, it reads through sock_diag).
      */
-    private static final Set<String> NEEDS_TCP_INFO = Set.of("tcp_mss_default", "retransmits", "snd_cwnd", "snd_wnd",
-            "rtt", "rttvar", "pmtu", "max_snd_cwnd", "max_snd_wnd", "max_rtt", "min_rtt", "mean_rtt",
-            "sender_tcp_congestion", "receiver_tcp_congestion");
+    private static final Set<String> NOT_READ = Set.of("tcp_mss_default", "sender_tcp_congestion",
+            "receiver_tcp_congestion");
 
     private static Iperf3Server ourServer() throws Exception {
-        return Iperf3Server.start(Iperf3ServerConfig.defaults().withBind(InetAddress.getLoopbackAddress(), 0));
+        return Iperf3Server.start(Iperf3ServerConfig.defaults().withBind(InetAddress.getLoopbackAddress(), 0)
+                .withTcpStats(NetlinkTcpStats.INSTANCE));
     }
 
     @Test
@@ -51,6 +52,45 @@ class Iperf3CommandIT {
             assertThat(result.success()).as(result.error()).isTrue();
             assertThat(result.downloadMbps()).isPositive();
             assertThat(result.rawResults()).containsEntry("streams", 2).containsEntry("direction", "reverse");
+            // our server sent and read its sockets' retransmits (sender_has_retransmits 1)
+            assertThat(result.retransmits()).isNotNull().isGreaterThanOrEqualTo(0);
+        }
+    }
+
+    @Test
+    void json_output_carries_the_kernels_tcp_figures_of_the_streams_we_send() throws Exception {
+        try (Iperf3Server server = ourServer()) {
+            TestCommandIT.Run r = TestCommandIT.run("iperf3", "-c", "127.0.0.1", "-p", String.valueOf(server.port()),
+                    "-t", "2", "-P", "2", "-J");
+            assertThat(r.exit()).as(r.err()).isZero();
+            JsonNode json = JsonFrames.mapper().readTree(r.out());
+            long intervalRetransmits = 0;
+            for (JsonNode interval : json.path("intervals")) {
+                long sum = 0;
+                for (JsonNode s : interval.path("streams")) {
+                    assertThat(s.path("retransmits").isIntegralNumber()).as(s.toString()).isTrue();
+                    assertThat(s.path("retransmits").asLong()).isNotNegative();
+                    assertThat(s.path("snd_cwnd").asLong()).as(s.toString()).isPositive();
+                    assertThat(s.path("rtt").asLong()).as(s.toString()).isPositive();
+                    assertThat(s.path("pmtu").asLong()).as(s.toString()).isPositive();
+                    assertThat(s.has("rttvar")).isTrue();
+                    sum += s.path("retransmits").asLong();
+                }
+                assertThat(interval.at("/sum/retransmits").asLong()).isEqualTo(sum);
+                intervalRetransmits += sum;
+            }
+            long total = 0;
+            for (JsonNode stream : json.at("/end/streams")) {
+                JsonNode sender = stream.path("sender");
+                assertThat(sender.path("max_snd_cwnd").asLong()).as(sender.toString()).isPositive();
+                assertThat(sender.path("min_rtt").asLong()).isPositive()
+                        .isLessThanOrEqualTo(sender.path("mean_rtt").asLong());
+                assertThat(sender.path("mean_rtt").asLong()).isLessThanOrEqualTo(sender.path("max_rtt").asLong());
+                total += sender.path("retransmits").asLong(-1);
+            }
+            // without -O the intervals add up to the whole test's count, which the end sums repeat
+            assertThat(json.at("/end/sum_sent/retransmits").asLong(-1)).isEqualTo(total).isEqualTo(intervalRetransmits);
+            assertThat(json.at("/end/sum_received").has("retransmits")).isFalse();
         }
     }
 
@@ -113,7 +153,7 @@ class Iperf3CommandIT {
                 assertThat(ours.exit()).as(ours.out() + ours.err()).isZero();
                 Set<String> missing = paths(stock);
                 missing.removeAll(paths(JsonFrames.mapper().readTree(ours.out())));
-                missing.removeIf(p -> NEEDS_TCP_INFO.contains(p.substring(p.lastIndexOf('/') + 1)));
+                missing.removeIf(p -> NOT_READ.contains(p.substring(p.lastIndexOf('/') + 1)));
                 assertThat(missing).as("stock iperf3 -J fields missing from ours, mode " + mode).isEmpty();
             } finally {
                 server.destroy();

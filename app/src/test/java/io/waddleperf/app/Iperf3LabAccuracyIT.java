@@ -210,7 +210,7 @@ class Iperf3LabAccuracyIT {
     }
 
     /** Our program in a child JVM inside {@code node}, on the test's class path (the reactor's classes). */
-    private static List<String> ourCommand(LabNode node, String... args) {
+    static List<String> ourCommand(LabNode node, String... args) {
         String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", node.namespace(), java,
                 "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
@@ -219,11 +219,11 @@ class Iperf3LabAccuracyIT {
         return command;
     }
 
-    private static boolean listening(LabNode node, int port) {
+    static boolean listening(LabNode node, int port) {
         return node.exec("ss", "-Hltn", "sport = :" + port).output().contains(":" + port);
     }
 
-    private static void assumeStock() {
+    static void assumeStock() {
         if (!Files.isExecutable(IPERF3)) {
             String message = "stock iperf3 not installed (apt-get install iperf3)";
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
@@ -234,7 +234,7 @@ class Iperf3LabAccuracyIT {
     }
 
     /** A server process that the lab stops when it closes. */
-    private record Child(Process process) implements AutoCloseable {
+    record Child(Process process) implements AutoCloseable {
         Child(List<String> command, Path log) throws IOException {
             this(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start());
         }

@@ -3,6 +3,8 @@ package io.waddleperf.iperf3;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.waddleperf.iperf3.stream.DataStream;
+import io.waddleperf.iperf3.stream.TcpSendStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,6 +29,25 @@ public record TestResults(
 
     public TestResults {
         streams = List.copyOf(streams);
+    }
+
+    /**
+     * The {@code sender_has_retransmits} value for one side's streams and their results (same order): -1 when the
+     * side only receives (as iperf3's {@code send_results} for a receiver), 1 when every stream it sends on read its
+     * TCP retransmits, 0 otherwise (UDP, or the kernel figures could not be read).
+     */
+    public static int senderHasRetransmits(List<DataStream> streams,
+            List<StreamResult> results) {
+        boolean anySender = false;
+        boolean all = true;
+        for (int i = 0; i < streams.size(); i++) {
+            if (streams.get(i).sender()) {
+                anySender = true;
+                all &= streams.get(i) instanceof TcpSendStream
+                        && results.get(i).retransmits() >= 0;
+            }
+        }
+        return !anySender ? -1 : all ? 1 : 0;
     }
 
     public ObjectNode toJson() {

@@ -2,6 +2,7 @@ package io.waddleperf.testserver;
 
 import io.waddleperf.iperf3.server.Iperf3Server;
 import io.waddleperf.iperf3.server.Iperf3ServerConfig;
+import io.waddleperf.probes.net.NetlinkTcpStats;
 import io.waddleperf.testserver.dns.DnsResponder;
 import io.waddleperf.testserver.dns.DnsZone;
 import io.waddleperf.testserver.echo.UdpEchoResponder;
@@ -38,7 +39,7 @@ public final class TestServerListeners {
             TestServerConfig.Iperf3 i = c.iperf3();
             return Iperf3Server.start(Iperf3ServerConfig.defaults().withBind(InetAddress.getByName(c.bind()), i.port())
                     .withMaxConcurrentTests(i.maxTests()).withIdleTimeout(i.idleTimeout())
-                    .withMaxDuration(i.maxDuration()));
+                    .withMaxDuration(i.maxDuration()).withTcpStats(NetlinkTcpStats.INSTANCE));
         });
         return listeners;
     }

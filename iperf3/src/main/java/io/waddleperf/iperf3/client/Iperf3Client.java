@@ -138,7 +138,7 @@ public final class Iperf3Client {
         receive(channel, ControlState.TEST_RUNNING);
         // The test's clock starts when data may move, as the server's streams run from TEST_RUNNING on: a server that
         // is slow between TEST_START and TEST_RUNNING must not shorten the measured time nor make the pacer catch up.
-        StreamContext context = new StreamContext(params, System.nanoTime());
+        StreamContext context = new StreamContext(params, System.nanoTime(), config.tcpStats());
         streams.addAll(opener.streams(context));
         for (DataStream s : streams) {
             threads.add(Thread.ofPlatform().name("iperf3-client-" + (s.sender() ? "send-" : "recv-") + s.id())
@@ -168,9 +168,8 @@ public final class Iperf3Client {
         CpuMeter.Usage usage = cpu.usage();
 
         List<StreamResult> results = streams.stream().map(DataStream::result).toList();
-        boolean anySender = streams.stream().anyMatch(DataStream::sender);
         TestResults local = new TestResults(usage.totalPercent(), usage.userPercent(), usage.systemPercent(),
-                anySender ? 0 : -1, null, results, null, null);
+                TestResults.senderHasRetransmits(streams, results), null, results, null, null);
         channel.writeJson(local.toJson());
         TestResults remote = TestResults.fromJson(channel.readJson(JsonFrames.MAX_RESULTS_BYTES,
                 Iperf3Error.IERECVRESULTS));

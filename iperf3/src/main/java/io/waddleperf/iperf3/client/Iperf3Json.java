@@ -13,9 +13,14 @@ import java.util.Locale;
 
 /**
  * A client run in stock iperf3 3.12's {@code -J} layout ({@code start}, {@code intervals}, {@code end}; the
- * {@code iperf_json_printf} calls of {@code src/iperf_api.c}), so existing iperf3 JSON consumers read it. Fields that
- * need TCP_INFO or TCP_MAXSEG (retransmits, cwnd, rtt, MSS, congestion) are left out, as iperf3 leaves them out on
- * platforms without TCP_INFO; {@code socket} holds the stream id since a JVM has no file descriptor numbers.
+ * {@code iperf_json_printf} calls of {@code src/iperf_api.c}), so existing iperf3 JSON consumers read it. A sending
+ * TCP stream whose kernel figures could be read (see {@link io.waddleperf.iperf3.TcpStatsSource}) gets iperf3's
+ * {@code retransmits}, {@code snd_cwnd}, {@code snd_wnd}, {@code rtt}, {@code rttvar} and {@code pmtu} per interval
+ * and {@code retransmits}, {@code max_snd_cwnd}, {@code max_snd_wnd}, {@code max_rtt}, {@code min_rtt},
+ * {@code mean_rtt} at the end; without them those keys are left out, as iperf3 leaves them out on platforms without
+ * TCP_INFO. The server's figures for a stream it sends on are only known as its retransmit count, so only that is
+ * shown (stock iperf3 prints zeros for the rest). {@code tcp_mss_default} and the congestion control names are left
+ * out; {@code socket} holds the stream id since a JVM has no file descriptor numbers.
  */
 public final class Iperf3Json {
 
@@ -64,6 +69,13 @@ public final class Iperf3Json {
                         s.bytes());
                 if (udp) {
                     udpInterval(n, s.sender(), s.packets(), s.lost(), s.jitterSeconds());
+                } else if (s.sender() && s.tcp() != null && s.retransmits() >= 0) {
+                    n.put("retransmits", s.retransmits()).put("snd_cwnd", s.tcp().sndCwndBytes());
+                    if (s.tcp().sndWndBytes() >= 0) {
+                        n.put("snd_wnd", s.tcp().sndWndBytes());
+                    }
+                    n.put("rtt", s.tcp().rttMicros()).put("rttvar", s.tcp().rttVarMicros())
+                            .put("pmtu", s.tcp().pmtuBytes());
                 }
                 n.put("omitted", i.omitted()).put("sender", s.sender());
             }
@@ -91,8 +103,15 @@ public final class Iperf3Json {
                         .put("lost_percent", packets > 0 ? 100.0 * lost / packets : 0).put("out_of_order", 0)
                         .put("sender", s.sender());
             } else {
-                span(entry.putObject("sender").put("socket", s.id()), 0, sender.endTimeSeconds(), sender.bytes())
-                        .put("sender", s.sender());
+                ObjectNode n = span(entry.putObject("sender").put("socket", s.id()), 0, sender.endTimeSeconds(),
+                        sender.bytes());
+                if (sender.retransmits() >= 0) {
+                    n.put("retransmits", sender.retransmits());
+                    if (s.sender()) {
+                        senderTcp(n, r.intervals(), s.id());
+                    }
+                }
+                n.put("sender", s.sender());
                 span(entry.putObject("receiver").put("socket", s.id()), 0, receiver.endTimeSeconds(),
                         receiver.bytes()).put("sender", s.sender());
             }
@@ -116,9 +135,46 @@ public final class Iperf3Json {
         return top;
     }
 
+    /**
+     * The end figures iperf3 keeps per sending stream over its interval samples ({@code stream_max_snd_cwnd},
+     * {@code stream_max_rtt}, …): maxima, minimum and integer mean RTT in µs.
+     */
+    private static void senderTcp(ObjectNode n, List<Iperf3Interval> intervals, int id) {
+        long maxCwnd = 0;
+        long maxWnd = -1;
+        long maxRtt = 0;
+        long minRtt = 0;
+        long sumRtt = 0;
+        long count = 0;
+        for (Iperf3Interval i : intervals) {
+            for (Iperf3Interval.Stream s : i.streams()) {
+                if (s.id() != id || s.tcp() == null) {
+                    continue;
+                }
+                maxCwnd = Math.max(maxCwnd, s.tcp().sndCwndBytes());
+                maxWnd = Math.max(maxWnd, s.tcp().sndWndBytes());
+                maxRtt = Math.max(maxRtt, s.tcp().rttMicros());
+                minRtt = count == 0 ? s.tcp().rttMicros() : Math.min(minRtt, s.tcp().rttMicros());
+                sumRtt += s.tcp().rttMicros();
+                count++;
+            }
+        }
+        if (count == 0) {
+            return;
+        }
+        n.put("max_snd_cwnd", maxCwnd);
+        if (maxWnd >= 0) {
+            n.put("max_snd_wnd", maxWnd);
+        }
+        n.put("max_rtt", maxRtt).put("min_rtt", minRtt).put("mean_rtt", sumRtt / count);
+    }
+
     private static void sumInterval(ObjectNode sum, Iperf3Interval i, boolean sender, boolean udp) {
         List<Iperf3Interval.Stream> streams = i.streams().stream().filter(s -> s.sender() == sender).toList();
         span(sum, i.startSeconds(), i.endSeconds(), streams.stream().mapToLong(Iperf3Interval.Stream::bytes).sum());
+        if (!udp && sender && i.retransmits(true) >= 0) {
+            sum.put("retransmits", i.retransmits(true));
+        }
         if (udp) {
             udpInterval(sum, sender, streams.stream().mapToLong(Iperf3Interval.Stream::packets).sum(),
                     streams.stream().mapToLong(Iperf3Interval.Stream::lost).sum(),
@@ -151,6 +207,9 @@ public final class Iperf3Json {
                         .put("jitter_ms", d.jitterSeconds() * 1000).put("lost_packets", d.lostPackets())
                         .put("packets", d.packets()).put("lost_percent", d.lostPercent()).put("sender", sender);
             }
+        }
+        if (!udp && d.retransmits() >= 0) {
+            sent.put("retransmits", d.retransmits());
         }
         sent.put("sender", sender);
         received.put("sender", sender);

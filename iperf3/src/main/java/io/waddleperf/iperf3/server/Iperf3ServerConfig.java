@@ -1,5 +1,6 @@
 package io.waddleperf.iperf3.server;
 
+import io.waddleperf.iperf3.TcpStatsSource;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -19,6 +20,8 @@ import java.util.Objects;
  *     together may ask for and move (0 = no limit)
  * @param totalRateWindow iperf3's {@code /#} suffix of that flag: the moving window the moved rate is averaged over,
  *     or {@link Duration#ZERO} for the average since each test started
+ * @param tcpStats where streams the server sends on ({@code -R}, {@code --bidir}) read retransmits, cwnd and RTT
+ *     ({@link TcpStatsSource#UNAVAILABLE}: retransmits -1 and {@code sender_has_retransmits} 0)
  */
 public record Iperf3ServerConfig(
         InetAddress bindAddress,
@@ -29,7 +32,8 @@ public record Iperf3ServerConfig(
         DataThreads dataThreads,
         Iperf3AuthConfig auth,
         long totalRateLimitBitsPerSecond,
-        Duration totalRateWindow) {
+        Duration totalRateWindow,
+        TcpStatsSource tcpStats) {
 
     /** iperf3's default port. */
     public static final int DEFAULT_PORT = 5201;
@@ -48,6 +52,7 @@ public record Iperf3ServerConfig(
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(dataThreads, "dataThreads");
         Objects.requireNonNull(totalRateWindow, "totalRateWindow");
+        Objects.requireNonNull(tcpStats, "tcpStats");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
@@ -74,47 +79,54 @@ public record Iperf3ServerConfig(
 
     /**
      * Wildcard address, port 5201, one test at a time, no duration cap, 30 s idle timeout, platform data threads, no
-     * authentication, no rate limit (averaged over iperf3's default 5 s once set).
+     * authentication, no rate limit (averaged over iperf3's default 5 s once set), no TCP figures.
      */
     public static Iperf3ServerConfig defaults() {
         return new Iperf3ServerConfig(InetAddress.ofLiteral("0.0.0.0"), DEFAULT_PORT, 1, Duration.ZERO,
-                Duration.ofSeconds(30), DataThreads.PLATFORM, null, 0, Duration.ofSeconds(5));
+                Duration.ofSeconds(30), DataThreads.PLATFORM, null, 0, Duration.ofSeconds(5),
+                TcpStatsSource.UNAVAILABLE);
     }
 
     public Iperf3ServerConfig withBind(InetAddress address, int newPort) {
         return new Iperf3ServerConfig(address, newPort, maxConcurrentTests, maxDuration, idleTimeout,
-                dataThreads, auth, totalRateLimitBitsPerSecond, totalRateWindow);
+                dataThreads, auth, totalRateLimitBitsPerSecond, totalRateWindow, tcpStats);
     }
 
     public Iperf3ServerConfig withMaxConcurrentTests(int tests) {
         return new Iperf3ServerConfig(bindAddress, port, tests, maxDuration, idleTimeout,
-                dataThreads, auth, totalRateLimitBitsPerSecond, totalRateWindow);
+                dataThreads, auth, totalRateLimitBitsPerSecond, totalRateWindow, tcpStats);
     }
 
     public Iperf3ServerConfig withMaxDuration(Duration duration) {
         return new Iperf3ServerConfig(bindAddress, port, maxConcurrentTests, duration, idleTimeout,
-                dataThreads, auth, totalRateLimitBitsPerSecond, totalRateWindow);
+                dataThreads, auth, totalRateLimitBitsPerSecond, totalRateWindow, tcpStats);
     }
 
     public Iperf3ServerConfig withIdleTimeout(Duration timeout) {
         return new Iperf3ServerConfig(bindAddress, port, maxConcurrentTests, maxDuration, timeout,
-                dataThreads, auth, totalRateLimitBitsPerSecond, totalRateWindow);
+                dataThreads, auth, totalRateLimitBitsPerSecond, totalRateWindow, tcpStats);
     }
 
     public Iperf3ServerConfig withDataThreads(DataThreads threads) {
         return new Iperf3ServerConfig(bindAddress, port, maxConcurrentTests, maxDuration, idleTimeout,
-                threads, auth, totalRateLimitBitsPerSecond, totalRateWindow);
+                threads, auth, totalRateLimitBitsPerSecond, totalRateWindow, tcpStats);
     }
 
     /** Requires iperf3 authentication ({@code null} turns it off). */
     public Iperf3ServerConfig withAuth(Iperf3AuthConfig authConfig) {
         return new Iperf3ServerConfig(bindAddress, port, maxConcurrentTests, maxDuration, idleTimeout,
-                dataThreads, authConfig, totalRateLimitBitsPerSecond, totalRateWindow);
+                dataThreads, authConfig, totalRateLimitBitsPerSecond, totalRateWindow, tcpStats);
     }
 
     /** iperf3's {@code --server-bitrate-limit rate[/seconds]}; a rate of 0 turns the limit off. */
     public Iperf3ServerConfig withTotalRateLimit(long bitsPerSecond, Duration window) {
         return new Iperf3ServerConfig(bindAddress, port, maxConcurrentTests, maxDuration, idleTimeout,
-                dataThreads, auth, bitsPerSecond, window);
+                dataThreads, auth, bitsPerSecond, window, tcpStats);
+    }
+
+    /** Reads the retransmits, cwnd and RTT of streams the server sends on from {@code source}. */
+    public Iperf3ServerConfig withTcpStats(TcpStatsSource source) {
+        return new Iperf3ServerConfig(bindAddress, port, maxConcurrentTests, maxDuration, idleTimeout,
+                dataThreads, auth, totalRateLimitBitsPerSecond, totalRateWindow, source);
     }
 }

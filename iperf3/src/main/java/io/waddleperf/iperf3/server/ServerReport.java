@@ -6,6 +6,7 @@ import io.waddleperf.iperf3.Cookie;
 import io.waddleperf.iperf3.CpuMeter;
 import io.waddleperf.iperf3.JsonFrames;
 import io.waddleperf.iperf3.StreamResult;
+import io.waddleperf.iperf3.TcpStats;
 import io.waddleperf.iperf3.TestParameters;
 import io.waddleperf.iperf3.stream.DataStream;
 import io.waddleperf.iperf3.stream.IntervalReporter;
@@ -13,7 +14,8 @@ import java.util.List;
 
 /**
  * The server's own report in stock iperf3's {@code -J} layout ({@code start}, {@code intervals}, {@code end}), sent
- * as {@code server_output_json} when the client asked for {@code --get-server-output}.
+ * as {@code server_output_json} when the client asked for {@code --get-server-output}. Streams the server sends on
+ * carry iperf3's TCP figures (retransmits per interval and in total, cwnd, RTT, PMTU) when they could be read.
  */
 final class ServerReport {
 
@@ -46,6 +48,7 @@ final class ServerReport {
         List<IntervalReporter.Sample> samples = reporter.samples();
         long origin = reporter.startNanos();
         long omitNanos = params.omitSeconds() * 1_000_000_000L;
+        long[] previousRetransmits = new long[streams.size()];
         for (int k = 1; k < samples.size(); k++) {
             IntervalReporter.Sample a = samples.get(k - 1);
             IntervalReporter.Sample b = samples.get(k);
@@ -58,8 +61,19 @@ final class ServerReport {
             for (int i = 0; i < streams.size(); i++) {
                 long bytes = b.bytes()[i] - a.bytes()[i];
                 sum += bytes;
-                span(perStream.addObject().put("socket", streams.get(i).id()), from, to, bytes, omitted)
-                        .put("sender", streams.get(i).sender());
+                ObjectNode n = span(perStream.addObject().put("socket", streams.get(i).id()), from, to, bytes,
+                        omitted);
+                TcpStats tcp = b.counters().get(i).tcp();
+                if (tcp != null) {
+                    n.put("retransmits", Math.max(0, tcp.totalRetransmits() - previousRetransmits[i]))
+                            .put("snd_cwnd", tcp.sndCwndBytes());
+                    previousRetransmits[i] = tcp.totalRetransmits();
+                    if (tcp.sndWndBytes() >= 0) {
+                        n.put("snd_wnd", tcp.sndWndBytes());
+                    }
+                    n.put("rtt", tcp.rttMicros()).put("rttvar", tcp.rttVarMicros()).put("pmtu", tcp.pmtuBytes());
+                }
+                n.put("sender", streams.get(i).sender());
             }
             span(interval.putObject("sum"), from, to, sum, omitted);
         }
@@ -74,6 +88,10 @@ final class ServerReport {
             seconds = Math.max(seconds, r.endTimeSeconds());
             ObjectNode side = span(endStreams.addObject().putObject(s.sender() ? "sender" : "receiver")
                     .put("socket", r.id()), 0, r.endTimeSeconds(), r.bytes(), false);
+            if (s.sender() && r.retransmits() >= 0) {
+                side.put("retransmits", r.retransmits());
+                senderTcp(side, samples, streams.indexOf(s));
+            }
             side.put("sender", s.sender());
             if (params.protocol() == io.waddleperf.iperf3.Protocol.UDP) {
                 side.put("jitter_ms", r.jitterSeconds() * 1000);
@@ -93,6 +111,36 @@ final class ServerReport {
                 .put("host_user", cpu.userPercent())
                 .put("host_system", cpu.systemPercent());
         return top;
+    }
+
+    /** iperf3's end figures of a sending stream over the interval samples: cwnd and RTT maxima, RTT minimum and mean. */
+    private static void senderTcp(ObjectNode n, List<IntervalReporter.Sample> samples, int index) {
+        long maxCwnd = 0;
+        long maxWnd = -1;
+        long maxRtt = 0;
+        long minRtt = 0;
+        long sumRtt = 0;
+        long count = 0;
+        for (IntervalReporter.Sample sample : samples) {
+            TcpStats tcp = sample.counters().get(index).tcp();
+            if (tcp == null) {
+                continue;
+            }
+            maxCwnd = Math.max(maxCwnd, tcp.sndCwndBytes());
+            maxWnd = Math.max(maxWnd, tcp.sndWndBytes());
+            maxRtt = Math.max(maxRtt, tcp.rttMicros());
+            minRtt = count == 0 ? tcp.rttMicros() : Math.min(minRtt, tcp.rttMicros());
+            sumRtt += tcp.rttMicros();
+            count++;
+        }
+        if (count == 0) {
+            return;
+        }
+        n.put("max_snd_cwnd", maxCwnd);
+        if (maxWnd >= 0) {
+            n.put("max_snd_wnd", maxWnd);
+        }
+        n.put("max_rtt", maxRtt).put("min_rtt", minRtt).put("mean_rtt", sumRtt / count);
     }
 
     private static ObjectNode span(ObjectNode node, double from, double to, long bytes, boolean omitted) {

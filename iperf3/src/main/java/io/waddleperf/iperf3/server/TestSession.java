@@ -155,7 +155,7 @@ final class TestSession {
 
         send(channel, ControlState.TEST_START);
         CpuMeter cpu = CpuMeter.start();
-        StreamContext context = new StreamContext(params, System.nanoTime());
+        StreamContext context = new StreamContext(params, System.nanoTime(), config.tcpStats());
         createStreams(params, context);
         send(channel, ControlState.TEST_RUNNING);
         server.rateGuard().started(this, context.startNanos());
@@ -174,9 +174,8 @@ final class TestSession {
         send(channel, ControlState.EXCHANGE_RESULTS);
         TestResults.fromJson(readJson(channel, JsonFrames.MAX_RESULTS_BYTES, Iperf3Error.IERECVRESULTS));
         List<StreamResult> results = streams.stream().map(DataStream::result).toList();
-        boolean anySender = streams.stream().anyMatch(DataStream::sender);
         TestResults ours = new TestResults(usage.totalPercent(), usage.userPercent(), usage.systemPercent(),
-                anySender ? 0 : -1, null, results,
+                TestResults.senderHasRetransmits(streams, results), null, results,
                 params.getServerOutput() ? ServerReport.build(params, cookie, streams, reporter, usage) : null, null);
         channel.writeJson(ours.toJson());
         send(channel, ControlState.DISPLAY_RESULTS);

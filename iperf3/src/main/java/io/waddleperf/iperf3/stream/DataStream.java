@@ -1,6 +1,7 @@
 package io.waddleperf.iperf3.stream;
 
 import io.waddleperf.iperf3.StreamResult;
+import io.waddleperf.iperf3.TcpStats;
 import java.io.IOException;
 import java.nio.channels.Channel;
 import org.slf4j.Logger;
@@ -15,8 +16,16 @@ public abstract sealed class DataStream implements Runnable
 
     private static final Logger LOG = LoggerFactory.getLogger(DataStream.class);
 
-    /** Counters at one instant, for interval reports; UDP fields are 0 on TCP streams. */
-    public record Counters(long bytes, long packets, long lost, long outOfOrder, double jitterSeconds) {
+    /**
+     * Counters at one instant, for interval reports; UDP fields are 0 on TCP streams.
+     *
+     * @param tcp a TCP sender's kernel figures at that instant, null on other streams or when they cannot be read
+     */
+    public record Counters(long bytes, long packets, long lost, long outOfOrder, double jitterSeconds, TcpStats tcp) {
+
+        public Counters(long bytes, long packets, long lost, long outOfOrder, double jitterSeconds) {
+            this(bytes, packets, lost, outOfOrder, jitterSeconds, null);
+        }
     }
 
     final int id;
@@ -85,6 +94,10 @@ public abstract sealed class DataStream implements Runnable
         omittedBytes = bytes;
     }
 
+    /** Last moment the socket is open: a TCP sender reads its final kernel figures here. */
+    void beforeClose() {
+    }
+
     /** This stream's entry in the results; call after the thread ended. */
     public abstract StreamResult result();
 
@@ -133,6 +146,7 @@ public abstract sealed class DataStream implements Runnable
     public final void stop() {
         markEnd(System.nanoTime());
         stopping = true;
+        beforeClose();
         try {
             channel.close();
         } catch (IOException e) {

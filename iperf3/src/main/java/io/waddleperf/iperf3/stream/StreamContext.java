@@ -1,24 +1,38 @@
 package io.waddleperf.iperf3.stream;
 
+import io.waddleperf.iperf3.TcpStatsSource;
 import io.waddleperf.iperf3.TestParameters;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the streams of one test share: the parameters, the monotonic start and omit-end instants, and the test-wide
- * byte and block budgets of {@code -n}/{@code -k} (iperf3 counts those over all sending streams of one side).
+ * byte and block budgets of {@code -n}/{@code -k} (iperf3 counts those over all sending streams of one side), and
+ * where TCP senders read their kernel figures.
  */
 public final class StreamContext {
 
     private final TestParameters params;
     private final long startNanos;
     private final long omitEndNanos;
+    private final TcpStatsSource tcpStats;
     private final AtomicLong bytesSent = new AtomicLong();
     private final AtomicLong blocksSent = new AtomicLong();
 
+    /** A context whose TCP senders cannot read kernel figures (retransmits -1). */
     public StreamContext(TestParameters params, long startNanos) {
+        this(params, startNanos, TcpStatsSource.UNAVAILABLE);
+    }
+
+    public StreamContext(TestParameters params, long startNanos, TcpStatsSource tcpStats) {
         this.params = params;
         this.startNanos = startNanos;
         this.omitEndNanos = startNanos + params.omitSeconds() * 1_000_000_000L;
+        this.tcpStats = java.util.Objects.requireNonNull(tcpStats, "tcpStats");
+    }
+
+    /** Where TCP senders read their connection's retransmits, cwnd and RTT. */
+    public TcpStatsSource tcpStats() {
+        return tcpStats;
     }
 
     public TestParameters params() {

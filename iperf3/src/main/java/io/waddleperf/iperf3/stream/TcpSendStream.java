@@ -2,18 +2,46 @@ package io.waddleperf.iperf3.stream;
 
 import io.waddleperf.iperf3.Payload;
 import io.waddleperf.iperf3.StreamResult;
+import io.waddleperf.iperf3.TcpStats;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
-/** A TCP stream on which the server sends ({@code -R} or {@code --bidir}): one block buffer filled once, written again and again. */
+/**
+ * A TCP stream on which this side sends (our client, or our server for {@code -R}/{@code --bidir}): one block buffer
+ * filled once, written again and again. Reads its connection's kernel figures (retransmits, cwnd, RTT) through the
+ * context's {@link io.waddleperf.iperf3.TcpStatsSource} at each interval sample, at the end of the omit period and
+ * just before the socket closes, as iperf3 reads {@code TCP_INFO} in its stats callback. Its results' retransmits
+ * are those from the end of the omit period to the last interval sample, as iperf3 sums its intervals', so the
+ * intervals add up to the total; -1 when the figures cannot be read.
+ */
 public final class TcpSendStream extends DataStream {
 
     private final SocketChannel channel;
+    private final InetSocketAddress local;
+    private final InetSocketAddress remote;
+    /** The last figures read while the socket was open; what interval samples after the close report. */
+    private volatile TcpStats lastTcp;
+    /** The figures of the last interval sample that read them: the end of the results' count. */
+    private volatile TcpStats sampledTcp;
+    /** {@code tcpi_total_retrans} at the end of the omit period (0 without one), -1 when it could not be read. */
+    private volatile long omittedRetransmits;
 
     public TcpSendStream(int id, StreamContext context, SocketChannel channel) {
         super(id, context, channel);
         this.channel = channel;
+        InetSocketAddress l = null;
+        InetSocketAddress r = null;
+        try {
+            l = (InetSocketAddress) channel.getLocalAddress();
+            r = (InetSocketAddress) channel.getRemoteAddress();
+        } catch (IOException e) {
+            // A channel closed before the test started: there are no figures to read, and the stream ends at once.
+            l = null;
+        }
+        this.local = l;
+        this.remote = r;
     }
 
     @Override
@@ -40,8 +68,53 @@ public final class TcpSendStream extends DataStream {
         }
     }
 
+    /**
+     * The connection's figures now: read afresh while the socket is open (null when that fails), the last ones read
+     * once it is closed, since a closed socket is no longer in the kernel's table under its four-tuple.
+     */
+    TcpStats tcpStats() {
+        if (local == null || remote == null) {
+            return null;
+        }
+        if (!channel.isOpen()) {
+            return lastTcp;
+        }
+        TcpStats now = context.tcpStats().read(local, remote).orElse(null);
+        if (now != null) {
+            lastTcp = now;
+        }
+        return now;
+    }
+
+    @Override
+    public Counters counters() {
+        long b = bytes;
+        TcpStats tcp = tcpStats();
+        if (tcp != null) {
+            sampledTcp = tcp;
+        }
+        return new Counters(b, 0, 0, 0, 0, tcp);
+    }
+
+    @Override
+    void snapshotOmitted() {
+        super.snapshotOmitted();
+        TcpStats s = tcpStats();
+        omittedRetransmits = s == null ? -1 : s.totalRetransmits();
+    }
+
+    @Override
+    void beforeClose() {
+        if (channel.isOpen()) {
+            tcpStats();
+        }
+    }
+
     @Override
     public StreamResult result() {
-        return new StreamResult(id, bytes - omittedBytes, -1, 0, 0, 0, 0, 0, measuredSeconds());
+        TcpStats end = sampledTcp != null ? sampledTcp : lastTcp;
+        long base = omittedRetransmits;
+        long retransmits = end == null || base < 0 ? -1 : Math.max(0, end.totalRetransmits() - base);
+        return new StreamResult(id, bytes - omittedBytes, retransmits, 0, 0, 0, 0, 0, measuredSeconds());
     }
 }

@@ -11,6 +11,7 @@ import io.waddleperf.iperf3.client.Iperf3ClientResult;
 import io.waddleperf.iperf3.client.Iperf3Interval;
 import io.waddleperf.probes.ProbeContext;
 import io.waddleperf.probes.Prober;
+import io.waddleperf.probes.net.NetlinkTcpStats;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,8 +22,9 @@ import java.util.Optional;
 /**
  * The {@code iperf3} prober (SPEC §1): one test with our iperf3 client. {@code throughput_mbps} is the receiver's
  * goodput (10^6 bit/s; both directions summed for {@code bidir}, each also in {@code upload_mbps}/{@code download_mbps});
- * {@code sent_bytes}/{@code received_bytes} are the senders' and receivers' byte counts; {@code retransmits} is -1 when
- * the sending side cannot read TCP_INFO (our Java ends); UDP adds {@code jitter_ms}, {@code packet_loss_percent} and
+ * {@code sent_bytes}/{@code received_bytes} are the senders' and receivers' byte counts; {@code retransmits} is the
+ * senders' TCP retransmits after the omit period (ours read through {@link NetlinkTcpStats}), -1 when a sending side
+ * cannot read them (not Linux, or a server that reports none); UDP adds {@code jitter_ms}, {@code packet_loss_percent} and
  * packet counts; {@code intervals[]} are the client's per-second figures; CPU use of both ends is in
  * {@code raw_results}.
  */
@@ -54,7 +56,7 @@ public final class Iperf3Prober implements Prober<Iperf3Spec> {
         InetAddress address = InetAddress.getByName(spec.endpoint().host());
         result.targetIp(address.getHostAddress());
         Iperf3ClientConfig config = Iperf3ClientConfig.of(address.getHostAddress(), spec.endpoint().port(),
-                parameters(spec));
+                parameters(spec)).withTcpStats(NetlinkTcpStats.INSTANCE);
         Iperf3ClientResult r = Iperf3Client.run(config, interval -> { });
         fill(r, result);
     }

@@ -3,7 +3,7 @@ package io.waddleperf.probes.net;
 /**
  * Linux socket constants used by this package. Every value is the same on x86-64 and aarch64: both take them from
  * the generic kernel headers ({@code include/uapi/linux/socket.h}, {@code in.h}, {@code in6.h},
- * {@code errqueue.h}, {@code asm-generic/socket.h}, {@code asm-generic/poll.h}, {@code sched.h}); the
+ * {@code netlink.h}, {@code errqueue.h}, {@code asm-generic/socket.h}, {@code asm-generic/poll.h}, {@code sched.h}); the
  * architectures that differ (alpha, mips, parisc, sparc) are not supported.
  */
 public final class LinuxNet {
@@ -14,6 +14,7 @@ public final class LinuxNet {
     // socket(2) domains and types (socket.h, linux/net.h).
     public static final int AF_INET = 2;
     public static final int AF_INET6 = 10;
+    public static final int AF_NETLINK = 16;
     public static final int SOCK_STREAM = 1;
     public static final int SOCK_DGRAM = 2;
     public static final int SOCK_RAW = 3;
@@ -27,6 +28,12 @@ public final class LinuxNet {
     public static final int IPPROTO_UDP = 17;
     public static final int IPPROTO_IPV6 = 41;
     public static final int IPPROTO_ICMPV6 = 58;
+
+    // Netlink (linux/netlink.h): the socket-diagnostics family, message flags and control message types.
+    public static final int NETLINK_SOCK_DIAG = 4;
+    public static final int NLM_F_REQUEST = 0x1;
+    public static final int NLMSG_ERROR = 0x2;
+    public static final int NLMSG_DONE = 0x3;
 
     // Socket-level options (asm-generic/socket.h).
     public static final int SOL_SOCKET = 1;

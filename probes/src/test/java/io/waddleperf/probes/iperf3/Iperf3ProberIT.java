@@ -45,7 +45,8 @@ class Iperf3ProberIT {
             assertThat(tcp.throughputMbps()).isPositive();
             assertThat(tcp.uploadMbps()).isEqualTo(tcp.throughputMbps());
             assertThat(tcp.receivedBytes()).isPositive().isLessThanOrEqualTo(tcp.sentBytes());
-            assertThat(tcp.retransmits()).isEqualTo(-1L);
+            // our client reads its sending socket's tcp_info through sock_diag (NetlinkTcpStats)
+            assertThat(tcp.retransmits()).isNotNull().isGreaterThanOrEqualTo(0);
             assertThat(tcp.intervals()).hasSizeBetween(2, 3);
             assertThat(tcp.intervals().getFirst().throughputMbps()).isPositive();
             assertThat(tcp.rawResults()).containsKeys("cpu_local_percent", "cpu_remote_percent", "upstream");
