@@ -121,6 +121,10 @@ final class TestSession {
 
     private void serve(ControlChannel channel) throws IOException, Iperf3Exception, InterruptedException {
         setReadTimeout(config.idleTimeout());
+        // The first read of the kernel's TCP figures sets up its native calls; on the control connection now, not
+        // on a sending stream's first interval (see Iperf3Client).
+        config.tcpStats().read((java.net.InetSocketAddress) control.getLocalAddress(),
+                (java.net.InetSocketAddress) control.getRemoteAddress());
         send(channel, ControlState.PARAM_EXCHANGE);
         TestParameters params = TestParameters.fromJson(readJson(channel, JsonFrames.MAX_PARAMS_BYTES,
                 Iperf3Error.IERECVPARAMS));
