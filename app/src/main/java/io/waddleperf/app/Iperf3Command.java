@@ -4,6 +4,7 @@ import io.waddleperf.core.units.Units;
 import io.waddleperf.iperf3.Iperf3Exception;
 import io.waddleperf.iperf3.JsonFrames;
 import io.waddleperf.iperf3.Protocol;
+import io.waddleperf.iperf3.StreamResult;
 import io.waddleperf.iperf3.TestParameters;
 import io.waddleperf.iperf3.client.Iperf3Client;
 import io.waddleperf.iperf3.client.Iperf3ClientConfig;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -133,7 +135,7 @@ public final class Iperf3Command implements Callable<Integer> {
         Iperf3Text text = new Iperf3Text(out, params);
         if (!json) {
             out.println("Connecting to host " + host + ", port " + port);
-            text.header();
+            out.flush();
         }
         Iperf3ClientResult result;
         try {
@@ -176,56 +178,142 @@ public final class Iperf3Command implements Callable<Integer> {
                 .build();
     }
 
-    /** Formats like iperf3: binary byte units, decimal bit units. */
+    /**
+     * A figure as iperf3's {@code unit_snprintf} prints it with its adaptive units: {@code value} bytes in steps of
+     * 1024 or bits in steps of 1000, the number in 4 places; the callers append the "s" of "Bytes" and "bits/sec" as
+     * iperf3's formats do.
+     */
+    static String unit(double value, boolean bytes) {
+        String[] labels = bytes ? new String[] {"Byte", "KByte", "MByte", "GByte", "TByte"}
+                : new String[] {"bit", "Kbit", "Mbit", "Gbit", "Tbit"};
+        double step = bytes ? 1024 : 1000;
+        double v = value;
+        int u = 0;
+        while (v >= step && u < labels.length - 1) {
+            v /= step;
+            u++;
+        }
+        String number = v < 9.995 ? "%4.2f" : v < 99.95 ? "%4.1f" : "%4.0f";
+        return String.format(Locale.ROOT, number + " %s", v, labels[u]);
+    }
+
+    /** Formats like iperf3: binary byte units. */
     static String transfer(long bytes) {
-        String[] units = {"Bytes", "KBytes", "MBytes", "GBytes", "TBytes"};
-        double v = bytes;
-        int u = 0;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, v < 10 ? "%.2f %s" : v < 100 ? "%.1f %s" : "%.0f %s", v, units[u]);
+        return unit(bytes, true) + "s";
     }
 
+    /** Formats like iperf3: decimal bit units per second. */
     static String bitrate(double bitsPerSecond) {
-        String[] units = {"bits/sec", "Kbits/sec", "Mbits/sec", "Gbits/sec", "Tbits/sec"};
-        double v = bitsPerSecond;
-        int u = 0;
-        while (v >= 1000 && u < units.length - 1) {
-            v /= 1000;
-            u++;
-        }
-        return String.format(Locale.ROOT, v < 10 ? "%.2f %s" : v < 100 ? "%.1f %s" : "%.0f %s", v, units[u]);
+        return unit(bitsPerSecond, false) + "s/sec";
     }
 
-    /** iperf3's text report: one line per stream and interval, then sender and receiver summaries. */
+    /**
+     * iperf3's text report ({@code print_interval_results}, {@code iperf_print_intermediate},
+     * {@code iperf_print_results} and the formats of {@code src/iperf_locale.c} in 3.12): one line per stream and
+     * interval (and a {@code [SUM]} line per direction with several streams), then sender and receiver summaries.
+     * A TCP stream this client sends on shows its interval's retransmits and its congestion window ({@code Retr},
+     * {@code Cwnd}) and its sender summary its retransmits, as iperf3 does where it can read {@code TCP_INFO}; where
+     * the figures could not be read the columns are left out, as iperf3 leaves them out without {@code TCP_INFO}.
+     * UDP keeps a layout of its own.
+     */
     static final class Iperf3Text {
+        private static final String SEPARATOR = "- - - - - - - - - - - - - - - - - - - - - - - - -";
+
         private final PrintWriter out;
         private final TestParameters params;
+        private final boolean udp;
+        private final boolean bidir;
+        private boolean headerDone;
+        /** Whether the interval lines have Retr and Cwnd columns: decided with the first interval's figures. */
+        private boolean retrCwnd;
 
         Iperf3Text(PrintWriter out, TestParameters params) {
             this.out = out;
             this.params = params;
+            this.udp = params.protocol() == Protocol.UDP;
+            this.bidir = params.bidirectional();
         }
 
-        void header() {
-            out.println(params.protocol() == Protocol.UDP
-                    ? "[ ID] Interval           Transfer     Bitrate         Jitter    Lost/Total Datagrams"
-                    : "[ ID] Interval           Transfer     Bitrate");
-            out.flush();
+        private String roleColumn() {
+            return bidir ? "[ ID][Role]" : "[ ID]";
+        }
+
+        private void intervalHeader(boolean withRetrCwnd) {
+            out.println(udp ? "[ ID] Interval           Transfer     Bitrate         Jitter    Lost/Total Datagrams"
+                    : roleColumn() + " Interval           Transfer     Bitrate" + (withRetrCwnd ? "         Retr  Cwnd" : ""));
+        }
+
+        private static boolean hasFigures(Iperf3Interval.Stream s) {
+            return s.sender() && s.tcp() != null && s.retransmits() >= 0;
         }
 
         void interval(Iperf3Interval i) {
+            if (!headerDone) {
+                headerDone = true;
+                retrCwnd = !udp && i.streams().stream().anyMatch(Iperf3Text::hasFigures);
+                intervalHeader(retrCwnd);
+            } else if (params.parallel() > 1) {
+                out.println(SEPARATOR);
+            }
+            if (udp) {
+                udpInterval(i);
+            } else {
+                // --bidir: the streams this client sends on first, then those it receives on, each with its sum
+                for (boolean sender : bidir ? List.of(true, false) : List.of(!params.reverse())) {
+                    tcpInterval(i, sender);
+                }
+            }
+            out.flush();
+        }
+
+        private void tcpInterval(Iperf3Interval i, boolean sender) {
+            String omitted = i.omitted() ? "(omitted)" : "";
+            String role = role(sender);
+            for (Iperf3Interval.Stream s : i.streams()) {
+                if (s.sender() != sender) {
+                    continue;
+                }
+                String head = head(String.format(Locale.ROOT, "%3d", s.id()), role, i.startSeconds(), i.endSeconds(),
+                        s.bytes());
+                if (retrCwnd && hasFigures(s)) {
+                    out.println(head + String.format(Locale.ROOT, "  %3d   %ss       %s", s.retransmits(),
+                            unit(s.tcp().sndCwndBytes(), true), omitted));
+                } else {
+                    out.println(head + "                  " + omitted);
+                }
+            }
+            if (params.parallel() > 1) {
+                String head = head("SUM", role, i.startSeconds(), i.endSeconds(), i.bytes(sender));
+                long retransmits = i.retransmits(true);
+                if (retrCwnd && sender && retransmits >= 0) {
+                    out.println(head + String.format(Locale.ROOT, "  %3d             %s", retransmits, omitted));
+                } else {
+                    out.println(head + "                  " + omitted);
+                }
+            }
+        }
+
+        private String role(boolean clientSends) {
+            return bidir ? (clientSends ? "[TX-C]" : "[RX-C]") : "";
+        }
+
+        /** iperf3's line start: {@code [ID][Role] from-to sec  transfer  bitrate}. */
+        private static String head(String id, String role, double from, double to, long bytes) {
+            double seconds = to - from;
+            return String.format(Locale.ROOT, "[%s]%s %6.2f-%-6.2f sec  %s  %s", id, role, from, to, transfer(bytes),
+                    bitrate(seconds > 0 ? bytes * 8 / seconds : 0));
+        }
+
+        private void udpInterval(Iperf3Interval i) {
             for (Iperf3Interval.Stream s : i.streams()) {
                 StringBuilder line = new StringBuilder(line(s.id(), i.startSeconds(), i.endSeconds(), s.bytes()));
-                if (params.protocol() == Protocol.UDP && !s.sender()) {
+                if (!s.sender()) {
                     line.append(String.format(Locale.ROOT, "  %.3f ms  %d/%d", s.jitterSeconds() * 1000, s.lost(),
                             s.packets() + s.lost()));
-                } else if (params.protocol() == Protocol.UDP) {
+                } else {
                     line.append("  ").append(s.packets());
                 }
-                if (params.bidirectional()) {
+                if (bidir) {
                     line.append(s.sender() ? "  TX-C" : "  RX-C");
                 }
                 if (i.omitted()) {
@@ -233,7 +321,6 @@ public final class Iperf3Command implements Callable<Integer> {
                 }
                 out.println(line);
             }
-            out.flush();
         }
 
         private static String line(Object id, double from, double to, long bytes) {
@@ -243,10 +330,22 @@ public final class Iperf3Command implements Callable<Integer> {
         }
 
         void summary(Iperf3ClientResult r) {
-            out.println("- - - - - - - - - - - - - - - - - - - - - - - - -");
-            header();
-            r.upstream().ifPresent(d -> direction(d, params.bidirectional() ? "TX-C " : ""));
-            r.downstream().ifPresent(d -> direction(d, params.bidirectional() ? "RX-C " : ""));
+            if (!headerDone) {
+                // no interval was reported (a test shorter than one interval): iperf3 has printed its header anyway
+                intervalHeader(false);
+            }
+            out.println(SEPARATOR);
+            if (udp) {
+                out.println("[ ID] Interval           Transfer     Bitrate         Jitter    Lost/Total Datagrams");
+                r.upstream().ifPresent(d -> udpDirection(d, bidir ? "TX-C " : ""));
+                r.downstream().ifPresent(d -> udpDirection(d, bidir ? "RX-C " : ""));
+            } else {
+                boolean retr = r.upstream().map(d -> d.retransmits() >= 0).orElse(false)
+                        || r.downstream().map(d -> d.retransmits() >= 0).orElse(false);
+                out.println(roleColumn() + " Interval           Transfer     Bitrate" + (retr ? "         Retr" : ""));
+                r.upstream().ifPresent(d -> tcpDirection(r, d, true));
+                r.downstream().ifPresent(d -> tcpDirection(r, d, false));
+            }
             out.printf(Locale.ROOT, "CPU Utilization: local %.1f%% (%.1f%%u/%.1f%%s), remote %.1f%% (%.1f%%u/%.1f%%s)%n",
                     r.localCpu().totalPercent(), r.localCpu().userPercent(), r.localCpu().systemPercent(),
                     r.remote().cpuUtilTotal(), r.remote().cpuUtilUser(), r.remote().cpuUtilSystem());
@@ -264,10 +363,40 @@ public final class Iperf3Command implements Callable<Integer> {
             out.println("iperf Done.");
         }
 
-        private void direction(Iperf3ClientResult.Direction d, String tag) {
+        /**
+         * One direction's summary: each stream's sender and receiver lines, then with several streams their sums;
+         * sender lines show retransmits when the sending side could read them.
+         */
+        private void tcpDirection(Iperf3ClientResult r, Iperf3ClientResult.Direction d, boolean clientSends) {
+            String role = role(clientSends);
+            for (Iperf3ClientResult.StreamInfo info : r.streams()) {
+                if (info.sender() != clientSends) {
+                    continue;
+                }
+                StreamResult mine = Iperf3ClientResult.find(r.local(), info.id());
+                StreamResult theirs = Iperf3ClientResult.find(r.remote(), info.id());
+                StreamResult sender = clientSends ? mine : theirs;
+                StreamResult receiver = clientSends ? theirs : mine;
+                String id = String.format(Locale.ROOT, "%3d", info.id());
+                summaryLine(head(id, role, 0, sender.endTimeSeconds(), sender.bytes()), sender.retransmits(),
+                        "sender");
+                summaryLine(head(id, role, 0, receiver.endTimeSeconds(), receiver.bytes()), -1, "receiver");
+            }
+            if (params.parallel() > 1) {
+                summaryLine(head("SUM", role, 0, d.senderSeconds(), d.senderBytes()), d.retransmits(), "sender");
+                summaryLine(head("SUM", role, 0, d.receiverSeconds(), d.receiverBytes()), -1, "receiver");
+            }
+        }
+
+        private void summaryLine(String head, long retransmits, String side) {
+            out.println(retransmits >= 0 ? head + String.format(Locale.ROOT, "  %3d             %s", retransmits, side)
+                    : head + "                  " + side);
+        }
+
+        private void udpDirection(Iperf3ClientResult.Direction d, String tag) {
             String sum = params.parallel() > 1 ? "SUM" : "  5";
-            String udpTail = params.protocol() == Protocol.UDP ? String.format(Locale.ROOT, "  %.3f ms  %d/%d (%.2g%%)",
-                    d.jitterSeconds() * 1000, d.lostPackets(), d.packets(), d.lostPercent()) : "";
+            String udpTail = String.format(Locale.ROOT, "  %.3f ms  %d/%d (%.2g%%)",
+                    d.jitterSeconds() * 1000, d.lostPackets(), d.packets(), d.lostPercent());
             out.println(line(sum, 0, d.senderSeconds(), d.senderBytes()) + "  " + tag + "sender");
             out.println(line(sum, 0, d.receiverSeconds(), d.receiverBytes()) + udpTail + "  " + tag + "receiver");
         }

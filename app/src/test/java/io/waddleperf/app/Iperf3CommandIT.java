@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -29,12 +31,14 @@ import org.junit.jupiter.api.Test;
 class Iperf3CommandIT {
 
     private static final Path IPERF3 = Path.of("/usr/bin/iperf3");
-    /**
-     * Keys stock iperf3 fills from TCP_MAXSEG / TCP_CONGESTION, which our client does not read (the TCP_INFO figures,
-     * retransmits, cwnd and RTT, it reads through sock_diag).
-     */
-    private static final Set<String> NOT_READ = Set.of("tcp_mss_default", "sender_tcp_congestion",
-            "receiver_tcp_congestion");
+    /** An interval line: id, [role], times, transfer, bitrate, then what follows. */
+    private static final Pattern LINE = Pattern.compile(
+            "^\\[(?<id>SUM|\\s*\\d+)](?<role>\\[[TR]X-C])? +\\d+\\.\\d\\d-\\d+\\.\\d\\d +sec +[\\d.]+ [KMGT]?Bytes +"
+                    + "[\\d.]+ [KMGT]?bits/sec(?<rest>.*)$");
+    /** What follows a sending TCP stream's interval figures: Retr, then Cwnd with its unit. */
+    private static final Pattern RETR_CWND = Pattern.compile("^ +(?<retr>\\d+) +(?<cwnd>[\\d.]+) [KMGT]?Bytes *$");
+    private static final Pattern RETR = Pattern.compile("^ +(?<retr>\\d+) +(?<side>sender|receiver)?$");
+    private static final String TCP_HEADER = "[ ID] Interval           Transfer     Bitrate";
 
     private static Iperf3Server ourServer() throws Exception {
         return Iperf3Server.start(Iperf3ServerConfig.defaults().withBind(InetAddress.getLoopbackAddress(), 0)
@@ -108,7 +112,8 @@ class Iperf3CommandIT {
                     "-t", "2");
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out()).contains("Connecting to host 127.0.0.1").contains("[  1]   0.00-1.00   sec")
-                    .containsPattern("bits/sec  sender").containsPattern("bits/sec  receiver").contains("iperf Done.");
+                    .containsPattern("bits/sec +\\d+ +sender").containsPattern("bits/sec +receiver")
+                    .contains("iperf Done.");
         }
     }
 
@@ -153,12 +158,210 @@ class Iperf3CommandIT {
                 assertThat(ours.exit()).as(ours.out() + ours.err()).isZero();
                 Set<String> missing = paths(stock);
                 missing.removeAll(paths(JsonFrames.mapper().readTree(ours.out())));
-                missing.removeIf(p -> NOT_READ.contains(p.substring(p.lastIndexOf('/') + 1)));
                 assertThat(missing).as("stock iperf3 -J fields missing from ours, mode " + mode).isEmpty();
             } finally {
                 server.destroy();
                 server.waitFor(5, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    /** A stock iperf3 server on a free loopback port, stopped when closed. */
+    private record StockServer(Process process, int port) implements AutoCloseable {
+        static StockServer start() throws Exception {
+            assumeStock();
+            int port = freePort();
+            Process p = new ProcessBuilder(IPERF3.toString(), "-s", "-B", "127.0.0.1", "-p", String.valueOf(port))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> listening(port));
+            return new StockServer(p, port);
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.destroy();
+            process.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Our client's text run, retried while a stock server is still busy with the previous test. */
+    private static TestCommandIT.Run client(int port, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("iperf3", "-c", "127.0.0.1", "-p", String.valueOf(port), "-t", "2"));
+        args.addAll(List.of(extra));
+        TestCommandIT.Run r = null;
+        for (int attempt = 0; attempt < 30 && (r == null || r.exit() != 0); attempt++) {
+            if (r != null) {
+                Thread.sleep(100); // the stock server returns to idle a moment after its previous client left
+            }
+            r = TestCommandIT.run(args.toArray(String[]::new));
+        }
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        return r;
+    }
+
+    /** The lines between the interval header and the summary separator, and those after it. */
+    private record Text(List<String> lines, int separator) {
+        static Text of(String out) {
+            List<String> lines = out.lines().toList();
+            int separator = -1;
+            for (int k = 0; k < lines.size(); k++) {
+                if (lines.get(k).startsWith("- - -") && k + 1 < lines.size() && lines.get(k + 1).startsWith("[ ID]")) {
+                    separator = k;
+                }
+            }
+            assertThat(separator).as(out).isPositive();
+            return new Text(lines, separator);
+        }
+
+        List<Matcher> intervals() {
+            return lines.subList(0, separator).stream().map(LINE::matcher).filter(Matcher::matches).toList();
+        }
+
+        String summaryHeader() {
+            return lines.get(separator + 1);
+        }
+
+        List<Matcher> summary() {
+            return lines.subList(separator + 1, lines.size()).stream().map(LINE::matcher).filter(Matcher::matches)
+                    .toList();
+        }
+    }
+
+    /**
+     * A TCP upload: stock iperf3's header with Retr and Cwnd, each interval line with both as numbers (the
+     * retransmits an integer, the window a positive size), the summary header with Retr and the sender line with
+     * the retransmit count; the receiver line without.
+     */
+    private static void assertUploadText(String out, int streams) {
+        assertThat(out.lines()).contains(TCP_HEADER + "         Retr  Cwnd");
+        Text text = Text.of(out);
+        List<Matcher> intervals = text.intervals();
+        assertThat(intervals).as(out).hasSizeGreaterThanOrEqualTo(2 * streams);
+        int sums = 0;
+        for (Matcher m : intervals) {
+            String rest = m.group("rest");
+            if (m.group("id").equals("SUM")) {
+                sums++;
+                assertThat(RETR.matcher(rest).matches()).as(m.group()).isTrue();
+                continue;
+            }
+            Matcher figures = RETR_CWND.matcher(rest);
+            assertThat(figures.matches()).as(m.group()).isTrue();
+            assertThat(Long.parseLong(figures.group("retr"))).isNotNegative();
+            assertThat(Double.parseDouble(figures.group("cwnd"))).isPositive();
+        }
+        assertThat(sums).as(out).isEqualTo(streams > 1 ? intervals.size() / (streams + 1) : 0);
+        assertThat(text.summaryHeader()).isEqualTo(TCP_HEADER + "         Retr");
+        List<Matcher> summary = text.summary();
+        assertThat(summary).as(out).hasSize(streams > 1 ? 2 * streams + 2 : 2);
+        for (Matcher m : summary) {
+            Matcher retr = RETR.matcher(m.group("rest"));
+            if (m.group("rest").endsWith("sender")) {
+                assertThat(retr.matches()).as(m.group()).isTrue();
+                assertThat(Long.parseLong(retr.group("retr"))).isNotNegative();
+            } else {
+                assertThat(m.group("rest")).as(m.group()).matches(" +receiver");
+            }
+        }
+    }
+
+    @Test
+    void text_output_has_retr_and_cwnd_for_a_tcp_upload_against_our_server() throws Exception {
+        try (Iperf3Server server = ourServer()) {
+            assertUploadText(client(server.port()).out(), 1);
+            assertUploadText(client(server.port(), "-P", "2").out(), 2);
+        }
+    }
+
+    @Test
+    void text_output_has_retr_and_cwnd_for_a_tcp_upload_against_stock_iperf3() throws Exception {
+        try (StockServer server = StockServer.start()) {
+            assertUploadText(client(server.port()).out(), 1);
+            assertUploadText(client(server.port(), "-P", "2").out(), 2);
+        }
+    }
+
+    @Test
+    void text_output_of_a_download_has_no_interval_figures_but_the_senders_retransmits() throws Exception {
+        try (StockServer server = StockServer.start()) {
+            String out = client(server.port(), "-R").out();
+            assertThat(out.lines()).contains(TCP_HEADER);
+            Text text = Text.of(out);
+            assertThat(text.intervals()).isNotEmpty().allSatisfy(m -> assertThat(m.group("rest")).isBlank());
+            // the stock server read its retransmits (sender_has_retransmits 1): iperf3 shows them on the sender line
+            assertThat(text.summaryHeader()).isEqualTo(TCP_HEADER + "         Retr");
+            assertThat(text.summary()).anySatisfy(m -> assertThat(m.group("rest")).matches(" +\\d+ +sender"));
+        }
+    }
+
+    @Test
+    void text_output_of_bidir_names_the_roles_and_shows_figures_only_for_what_we_send() throws Exception {
+        try (Iperf3Server server = ourServer()) {
+            String out = client(server.port(), "--bidir").out();
+            assertThat(out.lines()).contains("[ ID][Role] Interval           Transfer     Bitrate         Retr  Cwnd");
+            Text text = Text.of(out);
+            assertThat(text.intervals()).isNotEmpty().allSatisfy(m -> {
+                if (m.group("role").equals("[TX-C]")) {
+                    assertThat(RETR_CWND.matcher(m.group("rest")).matches()).as(m.group()).isTrue();
+                } else {
+                    assertThat(m.group("rest")).as(m.group()).isBlank();
+                }
+            });
+            assertThat(text.summaryHeader()).isEqualTo("[ ID][Role] Interval           Transfer     Bitrate         Retr");
+            // both senders read their retransmits: our client and our server
+            assertThat(text.summary()).filteredOn(m -> m.group("rest").endsWith("sender")).hasSize(2)
+                    .allSatisfy(m -> assertThat(m.group("rest")).matches(" +\\d+ +sender"));
+        }
+    }
+
+    @Test
+    void text_output_of_udp_has_no_retr_or_cwnd() throws Exception {
+        try (Iperf3Server server = ourServer()) {
+            String out = client(server.port(), "-u", "-b", "10M").out();
+            assertThat(out).doesNotContain("Retr").doesNotContain("Cwnd")
+                    .contains("[ ID] Interval           Transfer     Bitrate         Jitter    Lost/Total Datagrams");
+        }
+    }
+
+    /** The congestion control new sockets of this network namespace get. */
+    private static String defaultCongestion() throws Exception {
+        return Files.readString(Path.of("/proc/sys/net/ipv4/tcp_congestion_control")).strip();
+    }
+
+    @Test
+    void congestion_names_and_the_default_mss_go_both_ways_with_stock_iperf3() throws Exception {
+        String cc = defaultCongestion();
+        long stockMss;
+        try (StockServer server = StockServer.start()) {
+            JsonNode stockClient = stock("-c", "127.0.0.1", "-p", String.valueOf(server.port()), "-t", "1", "-J");
+            stockMss = stockClient.at("/start/tcp_mss_default").asLong(-1);
+            assertThat(stockMss).isPositive();
+            for (List<String> mode : List.<List<String>>of(List.of(), List.of("-R"), List.of("--bidir"))) {
+                List<String> extra = new ArrayList<>(List.of("-J"));
+                extra.addAll(mode);
+                JsonNode ours = JsonFrames.mapper().readTree(client(server.port(), extra.toArray(String[]::new)).out());
+                // our side read through sock_diag, the stock server's from its congestion_used
+                assertThat(ours.at("/end/sender_tcp_congestion").asText()).as("mode " + mode).isEqualTo(cc);
+                assertThat(ours.at("/end/receiver_tcp_congestion").asText()).as("mode " + mode).isEqualTo(cc);
+                // tcpi_snd_mss of the control connection is what TCP_MAXSEG gives stock iperf3 on the same path
+                assertThat(ours.at("/start/tcp_mss_default").asLong(-1)).isEqualTo(stockMss);
+            }
+        }
+        try (Iperf3Server server = ourServer()) {
+            for (List<String> mode : List.<List<String>>of(List.of(), List.of("-R"))) {
+                List<String> args = new ArrayList<>(List.of("-c", "127.0.0.1", "-p", String.valueOf(server.port()),
+                        "-t", "1", "-J"));
+                args.addAll(mode);
+                JsonNode stockClient = stock(args.toArray(String[]::new));
+                // the stock client names our server's congestion control from the congestion_used we sent
+                String ourSide = mode.isEmpty() ? "/end/receiver_tcp_congestion" : "/end/sender_tcp_congestion";
+                assertThat(stockClient.at(ourSide).asText()).as("mode " + mode).isEqualTo(cc);
+            }
+            // and our server's own report names the stock client's from the congestion_used it received
+            JsonNode withOutput = stock("-c", "127.0.0.1", "-p", String.valueOf(server.port()), "-t", "1", "-J",
+                    "--get-server-output");
+            assertThat(withOutput.at("/server_output_json/end/sender_tcp_congestion").asText()).isEqualTo(cc);
+            assertThat(withOutput.at("/server_output_json/end/receiver_tcp_congestion").asText()).isEqualTo(cc);
         }
     }
 

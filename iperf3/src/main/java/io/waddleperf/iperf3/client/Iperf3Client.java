@@ -9,6 +9,7 @@ import io.waddleperf.iperf3.Iperf3Exception;
 import io.waddleperf.iperf3.JsonFrames;
 import io.waddleperf.iperf3.Protocol;
 import io.waddleperf.iperf3.StreamResult;
+import io.waddleperf.iperf3.TcpStats;
 import io.waddleperf.iperf3.TestParameters;
 import io.waddleperf.iperf3.TestResults;
 import io.waddleperf.iperf3.stream.DataStream;
@@ -97,10 +98,14 @@ public final class Iperf3Client {
             ControlChannel channel = new ControlChannel(control.socket().getInputStream(),
                     control.socket().getOutputStream());
             channel.writeCookie(cookie);
+            // iperf3 reads TCP_MAXSEG of its control socket at this point (iperf_connect) for tcp_mss_default; for a
+            // connected socket that is the kernel's mss_cache, which tcp_info reports as tcpi_snd_mss.
+            long controlMss = config.tcpStats().read((InetSocketAddress) control.getLocalAddress(),
+                    (InetSocketAddress) control.getRemoteAddress()).map(TcpStats::sndMssBytes).orElse(-1L);
             ClientStreams opener = new ClientStreams(params, (InetSocketAddress) control.getRemoteAddress(), cookie,
                     config.connectTimeout());
             try {
-                return runTest(control, channel, opener, startedAt);
+                return runTest(control, channel, opener, startedAt, controlMss);
             } finally {
                 streams.forEach(DataStream::stop);
                 opener.closeAll();
@@ -130,7 +135,7 @@ public final class Iperf3Client {
             StreamContext.class, CpuMeter.class);
 
     private Iperf3ClientResult runTest(SocketChannel control, ControlChannel channel, ClientStreams opener,
-            Instant startedAt) throws IOException, Iperf3Exception, InterruptedException {
+            Instant startedAt, long controlMss) throws IOException, Iperf3Exception, InterruptedException {
         TestParameters params = config.params();
         receive(channel, ControlState.PARAM_EXCHANGE);
         channel.writeJson(params.toJson());
@@ -138,6 +143,7 @@ public final class Iperf3Client {
         List<ClientStreams.Opened> opened = opener.open();
         int sndbuf = opened.getFirst().channel().getOption(StandardSocketOptions.SO_SNDBUF);
         int rcvbuf = opened.getFirst().channel().getOption(StandardSocketOptions.SO_RCVBUF);
+        String congestion = congestionUsed(opened);
         receive(channel, ControlState.TEST_START);
         CpuMeter cpu = CpuMeter.start();
         receive(channel, ControlState.TEST_RUNNING);
@@ -174,7 +180,7 @@ public final class Iperf3Client {
 
         List<StreamResult> results = streams.stream().map(DataStream::result).toList();
         TestResults local = new TestResults(usage.totalPercent(), usage.userPercent(), usage.systemPercent(),
-                TestResults.senderHasRetransmits(streams, results), null, results, null, null);
+                TestResults.senderHasRetransmits(streams, results), congestion, results, null, null);
         channel.writeJson(local.toJson());
         TestResults remote = TestResults.fromJson(channel.readJson(JsonFrames.MAX_RESULTS_BYTES,
                 Iperf3Error.IERECVRESULTS));
@@ -192,7 +198,21 @@ public final class Iperf3Client {
                     opened.get(i).local(), opened.get(i).remote()));
         }
         return new Iperf3ClientResult(config.host(), config.port(), cookie.text(), startedAt, params, infos,
-                intervals.all(), usage, local, remote, sndbuf, rcvbuf);
+                intervals.all(), usage, local, remote, sndbuf, rcvbuf, controlMss);
+    }
+
+    /**
+     * The congestion control of the TCP data streams, sent as {@code congestion_used}: iperf3 reads
+     * {@code TCP_CONGESTION} of each stream as it connects and keeps the last one's, so this reads the last stream's.
+     * Null for UDP and when the kernel figures cannot be read (as iperf3 built without {@code TCP_CONGESTION} sends
+     * no name).
+     */
+    private String congestionUsed(List<ClientStreams.Opened> opened) {
+        if (config.params().protocol() != Protocol.TCP) {
+            return null;
+        }
+        ClientStreams.Opened last = opened.getLast();
+        return config.tcpStats().read(last.local(), last.remote()).map(TcpStats::congestion).orElse(null);
     }
 
     /**

@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param streams each stream as this client saw it, in stream order
  * @param sndbufActual SO_SNDBUF of the first data stream
  * @param rcvbufActual SO_RCVBUF of the first data stream
+ * @param controlMss the control connection's MSS right after it was set up ({@code tcpi_snd_mss}, what iperf3 reads
+ *     as {@code TCP_MAXSEG} for {@code tcp_mss_default}), -1 when its kernel figures could not be read
  */
 public record Iperf3ClientResult(
         String host,
@@ -34,7 +36,8 @@ public record Iperf3ClientResult(
         TestResults local,
         TestResults remote,
         int sndbufActual,
-        int rcvbufActual) {
+        int rcvbufActual,
+        long controlMss) {
 
     public Iperf3ClientResult {
         streams = List.copyOf(streams);
@@ -121,7 +124,7 @@ public record Iperf3ClientResult(
     }
 
     /** A stream's entry in one side's results; a missing id is an empty entry (the peer saw no such stream). */
-    static StreamResult find(TestResults results, int id) {
+    public static StreamResult find(TestResults results, int id) {
         return results.streams().stream().filter(s -> s.id() == id).findFirst()
                 .orElse(new StreamResult(id, 0, -1, 0, 0, 0, 0, 0, 0));
     }

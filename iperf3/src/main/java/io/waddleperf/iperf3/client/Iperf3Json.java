@@ -19,8 +19,11 @@ import java.util.Locale;
  * and {@code retransmits}, {@code max_snd_cwnd}, {@code max_snd_wnd}, {@code max_rtt}, {@code min_rtt},
  * {@code mean_rtt} at the end; without them those keys are left out, as iperf3 leaves them out on platforms without
  * TCP_INFO. The server's figures for a stream it sends on are only known as its retransmit count, so only that is
- * shown (stock iperf3 prints zeros for the rest). {@code tcp_mss_default} and the congestion control names are left
- * out; {@code socket} holds the stream id since a JVM has no file descriptor numbers.
+ * shown (stock iperf3 prints zeros for the rest). {@code start.tcp_mss_default} is the control connection's
+ * {@code tcpi_snd_mss} (the value {@code TCP_MAXSEG} gives iperf3), {@code end.sender_tcp_congestion} and
+ * {@code end.receiver_tcp_congestion} are the two sides' {@code congestion_used}; each is left out when it could not
+ * be read, as iperf3 leaves the names out where it has no {@code TCP_CONGESTION}. {@code socket} holds the stream id
+ * since a JVM has no file descriptor numbers.
  */
 public final class Iperf3Json {
 
@@ -51,6 +54,9 @@ public final class Iperf3Json {
                 .put("timesecs", r.startedAt().getEpochSecond());
         start.putObject("connecting_to").put("host", r.host()).put("port", r.port());
         start.put("cookie", r.cookie());
+        if (!udp && p.mss() == 0 && r.controlMss() >= 0) {
+            start.put("tcp_mss_default", r.controlMss());
+        }
         start.put("target_bitrate", p.effectiveRateBitsPerSecond());
         start.put("sock_bufsize", p.windowBytes());
         start.put("sndbuf_actual", r.sndbufActual());
@@ -128,6 +134,20 @@ public final class Iperf3Json {
                 .put("remote_total", r.remote().cpuUtilTotal())
                 .put("remote_user", r.remote().cpuUtilUser())
                 .put("remote_system", r.remote().cpuUtilSystem());
+        if (!udp) {
+            // iperf3 names the congestion controls from the side of its last summary block: for a client that is
+            // the streams it sends on unless it only receives (-R) or runs --bidir, whose last block is the server's
+            // sending direction.
+            boolean localSends = !p.reverse() && !p.bidirectional();
+            String sender = localSends ? r.local().congestionUsed() : r.remote().congestionUsed();
+            String receiver = localSends ? r.remote().congestionUsed() : r.local().congestionUsed();
+            if (sender != null) {
+                end.put("sender_tcp_congestion", sender);
+            }
+            if (receiver != null) {
+                end.put("receiver_tcp_congestion", receiver);
+            }
+        }
         r.serverOutputJson().ifPresent(j -> top.set("server_output_json", j));
         if (r.remote().serverOutputText() != null) {
             top.put("server_output_text", r.remote().serverOutputText());

@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * The server's own report in stock iperf3's {@code -J} layout ({@code start}, {@code intervals}, {@code end}), sent
  * as {@code server_output_json} when the client asked for {@code --get-server-output}. Streams the server sends on
- * carry iperf3's TCP figures (retransmits per interval and in total, cwnd, RTT, PMTU) when they could be read.
+ * carry iperf3's TCP figures (retransmits per interval and in total, cwnd, RTT, PMTU) when they could be read, and
+ * {@code end} names both sides' congestion controls when they are known.
  */
 final class ServerReport {
 
@@ -25,8 +26,12 @@ final class ServerReport {
     private ServerReport() {
     }
 
+    /**
+     * @param congestion this server's {@code congestion_used}, or null
+     * @param clientCongestion the client's {@code congestion_used} from its results, or null
+     */
     static ObjectNode build(TestParameters params, Cookie cookie, List<DataStream> streams, IntervalReporter reporter,
-            CpuMeter.Usage cpu) {
+            CpuMeter.Usage cpu, String congestion, String clientCongestion) {
         ObjectNode top = JsonFrames.mapper().createObjectNode();
         ObjectNode start = top.putObject("start");
         start.put("version", VERSION);
@@ -110,6 +115,19 @@ final class ServerReport {
                 .put("host_total", cpu.totalPercent())
                 .put("host_user", cpu.userPercent())
                 .put("host_system", cpu.systemPercent());
+        if (params.protocol() == io.waddleperf.iperf3.Protocol.TCP) {
+            // As iperf3's server names them from its last summary block: the server's sending direction for -R
+            // and --bidir, the client's otherwise.
+            boolean serverSends = params.reverse() || params.bidirectional();
+            String sender = serverSends ? congestion : clientCongestion;
+            String receiver = serverSends ? clientCongestion : congestion;
+            if (sender != null) {
+                end.put("sender_tcp_congestion", sender);
+            }
+            if (receiver != null) {
+                end.put("receiver_tcp_congestion", receiver);
+            }
+        }
         return top;
     }
 

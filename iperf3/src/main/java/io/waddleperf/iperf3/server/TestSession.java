@@ -9,6 +9,7 @@ import io.waddleperf.iperf3.Iperf3Exception;
 import io.waddleperf.iperf3.JsonFrames;
 import io.waddleperf.iperf3.Protocol;
 import io.waddleperf.iperf3.StreamResult;
+import io.waddleperf.iperf3.TcpStats;
 import io.waddleperf.iperf3.TestParameters;
 import io.waddleperf.iperf3.TestResults;
 import io.waddleperf.iperf3.stream.DataStream;
@@ -157,6 +158,7 @@ final class TestSession {
             }
         }
 
+        String congestion = congestionUsed(params);
         send(channel, ControlState.TEST_START);
         CpuMeter cpu = CpuMeter.start();
         StreamContext context = new StreamContext(params, System.nanoTime(), config.tcpStats());
@@ -176,15 +178,37 @@ final class TestSession {
         CpuMeter.Usage usage = cpu.usage();
 
         send(channel, ControlState.EXCHANGE_RESULTS);
-        TestResults.fromJson(readJson(channel, JsonFrames.MAX_RESULTS_BYTES, Iperf3Error.IERECVRESULTS));
+        TestResults theirs = TestResults.fromJson(readJson(channel, JsonFrames.MAX_RESULTS_BYTES,
+                Iperf3Error.IERECVRESULTS));
         List<StreamResult> results = streams.stream().map(DataStream::result).toList();
         TestResults ours = new TestResults(usage.totalPercent(), usage.userPercent(), usage.systemPercent(),
-                TestResults.senderHasRetransmits(streams, results), null, results,
-                params.getServerOutput() ? ServerReport.build(params, cookie, streams, reporter, usage) : null, null);
+                TestResults.senderHasRetransmits(streams, results), congestion, results,
+                params.getServerOutput() ? ServerReport.build(params, cookie, streams, reporter, usage, congestion,
+                        theirs.congestionUsed()) : null, null);
         channel.writeJson(ours.toJson());
         send(channel, ControlState.DISPLAY_RESULTS);
         receive(channel, ControlState.IPERF_DONE);
         LOG.info("iperf3 test {} done: {} streams, {} s", cookie, streams.size(), params.timeSeconds());
+    }
+
+    /**
+     * The congestion control of the accepted TCP streams, sent as {@code congestion_used}: iperf3's server reads
+     * {@code TCP_CONGESTION} of each stream it accepts and keeps the last one's, so this reads the last stream's.
+     * Null for UDP and when the kernel figures cannot be read (then no name is sent, as by an iperf3 without
+     * {@code TCP_CONGESTION}).
+     */
+    private String congestionUsed(TestParameters params) {
+        if (params.protocol() != Protocol.TCP || tcpChannels.isEmpty()) {
+            return null;
+        }
+        SocketChannel last = tcpChannels.getLast();
+        try {
+            return config.tcpStats().read((InetSocketAddress) last.getLocalAddress(),
+                    (InetSocketAddress) last.getRemoteAddress()).map(TcpStats::congestion).orElse(null);
+        } catch (IOException e) {
+            // The client already closed the stream: its test fails on the data path, there is no name to report.
+            return null;
+        }
     }
 
     private void checkPolicy(TestParameters params) throws Iperf3Exception {

@@ -70,7 +70,8 @@ public final class TcpSendStream extends DataStream {
 
     /**
      * The connection's figures now: read afresh while the socket is open (null when that fails), the last ones read
-     * once it is closed, since a closed socket is no longer in the kernel's table under its four-tuple.
+     * once it is closed, since a closed socket is no longer in the kernel's table under its four-tuple (an orphaned
+     * one soon becomes a time-wait entry without {@code tcp_info}).
      */
     TcpStats tcpStats() {
         if (local == null || remote == null) {
@@ -82,8 +83,12 @@ public final class TcpSendStream extends DataStream {
         TcpStats now = context.tcpStats().read(local, remote).orElse(null);
         if (now != null) {
             lastTcp = now;
+            return now;
         }
-        return now;
+        // The sender may have closed the socket between the check and the read (the interval sample at the end of
+        // the test races the stop): then the read found nothing because it is closed, and the last figures are its
+        // final ones. The channel reads as closed before the kernel socket goes.
+        return channel.isOpen() ? null : lastTcp;
     }
 
     @Override

@@ -12,17 +12,19 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Reads a TCP connection's {@code struct tcp_info} the way {@code ss -ti} does, through the kernel's socket
- * diagnostics over netlink ({@code sock_diag(7)}): one {@code SOCK_DIAG_BY_FAMILY} request with a
+ * Reads a TCP connection's {@code struct tcp_info} and congestion control name the way {@code ss -ti} does, through
+ * the kernel's socket diagnostics over netlink ({@code sock_diag(7)}): one {@code SOCK_DIAG_BY_FAMILY} request with a
  * {@code struct inet_diag_req_v2} naming the exact four-tuple and no cookie ({@code INET_DIAG_NOCOOKIE}), which the
  * kernel answers with one {@code struct inet_diag_msg} plus attributes, {@code INET_DIAG_INFO} carrying
- * {@code tcp_info} — or with an {@code NLMSG_ERROR} ({@code ENOENT} when no such connection exists). This needs no
- * file descriptor of the connection (a {@code SocketChannel} hides it) and no privileges.
+ * {@code tcp_info} and {@code INET_DIAG_CONG} the algorithm's NUL-terminated name — or with an {@code NLMSG_ERROR}
+ * ({@code ENOENT} when no such connection exists). This needs no file descriptor of the connection (a
+ * {@code SocketChannel} hides it) and no privileges.
  *
  * <p>Layouts from {@code linux/netlink.h}, {@code linux/sock_diag.h}, {@code linux/inet_diag.h} and
  * {@code linux/tcp.h} (offsets checked with {@code offsetof} against the UAPI headers): {@code nlmsghdr} 16 bytes,
@@ -39,6 +41,13 @@ public final class SockDiag {
     static final int SOCK_DIAG_BY_FAMILY = 20;
     /** {@code INET_DIAG_INFO}, the attribute carrying {@code struct tcp_info}; requested as bit {@code 1 << (2-1)}. */
     static final int INET_DIAG_INFO = 2;
+    /**
+     * {@code INET_DIAG_CONG}, the attribute carrying the congestion control's name as a NUL-terminated string;
+     * requested as bit {@code 1 << (4-1)}.
+     */
+    static final int INET_DIAG_CONG = 4;
+    /** {@code idiag_ext}: the attributes asked for. */
+    static final int EXTENSIONS = (1 << (INET_DIAG_INFO - 1)) | (1 << (INET_DIAG_CONG - 1));
     static final int INET_DIAG_NOCOOKIE = 0xFFFFFFFF;
     static final int ALL_STATES = 0xFFFFFFFF;
 
@@ -62,7 +71,8 @@ public final class SockDiag {
     }
 
     /**
-     * The {@code tcp_info} figures of the TCP connection from {@code local} to {@code remote} in family {@code family}
+     * The {@code tcp_info} figures and congestion control of the TCP connection from {@code local} to {@code remote}
+     * in family {@code family}
      * ({@code AF_INET} or {@code AF_INET6}; IPv4 addresses asked for in {@code AF_INET6} are sent IPv4-mapped).
      * Empty when the kernel knows no such connection.
      *
@@ -98,8 +108,8 @@ public final class SockDiag {
 
     /**
      * Writes the 72-byte request: {@code nlmsghdr} (length, type {@code SOCK_DIAG_BY_FAMILY}, {@code NLM_F_REQUEST},
-     * sequence, port id 0) and {@code inet_diag_req_v2} (family, {@code IPPROTO_TCP}, {@code INET_DIAG_INFO} wanted,
-     * all states, the socket id with no interface and no cookie).
+     * sequence, port id 0) and {@code inet_diag_req_v2} (family, {@code IPPROTO_TCP}, {@code INET_DIAG_INFO} and
+     * {@code INET_DIAG_CONG} wanted, all states, the socket id with no interface and no cookie).
      */
     static void encodeRequest(MemorySegment s, int seq, int family, InetSocketAddress local,
             InetSocketAddress remote) {
@@ -111,7 +121,7 @@ public final class SockDiag {
         long r = NLMSG_HDR_BYTES;
         s.set(JAVA_BYTE, r, (byte) family);
         s.set(JAVA_BYTE, r + 1, (byte) LinuxNet.IPPROTO_TCP);
-        s.set(JAVA_BYTE, r + 2, (byte) (1 << (INET_DIAG_INFO - 1)));
+        s.set(JAVA_BYTE, r + 2, (byte) EXTENSIONS);
         s.set(JAVA_INT_UNALIGNED, r + 4, ALL_STATES);
         long id = r + 8; // struct inet_diag_sockid
         s.set(NET_SHORT, id, (short) local.getPort());
@@ -179,7 +189,7 @@ public final class SockDiag {
                     int sport = buf.get(NET_SHORT, msg + 4) & 0xFFFF;
                     int dport = buf.get(NET_SHORT, msg + 6) & 0xFFFF;
                     if (sport == localPort && dport == remotePort) {
-                        return new Reply(true, tcpInfoAttribute(buf, msg + DIAG_MSG_BYTES, off + msgLen));
+                        return new Reply(true, attributes(buf, msg + DIAG_MSG_BYTES, off + msgLen));
                     }
                 }
             }
@@ -188,8 +198,14 @@ public final class SockDiag {
         return new Reply(false, Optional.empty());
     }
 
-    /** Finds {@code INET_DIAG_INFO} among the {@code rtattr}s in {@code [from, to)} and decodes it. */
-    static Optional<TcpStats> tcpInfoAttribute(MemorySegment buf, long from, long to) {
+    /**
+     * Decodes {@code INET_DIAG_INFO} and {@code INET_DIAG_CONG} among the {@code rtattr}s in {@code [from, to)} (the
+     * kernel puts the name after the info, so every attribute is walked); empty without a usable {@code tcp_info}
+     * or when an attribute runs past the message.
+     */
+    static Optional<TcpStats> attributes(MemorySegment buf, long from, long to) {
+        MemorySegment info = null;
+        String congestion = null;
         long off = from;
         while (off + 4 <= to) {
             int attrLen = buf.get(JAVA_SHORT_UNALIGNED, off) & 0xFFFF;
@@ -198,26 +214,41 @@ public final class SockDiag {
                 return Optional.empty();
             }
             if (attrType == INET_DIAG_INFO) {
-                return decodeTcpInfo(buf.asSlice(off + 4, attrLen - 4));
+                info = buf.asSlice(off + 4, attrLen - 4);
+            } else if (attrType == INET_DIAG_CONG) {
+                congestion = cString(buf.asSlice(off + 4, attrLen - 4));
             }
             off += align(attrLen);
         }
-        return Optional.empty();
+        return info == null ? Optional.empty() : decodeTcpInfo(info, congestion);
+    }
+
+    /**
+     * The string up to the first NUL (or the whole payload if there is none); null when empty, as a kernel without
+     * a name to give would send it.
+     */
+    static String cString(MemorySegment payload) {
+        byte[] bytes = payload.toArray(JAVA_BYTE);
+        int n = 0;
+        while (n < bytes.length && bytes[n] != 0) {
+            n++;
+        }
+        return n == 0 ? null : new String(bytes, 0, n, StandardCharsets.US_ASCII);
     }
 
     /**
      * The figures iperf3 reports from a {@code struct tcp_info} of {@code info.byteSize()} bytes (older kernels send
      * a shorter struct: {@code tcpi_snd_wnd} is -1 when it is not there, and a struct without
-     * {@code tcpi_total_retrans} gives nothing).
+     * {@code tcpi_total_retrans} gives nothing), with the congestion control's name (null when not sent).
      */
-    static Optional<TcpStats> decodeTcpInfo(MemorySegment info) {
+    static Optional<TcpStats> decodeTcpInfo(MemorySegment info, String congestion) {
         if (info.byteSize() < TCP_INFO_MIN_BYTES) {
             return Optional.empty();
         }
         long mss = u32(info, TCPI_SND_MSS);
         long sndWnd = info.byteSize() >= TCPI_SND_WND + 4 ? u32(info, TCPI_SND_WND) : -1;
         return Optional.of(new TcpStats(u32(info, TCPI_TOTAL_RETRANS), u32(info, TCPI_SND_CWND) * mss, sndWnd,
-                u32(info, TCPI_RTT), u32(info, TCPI_RTTVAR), u32(info, TCPI_PMTU)));
+                u32(info, TCPI_RTT), u32(info, TCPI_RTTVAR), u32(info, TCPI_PMTU), mss, congestion));
     }
 
     private static long u32(MemorySegment s, long offset) {

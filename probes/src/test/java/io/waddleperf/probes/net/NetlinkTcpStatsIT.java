@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.waddleperf.iperf3.TcpStats;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
@@ -18,6 +23,10 @@ import org.junit.jupiter.api.Test;
 class NetlinkTcpStatsIT {
 
     private static final int BYTES = 16 * 1024 * 1024;
+    // linux/tcp.h; TCP_CA_NAME_MAX is the kernel's (net/tcp.h) bound on a congestion control name
+    private static final int TCP_MAXSEG = 2;
+    private static final int TCP_CONGESTION = 13;
+    private static final int TCP_CA_NAME_MAX = 16;
 
     /** Connects, moves {@link #BYTES} from client to server, and checks both ends' figures while still connected. */
     private static void check(ProtocolFamily family, String address) throws Exception {
@@ -43,9 +52,45 @@ class NetlinkTcpStatsIT {
                     assertThat(c.totalRetransmits()).isNotNegative();
                     assertThat(c.pmtuBytes()).isPositive();
                     assertThat(c.sndWndBytes()).isPositive(); // this kernel's tcp_info has tcpi_snd_wnd
+                    assertThat(c.sndMssBytes()).isPositive();
+                    assertThat(c.congestion()).isEqualTo(defaultCongestion());
                     TcpStats s = NetlinkTcpStats.INSTANCE.read((InetSocketAddress) server.getLocalAddress(),
                             (InetSocketAddress) server.getRemoteAddress()).orElseThrow();
                     assertThat(s.sndCwndBytes()).isPositive();
+                }
+            }
+        }
+    }
+
+    /** The congestion control new sockets of this network namespace get. */
+    private static String defaultCongestion() throws IOException {
+        return Files.readString(Path.of("/proc/sys/net/ipv4/tcp_congestion_control")).strip();
+    }
+
+    /**
+     * The socket's own getsockopt answers — what stock iperf3 reads, TCP_MAXSEG of its connected control socket for
+     * {@code tcp_mss_default} and TCP_CONGESTION of each data socket for {@code congestion_used} — equal what
+     * sock_diag reports for the same connection: {@code tcpi_snd_mss} and the INET_DIAG_CONG name.
+     */
+    @Test
+    void mss_and_congestion_equal_the_sockets_tcp_maxseg_and_tcp_congestion() throws Exception {
+        try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.INET);
+                Arena arena = Arena.ofConfined()) {
+            listener.bind(new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), 0));
+            InetSocketAddress remote = (InetSocketAddress) listener.getLocalAddress();
+            try (NativeSocket socket = NativeSocket.open(LinuxNet.AF_INET, LinuxNet.SOCK_STREAM, LinuxNet.IPPROTO_TCP)) {
+                assertThat(socket.connect(remote)).isTrue();
+                try (SocketChannel accepted = listener.accept()) {
+                    int maxseg = socket.getInt(LinuxNet.IPPROTO_TCP, TCP_MAXSEG);
+                    MemorySegment name = arena.allocate(TCP_CA_NAME_MAX).fill((byte) 0);
+                    Libc.getsockopt(socket.fd(), LinuxNet.IPPROTO_TCP, TCP_CONGESTION, name);
+                    String congestion = name.getString(0, StandardCharsets.US_ASCII);
+
+                    TcpStats stats = NetlinkTcpStats.INSTANCE.read(socket.localAddress(), remote).orElseThrow();
+                    assertThat(maxseg).isPositive();
+                    assertThat(stats.sndMssBytes()).isEqualTo(maxseg);
+                    assertThat(stats.congestion()).isNotBlank().isEqualTo(congestion);
+                    assertThat(accepted.isConnected()).isTrue();
                 }
             }
         }

@@ -35,8 +35,9 @@ class SockDiagTest {
         assertThat(b).hasSize(72);
         // nlmsghdr: len 72, type SOCK_DIAG_BY_FAMILY (20), flags NLM_F_REQUEST, seq, pid 0.
         assertThat(Arrays.copyOfRange(b, 0, 16)).containsExactly(72, 0, 0, 0, 20, 0, 1, 0, 4, 3, 2, 1, 0, 0, 0, 0);
-        // inet_diag_req_v2: AF_INET, IPPROTO_TCP, idiag_ext = 1 << (INET_DIAG_INFO - 1), pad, all states.
-        assertThat(Arrays.copyOfRange(b, 16, 24)).containsExactly(2, 6, 2, 0, -1, -1, -1, -1);
+        // inet_diag_req_v2: AF_INET, IPPROTO_TCP, idiag_ext = 1 << (INET_DIAG_INFO - 1) | 1 << (INET_DIAG_CONG - 1)
+        // = 2 | 8, pad, all states.
+        assertThat(Arrays.copyOfRange(b, 16, 24)).containsExactly(2, 6, 10, 0, -1, -1, -1, -1);
         // inet_diag_sockid: sport, dport big-endian; src[4], dst[4] with the IPv4 address in the first word.
         assertThat(Arrays.copyOfRange(b, 24, 28)).containsExactly(0xC0 - 256, 0x01, 0x14, 0x51);
         assertThat(Arrays.copyOfRange(b, 28, 44)).containsExactly(192 - 256, 0, 2, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
@@ -93,8 +94,18 @@ class SockDiagTest {
 
     /** nlmsghdr + inet_diag_msg + an INET_DIAG_MEMINFO attribute + INET_DIAG_INFO with {@code info}. */
     private static byte[] diagMessage(int seq, int sport, int dport, byte[] info) {
+        return diagMessage(seq, sport, dport, info, null);
+    }
+
+    /**
+     * nlmsghdr + inet_diag_msg + an INET_DIAG_MEMINFO attribute + INET_DIAG_INFO with {@code info}, then, unless
+     * {@code cong} is null, INET_DIAG_CONG with those bytes (padded to 4, as the kernel's nla_put_string pads).
+     */
+    private static byte[] diagMessage(int seq, int sport, int dport, byte[] info, byte[] cong) {
         int infoAttr = 4 + info.length;
-        int len = 16 + 72 + (4 + 16) + infoAttr;
+        int congAttr = cong == null ? 0 : 4 + cong.length;
+        // nlmsg_len counts the last attribute's padding, as nlmsg_end does
+        int len = (int) SockDiag.align(16 + 72 + (4 + 16) + infoAttr) + (int) SockDiag.align(congAttr);
         ByteBuffer b = ByteBuffer.allocate((int) SockDiag.align(len)).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(len).putShort((short) 20).putShort((short) 2).putInt(seq).putInt(0);
         b.put((byte) 10).put((byte) 1).put((byte) 0).put((byte) 0); // AF_INET6, TCP_ESTABLISHED, timer, retrans
@@ -103,6 +114,10 @@ class SockDiagTest {
         b.putShort((short) 20).putShort((short) 1); // INET_DIAG_MEMINFO, 16 bytes of payload, skipped
         b.position(b.position() + 16);
         b.putShort((short) infoAttr).putShort((short) 2).put(info);
+        if (cong != null) {
+            b.position((int) SockDiag.align(b.position()));
+            b.putShort((short) congAttr).putShort((short) 4).put(cong);
+        }
         return b.array();
     }
 
@@ -114,13 +129,36 @@ class SockDiagTest {
     void reply_with_tcp_info_gives_retransmits_cwnd_in_bytes_rtt_and_pmtu() throws Exception {
         SockDiag.Reply r = decode(diagMessage(7, LOCAL.getPort(), REMOTE.getPort(), tcpInfo(232)), 7);
         assertThat(r.done()).isTrue();
-        assertThat(r.stats()).contains(new TcpStats(0xFFFFFFF0L, 14_480, 65_536, 2345, 678, 1500));
+        assertThat(r.stats()).contains(new TcpStats(0xFFFFFFF0L, 14_480, 65_536, 2345, 678, 1500, 1448, null));
+    }
+
+    @Test
+    void inet_diag_cong_after_the_info_gives_the_congestion_controls_name() throws Exception {
+        // "cubic\0" is 6 bytes: attribute length 10, padded to 12 in the message.
+        byte[] cubic = {'c', 'u', 'b', 'i', 'c', 0};
+        byte[] m = diagMessage(7, LOCAL.getPort(), REMOTE.getPort(), tcpInfo(232), cubic);
+        assertThat(m).hasSize(16 + 72 + 20 + 236 + 12);
+        assertThat(Arrays.copyOfRange(m, 344, 348)).containsExactly(10, 0, 4, 0);
+        assertThat(decode(m, 7).stats()).contains(
+                new TcpStats(0xFFFFFFF0L, 14_480, 65_536, 2345, 678, 1500, 1448, "cubic"));
+        // a name filling its attribute without the NUL, and an empty one (no name)
+        assertThat(decode(diagMessage(7, LOCAL.getPort(), REMOTE.getPort(), tcpInfo(232),
+                new byte[] {'b', 'b', 'r', '2'}), 7).stats().orElseThrow().congestion()).isEqualTo("bbr2");
+        assertThat(decode(diagMessage(7, LOCAL.getPort(), REMOTE.getPort(), tcpInfo(232), new byte[] {0}), 7)
+                .stats().orElseThrow().congestion()).isNull();
+    }
+
+    @Test
+    void a_name_without_tcp_info_gives_nothing() throws Exception {
+        byte[] m = diagMessage(7, LOCAL.getPort(), REMOTE.getPort(), tcpInfo(232), new byte[] {'r', 'e', 'n', 'o', 0});
+        m[16 + 72 + 20 + 2] = 99; // the INET_DIAG_INFO attribute becomes an unknown type
+        assertThat(decode(m, 7)).isEqualTo(new SockDiag.Reply(true, Optional.empty()));
     }
 
     @Test
     void an_older_kernels_shorter_tcp_info_has_no_snd_wnd() throws Exception {
         SockDiag.Reply r = decode(diagMessage(7, LOCAL.getPort(), REMOTE.getPort(), tcpInfo(104)), 7);
-        assertThat(r.stats()).contains(new TcpStats(0xFFFFFFF0L, 14_480, -1, 2345, 678, 1500));
+        assertThat(r.stats()).contains(new TcpStats(0xFFFFFFF0L, 14_480, -1, 2345, 678, 1500, 1448, null));
         assertThat(decode(diagMessage(7, LOCAL.getPort(), REMOTE.getPort(), tcpInfo(100)), 7))
                 .isEqualTo(new SockDiag.Reply(true, Optional.empty()));
     }
