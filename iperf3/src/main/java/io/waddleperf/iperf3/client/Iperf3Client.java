@@ -90,16 +90,14 @@ public final class Iperf3Client {
             }
             control.socket().connect(target, millis(config.connectTimeout()));
             control.socket().setSoTimeout(millis(config.idleTimeout()));
-            // The first read of the kernel's TCP figures sets up its native calls (tens of milliseconds in a cold
-            // JVM); on the control connection now, not on a sending stream's first interval, where a lab run lost
-            // 80 ms of sending at the end of the omit period (docs/ACCURACY.md, iperf3 section).
-            config.tcpStats().read((InetSocketAddress) control.getLocalAddress(),
-                    (InetSocketAddress) control.getRemoteAddress());
             ControlChannel channel = new ControlChannel(control.socket().getInputStream(),
                     control.socket().getOutputStream());
             channel.writeCookie(cookie);
             // iperf3 reads TCP_MAXSEG of its control socket at this point (iperf_connect) for tcp_mss_default; for a
-            // connected socket that is the kernel's mss_cache, which tcp_info reports as tcpi_snd_mss.
+            // connected socket that is the kernel's mss_cache, which tcp_info reports as tcpi_snd_mss. Being the first
+            // read of the kernel's TCP figures, it also sets up their native calls (tens of milliseconds in a cold
+            // JVM) here rather than on a sending stream mid-test, where a lab run lost 80 ms of sending at the end of
+            // the omit period (docs/ACCURACY.md, iperf3 section).
             long controlMss = config.tcpStats().read((InetSocketAddress) control.getLocalAddress(),
                     (InetSocketAddress) control.getRemoteAddress()).map(TcpStats::sndMssBytes).orElse(-1L);
             ClientStreams opener = new ClientStreams(params, (InetSocketAddress) control.getRemoteAddress(), cookie,
@@ -259,11 +257,6 @@ public final class Iperf3Client {
             }
         } finally {
             control.socket().setSoTimeout(millis(config.idleTimeout()));
-            // The first read of the kernel's TCP figures sets up its native calls (tens of milliseconds in a cold
-            // JVM); on the control connection now, not on a sending stream's first interval, where a lab run lost
-            // 80 ms of sending at the end of the omit period (docs/ACCURACY.md, iperf3 section).
-            config.tcpStats().read((InetSocketAddress) control.getLocalAddress(),
-                    (InetSocketAddress) control.getRemoteAddress());
         }
     }
 
