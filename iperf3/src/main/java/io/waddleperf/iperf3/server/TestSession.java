@@ -15,6 +15,7 @@ import io.waddleperf.iperf3.TestResults;
 import io.waddleperf.iperf3.stream.DataStream;
 import io.waddleperf.iperf3.stream.IntervalReporter;
 import io.waddleperf.iperf3.stream.StreamContext;
+import io.waddleperf.iperf3.stream.TcpReceiveGroup;
 import io.waddleperf.iperf3.stream.TcpReceiveStream;
 import io.waddleperf.iperf3.stream.TcpSendStream;
 import io.waddleperf.iperf3.stream.UdpReceiveStream;
@@ -231,6 +232,13 @@ final class TestSession {
         int receivers = params.reverse() ? 0 : params.parallel();
         boolean udp = params.protocol() == Protocol.UDP;
         int total = params.totalStreams();
+        // More TCP receiving streams than threads to spare for them: they share threads that each read several
+        // through a selector (TcpReceiveGroup), as iperf3's server reads all of its streams on one.
+        int groups = udp ? receivers : TcpReceiveGroup.threadsFor(receivers, Runtime.getRuntime().availableProcessors());
+        List<List<TcpReceiveStream>> grouped = new ArrayList<>();
+        for (int g = 0; groups < receivers && g < groups; g++) {
+            grouped.add(new ArrayList<>());
+        }
         for (int i = 0; i < total; i++) {
             int id = DataStream.streamId(i);
             boolean receive = i < receivers;
@@ -243,11 +251,21 @@ final class TestSession {
                 stream = receive ? new TcpReceiveStream(id, context, ch) : new TcpSendStream(id, context, ch);
             }
             streams.add(stream);
-            String name = "iperf3-" + (receive ? "recv-" : "send-") + id;
-            threads.add(config.dataThreads() == Iperf3ServerConfig.DataThreads.VIRTUAL
-                    ? Thread.ofVirtual().name(name).unstarted(stream)
-                    : Thread.ofPlatform().name(name).daemon(true).unstarted(stream));
+            if (stream instanceof TcpReceiveStream r && groups < receivers) {
+                grouped.get(i % groups).add(r);
+                continue;
+            }
+            threads.add(dataThread("iperf3-" + (receive ? "recv-" : "send-") + id, stream));
         }
+        for (int g = 0; g < grouped.size(); g++) {
+            threads.add(dataThread("iperf3-recv-group-" + (g + 1), new TcpReceiveGroup(grouped.get(g))));
+        }
+    }
+
+    private Thread dataThread(String name, Runnable work) {
+        return config.dataThreads() == Iperf3ServerConfig.DataThreads.VIRTUAL
+                ? Thread.ofVirtual().name(name).unstarted(work)
+                : Thread.ofPlatform().name(name).daemon(true).unstarted(work);
     }
 
     /**

@@ -9,7 +9,7 @@ import java.nio.channels.SocketChannel;
 public final class TcpReceiveStream extends DataStream {
 
     /** Read size: at least 256 KiB so a fast sender needs few system calls, whatever its block size. */
-    private static final int MIN_READ_BYTES = 256 * 1024;
+    static final int MIN_READ_BYTES = 256 * 1024;
 
     private final SocketChannel channel;
 
@@ -33,6 +33,33 @@ public final class TcpReceiveStream extends DataStream {
             received += n;
             bytes = received;
             checkOmit(System.nanoTime());
+        }
+    }
+
+    /**
+     * One non-blocking read for a {@link TcpReceiveGroup}: counts what arrived; -1 once the peer closed.
+     */
+    int readOnce(ByteBuffer buffer) throws IOException {
+        buffer.clear();
+        int n = channel.read(buffer);
+        if (n > 0) {
+            bytes += n;
+            checkOmit(System.nanoTime());
+        }
+        return n;
+    }
+
+    SocketChannel channel() {
+        return channel;
+    }
+
+    /** What {@link #run()} does when the loop ends, for a stream a group reads: the failure unless stopped, the end. */
+    void finish(IOException error) {
+        if (error != null && !stopping) {
+            failure = error;
+        }
+        if (endNanos == 0) {
+            endNanos = System.nanoTime();
         }
     }
 
