@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.waddleperf.iperf3.JsonFrames;
 import io.waddleperf.iperf3.Protocol;
 import io.waddleperf.iperf3.StreamResult;
+import io.waddleperf.iperf3.TcpEndFigures;
+import io.waddleperf.iperf3.TcpStats;
 import io.waddleperf.iperf3.TestParameters;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -114,7 +116,7 @@ public final class Iperf3Json {
                 if (sender.retransmits() >= 0) {
                     n.put("retransmits", sender.retransmits());
                     if (s.sender()) {
-                        senderTcp(n, r.intervals(), s.id());
+                        TcpEndFigures.put(n, readings(r.intervals(), s.id()));
                     }
                 }
                 n.put("sender", s.sender());
@@ -155,38 +157,10 @@ public final class Iperf3Json {
         return top;
     }
 
-    /**
-     * The end figures iperf3 keeps per sending stream over its interval samples ({@code stream_max_snd_cwnd},
-     * {@code stream_max_rtt}, …): maxima, minimum and integer mean RTT in µs.
-     */
-    private static void senderTcp(ObjectNode n, List<Iperf3Interval> intervals, int id) {
-        long maxCwnd = 0;
-        long maxWnd = -1;
-        long maxRtt = 0;
-        long minRtt = 0;
-        long sumRtt = 0;
-        long count = 0;
-        for (Iperf3Interval i : intervals) {
-            for (Iperf3Interval.Stream s : i.streams()) {
-                if (s.id() != id || s.tcp() == null) {
-                    continue;
-                }
-                maxCwnd = Math.max(maxCwnd, s.tcp().sndCwndBytes());
-                maxWnd = Math.max(maxWnd, s.tcp().sndWndBytes());
-                maxRtt = Math.max(maxRtt, s.tcp().rttMicros());
-                minRtt = count == 0 ? s.tcp().rttMicros() : Math.min(minRtt, s.tcp().rttMicros());
-                sumRtt += s.tcp().rttMicros();
-                count++;
-            }
-        }
-        if (count == 0) {
-            return;
-        }
-        n.put("max_snd_cwnd", maxCwnd);
-        if (maxWnd >= 0) {
-            n.put("max_snd_wnd", maxWnd);
-        }
-        n.put("max_rtt", maxRtt).put("min_rtt", minRtt).put("mean_rtt", sumRtt / count);
+    /** The TCP readings of stream {@code id} over the intervals, for {@link TcpEndFigures}. */
+    private static List<TcpStats> readings(List<Iperf3Interval> intervals, int id) {
+        return intervals.stream().flatMap(i -> i.streams().stream())
+                .filter(s -> s.id() == id && s.tcp() != null).map(Iperf3Interval.Stream::tcp).toList();
     }
 
     private static void sumInterval(ObjectNode sum, Iperf3Interval i, boolean sender, boolean udp) {

@@ -6,11 +6,13 @@ import io.waddleperf.iperf3.Cookie;
 import io.waddleperf.iperf3.CpuMeter;
 import io.waddleperf.iperf3.JsonFrames;
 import io.waddleperf.iperf3.StreamResult;
+import io.waddleperf.iperf3.TcpEndFigures;
 import io.waddleperf.iperf3.TcpStats;
 import io.waddleperf.iperf3.TestParameters;
 import io.waddleperf.iperf3.stream.DataStream;
 import io.waddleperf.iperf3.stream.IntervalReporter;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The server's own report in stock iperf3's {@code -J} layout ({@code start}, {@code intervals}, {@code end}), sent
@@ -95,7 +97,7 @@ final class ServerReport {
                     .put("socket", r.id()), 0, r.endTimeSeconds(), r.bytes(), false);
             if (s.sender() && r.retransmits() >= 0) {
                 side.put("retransmits", r.retransmits());
-                senderTcp(side, samples, streams.indexOf(s));
+                TcpEndFigures.put(side, readings(samples, streams.indexOf(s)));
             }
             side.put("sender", s.sender());
             if (params.protocol() == io.waddleperf.iperf3.Protocol.UDP) {
@@ -131,34 +133,9 @@ final class ServerReport {
         return top;
     }
 
-    /** iperf3's end figures of a sending stream over the interval samples: cwnd and RTT maxima, RTT minimum and mean. */
-    private static void senderTcp(ObjectNode n, List<IntervalReporter.Sample> samples, int index) {
-        long maxCwnd = 0;
-        long maxWnd = -1;
-        long maxRtt = 0;
-        long minRtt = 0;
-        long sumRtt = 0;
-        long count = 0;
-        for (IntervalReporter.Sample sample : samples) {
-            TcpStats tcp = sample.counters().get(index).tcp();
-            if (tcp == null) {
-                continue;
-            }
-            maxCwnd = Math.max(maxCwnd, tcp.sndCwndBytes());
-            maxWnd = Math.max(maxWnd, tcp.sndWndBytes());
-            maxRtt = Math.max(maxRtt, tcp.rttMicros());
-            minRtt = count == 0 ? tcp.rttMicros() : Math.min(minRtt, tcp.rttMicros());
-            sumRtt += tcp.rttMicros();
-            count++;
-        }
-        if (count == 0) {
-            return;
-        }
-        n.put("max_snd_cwnd", maxCwnd);
-        if (maxWnd >= 0) {
-            n.put("max_snd_wnd", maxWnd);
-        }
-        n.put("max_rtt", maxRtt).put("min_rtt", minRtt).put("mean_rtt", sumRtt / count);
+    /** The TCP readings of stream {@code index} over the samples, for {@link TcpEndFigures}. */
+    private static List<TcpStats> readings(List<IntervalReporter.Sample> samples, int index) {
+        return samples.stream().map(sample -> sample.counters().get(index).tcp()).filter(Objects::nonNull).toList();
     }
 
     private static ObjectNode span(ObjectNode node, double from, double to, long bytes, boolean omitted) {

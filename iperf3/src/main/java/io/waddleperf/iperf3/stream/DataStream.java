@@ -110,17 +110,27 @@ public abstract sealed class DataStream implements Runnable
 
     @Override
     public final void run() {
+        IOException error = null;
         try {
             transfer();
         } catch (IOException e) {
-            if (!stopping) {
-                failure = e;
-                LOG.debug("iperf3 stream {} ended: {}", id, e.toString());
-            }
+            error = e;
         } finally {
-            if (endNanos == 0) {
-                endNanos = System.nanoTime();
-            }
+            finish(error);
+        }
+    }
+
+    /**
+     * Records the end of the moving loop, whoever ran it (this stream's thread, or a {@link TcpReceiveGroup}): the
+     * error unless the stream was being stopped, and the end instant unless one was marked.
+     */
+    final void finish(IOException error) {
+        if (error != null && !stopping) {
+            failure = error;
+            LOG.debug("iperf3 stream {} ended: {}", id, error.toString());
+        }
+        if (endNanos == 0) {
+            endNanos = System.nanoTime();
         }
     }
 

@@ -53,16 +53,6 @@ public final class TcpReceiveStream extends DataStream {
         return channel;
     }
 
-    /** What {@link #run()} does when the loop ends, for a stream a group reads: the failure unless stopped, the end. */
-    void finish(IOException error) {
-        if (error != null && !stopping) {
-            failure = error;
-        }
-        if (endNanos == 0) {
-            endNanos = System.nanoTime();
-        }
-    }
-
     @Override
     public StreamResult result() {
         return new StreamResult(id, bytes - omittedBytes, -1, 0, 0, 0, 0, 0, measuredSeconds());
