@@ -86,9 +86,11 @@ class Iperf3RetransmitsLabIT {
             // resends of that tail come after the server's reading at the end, as with a stock server.
             assertThat(oursReverse.reported()).as("-R, ours: %s", oursReverse).isPositive()
                     .isLessThanOrEqualTo(oursReverse.kernel() + oursReverse.slack());
-            // stock iperf3 measured the same way, so the comparison method itself is sound
-            assertThat(stock.reported()).as("stock iperf3: %s", stock).isCloseTo(stock.kernel(),
-                    within(stock.slack()));
+            // stock iperf3 measured the same way sees retransmits and never more than the kernel: its count also
+            // stops at its last interval sample, so resends of its final flight fall outside it (a CI run: 516 of
+            // 606), and how many do depends on the peer's timing, not on our code
+            assertThat(stock.reported()).as("stock iperf3: %s", stock).isPositive()
+                    .isLessThanOrEqualTo(stock.kernel() + stock.slack());
         }
     }
 
