@@ -1,6 +1,6 @@
 package io.waddleperf.app;
 
-/** The fixed set of process exit codes (SPEC §7). */
+/** The fixed set of process exit codes (docs/ARCHITECTURE.md, "Error vocabulary and exit codes"). */
 public enum ExitCode {
     OK(0),
     PROBE_FAILED(1),

@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code waddleperf test <target-uri>}: runs one probe now and prints its result (human text or SPEC §2 JSON). */
+/** {@code waddleperf test <target-uri>}: runs one probe now and prints its result (human text or the JSON result object of docs/RESULTS.md). */
 @Command(name = "test", mixinStandardHelpOptions = true,
         description = {"Run one probe now and print the result.",
             "Targets: tcp://host:port, tls://host:port, udp://host[:2000], udp-raw://host:port,",

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The parameters a client sends after {@link ControlState#PARAM_EXCHANGE} ({@code send_parameters} /
- * {@code get_parameters}, {@code src/iperf_api.c}; keys in PROTOCOLS.md §1.6). Zero, false or null means "not set",
+ * {@code get_parameters}, {@code src/iperf_api.c}; keys in docs/PROTOCOL-iperf3.md). Zero, false or null means "not set",
  * exactly as iperf3 omits those keys; unknown keys are ignored as iperf3 ignores them.
  *
  * @param omitSeconds {@code omit}: seconds at the start not counted

@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * Shared bookkeeping of probes that make {@code count} attempts {@code interval} apart: the attempt schedule,
- * millisecond rounding, loss and the latency fields of SPEC §2.
+ * millisecond rounding, loss and the latency fields of the result object (docs/RESULTS.md).
  */
 public final class Attempts {
 
@@ -15,7 +15,7 @@ public final class Attempts {
 
     /**
      * Waits until attempt {@code index} (0-based) is due at {@code startNanos + index × interval}. The schedule
-     * is fixed from the start, so a slow attempt does not push later ones back (SPEC §1: no coordinated
+     * is fixed from the start, so a slow attempt does not push later ones back (no coordinated
      * omission); an attempt that is already late starts at once.
      */
     public static void awaitSlot(ProbeContext context, long startNanos, int index, Duration interval) throws InterruptedException {

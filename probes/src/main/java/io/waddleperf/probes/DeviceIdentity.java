@@ -12,7 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The identity of the machine this process runs on (SPEC §5): serial from {@code /etc/machine-id} or DMI where
+ * The identity of the machine this process runs on (the agent and manager key results by it): serial from {@code /etc/machine-id} or DMI where
  * readable, else a stable hash of the hostname; OS name and version from the platform.
  */
 public final class DeviceIdentity {

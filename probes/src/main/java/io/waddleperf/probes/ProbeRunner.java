@@ -16,7 +16,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * Runs one probe and always returns a result: stamps identity and timing, enforces the spec's overall
  * budget, and turns any failure into {@code success: false} with a classified {@code error}
- * (blackbox_exporter's handler/prober split; SPEC §1 "failures are results").
+ * (blackbox_exporter's handler/prober split; failures are results, docs/RESULTS.md).
  */
 public final class ProbeRunner {
 

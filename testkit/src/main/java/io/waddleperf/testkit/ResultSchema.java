@@ -14,7 +14,7 @@ import java.io.UncheckedIOException;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** Checks results against the shipped JSON Schema of SPEC §2 ({@code probe-result.schema.json}). */
+/** Checks results against the shipped JSON Schema of the result object ({@code probe-result.schema.json}, docs/RESULTS.md). */
 public final class ResultSchema {
 
     public static final String RESOURCE = "/io/waddleperf/core/result/probe-result.schema.json";

@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running test server (SPEC §3): the HTTP and HTTPS listeners with the test API and health endpoints, plus
+ * A running test server (docs/TEST-API.md): the HTTP and HTTPS listeners with the test API and health endpoints, plus
  * every other listener it was given (UDP echo, iperf3, …), started from one validated {@link TestServerConfig}
  * and stopped gracefully by {@link #close()}. Listeners other than HTTP(S) come in as {@link Listener}s so this
  * class needs no knowledge of their protocols.

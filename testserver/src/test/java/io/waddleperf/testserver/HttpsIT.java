@@ -22,7 +22,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** HTTPS (SPEC §3.3): a self-signed certificate made at first start and reused, or a configured PEM pair; TLS 1.2+. */
+/** HTTPS (docs/TEST-API.md): a self-signed certificate made at first start and reused, or a configured PEM pair; TLS 1.2+. */
 class HttpsIT {
 
     @TempDir

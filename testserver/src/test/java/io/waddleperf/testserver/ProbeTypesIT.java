@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every API type with a prober, end to end against real loopback peers: the server's own HTTP listener, dnsmasq,
- * OpenSSH, the UDP echo responder and a plain datagram echo. Checks the protocol mapping of SPEC §3.1 (tcp+ssh → ssh probe, udp+dns → dns probe,
+ * OpenSSH, the UDP echo responder and a plain datagram echo. Checks the protocol mapping of docs/TEST-API.md (tcp+ssh → ssh probe, udp+dns → dns probe,
  * udp+raw → udp_raw probe) and that every answer is a schema-valid result.
  */
 class ProbeTypesIT {

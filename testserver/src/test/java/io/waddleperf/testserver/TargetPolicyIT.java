@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Without {@code allow_private_targets} the server refuses to probe its own networks (SPEC §3.1). */
+/** Without {@code allow_private_targets} the server refuses to probe its own networks (docs/TEST-API.md). */
 class TargetPolicyIT {
 
     @TempDir

@@ -1,6 +1,6 @@
 package io.waddleperf.core.result;
 
-/** Identity of the machine a probe ran on or for (SPEC §2 {@code device}); any field may be null. */
+/** Identity of the machine a probe ran on or for (result field {@code device}, docs/RESULTS.md); any field may be null. */
 public record Device(
         String serial,
         String hostname,

@@ -3,7 +3,7 @@ package io.waddleperf.core.result;
 import java.util.Locale;
 
 /**
- * The closed vocabulary of probe failures (SPEC §1). A result's {@code error} is the kind's wire name,
+ * The closed vocabulary of probe failures (docs/RESULTS.md, "Error kinds"). A result's {@code error} is the kind's wire name,
  * optionally followed by {@code ": "} and a detail, e.g. {@code tls_error: certificate expired}.
  */
 public enum ErrorKind {

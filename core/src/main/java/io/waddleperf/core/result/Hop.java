@@ -1,6 +1,6 @@
 package io.waddleperf.core.result;
 
-/** One hop of a path (SPEC §2 {@code hops[]}); mtr's report columns, RTTs in milliseconds. */
+/** One hop of a path (result field {@code hops[]}, docs/RESULTS.md); mtr's report columns, RTTs in milliseconds. */
 public record Hop(
         int hop,
         String ip,

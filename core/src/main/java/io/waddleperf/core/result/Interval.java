@@ -1,6 +1,6 @@
 package io.waddleperf.core.result;
 
-/** One reporting interval of a throughput test (SPEC §2 {@code intervals[]}); seconds since the test start. */
+/** One reporting interval of a throughput test (result field {@code intervals[]}, docs/RESULTS.md); seconds since the test start. */
 public record Interval(
         double startSeconds,
         double endSeconds,

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * One probe run's outcome, the object of SPEC §2: the same in {@code --json}, the test API, the agent's
+ * One probe run's outcome, the object described in docs/RESULTS.md: the same in {@code --json}, the test API, the agent's
  * spool, every exporter and the manager's storage. Metric fields are null when the probe has no such
  * metric (and then absent from JSON); names carry their unit.
  */

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
-/** Which kind of program produced a result (SPEC §2 {@code source}). */
+/** Which kind of program produced a result (result field {@code source}, docs/RESULTS.md). */
 public enum Source {
     CLI, AGENT, TESTSERVER, BROWSER;
 

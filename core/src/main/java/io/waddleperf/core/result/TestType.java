@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
-/** The probe types of SPEC §1, spelled as they appear in JSON, URIs and the test API paths. */
+/** The probe types (docs/RESULTS.md), spelled as they appear in JSON, URIs and the test API paths. */
 public enum TestType {
     TCP, TLS, UDP, UDP_RAW, DNS, HTTP, SSH,
     ICMP, TRACEROUTE, MTR, MTU, HTTP_TRACE, TCP_TRACE, UDP_TRACE,

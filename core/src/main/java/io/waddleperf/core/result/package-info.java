@@ -1,2 +1,2 @@
-/** The one result object every probe produces (SPEC §2), its JSON mapping and its error vocabulary. */
+/** The one result object every probe produces (docs/RESULTS.md), its JSON mapping and its error vocabulary. */
 package io.waddleperf.core.result;

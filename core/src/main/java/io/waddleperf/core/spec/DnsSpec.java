@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * A DNS query for {@code name}/{@code recordType} sent to the named resolver, not the system one
- * (SPEC §1 {@code dns}); UDP with TCP fallback on truncation, or TCP only when {@code tcp}.
+ * ({@code dns}, docs/RESULTS.md); UDP with TCP fallback on truncation, or TCP only when {@code tcp}.
  */
 public record DnsSpec(String target, Endpoint endpoint, String name, String recordType, int count, Duration interval,
                       Duration timeout, boolean tcp) implements ProbeSpec {

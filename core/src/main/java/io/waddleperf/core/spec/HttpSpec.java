@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * An HTTP(S) request with per-phase timing (SPEC §1 {@code http}). {@code protocol} is {@code auto},
+ * An HTTP(S) request with per-phase timing ({@code http}, docs/RESULTS.md). {@code protocol} is {@code auto},
  * {@code http1} or {@code http2}; {@code caFile}/{@code verify} as for {@link TlsSpec}.
  */
 public record HttpSpec(String target, URI url, Endpoint endpoint, String method, String protocol, boolean followRedirects,

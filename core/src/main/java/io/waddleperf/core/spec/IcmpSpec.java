@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * ICMP echo "ping" (SPEC §1 {@code icmp}): {@code count} echo requests carrying {@code sizeBytes} of data, sent every
+ * ICMP echo "ping" ({@code icmp}, docs/RESULTS.md): {@code count} echo requests carrying {@code sizeBytes} of data, sent every
  * {@code interval} whatever the replies do; {@code timeout} is how long to wait for replies after the last send.
  * Optional {@code ttl} (IP TTL / IPv6 hop limit of the requests, null = system default) and {@code dontFragment}
  * (DF bit / no fragmentation, as {@code ping -M do}).

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * A bandwidth test over the iperf3 wire protocol (SPEC §1 {@code iperf3}, {@code iperf3://host:port}): TCP or UDP,
+ * A bandwidth test over the iperf3 wire protocol ({@code iperf3}, {@code iperf3://host:port}): TCP or UDP,
  * {@code parallel} streams, client → server, {@code reverse} (server → client) or {@code bidir} (both).
  *
  * @param time test duration, omit period excluded (iperf3 {@code -t})

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * An mtr report (SPEC §1 {@code mtr}): {@code cycles} rounds, {@code interval} apart, each sending one probe to every
+ * An mtr report ({@code mtr}, docs/RESULTS.md): {@code cycles} rounds, {@code interval} apart, each sending one probe to every
  * hop of {@code path} (up to the destination once it is known), reported with mtr's columns per hop. {@code count}
  * sets the cycles, as {@code mtr -c}.
  */

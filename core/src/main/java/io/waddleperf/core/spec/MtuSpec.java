@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * Path-MTU discovery (SPEC §1 {@code mtu}): the largest whole IP packet, between {@code minBytes} and
+ * Path-MTU discovery ({@code mtu}, docs/RESULTS.md): the largest whole IP packet, between {@code minBytes} and
  * {@code maxBytes}, that reaches the target and is answered with the don't-fragment bit set. Each size is tried up to
  * {@code attempts} times (the {@code count} option), waiting {@code timeout} for the echo reply or an ICMP error each
  * time, so a lossy path is not mistaken for a size limit.

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * Responsiveness under working conditions (SPEC §1 {@code rpm}, §4.4; draft-ietf-ippm-responsiveness): the server's
+ * Responsiveness under working conditions ({@code rpm}, docs/PROTOCOL-http-speedtest.md; draft-ietf-ippm-responsiveness): the server's
  * {@code /.well-known/nq} config names the URLs; load connections are added {@code connectionsPerInterval} per
  * {@code interval} up to {@code maxConnections} while foreign and self probes are sent {@code probeInterval} apart;
  * aggregation is a single-sided trimmed mean over the last {@code movingAverageIntervals} intervals, and the test

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A route and a service check in one (SPEC §1 {@code http_trace}, {@code tcp_trace}, {@code udp_trace}, as the
+ * A route and a service check in one ({@code http_trace}, {@code tcp_trace}, {@code udp_trace}, as the
  * original): a traceroute toward the service port ({@code path}: TCP SYN probes for http/tcp, UDP for udp), then one
  * request or connect ({@code service}: an {@link HttpSpec}, {@link TcpSpec} or {@link UdpRawSpec}). Default ports
  * 443 (http, scheme https; 80 for an {@code http://} URL), 22 (tcp) and 53 (udp). The trace takes {@code max_hops}

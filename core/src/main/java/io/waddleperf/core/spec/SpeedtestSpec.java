@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * An HTTP speed test (SPEC §1 {@code speedtest}, §4.3): idle latency and jitter from {@code pings} small requests,
+ * An HTTP speed test ({@code speedtest}, docs/PROTOCOL-http-speedtest.md): idle latency and jitter from {@code pings} small requests,
  * then download and upload with parallel streams started {@code streamDelay} apart, the first {@code *Grace} of each
  * direction discarded, each direction ending after {@code duration} or earlier once the rate is stable. With
  * {@code librespeed} the paths are LibreSpeed's ({@code garbage.php}, {@code empty.php}) under {@code path}.

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * SSH connect, banner and key exchange timing (SPEC §1 {@code ssh}); with a password or key file also
+ * SSH connect, banner and key exchange timing ({@code ssh}, docs/RESULTS.md); with a password or key file also
  * {@code count} echo round trips over one session and an upload of {@code uploadBytes} (0: none). Passwords come
  * from the environment or a file, never a URI.
  */

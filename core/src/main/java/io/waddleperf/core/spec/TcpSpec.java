@@ -4,7 +4,7 @@ import io.waddleperf.core.result.TestType;
 import java.time.Duration;
 import java.util.Set;
 
-/** TCP connect time, {@code count} attempts {@code interval} apart (SPEC §1 {@code tcp}). */
+/** TCP connect time, {@code count} attempts {@code interval} apart ({@code tcp}, docs/RESULTS.md). */
 public record TcpSpec(String target, Endpoint endpoint, int count, Duration interval, Duration timeout) implements ProbeSpec {
 
     public static final int DEFAULT_PORT = 80;

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * TCP connect plus TLS handshake, timed separately, with certificate details (SPEC §1 {@code tls}).
+ * TCP connect plus TLS handshake, timed separately, with certificate details ({@code tls}, docs/RESULTS.md).
  * {@code caFile} adds a PEM trust anchor beside the system ones; {@code verify=false} still reports
  * the verification outcome but does not fail on it.
  */

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * A traceroute (SPEC §1 {@code traceroute}): probes with TTL / hop limit 1, 2, … toward {@code endpoint} until the
+ * A traceroute ({@code traceroute}, docs/RESULTS.md): probes with TTL / hop limit 1, 2, … toward {@code endpoint} until the
  * destination answers or {@code maxHops} is reached, {@code probesPerHop} probes per hop, each awaited at most
  * {@code probeWait}. {@code proto} is how the probes travel: {@code icmp} (echo requests, the default), {@code udp}
  * (datagrams to high ports, classic 33434 + n, or to the given port) or {@code tcp} (SYN to the port, default 80).
@@ -43,7 +43,7 @@ public record TracerouteSpec(String target, Endpoint endpoint, String proto, int
             throw new InvalidSpecException("timeout", "the wait for one hop's reply must be at most 30 s, got " + wait.toSeconds() + " s");
         }
         if (p.has("port")) {
-            port = p.integer("port", 0, 1, 65535); // trace://host?proto=tcp&port=N, SPEC §1
+            port = p.integer("port", 0, 1, 65535); // trace://host?proto=tcp&port=N
         }
         if ("icmp".equals(proto) && port != null) {
             throw new InvalidSpecException("port", "an icmp trace has no port, got " + port + " (use proto=udp or proto=tcp)");

@@ -6,7 +6,7 @@ import java.util.HexFormat;
 import java.util.Set;
 
 /**
- * Sends a datagram and reports whether and when a reply came (SPEC §1 {@code udp_raw}); no reply is a
+ * Sends a datagram and reports whether and when a reply came ({@code udp_raw}, docs/RESULTS.md); no reply is a
  * failure ({@code no_reply}), never a success. {@code payload} defaults to {@code sizeBytes} zero bytes.
  */
 public record UdpRawSpec(String target, Endpoint endpoint, int count, Duration interval, Duration timeout,

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * UDP echo "ping" against a WaddlePerf test server (SPEC §1 {@code udp}, docs/PROTOCOL-udp-echo.md):
+ * UDP echo "ping" against a WaddlePerf test server ({@code udp}, docs/PROTOCOL-udp-echo.md):
  * {@code count} datagrams of {@code sizeBytes} sent every {@code interval} whatever the replies do;
  * {@code timeout} is how long to wait for replies after the last send.
  */

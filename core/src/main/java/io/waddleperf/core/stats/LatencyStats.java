@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * Summary of one run's round-trip times in milliseconds: extremes, mean, spread, percentiles and two jitter figures
- * (SPEC §1 "Statistics").
+ * (definitions in docs/RESULTS.md, "Statistics").
  *
  * <ul>
  *   <li>{@code stddevMs} is the <em>population</em> standard deviation (divide by n), as iputils ping's

@@ -1,7 +1,7 @@
 package io.waddleperf.core.stats;
 
 /**
- * Loss, duplication and reordering counts for one run of sequenced probes (SPEC §1: loss counts sequence gaps).
+ * Loss, duplication and reordering counts for one run of sequenced probes (loss counts sequence gaps, not timeouts alone).
  *
  * @param sent probes the sender sent
  * @param received distinct sequences among those sent that arrived at least once

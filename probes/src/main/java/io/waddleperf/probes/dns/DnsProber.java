@@ -33,7 +33,7 @@ import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
- * The {@code dns} prober (SPEC §1): sends {@code count} queries for the spec's name and type to the resolver the
+ * The {@code dns} prober: sends {@code count} queries for the spec's name and type to the resolver the
  * target names — never the system resolver — and reports the query time per attempt, the rcode and the answers.
  * Queries go over UDP with EDNS(0), falling back to TCP when the answer is truncated, or over TCP only when the spec
  * says {@code tcp}; see {@link DnsExchange} for the exchange and how it is timed.

@@ -30,7 +30,7 @@ import okio.Buffer;
 import okio.BufferedSource;
 
 /**
- * The {@code http} prober (SPEC §1): {@code count} requests {@code interval} apart, each on a fresh client with its
+ * The {@code http} prober: {@code count} requests {@code interval} apart, each on a fresh client with its
  * own connection pool, so every attempt pays and measures its own dns, TCP connect and TLS handshake (a reused
  * connection would report zero for them). Phase times come from OkHttp's {@code EventListener} (see
  * {@link PhaseRecorder}).

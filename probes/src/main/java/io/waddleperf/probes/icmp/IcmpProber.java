@@ -18,7 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 /**
- * The {@code icmp} prober (SPEC §1): {@code count} echo requests to the target's address, RTT statistics, loss and
+ * The {@code icmp} prober: {@code count} echo requests to the target's address, RTT statistics, loss and
  * duplicates by sequence, and the TTL / hop limit of the replies ({@code raw_results.reply_ttl}). Socket method chosen
  * at run time: ICMP datagram socket, else raw socket ({@code raw_results.method} {@code icmp_datagram} /
  * {@code icmp_raw}); only when neither may be opened, the system {@code ping} ({@code system_ping}).

@@ -19,7 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The last fallback (SPEC §1): runs the system {@code ping} (iputils) when the process may open neither an ICMP
+ * The last fallback: runs the system {@code ping} (iputils) when the process may open neither an ICMP
  * datagram nor a raw socket, and reads its per-reply lines into an {@link EchoTally}. Only used then, and named in
  * {@code raw_results.method} as {@code system_ping}.
  */

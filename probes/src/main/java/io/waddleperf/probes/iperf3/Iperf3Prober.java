@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The {@code iperf3} prober (SPEC §1): one test with our iperf3 client. {@code throughput_mbps} is the receiver's
+ * The {@code iperf3} prober: one test with our iperf3 client. {@code throughput_mbps} is the receiver's
  * goodput (10^6 bit/s; both directions summed for {@code bidir}, each also in {@code upload_mbps}/{@code download_mbps});
  * {@code sent_bytes}/{@code received_bytes} are the senders' and receivers' byte counts; {@code retransmits} is the
  * senders' TCP retransmits after the omit period (ours read through {@link NetlinkTcpStats}), -1 when a sending side

@@ -26,7 +26,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 /**
- * The {@code mtu} prober (SPEC §1): finds the path MTU toward the target with ICMP echo requests of chosen total
+ * The {@code mtu} prober: finds the path MTU toward the target with ICMP echo requests of chosen total
  * sizes, don't-fragment set, searching {@code min..max} capped by the outgoing interface's MTU ({@link MtuSearch}).
  * The socket is an ICMP datagram socket where {@code net.ipv4.ping_group_range} allows it, else a raw one
  * ({@code raw_results.method}); with neither the probe fails with {@code permission_denied}.

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The {@code rpm} probe (SPEC §4.4) after draft-ietf-ippm-responsiveness -09: reads {@code /.well-known/nq} (either
+ * The {@code rpm} probe (docs/PROTOCOL-http-speedtest.md) after draft-ietf-ippm-responsiveness -09: reads {@code /.well-known/nq} (either
  * key spelling), measures idle latency, then adds load connections each interval while sending foreign probes (new
  * connections: {@code tcp_f}, {@code tls_f}, {@code http_f}) and self probes ({@code http_l}); stops once goodput
  * and responsiveness are stable (stddev of the last MAD moving averages below SDT % of the current one) or at the

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The {@code speedtest} probe (SPEC §4.3), measured the way LibreSpeed's worker does (PROTOCOLS.md §2.2) but
+ * The {@code speedtest} probe, measured the way LibreSpeed's web client does (docs/PROTOCOL-http-speedtest.md) but
  * reporting goodput (no overhead factor): pings first, then download and upload, each with parallel streams that
  * start staggered and re-request as soon as a response ends, a discarded grace period, a 200 ms tick, and an early
  * finish once the rate holds steady for two seconds.

@@ -29,7 +29,7 @@ import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.core.CoreModuleProperties;
 
 /**
- * The {@code ssh} probe (SPEC §1): TCP connect time, the server's identification line ({@code server_version}),
+ * The {@code ssh} probe: TCP connect time, the server's identification line ({@code server_version}),
  * key exchange time and the host key's type and SHA-256 fingerprint; with credentials also the authentication
  * time, {@code count} echo round trips over one open session (sshping's method: a remote {@code cat} sends back
  * each line written to it) and an upload rate (bytes streamed into a remote {@code cat > /dev/null}).

@@ -66,7 +66,7 @@ final class SshSessionMeasurements {
                     rttMs[done] = SshProber.ms(roundTrip(done + 1, count, toRemote, sink, channel, stderr, deadline, clock));
                 }
             } finally {
-                // Partial round trips stay in a failed result (SPEC §1: failures are results, with what was measured).
+                // Partial round trips stay in a failed result (failures are results, with what was measured).
                 reportEcho(Arrays.copyOf(rttMs, done), count, result);
             }
             channel.close(false);

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code tcp} prober (SPEC §1): resolves the host once, then makes {@code count} TCP connects
+ * The {@code tcp} prober: resolves the host once, then makes {@code count} TCP connects
  * {@code interval} apart, each bounded by the spec's timeout and timed on the monotonic clock from the
  * {@code connect} call until the three-way handshake completed.
  *

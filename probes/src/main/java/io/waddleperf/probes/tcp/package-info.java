@@ -1,2 +1,2 @@
-/** The {@code tcp} probe of SPEC §1: TCP connect time over repeated attempts. */
+/** The {@code tcp} probe: TCP connect time over repeated attempts. */
 package io.waddleperf.probes.tcp;

@@ -30,9 +30,9 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * The {@code tls} prober (SPEC §1): resolves once, then per attempt times the TCP connect ({@code connect_ms})
+ * The {@code tls} prober: resolves once, then per attempt times the TCP connect ({@code connect_ms})
  * and, separately, the TLS handshake ({@code tls_ms}) around {@code startHandshake()} itself, so the handshake
- * time is the handshake's and not the time until someone looked (the original's bug, SPEC §8).
+ * time is the handshake's and not the time until someone looked (the original WaddlePerf timed it after it finished).
  *
  * <p>Each attempt is a full handshake with a fresh {@link SSLContext}, so no attempt is a shortened session
  * resumption and every one sees and verifies the certificate. Trust is the JDK's default trust store plus the

@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The {@code mtr} prober (SPEC §1): {@code cycles} rounds started {@code interval} apart; each round sends one probe
+ * The {@code mtr} prober: {@code cycles} rounds started {@code interval} apart; each round sends one probe
  * to every hop — TTL 1 … {@code maxHops} until the destination has answered, then 1 … the destination's hop — and
  * waits for the answers up to the wait (overrunning the interval if it must). The report has mtr's columns per hop
  * and, in {@code raw_results.hop_details}, a {@code loss_kind} that keeps an intermediate router's ICMP rate limiting

@@ -36,7 +36,7 @@ interface PathTransport extends AutoCloseable {
     /** Opens the ICMP socket of an ICMP trace; the seam that lets tests refuse it to force the system fallback. */
     @FunctionalInterface
     interface IcmpOpener {
-        /** Datagram ICMP socket where allowed, else raw (the run-time choice of SPEC §1). */
+        /** Datagram ICMP socket where allowed, else raw (chosen at run time). */
         IcmpOpener DEFAULT = family -> IcmpSocket.open(family, true);
 
         IcmpSocket open(StandardProtocolFamily family) throws NativeException;

@@ -16,7 +16,7 @@ import io.waddleperf.probes.udpraw.UdpRawProber;
 import java.net.InetAddress;
 
 /**
- * The {@code http_trace}, {@code tcp_trace} and {@code udp_trace} prober (SPEC §1, as the original): a traceroute
+ * The {@code http_trace}, {@code tcp_trace} and {@code udp_trace} prober (as the original WaddlePerf): a traceroute
  * toward the service port (TCP SYN probes for http/tcp, UDP probes for udp; {@link PathTracer}), then one service
  * check by the ordinary prober of that kind — {@link HttpProber} (one GET), {@link TcpProber} (one connect),
  * {@link UdpRawProber} (one datagram, a reply awaited) — into the same result: {@code hops}, {@code hop_count},

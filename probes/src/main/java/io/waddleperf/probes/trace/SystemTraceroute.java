@@ -19,7 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The last fallback of an ICMP trace (SPEC §1): runs the system {@code traceroute} (Debian's "modern traceroute for
+ * The last fallback of an ICMP trace: runs the system {@code traceroute} (Debian's "modern traceroute for
  * Linux", {@code -I} for ICMP echo probes) when the process may open neither an ICMP datagram nor a raw socket, and
  * reads its hop lines back into {@link PathProbe}s, so the result is built as for a native trace. Named in
  * {@code raw_results.method} as {@value #METHOD}. UDP and TCP traces need no ICMP socket and never fall back.

@@ -9,7 +9,7 @@ import io.waddleperf.probes.net.SocketScope;
 import java.net.InetAddress;
 
 /**
- * The {@code traceroute} prober (SPEC §1): ICMP echo, UDP or TCP SYN probes with rising TTL / hop limit (see
+ * The {@code traceroute} prober: ICMP echo, UDP or TCP SYN probes with rising TTL / hop limit (see
  * {@link PathTracer}), per-hop RTTs and loss, optional reverse DNS. {@code raw_results.method}:
  * {@code icmp_datagram} / {@code icmp_raw} (ICMP socket kind chosen at run time), {@code udp_recverr},
  * {@code tcp_syn_recverr} (plain sockets reading the error queue, no privilege needed); {@code system_traceroute}

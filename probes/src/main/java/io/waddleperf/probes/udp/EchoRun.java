@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * One run of the echo probe over a connected channel: the sending schedule on the calling thread, the receiver on
  * its own platform thread (a virtual thread's wake-up through the JDK poller would add latency to every RTT), and
- * the per-sequence records both leave behind. Sending follows the schedule whatever the replies do (SPEC §1, no
+ * the per-sequence records both leave behind. Sending follows the schedule whatever the replies do (no
  * coordinated omission): slot {@code i} is at {@code start + i * interval} on the monotonic clock; a late slot is
  * sent at once and its lateness recorded, none is skipped.
  */

@@ -16,7 +16,7 @@ import java.net.StandardProtocolFamily;
 import java.nio.channels.DatagramChannel;
 
 /**
- * The {@code udp} prober: WaddlePerf's UDP echo ping (SPEC §1, docs/PROTOCOL-udp-echo.md §7). Sends
+ * The {@code udp} prober: WaddlePerf's UDP echo ping (docs/PROTOCOL-udp-echo.md §7). Sends
  * {@code count} requests of {@code size} bytes every {@code interval} on schedule, matches replies by sequence,
  * times RTTs on the client's monotonic clock, waits {@code timeout} after the last send for stragglers, and reports
  * RTT statistics, RFC 3550 jitter, IPDV, loss, duplicates and reordering; {@code raw_results} adds the server's

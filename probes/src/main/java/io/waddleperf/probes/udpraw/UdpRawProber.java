@@ -25,12 +25,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The {@code udp_raw} prober (SPEC §1): from one connected UDP socket, sends the spec's payload {@code count}
+ * The {@code udp_raw} prober: from one connected UDP socket, sends the spec's payload {@code count}
  * times {@code interval} apart and waits up to the timeout for any datagram back; the round trip time is from
  * the send to the first reply.
  *
  * <p>Outcome rule: success when at least one attempt got a reply. No reply at all is the failure
- * {@code no_reply}, never a success (the original reported every send as success, SPEC §8). An ICMP port
+ * {@code no_reply}, never a success (the original reported every send as success). An ICMP port
  * unreachable (RFC 1122 §4.1.3.3: reported to a connected UDP socket as {@code ECONNREFUSED}) fails the
  * attempt as {@code connection_refused: port unreachable}; when no attempt got a reply and any was refused,
  * the probe fails with that, the more specific error. A reply that arrives after its attempt timed out is

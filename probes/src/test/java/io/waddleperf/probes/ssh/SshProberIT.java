@@ -125,7 +125,7 @@ class SshProberIT {
 
     @Test
     void reports_connection_refused_on_a_closed_port_not_success() throws IOException {
-        // Regression (SPEC §8): the original SSH probe reported success when the connection was refused.
+        // Regression: the original WaddlePerf's SSH probe reported success when the connection was refused.
         int closedPort;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Checks {@code Authorization: ApiKey <key>} or {@code Bearer <key>} against the configured keys (SPEC §3.1).
+ * Checks {@code Authorization: ApiKey <key>} or {@code Bearer <key>} against the configured keys (docs/TEST-API.md).
  * Only SHA-256 digests of the keys are kept; a presented key is hashed and compared with every digest in
  * constant time, so neither timing nor length reveals how close a guess was. With no keys and auth not
  * explicitly disabled, every call is refused. Keys never appear in messages or logs.

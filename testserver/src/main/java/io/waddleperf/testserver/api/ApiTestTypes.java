@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * Which test types the API runs and how each {@code protocol} value maps to a probe (SPEC §3.1). A type that is
+ * Which test types the API runs and how each {@code protocol} value maps to a probe (docs/TEST-API.md). A type that is
  * not in the table answers 404; adding one (e.g. {@code traceroute}, or {@code traceroute} as a protocol of
  * {@code icmp}) is one line.
  */

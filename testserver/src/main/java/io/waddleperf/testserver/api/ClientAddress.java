@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Finds the client's IP address, the key of the per-client limits. The socket peer is the client unless it is a
  * configured trusted proxy; then {@code X-Forwarded-For} is read from the right and the first hop that is not a
- * trusted proxy is the client (SPEC §8: never the whole header, never an untrusted peer's claim).
+ * trusted proxy is the client (never the whole header, never an untrusted peer's claim).
  */
 public final class ClientAddress {
 

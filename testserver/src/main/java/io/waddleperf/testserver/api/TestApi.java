@@ -25,15 +25,15 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code POST /api/v1/test/{type}} (SPEC §3.1): runs a probe from this server toward the requested target and
- * answers with the SPEC §2 result. The checks run cheapest and most general first: rate limit, key, type,
+ * {@code POST /api/v1/test/{type}} (docs/TEST-API.md): runs a probe from this server toward the requested target and
+ * answers with the result object (docs/RESULTS.md). The checks run cheapest and most general first: rate limit, key, type,
  * content type, body size, fields, target policy, then a running-test slot. A probe that fails is still a 200
  * with {@code success: false}; only a refused request is an error status.
  */
 public final class TestApi {
 
     public static final String PATH = "/api/v1/test/{type}";
-    /** SPEC §3.1 body limit. */
+    /** Body limit of the test API (docs/TEST-API.md). */
     public static final int MAX_BODY_BYTES = 1 << 20;
 
     private final ApiKeyAuth auth;

@@ -17,7 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Reads and validates a test API body (SPEC §3.1) field by field, so every refusal names its field: unknown
+ * Reads and validates a test API body (docs/TEST-API.md) field by field, so every refusal names its field: unknown
  * fields, wrong JSON types (no silent {@code "80"} → 80 coercion), out-of-range values and duplicate keys are 400s.
  * A JSON {@code null} counts as absent. Device metadata may come from {@code X-Device-*} headers or from the body's
  * {@code device_*} fields; where both give a value the body wins, as it is the more specific of the two.

@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The UDP echo responder of the test server (SPEC §4.2, docs/PROTOCOL-udp-echo.md): validates each datagram,
+ * The UDP echo responder of the test server (docs/PROTOCOL-udp-echo.md): validates each datagram,
  * drops and counts the invalid ones by reason, and sends valid requests back rewritten in place as replies of
  * the same length. One platform thread owns the socket, one reused direct buffer and the keyring, so nothing is
  * allocated per datagram; a platform thread rather than a virtual one because a virtual thread's wake-up goes

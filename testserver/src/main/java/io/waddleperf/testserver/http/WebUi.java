@@ -6,7 +6,7 @@ import io.waddleperf.web.WebAssets;
 import java.util.Map;
 
 /**
- * Serves the browser client (SPEC §6, "browser client") at {@code /}: the UI folder from the waddleperf-web jar as
+ * Serves the browser client (docs/ARCHITECTURE.md, "Browser client") at {@code /}: the UI folder from the waddleperf-web jar as
  * static files, and each vendored library file at its {@code /vendor/} URL, read once at start. Javalin matches
  * routes before static files, so no API path can be shadowed by a file.
  */

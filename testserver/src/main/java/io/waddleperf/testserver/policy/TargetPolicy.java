@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Decides whether the test API may probe a host: every address the host resolves to must be public, unless the
- * configuration allows private targets (SPEC §3.1: the server must not become a proxy into its own network).
+ * configuration allows private targets (docs/TEST-API.md: the server must not become a proxy into its own network).
  * Checking all addresses matters because the probe may connect to any of them. The probe resolves the host again
  * through the same JVM resolver, whose positive cache ({@code networkaddress.cache.ttl}, 30 s by default) makes it
  * see the addresses checked here.

@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * LibreSpeed's backend endpoints (PROTOCOLS.md §2.1; librespeed/speedtest {@code backend/*.php}, speedtest-go
+ * LibreSpeed's backend endpoints (docs/PROTOCOL-http-speedtest.md; librespeed/speedtest {@code backend/*.php}, speedtest-go
  * {@code web/web.go}) so LibreSpeed's web client and librespeed-cli work against this server unchanged: each served as
  * {@code /x}, {@code /x.php}, {@code /backend/x} and {@code /backend/x.php}.
  */

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The original test server's speed test endpoints (SPEC §3.2): {@code /speedtest/download?size=<MiB>},
+ * The original test server's speed test endpoints (docs/PROTOCOL-http-speedtest.md): {@code /speedtest/download?size=<MiB>},
  * {@code /speedtest/upload}, {@code /speedtest/ping}, {@code /speedtest/info} and {@code /speedtest/result}, which
  * keeps a browser's result with the caller's IP through every configured {@link BrowserResultSink}.
  */
@@ -85,7 +85,7 @@ public final class SpeedApi {
         body.put("success", true);
         body.put("bytes_received", r.bytes());
         body.put("duration_ms", Math.round(r.elapsedNanos() / 1e3) / 1e3);
-        // goodput in 10^6 bit/s (SPEC §2 throughput_mbps); 0 for an empty body
+        // goodput in 10^6 bit/s (throughput_mbps in docs/RESULTS.md); 0 for an empty body
         body.put("throughput_mbps", seconds > 0 ? r.bytes() * 8 / seconds / 1e6 : 0.0);
         ctx.json(body);
     }
@@ -121,7 +121,7 @@ public final class SpeedApi {
     }
 
     /**
-     * A SPEC §2 object (recognised by {@code test_type}) kept as it is, stamped {@code source: browser}; or the
+     * A result object (docs/RESULTS.md, recognised by {@code test_type}) kept as it is, stamped {@code source: browser}; or the
      * original's flat fields ({@code download_mbps}/{@code download_speed}, {@code upload_mbps}/{@code upload_speed},
      * {@code latency_ms}/{@code ping}, {@code jitter_ms}/{@code jitter}, Mbit/s and ms) turned into one.
      */

@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * Debian's Chromium, headless, driven by Playwright for Java with Playwright's own browser download disabled
- * (FACTS.md "Browser tests"). Skips the calling test with a printed reason when Chromium is not installed, unless
+ * (no browser build is downloaded: Playwright's own download is off and Debian's {@code chromium} package is used). Skips the calling test with a printed reason when Chromium is not installed, unless
  * {@code CI=true}, where a missing browser must fail the build instead.
  */
 final class HeadlessChromium implements AutoCloseable {

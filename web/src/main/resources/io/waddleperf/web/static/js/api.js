@@ -1,8 +1,8 @@
-// Calls to the test server other than the measurement streams: the test API (SPEC §3.1) and result posting.
+// Calls to the test server other than the measurement streams: the test API (docs/TEST-API.md) and result posting.
 
 import { ENDPOINTS } from './measure.js';
 
-/** Runs one test through `POST /api/v1/test/{type}` and returns the SPEC §2 result object. */
+/** Runs one test through `POST /api/v1/test/{type}` and returns the result object (docs/RESULTS.md). */
 export async function runApiTest({ type, apiKey, request, signal }) {
   const res = await fetch(`/api/v1/test/${encodeURIComponent(type)}`, {
     method: 'POST',

@@ -1,12 +1,12 @@
 // The measurement engine: latency, multi-stream download and upload, and a sized download. It knows nothing of
 // the page; views pass callbacks and get plain objects back. The method follows LibreSpeed's web client
-// (PROTOCOLS.md §2.2): parallel streams started a little apart, bytes counted as they arrive, a warm-up (grace)
+// (docs/PROTOCOL-http-speedtest.md): parallel streams started a little apart, bytes counted as they arrive, a warm-up (grace)
 // period discarded so TCP slow start does not drag the figure down, and goodput reported as it is (LibreSpeed's
 // default 1.06 "overhead compensation" is deliberately not applied: we report what the application received).
 
 import { latencyStats, mbps } from './stats.js';
 
-/** Defaults of the speed test; SPEC §1 speedtest row and LibreSpeed's settings. */
+/** Defaults of the speed test; LibreSpeed's settings, see docs/PROTOCOL-http-speedtest.md. */
 export const SPEED_DEFAULTS = Object.freeze({
   downloadStreams: 6,
   uploadStreams: 3,
@@ -20,7 +20,7 @@ export const SPEED_DEFAULTS = Object.freeze({
   uploadChunkMiB: 8,
 });
 
-/** The server's endpoints (SPEC §3.2). */
+/** The server's endpoints (docs/PROTOCOL-http-speedtest.md). */
 export const ENDPOINTS = Object.freeze({
   ping: '/speedtest/ping',
   download: (mib) => `/speedtest/download?size=${mib}`,

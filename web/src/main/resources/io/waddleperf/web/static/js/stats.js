@@ -1,6 +1,6 @@
 // Statistics over measured samples. Pure functions, no DOM, so the formulas are easy to check.
 
-/** Summary of round-trip samples in milliseconds, in SPEC §2's field names. */
+/** Summary of round-trip samples in milliseconds, in the result object's field names (docs/RESULTS.md). */
 export function latencyStats(samplesMs) {
   const n = samplesMs.length;
   if (n === 0) return null;
@@ -33,7 +33,7 @@ export function percentile(sorted, p) {
   return sorted[rank - 1];
 }
 
-/** Goodput in 10^6 bit/s (SPEC §2 throughput_mbps): bytes moved over milliseconds, no overhead factor. */
+/** Goodput in 10^6 bit/s (throughput_mbps in docs/RESULTS.md): bytes moved over milliseconds, no overhead factor. */
 export function mbps(bytes, elapsedMs) {
   return elapsedMs > 0 ? (bytes * 8) / (elapsedMs * 1000) : 0;
 }

@@ -1,4 +1,4 @@
-// The Network Tests and Trace Tests tabs: a probe run by the test server through its test API (SPEC §3.1) with
+// The Network Tests and Trace Tests tabs: a probe run by the test server through its test API (docs/TEST-API.md) with
 // the user's API key. The API answers once the probe has finished, so "live progress" is the measured elapsed
 // time against the most the test may take; the result shows every field the probe filled, and hops as a table.
 

@@ -6,7 +6,7 @@ import { html } from '../html.js';
 import { downloadSized } from '../measure.js';
 import { fmtBytes, fmtMbps, fmtMs, fmtSeconds } from '../format.js';
 
-// MiB; the largest is the LibreSpeed garbage endpoint's limit (SPEC §3.2, ckSize ≤ 1024)
+// MiB; the largest is the LibreSpeed garbage endpoint's limit (ckSize ≤ 1024, docs/PROTOCOL-http-speedtest.md)
 const SIZES_MIB = [10, 25, 50, 100, 250, 500, 1024];
 
 export function DownloadTest() {

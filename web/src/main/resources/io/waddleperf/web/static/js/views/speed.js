@@ -1,5 +1,5 @@
 // The Speed Test tab: latency, then download, then upload, with a live gauge and chart, a results card, and the
-// result posted to the server (SPEC §3.2 /speedtest/result) as a SPEC §2 object.
+// result posted to the server (/speedtest/result, docs/TEST-API.md) as a result object (docs/RESULTS.md).
 
 import { useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
@@ -169,7 +169,7 @@ export function SpeedTest({ settings }) {
     </section>`}`;
 }
 
-/** The SPEC §2 result object posted to /speedtest/result (rates as goodput in 10^6 bit/s). */
+/** The result object (docs/RESULTS.md) posted to /speedtest/result (rates as goodput in 10^6 bit/s). */
 function speedResult({ startedAt, durationMs, latency, download, upload, streams, settings }) {
   const { samples_ms: samples, protocol, ...latencyFields } = latency;
   return {
