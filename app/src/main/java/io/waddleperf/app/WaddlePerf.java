@@ -25,7 +25,6 @@ import picocli.CommandLine.Command;
             "0:success",
             "1:a probe ran and failed",
             "2:bad usage or configuration",
-            "3:a dependency (server, database) is unreachable",
             "4:internal error"})
 public final class WaddlePerf implements Runnable {
 
