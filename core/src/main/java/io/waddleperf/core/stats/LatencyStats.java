@@ -22,6 +22,9 @@ import java.util.Objects;
  *
  * <p>Everything except {@code jitterMs} and {@code ipdvMs} is computed from a sorted copy, so it does not depend on
  * sample order at all (not even in the last floating-point bit).
+ *
+ * <p>The browser client's {@code js/stats.js} implements the same definitions operation for operation, and the test
+ * server recomputes a browser result's figures with this class; docs/RESULTS.md "Statistics" is the one description.
  */
 public record LatencyStats(
         int count,
@@ -81,6 +84,22 @@ public record LatencyStats(
                 Percentiles.ofValidated(sorted, 99),
                 jitter.valueMs(),
                 ipdv);
+    }
+
+    /**
+     * These figures as results carry them: each rounded to the microsecond ({@link #roundMs}); {@code count} kept.
+     */
+    public LatencyStats roundedToMicroseconds() {
+        return new LatencyStats(count, roundMs(minMs), roundMs(avgMs), roundMs(maxMs), roundMs(stddevMs), roundMs(p50Ms),
+                roundMs(p95Ms), roundMs(p99Ms), roundMs(jitterMs), roundMs(ipdvMs));
+    }
+
+    /**
+     * Milliseconds rounded to the microsecond, half up ({@code Math.round(ms * 1000) / 1000}), the resolution result
+     * fields carry; JavaScript's {@code Math.round} gives the same for the non-negative values used here.
+     */
+    public static double roundMs(double ms) {
+        return Math.round(ms * 1000.0) / 1000.0;
     }
 
     private static void validate(double[] rttMs) {

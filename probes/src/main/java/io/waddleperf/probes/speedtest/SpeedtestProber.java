@@ -62,10 +62,12 @@ public final class SpeedtestProber implements Prober<SpeedtestSpec> {
             synchronized (result) {
                 result.connectMs(connectMs);
             }
-            LatencyStats idle = pings(http, ping, spec);
+            // rounded as every result's latency figures, and so as the browser client and the test server give them
+            LatencyStats idle = pings(http, ping, spec).roundedToMicroseconds();
             synchronized (result) {
                 result.latencyMs(idle.avgMs()).minLatencyMs(idle.minMs()).maxLatencyMs(idle.maxMs())
-                        .p50LatencyMs(idle.p50Ms()).jitterMs(idle.jitterMs()).ipdvMs(idle.ipdvMs())
+                        .p50LatencyMs(idle.p50Ms()).p95LatencyMs(idle.p95Ms()).p99LatencyMs(idle.p99Ms())
+                        .jitterMs(idle.jitterMs()).ipdvMs(idle.ipdvMs())
                         .stddevLatencyMs(idle.stddevMs());
             }
             Direction down = run(spec, spec.downloadStreams(), spec.downloadGrace(), (stop, counter) -> {

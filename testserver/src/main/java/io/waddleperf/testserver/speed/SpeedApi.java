@@ -9,6 +9,7 @@ import io.waddleperf.core.result.ProbeResult;
 import io.waddleperf.core.result.Source;
 import io.waddleperf.core.result.TestType;
 import io.waddleperf.core.result.UuidV7;
+import io.waddleperf.core.stats.LatencyStats;
 import io.waddleperf.testserver.api.ApiException;
 import io.waddleperf.testserver.limits.StreamAdmission;
 import java.io.IOException;
@@ -30,6 +31,12 @@ public final class SpeedApi {
     public static final int MAX_DOWNLOAD_MIB = 100;
     /** A result object is a few hundred bytes; this leaves room for raw_results without inviting uploads. */
     public static final int MAX_RESULT_BYTES = 64 * 1024;
+    /** Where a browser result carries its latency samples, and how many it may carry. */
+    public static final String SAMPLES_FIELD = "raw_results.latency_samples_ms";
+    public static final int MAX_LATENCY_SAMPLES = 1000;
+    /** The result fields the server computes from the samples; a browser's own figures for them are not kept. */
+    static final List<String> LATENCY_FIELDS = List.of("latency_ms", "min_latency_ms", "max_latency_ms",
+            "p50_latency_ms", "p95_latency_ms", "p99_latency_ms", "stddev_latency_ms", "jitter_ms", "ipdv_ms");
 
     private final SpeedStreams streams;
     private final StreamAdmission admission;
@@ -121,7 +128,9 @@ public final class SpeedApi {
     }
 
     /**
-     * A result object (docs/RESULTS.md, recognised by {@code test_type}) kept as it is, stamped {@code source: browser}; or the
+     * A result object (docs/RESULTS.md, recognised by {@code test_type}) kept as it is, stamped {@code source: browser},
+     * except its latency figures, which are computed here from {@code raw_results.latency_samples_ms} so that every
+     * stored {@code stddev_latency_ms} or {@code p95_latency_ms} means the same whoever measured it; or the
      * original's flat fields ({@code download_mbps}/{@code download_speed}, {@code upload_mbps}/{@code upload_speed},
      * {@code latency_ms}/{@code ping}, {@code jitter_ms}/{@code jitter}, Mbit/s and ms) turned into one.
      */
@@ -141,6 +150,7 @@ public final class SpeedApi {
                 throw ApiException.badRequest("test_type", "must be speedtest, got '" + obj.path("test_type").asText() + "'");
             }
             obj.put("source", Source.BROWSER.wireName());
+            LatencyStats latency = latencyFromSamples(obj);
             ProbeResult r;
             try {
                 r = Json.mapper().treeToValue(obj, ProbeResult.class);
@@ -152,7 +162,12 @@ public final class SpeedApi {
             b.startedAt(r.startedAt() != null ? r.startedAt() : now);
             b.target(r.target() != null ? r.target() : "browser");
             b.durationMs(r.durationMs() != null ? r.durationMs() : 0.0);
-            checkRates(r.downloadMbps(), r.uploadMbps(), r.latencyMs(), r.jitterMs());
+            checkRates(r.downloadMbps(), r.uploadMbps(), null, null);
+            if (latency != null) {
+                b.latencyMs(latency.avgMs()).minLatencyMs(latency.minMs()).maxLatencyMs(latency.maxMs())
+                        .p50LatencyMs(latency.p50Ms()).p95LatencyMs(latency.p95Ms()).p99LatencyMs(latency.p99Ms())
+                        .stddevLatencyMs(latency.stddevMs()).jitterMs(latency.jitterMs()).ipdvMs(latency.ipdvMs());
+            }
             return b.build();
         }
         Double down = number(obj, "download_mbps", "download_speed");
@@ -167,6 +182,46 @@ public final class SpeedApi {
         return ProbeResult.builder().id(UuidV7.next()).testType(TestType.SPEEDTEST).target("browser")
                 .startedAt(now).durationMs(0.0).success(true).source(Source.BROWSER)
                 .downloadMbps(down).uploadMbps(up).latencyMs(latency).jitterMs(jitter).build();
+    }
+
+    /**
+     * The rounded statistics of the body's latency samples, with the browser's own latency figures removed from
+     * {@code obj}; null when the body has neither samples nor any latency figure (e.g. a download-only result).
+     * Samples must be 1..1000 finite non-negative numbers (milliseconds, in send order); anything else is a 400 naming
+     * the field, since a figure the server cannot recompute is not stored.
+     */
+    static LatencyStats latencyFromSamples(ObjectNode obj) {
+        boolean hasFigures = false;
+        for (String field : LATENCY_FIELDS) {
+            JsonNode n = obj.remove(field);
+            hasFigures |= n != null && !n.isNull();
+        }
+        JsonNode raw = obj.get("raw_results");
+        JsonNode samples = raw instanceof ObjectNode rawObj ? rawObj.get("latency_samples_ms") : null;
+        if (samples == null || samples.isNull()) {
+            if (hasFigures) {
+                throw ApiException.badRequest(SAMPLES_FIELD, "latency figures are computed by the server from the"
+                        + " samples: send the round-trip times as " + SAMPLES_FIELD);
+            }
+            return null;
+        }
+        if (!samples.isArray()) {
+            throw ApiException.badRequest(SAMPLES_FIELD, "must be an array of round-trip times in milliseconds");
+        }
+        if (samples.isEmpty() || samples.size() > MAX_LATENCY_SAMPLES) {
+            throw ApiException.badRequest(SAMPLES_FIELD, "must hold 1 to " + MAX_LATENCY_SAMPLES + " samples, got "
+                    + samples.size());
+        }
+        double[] ms = new double[samples.size()];
+        for (int i = 0; i < ms.length; i++) {
+            JsonNode v = samples.get(i);
+            if (!v.isNumber() || !Double.isFinite(v.asDouble()) || v.asDouble() < 0) {
+                throw ApiException.badRequest(SAMPLES_FIELD, "sample " + i + " must be a finite non-negative number"
+                        + " of milliseconds, got " + v);
+            }
+            ms[i] = v.asDouble();
+        }
+        return LatencyStats.of(ms).roundedToMicroseconds();
     }
 
     private static Double number(ObjectNode obj, String... names) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.waddleperf.core.result.Json;
 import io.waddleperf.core.result.ProbeResult;
+import io.waddleperf.core.stats.LatencyStats;
 import io.waddleperf.testkit.ResultSchema;
 import java.io.IOException;
 import java.io.InputStream;
@@ -194,5 +195,60 @@ class SpeedEndpointsIT {
     void refuses_a_malformed_result_with_400(String body) throws Exception {
         assertThat(s.post("/speedtest/result", body.getBytes()).statusCode()).isEqualTo(400);
         assertThat(dataDir.resolve(BrowserResultFile.FILE_NAME)).doesNotExist();
+    }
+
+    private static final String BROWSER_RESULT = "{\"test_type\":\"speedtest\",\"target\":\"http://127.0.0.1/\","
+            + "\"started_at\":\"2026-12-05T10:00:00Z\",\"duration_ms\":25000,\"success\":true,\"source\":\"browser\","
+            + "\"download_mbps\":500.0,%s\"raw_results\":{\"user_agent\":\"test\"%s}}";
+
+    @Test
+    void computes_a_browser_results_latency_figures_from_its_samples_not_from_the_browsers_figures() throws Exception {
+        double[] samples = {12.345678, 11.2, 13.9, 12.0001, 40.5, 11.9, 12.1, 12.2, 11.95, 12.05};
+        // figures a browser with other definitions (n - 1 stddev, nearest-rank p95, a different jitter) would send
+        String claimed = "\"latency_ms\":1,\"min_latency_ms\":1,\"max_latency_ms\":1,\"p50_latency_ms\":1,"
+                + "\"p95_latency_ms\":40.5,\"stddev_latency_ms\":9.3,\"jitter_ms\":99,\"ipdv_ms\":99,";
+        String list = java.util.Arrays.stream(samples).mapToObj(Double::toString)
+                .collect(java.util.stream.Collectors.joining(","));
+        String body = BROWSER_RESULT.formatted(claimed, ",\"latency_samples_ms\":[" + list + "]");
+        assertThat(s.post("/speedtest/result", body.getBytes()).statusCode()).isEqualTo(201);
+
+        List<String> lines = Files.readAllLines(dataDir.resolve(BrowserResultFile.FILE_NAME));
+        ProbeResult stored = Json.mapper().treeToValue(Json.mapper().readTree(lines.getFirst()).path("result"),
+                ProbeResult.class);
+        ResultSchema.assertValid(stored);
+        LatencyStats expected = LatencyStats.of(samples).roundedToMicroseconds();
+        assertThat(stored.latencyMs()).isEqualTo(expected.avgMs());
+        assertThat(stored.minLatencyMs()).isEqualTo(11.2);
+        assertThat(stored.maxLatencyMs()).isEqualTo(40.5);
+        assertThat(stored.p50LatencyMs()).isEqualTo(expected.p50Ms()).isEqualTo(12.075);
+        assertThat(stored.p95LatencyMs()).isEqualTo(expected.p95Ms()).isLessThan(40.5);
+        assertThat(stored.p99LatencyMs()).isEqualTo(expected.p99Ms());
+        assertThat(stored.stddevLatencyMs()).isEqualTo(expected.stddevMs());
+        assertThat(stored.jitterMs()).isEqualTo(expected.jitterMs());
+        assertThat(stored.ipdvMs()).isEqualTo(expected.ipdvMs());
+        assertThat(stored.downloadMbps()).isEqualTo(500.0);
+        assertThat(stored.rawResults()).containsKey("latency_samples_ms");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"latency_ms\":12,|", "|,\"latency_samples_ms\":[]", "|,\"latency_samples_ms\":\"12\"",
+            "|,\"latency_samples_ms\":[1,-2]", "|,\"latency_samples_ms\":[1,\"2\"]", "|,\"latency_samples_ms\":[1,null]",
+            "|,\"latency_samples_ms\":[1,1e999]", "|,\"latency_samples_ms\":%1001"})
+    void refuses_latency_samples_it_cannot_use_with_400_naming_the_field(String variant) throws Exception {
+        String[] parts = variant.split("\\|", -1);
+        String samples = parts[1].replace("%1001", "[" + "1,".repeat(1000) + "1]");
+        HttpResponse<String> r = s.post("/speedtest/result", BROWSER_RESULT.formatted(parts[0], samples).getBytes());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(Json.mapper().readTree(r.body()).path("field").asText()).isEqualTo("raw_results.latency_samples_ms");
+        assertThat(dataDir.resolve(BrowserResultFile.FILE_NAME)).doesNotExist();
+    }
+
+    @Test
+    void keeps_a_browser_result_without_latency_when_it_sends_neither_figures_nor_samples() throws Exception {
+        assertThat(s.post("/speedtest/result", BROWSER_RESULT.formatted("", "").getBytes()).statusCode()).isEqualTo(201);
+        ProbeResult stored = Json.mapper().treeToValue(Json.mapper().readTree(
+                Files.readAllLines(dataDir.resolve(BrowserResultFile.FILE_NAME)).getFirst()).path("result"), ProbeResult.class);
+        assertThat(stored.latencyMs()).isNull();
+        assertThat(stored.stddevLatencyMs()).isNull();
     }
 }
