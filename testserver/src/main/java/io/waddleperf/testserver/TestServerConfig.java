@@ -26,6 +26,7 @@ import java.util.Objects;
  * @param httpsEnabled           whether the HTTPS listener runs
  * @param httpsPort              HTTPS port
  * @param udpEchoPort            UDP echo responder port
+ * @param udpEchoTokens          when set, the UDP echo responder answers only requests carrying one of these tokens
  * @param apiKeys                accepted test API keys ({@code Authorization: ApiKey <key>} or {@code Bearer <key>});
  *                               from the environment, the YAML file or {@code api_keys_file} (one key per line)
  * @param authDisabled           the only way to run the test API without keys; refused together with keys
@@ -46,6 +47,7 @@ public record TestServerConfig(
         boolean httpsEnabled,
         int httpsPort,
         int udpEchoPort,
+        List<Secret> udpEchoTokens,
         List<Secret> apiKeys,
         boolean authDisabled,
         boolean allowPrivateTargets,
@@ -68,13 +70,14 @@ public record TestServerConfig(
     private static final ConfigLoader<TestServerConfig> LOADER = ConfigLoader.of(TestServerConfig.class, ENV_PREFIX);
 
     public TestServerConfig {
+        udpEchoTokens = List.copyOf(udpEchoTokens);
         apiKeys = List.copyOf(apiKeys);
         trustedProxies = List.copyOf(trustedProxies);
     }
 
     /** All defaults: the one place they are written. */
     public static TestServerConfig defaults() {
-        return new TestServerConfig("0.0.0.0", 8080, true, 8443, 2000, List.of(), false, false, Path.of("data"), null,
+        return new TestServerConfig("0.0.0.0", 8080, true, 8443, 2000, List.of(), List.of(), false, false, Path.of("data"), null,
                 null, List.of(), Duration.ofSeconds(10), Limits.defaults(), Dns.defaults(), SpeedConfig.defaults(),
                 Iperf3.defaults());
     }
@@ -197,28 +200,28 @@ public record TestServerConfig(
 
     /** This configuration with other admission limits (tests); check it with {@link #validate()}. */
     public TestServerConfig withLimits(Limits v) {
-        return new TestServerConfig(bind, httpPort, httpsEnabled, httpsPort, udpEchoPort, apiKeys, authDisabled,
+        return new TestServerConfig(bind, httpPort, httpsEnabled, httpsPort, udpEchoPort, udpEchoTokens, apiKeys, authDisabled,
                 allowPrivateTargets, dataDir, tlsCertFile, tlsKeyFile, trustedProxies, shutdownTimeout, v, dns, speed,
                 iperf3);
     }
 
     /** This configuration with another DNS responder section. */
     public TestServerConfig withDns(Dns v) {
-        return new TestServerConfig(bind, httpPort, httpsEnabled, httpsPort, udpEchoPort, apiKeys, authDisabled,
+        return new TestServerConfig(bind, httpPort, httpsEnabled, httpsPort, udpEchoPort, udpEchoTokens, apiKeys, authDisabled,
                 allowPrivateTargets, dataDir, tlsCertFile, tlsKeyFile, trustedProxies, shutdownTimeout, limits, v, speed,
                 iperf3);
     }
 
     /** This configuration with other speed test settings. */
     public TestServerConfig withSpeed(SpeedConfig v) {
-        return new TestServerConfig(bind, httpPort, httpsEnabled, httpsPort, udpEchoPort, apiKeys, authDisabled,
+        return new TestServerConfig(bind, httpPort, httpsEnabled, httpsPort, udpEchoPort, udpEchoTokens, apiKeys, authDisabled,
                 allowPrivateTargets, dataDir, tlsCertFile, tlsKeyFile, trustedProxies, shutdownTimeout, limits, dns, v,
                 iperf3);
     }
 
     /** This configuration with another iperf3 server section. */
     public TestServerConfig withIperf3(Iperf3 v) {
-        return new TestServerConfig(bind, httpPort, httpsEnabled, httpsPort, udpEchoPort, apiKeys, authDisabled,
+        return new TestServerConfig(bind, httpPort, httpsEnabled, httpsPort, udpEchoPort, udpEchoTokens, apiKeys, authDisabled,
                 allowPrivateTargets, dataDir, tlsCertFile, tlsKeyFile, trustedProxies, shutdownTimeout, limits, dns,
                 speed, v);
     }
@@ -248,6 +251,9 @@ public record TestServerConfig(
         port(problems, "udp_echo_port", udpEchoPort);
         problems.require(!httpsEnabled || httpPort == 0 || httpPort != httpsPort, "https_port",
                 "equals http_port " + httpPort);
+        for (int i = 0; i < udpEchoTokens.size(); i++) {
+            problems.require(!udpEchoTokens.get(i).isEmpty(), "udp_echo_tokens[" + i + "]", "must not be empty");
+        }
         for (int i = 0; i < apiKeys.size(); i++) {
             String key = apiKeys.get(i).reveal();
             // the key itself is never echoed: it is a secret even when malformed

@@ -169,7 +169,7 @@ public final class ConfigLoader<T extends Record> {
 
     /**
      * One settable key: its dotted path, its default as text ({@code (required)} when it has none, {@code (none)}
-     * when it is unset), its environment variable, and whether it is a secret (then {@code path_file} follows it).
+     * when it is unset, {@code (empty)} for an empty list), its canonical environment variable, and whether it is a secret (then {@code path_file} follows it).
      */
     public record Key(String path, String defaultValue, String envVariable, boolean secret) {
     }

@@ -47,7 +47,8 @@ final class Printer {
                 keys(c.type(), dflt, key, envPrefix, out);
                 continue;
             }
-            out.accept(new ConfigLoader.Key(key, dflt == Binder.ABSENT ? "(required)" : text(dflt),
+            String text = dflt == Binder.ABSENT ? "(required)" : text(dflt);
+            out.accept(new ConfigLoader.Key(key, text.isEmpty() ? "(empty)" : text,
                     EnvMapper.name(envPrefix, key), Schema.isSecret(c.type())));
             if (Schema.isSecret(c.type())) {
                 String fileKey = Schema.fileKey(key);
