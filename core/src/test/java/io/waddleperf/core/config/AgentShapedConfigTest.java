@@ -110,6 +110,9 @@ class AgentShapedConfigTest {
                 new Sink(URI.create("http://127.0.0.1:9091/"), Duration.ofSeconds(10), null));
         assertThat(c.outbox()).isEqualTo(new Outbox(Path.of("spool"), 8L << 20));
         assertThat(c.interval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(LOADER.print(c)).contains("tiers[1].probes[0].type = http\n",
+                "tiers[0].escalate_when.latency_above = 80ms\n", "sinks.prometheus.url = http://127.0.0.1:9091/\n",
+                "outbox.max_bytes = 8388608\n", "enrolment_token = (none)\n");
     }
 
     @Test
