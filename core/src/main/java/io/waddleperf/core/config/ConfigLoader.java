@@ -43,8 +43,8 @@ import java.util.regex.Pattern;
  * <h2>Secrets</h2>
  * A {@link Secret} (or {@code List<Secret>}) component {@code x} is refused as a flag, since command lines are
  * visible to every local user. Every such key also has the form {@code x_file}, a path that may come from any source
- * (also a flag): the secret is read from that file (a list one entry per line, {@code #} comments and blank lines
- * skipped), and problems with it name the file and line. Of {@code x} and {@code x_file}, the one from the later
+ * (also a flag): the secret is read from that file (a single secret is the whole file without surrounding white
+ * space; a list one entry per line, {@code #} comments and blank lines skipped), and problems name file and line. Of {@code x} and {@code x_file}, the one from the later
  * source wins.
  *
  * <h2>Errors</h2>
