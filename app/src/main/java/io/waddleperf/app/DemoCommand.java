@@ -63,18 +63,19 @@ public final class DemoCommand implements Callable<Integer> {
         Path dataDir = Files.createTempDirectory("waddleperf-demo");
         String apiKey = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        TestServerConfig config = TestServerConfig.builder()
-                .bind("127.0.0.1")
-                .httpPort(tcpPortOr(loopback, 8080))
-                .httpsEnabled(false)
-                .udpEchoPort(udpPortOr(loopback, 2000))
-                .apiKey(apiKey)
-                .allowPrivateTargets(true)
-                .dataDir(dataDir)
-                .shutdownTimeout(Duration.ofSeconds(2))
-                .dns(new TestServerConfig.Dns(true, 0, ZONE))
-                .iperf3(new TestServerConfig.Iperf3(true, tcpPortOr(loopback, 5201), null, null, null))
-                .build();
+        TestServerConfig config = TestServerConfig.of(Map.ofEntries(
+                Map.entry("bind", "127.0.0.1"),
+                Map.entry("http_port", Integer.toString(tcpPortOr(loopback, 8080))),
+                Map.entry("https_enabled", "false"),
+                Map.entry("udp_echo_port", Integer.toString(udpPortOr(loopback, 2000))),
+                Map.entry("api_keys", apiKey),
+                Map.entry("allow_private_targets", "true"),
+                Map.entry("data_dir", dataDir.toString()),
+                Map.entry("shutdown_timeout", "2s"),
+                Map.entry("dns.enabled", "true"),
+                Map.entry("dns.port", "0"),
+                Map.entry("dns.zone", ZONE),
+                Map.entry("iperf3.port", Integer.toString(tcpPortOr(loopback, 5201)))));
         try (TestServer server = TestServer.start(config, TestServerListeners.standard(Set.of()))) {
             return rounds(server, apiKey, out);
         } finally {

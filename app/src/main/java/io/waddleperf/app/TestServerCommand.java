@@ -1,7 +1,6 @@
 package io.waddleperf.app;
 
 import io.waddleperf.core.config.ConfigException;
-import io.waddleperf.core.config.ConfigLoader;
 import io.waddleperf.core.config.Secret;
 import io.waddleperf.iperf3.server.Iperf3Server;
 import io.waddleperf.testserver.TestServer;
@@ -12,87 +11,108 @@ import io.waddleperf.testserver.echo.UdpEchoResponder;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code waddleperf testserver}: the far end of every test (SPEC §3). Configuration comes from defaults, a YAML
- * file ({@code --config}), {@code WADDLEPERF_TESTSERVER_*} environment variables and these flags, flags winning.
+ * {@code waddleperf testserver}: the far end of every test. Configuration comes from defaults, a YAML file
+ * ({@code --config}), {@code WADDLEPERF_TESTSERVER_*} environment variables and flags, flags winning; each flag below
+ * is a shorthand for one or two configuration keys (docs/CONFIGURATION.md). Secrets (API keys, echo tokens) have no
+ * flag: they come from the environment or from files.
  */
 @Command(name = "testserver", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = {"Run the test server: UDP echo, iperf3, HTTP(S) with /health and the test API, optional DNS responder.",
-            "Settings: defaults < --config YAML < WADDLEPERF_TESTSERVER_* environment < flags."},
+            "Settings: defaults < --config YAML < WADDLEPERF_TESTSERVER_* environment < flags "
+                + "(see 'waddleperf config testserver --keys')."},
         footer = {"", "Examples:",
             "  waddleperf testserver --bind 127.0.0.1 --api-key-file keys.txt",
             "  WADDLEPERF_TESTSERVER_API_KEYS=0123456789abcdef waddleperf testserver --no-https",
             "  waddleperf testserver --config testserver.yml --set limits.per_client_concurrency=2"})
 public final class TestServerCommand implements Callable<Integer> {
 
-    static final String ENV_PREFIX = "WADDLEPERF_TESTSERVER";
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** Key path → value from the flags below, in the loader's flag layer. */
+    private final Map<String, String> flags = new LinkedHashMap<>();
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (keys as in the docs, snake_case).")
     Path configFile;
 
     @Option(names = "--bind", paramLabel = "ADDR", description = "Address every listener binds to (default 0.0.0.0).")
-    String bind;
+    void bind(String v) {
+        flags.put("bind", v);
+    }
 
     @Option(names = "--http-port", paramLabel = "PORT", description = "HTTP port (default 8080; 0 = any free port).")
-    Integer httpPort;
+    void httpPort(int v) {
+        flags.put("http_port", Integer.toString(v));
+    }
 
     @Option(names = "--https-port", paramLabel = "PORT", description = "HTTPS port (default 8443).")
-    Integer httpsPort;
+    void httpsPort(int v) {
+        flags.put("https_port", Integer.toString(v));
+    }
 
     @Option(names = "--no-https", description = "Do not run the HTTPS listener.")
-    boolean noHttps;
+    void noHttps(boolean v) {
+        flags.put("https_enabled", Boolean.toString(!v));
+    }
 
     @Option(names = "--udp-echo-port", paramLabel = "PORT", description = "UDP echo port (default 2000).")
-    Integer udpEchoPort;
+    void udpEchoPort(int v) {
+        flags.put("udp_echo_port", Integer.toString(v));
+    }
 
-    @Option(names = "--udp-echo-token", paramLabel = "TOKEN",
-            description = "Require this token (HMAC-signed) on UDP echo requests; repeatable.")
-    List<String> echoTokens = new ArrayList<>();
-
-    @Option(names = "--api-key", paramLabel = "KEY",
-            description = {"Accept this test API key (repeatable, >= 16 characters).",
-                "Command lines are visible to other local users: prefer --api-key-file or WADDLEPERF_TESTSERVER_API_KEYS."})
-    List<String> apiKeys = new ArrayList<>();
-
-    @Option(names = "--api-key-file", paramLabel = "FILE", description = "File with accepted API keys, one per line.")
-    Path apiKeyFile;
+    @Option(names = "--api-key-file", paramLabel = "FILE",
+            description = "File with accepted API keys, one per line ('#' comments); or WADDLEPERF_TESTSERVER_API_KEYS.")
+    void apiKeysFile(Path v) {
+        flags.put("api_keys_file", v.toString());
+    }
 
     @Option(names = "--no-auth", description = "Run the test API without keys (anyone who reaches the server can run tests).")
-    boolean noAuth;
+    void noAuth(boolean v) {
+        flags.put("auth_disabled", Boolean.toString(v));
+    }
 
     @Option(names = "--allow-private-targets",
             description = "Let the test API probe loopback, private and link-local addresses.")
-    boolean allowPrivateTargets;
+    void allowPrivateTargets(boolean v) {
+        flags.put("allow_private_targets", Boolean.toString(v));
+    }
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder for state kept across restarts (default ./data).")
-    Path dataDir;
+    void dataDir(Path v) {
+        flags.put("data_dir", v.toString());
+    }
 
     @Option(names = "--dns-port", paramLabel = "PORT", description = "Also run the DNS responder for the test zone on this port.")
-    Integer dnsPort;
+    void dnsPort(int v) {
+        flags.put("dns.enabled", "true");
+        flags.put("dns.port", Integer.toString(v));
+    }
 
     @Option(names = "--iperf3-port", paramLabel = "PORT", description = "iperf3 server port, TCP and UDP (default 5201).")
-    Integer iperf3Port;
+    void iperf3Port(int v) {
+        flags.put("iperf3.port", Integer.toString(v));
+    }
 
     @Option(names = "--iperf3-max-tests", paramLabel = "N",
             description = "iperf3 tests served at once (default 1; further clients get iperf3's busy answer).")
-    Integer iperf3MaxTests;
+    void iperf3MaxTests(int v) {
+        flags.put("iperf3.max_tests", Integer.toString(v));
+    }
 
     @Option(names = "--no-iperf3", description = "Do not run the iperf3 server.")
-    boolean noIperf3;
+    void noIperf3(boolean v) {
+        flags.put("iperf3.enabled", Boolean.toString(!v));
+    }
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Set any configuration key by its dotted path (repeatable).")
     Map<String, String> overrides = new LinkedHashMap<>();
@@ -100,20 +120,14 @@ public final class TestServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        TestServerConfig config;
+        TestServer server;
         try {
-            config = loadConfig(System.getenv());
+            TestServerConfig config = loadConfig(System.getenv());
+            server = TestServer.start(config, TestServerListeners.standard(config.udpEchoTokens().stream()
+                    .map(Secret::reveal).collect(Collectors.toSet())));
         } catch (ConfigException e) {
             err.println("waddleperf testserver: invalid configuration:");
             e.problems().forEach(p -> err.println("  " + p));
-            err.flush();
-            return ExitCode.USAGE.code();
-        }
-        TestServer server;
-        try {
-            server = TestServer.start(config, TestServerListeners.standard(new LinkedHashSet<>(echoTokens)));
-        } catch (ConfigException e) {
-            e.problems().forEach(p -> err.println("waddleperf testserver: " + p));
             err.flush();
             return ExitCode.USAGE.code();
         } catch (BindException e) {
@@ -134,42 +148,9 @@ public final class TestServerCommand implements Callable<Integer> {
     }
 
     TestServerConfig loadConfig(Map<String, String> env) {
-        Map<String, String> flags = new LinkedHashMap<>();
-        putIf(flags, "bind", bind);
-        putIf(flags, "http_port", httpPort);
-        putIf(flags, "https_port", httpsPort);
-        if (noHttps) {
-            flags.put("https_enabled", "false");
-        }
-        putIf(flags, "udp_echo_port", udpEchoPort);
-        putIf(flags, "api_key_file", apiKeyFile);
-        if (noAuth) {
-            flags.put("auth_disabled", "true");
-        }
-        if (allowPrivateTargets) {
-            flags.put("allow_private_targets", "true");
-        }
-        putIf(flags, "data_dir", dataDir);
-        if (dnsPort != null) {
-            flags.put("dns.enabled", "true");
-            flags.put("dns.port", dnsPort.toString());
-        }
-        putIf(flags, "iperf3.port", iperf3Port);
-        putIf(flags, "iperf3.max_tests", iperf3MaxTests);
-        if (noIperf3) {
-            flags.put("iperf3.enabled", "false");
-        }
-        flags.putAll(overrides);
-        TestServerConfig loaded = ConfigLoader.of(TestServerConfig.class, ENV_PREFIX).load(configFile, env, flags);
-        // --api-key is a secret on the command line (the issue asks for it); the loader refuses secrets as flags
-        // on principle, so the keys are added here, after loading, and validated with everything else.
-        return loaded.withExtraApiKeys(apiKeys.stream().map(Secret::of).toList()).validate();
-    }
-
-    private static void putIf(Map<String, String> flags, String key, Object value) {
-        if (value != null) {
-            flags.put(key, value.toString());
-        }
+        Map<String, String> all = new LinkedHashMap<>(flags);
+        all.putAll(overrides);
+        return TestServerConfig.loader().load(configFile, env, all);
     }
 
     static String describe(TestServer server) {

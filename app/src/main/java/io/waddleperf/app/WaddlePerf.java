@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             TestServerCommand.class,
             Iperf3Command.class,
             DemoCommand.class,
+            ConfigCommand.class,
             CommandLine.HelpCommand.class,
             CompletionCommand.class,
         },

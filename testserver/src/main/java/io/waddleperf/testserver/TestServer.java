@@ -66,7 +66,7 @@ public final class TestServer implements AutoCloseable {
         if (auth.disabled()) {
             LOG.warn("test API authentication is disabled (auth_disabled): anyone who reaches this server can run tests");
         } else if (auth.keyCount() == 0) {
-            LOG.warn("no API keys configured: the test API refuses every call (set api_keys or api_key_file, or auth_disabled)");
+            LOG.warn("no API keys configured: the test API refuses every call (set api_keys or api_keys_file, or auth_disabled)");
         } else {
             LOG.info("test API accepts {} API key(s)", auth.keyCount());
         }

@@ -19,8 +19,8 @@ class GracefulShutdownIT {
     @Test
     void lets_a_running_test_finish_then_stops_listening() throws Exception {
         try (ServerSocket target = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            TestServer server = TestServer.start(TestServerConfig.builder().bind("127.0.0.1").httpPort(0)
-                    .httpsEnabled(false).dataDir(dataDir).apiKey(ApiClient.KEY).allowPrivateTargets(true).build());
+            TestServer server = TestServer.start(LoopbackConfig.of(dataDir, "api_keys", ApiClient.KEY,
+                    "allow_private_targets", "true"));
             ApiClient client = new ApiClient(server.httpPort());
             // about 1 s of connects 100 ms apart
             CompletableFuture<ApiClient.Answer> running = CompletableFuture.supplyAsync(() -> client.test("tcp",

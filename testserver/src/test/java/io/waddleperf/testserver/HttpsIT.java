@@ -8,6 +8,7 @@ import io.waddleperf.testserver.http.TlsCredentials;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.stream.Stream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,8 +29,9 @@ class HttpsIT {
     @TempDir
     Path dataDir;
 
-    private TestServerConfig.Builder config() {
-        return TestServerConfig.builder().bind("127.0.0.1").httpPort(0).httpsPort(0).dataDir(dataDir).apiKey(ApiClient.KEY);
+    private TestServerConfig config(String... more) {
+        return LoopbackConfig.of(dataDir, Stream.concat(Stream.of("https_enabled", "true", "https_port", "0",
+                "api_keys", ApiClient.KEY), Stream.of(more)).toArray(String[]::new));
     }
 
     /** A TLS socket trusting exactly {@code cert}, limited to {@code protocol}. */
@@ -66,7 +68,7 @@ class HttpsIT {
     void serves_https_with_a_self_signed_certificate_kept_across_restarts() throws Exception {
         String fingerprint;
         X509Certificate cert;
-        try (TestServer server = TestServer.start(config().build())) {
+        try (TestServer server = TestServer.start(config())) {
             TlsCredentials tls = server.tls().orElseThrow();
             cert = tls.certificate();
             fingerprint = tls.sha256Fingerprint();
@@ -75,7 +77,7 @@ class HttpsIT {
             assertThat(answer[0]).isEqualTo("HTTP/1.1 200 OK");
             assertThat(answer[2]).contains("\"status\":\"healthy\"");
         }
-        try (TestServer again = TestServer.start(config().build())) {
+        try (TestServer again = TestServer.start(config())) {
             assertThat(again.tls().orElseThrow().sha256Fingerprint()).isEqualTo(fingerprint);
             assertThat(health(again.httpsPort().orElseThrow(), cert, "TLSv1.2")[0]).isEqualTo("HTTP/1.1 200 OK");
         }
@@ -83,7 +85,7 @@ class HttpsIT {
 
     @Test
     void speaks_only_tls_1_2_and_1_3() throws Exception {
-        try (TestServer server = TestServer.start(config().build())) {
+        try (TestServer server = TestServer.start(config())) {
             assertThat(server.enabledTlsProtocols()).containsExactlyInAnyOrder("TLSv1.3", "TLSv1.2");
             X509Certificate cert = server.tls().orElseThrow().certificate();
             int port = server.httpsPort().orElseThrow();
@@ -104,7 +106,7 @@ class HttpsIT {
         TlsCredentials made = SelfSignedCertificate.loadOrCreate(other, "127.0.0.1", java.time.Clock.systemUTC());
         Path cert = other.resolve("tls").resolve(SelfSignedCertificate.CERT_FILE);
         Path key = other.resolve("tls").resolve(SelfSignedCertificate.KEY_FILE);
-        try (TestServer server = TestServer.start(config().tls(cert, key).build())) {
+        try (TestServer server = TestServer.start(config("tls_cert_file", cert.toString(), "tls_key_file", key.toString()))) {
             assertThat(server.tls().orElseThrow().sha256Fingerprint()).isEqualTo(made.sha256Fingerprint());
             assertThat(health(server.httpsPort().orElseThrow(), made.certificate(), "TLSv1.3")[0]).isEqualTo("HTTP/1.1 200 OK");
         }
@@ -117,14 +119,14 @@ class HttpsIT {
         SelfSignedCertificate.loadOrCreate(dataDir.resolve("b"), "127.0.0.1", java.time.Clock.systemUTC());
         Path cert = dataDir.resolve("a/tls").resolve(SelfSignedCertificate.CERT_FILE);
         Path wrongKey = dataDir.resolve("b/tls").resolve(SelfSignedCertificate.KEY_FILE);
-        assertThatThrownBy(() -> TestServer.start(config().tls(cert, wrongKey).build()))
+        assertThatThrownBy(() -> TestServer.start(config("tls_cert_file", cert.toString(), "tls_key_file", wrongKey.toString())))
                 .isInstanceOfSatisfying(io.waddleperf.core.config.ConfigException.class,
                         e -> assertThat(e.problems()).singleElement().asString().startsWith("tls_cert_file: "));
     }
 
     @Test
     void runs_without_https_when_disabled() throws IOException {
-        try (TestServer server = TestServer.start(config().httpsEnabled(false).build())) {
+        try (TestServer server = TestServer.start(config("https_enabled", "false"))) {
             assertThat(server.httpsPort()).isEmpty();
             assertThat(server.tls()).isEmpty();
             assertThat(dataDir.resolve("tls")).doesNotExist();

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,9 +40,9 @@ class LimitsIT {
         listener = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
     }
 
-    private void start(TestServerConfig.Limits limits, UnaryOperator<TestServerConfig.Builder> extra) throws IOException {
-        server = TestServer.start(extra.apply(TestServerConfig.builder().bind("127.0.0.1").httpPort(0).httpsEnabled(false)
-                .dataDir(dataDir).apiKey(ApiClient.KEY).allowPrivateTargets(true).limits(limits)).build());
+    private void start(TestServerConfig.Limits limits, String... settings) throws IOException {
+        server = TestServer.start(LoopbackConfig.of(dataDir, Stream.concat(Stream.of("api_keys", ApiClient.KEY,
+                "allow_private_targets", "true"), Stream.of(settings)).toArray(String[]::new)).withLimits(limits));
         client = new ApiClient(server.httpPort());
     }
 
@@ -71,7 +71,7 @@ class LimitsIT {
 
     @Test
     void refuses_tests_beyond_the_per_client_concurrency_with_429() throws IOException {
-        start(new TestServerConfig.Limits(2, 1000, 100, 50, null), b -> b);
+        start(new TestServerConfig.Limits(2, 1000, 100, 50, null));
         List<ApiClient.Answer> answers = fire(6);
         List<ApiClient.Answer> refused = answers.stream().filter(a -> a.status() == 429).toList();
         assertThat(answers).allSatisfy(a -> assertThat(a.status()).isIn(200, 429));
@@ -85,7 +85,7 @@ class LimitsIT {
 
     @Test
     void refuses_tests_beyond_the_global_concurrency_with_429() throws IOException {
-        start(new TestServerConfig.Limits(1, 1000, 100, 2, null), b -> b.trustedProxy("127.0.0.1"));
+        start(new TestServerConfig.Limits(1, 1000, 100, 2, null), "trusted_proxies", "127.0.0.1");
         List<ApiClient.Answer> answers = fire(6, "198.51.100.1", "198.51.100.2", "198.51.100.3", "198.51.100.4",
                 "198.51.100.5", "198.51.100.6");
         assertThat(answers).allSatisfy(a -> assertThat(a.status()).isIn(200, 429));
@@ -96,7 +96,7 @@ class LimitsIT {
 
     @Test
     void refuses_tests_that_could_outlast_the_maximum_test_duration() throws IOException {
-        start(new TestServerConfig.Limits(4, 1000, 100, 50, java.time.Duration.ofSeconds(30)), b -> b);
+        start(new TestServerConfig.Limits(4, 1000, 100, 50, java.time.Duration.ofSeconds(30)));
         String target = "\"target\":\"127.0.0.1\",\"port\":" + listener.getLocalPort();
         ApiClient.Answer many = client.test("tcp", "{" + target + ",\"count\":100}");
         assertThat(many.status()).isEqualTo(400);
@@ -110,7 +110,7 @@ class LimitsIT {
 
     @Test
     void refuses_requests_beyond_the_per_client_rate_with_retry_after() throws IOException {
-        start(new TestServerConfig.Limits(4, 6, 3, 50, null), b -> b.trustedProxy("127.0.0.1"));
+        start(new TestServerConfig.Limits(4, 6, 3, 50, null), "trusted_proxies", "127.0.0.1");
         String quick = "{\"target\":\"127.0.0.1\",\"port\":" + listener.getLocalPort() + "}";
         for (int i = 0; i < 3; i++) {
             assertThat(client.test("tcp", quick, "X-Forwarded-For", "198.51.100.9").status()).isEqualTo(200);

@@ -34,10 +34,10 @@ class ProbeTypesIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.start(TestServerConfig.builder().bind("127.0.0.1").httpPort(0).httpsEnabled(false)
-                .dataDir(dir).apiKey(ApiClient.KEY).allowPrivateTargets(true)
+        server = TestServer.start(LoopbackConfig.of(dir, "api_keys", ApiClient.KEY,
+                "allow_private_targets", "true",
                 // every probe type in one class: more calls than the default burst of 10 (LimitsIT tests the limits)
-                .limits(new TestServerConfig.Limits(null, 600, 100, null, null)).build());
+                "limits.per_client_requests_per_minute", "600", "limits.per_client_burst", "100"));
         client = new ApiClient(server.httpPort());
     }
 
@@ -93,8 +93,8 @@ class ProbeTypesIT {
         int echoPort;
         TestServer.Listener udpEcho = config -> echo[0] = UdpEchoResponder.start(
                 new InetSocketAddress(config.bind(), config.udpEchoPort()), Set.of());
-        try (TestServer withEcho = TestServer.start(TestServerConfig.builder().bind("127.0.0.1").httpPort(0)
-                .httpsEnabled(false).udpEchoPort(0).dataDir(dir).apiKey(ApiClient.KEY).allowPrivateTargets(true).build(),
+        try (TestServer withEcho = TestServer.start(LoopbackConfig.of(dir, "api_keys", ApiClient.KEY,
+                "allow_private_targets", "true"),
                 List.of(udpEcho))) {
             echoPort = echo[0].port();
             ApiClient.Answer a = new ApiClient(withEcho.httpPort()).test("udp", "{\"target\":\"127.0.0.1\",\"port\":"

@@ -26,8 +26,7 @@ class TargetPolicyIT {
     @BeforeEach
     void start() throws IOException {
         listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        server = TestServer.start(TestServerConfig.builder().bind("127.0.0.1").httpPort(0).httpsEnabled(false)
-                .dataDir(dataDir).apiKey(ApiClient.KEY).build());
+        server = TestServer.start(LoopbackConfig.of(dataDir, "api_keys", ApiClient.KEY));
         client = new ApiClient(server.httpPort());
     }
 

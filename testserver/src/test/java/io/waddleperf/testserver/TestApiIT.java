@@ -30,8 +30,8 @@ class TestApiIT {
     @BeforeEach
     void start() throws IOException {
         listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        server = TestServer.start(TestServerConfig.builder().bind("127.0.0.1").httpPort(0).httpsEnabled(false)
-                .dataDir(dataDir).apiKey(ApiClient.KEY).allowPrivateTargets(true).build());
+        server = TestServer.start(LoopbackConfig.of(dataDir, "api_keys", ApiClient.KEY,
+                "allow_private_targets", "true"));
         client = new ApiClient(server.httpPort());
     }
 

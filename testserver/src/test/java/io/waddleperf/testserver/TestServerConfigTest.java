@@ -6,10 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.waddleperf.core.config.ConfigException;
 import io.waddleperf.core.config.ConfigLoader;
 import io.waddleperf.core.config.Secret;
+import io.waddleperf.testserver.speed.SpeedConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,72 +34,82 @@ class TestServerConfigTest {
         assertThat(c.authRequired()).isTrue();
         assertThat(c.allowPrivateTargets()).isFalse();
         assertThat(c.dataDir()).isEqualTo(Path.of("data"));
-        assertThat(c.shutdownTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.limits()).isEqualTo(new TestServerConfig.Limits(4, 60, 10, 32, null));
-        assertThat(c.limits().maxTestDuration()).isEqualTo(java.time.Duration.ofMinutes(10));
-        c.validate();
+        assertThat(c.limits().maxTestDuration()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.dns().enabled()).isFalse();
+        assertThat(c.dns().zone()).isEqualTo("waddleperf.test");
+        assertThat(c.speed()).isEqualTo(SpeedConfig.defaults());
+        assertThat(c.iperf3().port()).isEqualTo(5201);
+        assertThat(c.validate()).isEqualTo(TestServerConfig.loader().defaults());
     }
 
     @Test
-    void fills_defaults_for_missing_values_as_a_loader_leaves_them() {
-        TestServerConfig c = new TestServerConfig(null, 9090, null, null, null, null, null, null, null, null, null, null,
-                null, null, new TestServerConfig.Limits(null, 5, null, null, null), null, null, null);
+    void settings_from_code_go_over_the_defaults_section_by_section() {
+        TestServerConfig c = TestServerConfig.of(Map.of("http_port", "9090", "limits.per_client_requests_per_minute",
+                "5"));
         assertThat(c.httpPort()).isEqualTo(9090);
         assertThat(c.httpsPort()).isEqualTo(8443);
-        assertThat(c.limits().perClientRequestsPerMinute()).isEqualTo(5);
-        assertThat(c.dns().enabled()).isFalse();
-        assertThat(c.dns().zone()).isEqualTo("waddleperf.test");
-        assertThat(c.speed()).isEqualTo(io.waddleperf.testserver.speed.SpeedConfig.defaults());
-        assertThat(c.iperf3().port()).isEqualTo(5201);
-        assertThat(c.limits().perClientConcurrency()).isEqualTo(4);
+        assertThat(c.limits()).isEqualTo(new TestServerConfig.Limits(4, 5, 10, 32, null));
     }
 
     @Test
     void is_immutable() {
-        TestServerConfig c = TestServerConfig.builder().apiKey(KEY).build();
+        TestServerConfig c = TestServerConfig.of(Map.of("api_keys", KEY));
         assertThatThrownBy(() -> c.apiKeys().add(Secret.of("x"))).isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
     void never_prints_api_keys() {
-        TestServerConfig c = TestServerConfig.builder().apiKey(KEY).build();
-        assertThat(c.toString()).doesNotContain(KEY).contains("api_keys=1 key(s)");
+        TestServerConfig c = TestServerConfig.of(Map.of("api_keys", KEY));
+        assertThat(c.toString()).doesNotContain(KEY).contains("apiKeys=[" + Secret.MASK + "]");
+        assertThat(TestServerConfig.loader().print(c)).doesNotContain(KEY).contains("api_keys = " + Secret.MASK);
     }
 
     @Test
     void names_the_key_of_each_invalid_setting() {
-        assertInvalid(b -> b.httpPort(70000), "http_port");
-        assertInvalid(b -> b.httpsPort(-1), "https_port");
-        assertInvalid(b -> b.httpPort(9000).httpsPort(9000), "https_port");
-        assertInvalid(b -> b.udpEchoPort(65536), "udp_echo_port");
-        assertInvalid(b -> b.bind("a b"), "bind");
-        assertInvalid(b -> b.apiKey("short"), "api_keys[0]");
-        assertInvalid(b -> b.apiKey(KEY).apiKey("has space in the key"), "api_keys[1]");
-        assertInvalid(b -> b.apiKeyFile(dir.resolve("missing")), "api_key_file");
-        assertInvalid(b -> b.authDisabled(true).apiKey(KEY), "auth_disabled");
-        assertInvalid(b -> b.tls(dir.resolve("cert.pem"), null), "tls_key_file");
-        assertInvalid(b -> b.tls(dir.resolve("cert.pem"), dir.resolve("key.pem")), "tls_cert_file");
-        assertInvalid(b -> b.trustedProxy("10.0.0.0/99"), "trusted_proxies[0]");
-        assertInvalid(b -> b.shutdownTimeout(java.time.Duration.ofMinutes(6)), "shutdown_timeout");
-        assertInvalid(b -> b.limits(new TestServerConfig.Limits(0, null, null, null, null)), "limits.per_client_concurrency");
-        assertInvalid(b -> b.limits(new TestServerConfig.Limits(null, 0, null, null, null)), "limits.per_client_requests_per_minute");
-        assertInvalid(b -> b.limits(new TestServerConfig.Limits(null, null, 0, null, null)), "limits.per_client_burst");
-        assertInvalid(b -> b.limits(new TestServerConfig.Limits(8, null, null, 4, null)), "limits.per_client_concurrency");
-        assertInvalid(b -> b.limits(new TestServerConfig.Limits(null, null, null, null, java.time.Duration.ZERO)),
-                "limits.max_test_duration");
+        assertInvalid("http_port", "http_port", "70000");
+        assertInvalid("https_port", "https_port", "-1");
+        assertInvalid("https_port", "http_port", "9000", "https_port", "9000");
+        assertInvalid("udp_echo_port", "udp_echo_port", "65536");
+        assertInvalid("bind", "bind", "a b");
+        assertInvalid("api_keys[0]", "api_keys", "short");
+        assertInvalid("api_keys[1]", "api_keys", KEY + ",has space in the key");
+        assertInvalid("api_keys_file", "api_keys_file", dir.resolve("missing").toString());
+        assertInvalid("auth_disabled", "auth_disabled", "true", "api_keys", KEY);
+        assertInvalid("tls_key_file", "tls_cert_file", dir.resolve("cert.pem").toString());
+        assertInvalid("tls_cert_file", "tls_cert_file", dir.resolve("cert.pem").toString(), "tls_key_file",
+                dir.resolve("key.pem").toString());
+        assertInvalid("trusted_proxies[0]", "trusted_proxies", "10.0.0.0/99");
+        assertInvalid("shutdown_timeout", "shutdown_timeout", "6m");
+        assertInvalid("limits.per_client_concurrency", "limits.per_client_concurrency", "0");
+        assertInvalid("limits.per_client_requests_per_minute", "limits.per_client_requests_per_minute", "0");
+        assertInvalid("limits.per_client_burst", "limits.per_client_burst", "0");
+        assertInvalid("limits.per_client_concurrency", "limits.per_client_concurrency", "8",
+                "limits.global_concurrency", "4");
+        assertInvalid("limits.max_test_duration", "limits.max_test_duration", "0s");
+    }
+
+    @Test
+    void checks_copies_made_in_code_like_a_load() {
+        TestServerConfig copy = TestServerConfig.defaults()
+                .withLimits(new TestServerConfig.Limits(0, null, null, null, null));
+        assertThatThrownBy(copy::validate).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                .containsExactly("'limits.per_client_concurrency': must be between 1 and 10000, got 0"));
     }
 
     @Test
     void keeps_a_malformed_key_out_of_the_error_message() {
-        assertThatThrownBy(() -> TestServerConfig.builder().apiKey("secret with spaces").build().validate())
+        assertThatThrownBy(() -> TestServerConfig.of(Map.of("api_keys", "secret with spaces")))
                 .message().doesNotContain("secret");
     }
 
     @Test
     void accepts_port_zero_and_a_readable_key_file() throws Exception {
         Path keys = Files.writeString(dir.resolve("keys"), KEY + "\n");
-        TestServerConfig.builder().httpPort(0).httpsPort(0).udpEchoPort(0).apiKeyFile(keys).trustedProxy("10.0.0.0/8")
-                .build().validate();
+        TestServerConfig c = TestServerConfig.of(Map.of("http_port", "0", "https_port", "0", "udp_echo_port", "0",
+                "api_keys_file", keys.toString(), "trusted_proxies", "10.0.0.0/8"));
+        assertThat(c.apiKeys()).containsExactly(Secret.of(KEY));
     }
 
     @Test
@@ -111,17 +122,29 @@ class TestServerConfigTest {
                 limits:
                   per_client_burst: 3
                 """);
-        TestServerConfig c = ConfigLoader.of(TestServerConfig.class, "WADDLEPERF_TESTSERVER")
+        TestServerConfig c = TestServerConfig.loader()
                 .load(yaml, Map.of("WADDLEPERF_TESTSERVER_HTTPS_ENABLED", "false"), Map.of("bind", "127.0.0.1"));
         assertThat(c.httpPort()).isEqualTo(9080);
         assertThat(c.apiKeys()).containsExactly(Secret.of("yaml-key-0123456789abcdef"));
         assertThat(c.allowPrivateTargets()).isTrue();
-        assertThat(c.shutdownTimeout()).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.limits()).isEqualTo(new TestServerConfig.Limits(4, 60, 3, 32, null));
         assertThat(c.httpsEnabled()).isFalse();
         assertThat(c.bind()).isEqualTo("127.0.0.1");
-        assertThat(ConfigLoader.describe(c)).doesNotContain("yaml-key");
-        assertThat(ConfigLoader.of(TestServerConfig.class, "WADDLEPERF_TESTSERVER").defaults()).isEqualTo(TestServerConfig.defaults());
+        assertThat(TestServerConfig.loader().print(c)).doesNotContain("yaml-key");
+    }
+
+    @Test
+    void api_keys_come_from_the_environment_or_a_key_file_the_later_source_winning() throws Exception {
+        Path keys = Files.writeString(dir.resolve("keys"), "# rotated 2026-01\nfile-key-0123456789\n");
+        Path yaml = Files.writeString(dir.resolve("testserver.yml"), "api_keys_file: " + keys + "\n");
+        ConfigLoader<TestServerConfig> loader = TestServerConfig.loader();
+
+        assertThat(loader.load(yaml, Map.of(), Map.of()).apiKeys()).containsExactly(Secret.of("file-key-0123456789"));
+        assertThat(loader.load(yaml, Map.of("WADDLEPERF_TESTSERVER_API_KEYS", KEY + "," + KEY + "2"), Map.of())
+                .apiKeys()).containsExactly(Secret.of(KEY), Secret.of(KEY + "2"));
+        assertThat(loader.load(null, Map.of("WADDLEPERF_TESTSERVER_API_KEYS", KEY),
+                Map.of("api_keys_file", keys.toString())).apiKeys()).containsExactly(Secret.of("file-key-0123456789"));
     }
 
     @Test
@@ -132,18 +155,24 @@ class TestServerConfigTest {
                 limits:
                   global_concurrency: 0
                 """);
-        ConfigLoader<TestServerConfig> loader = ConfigLoader.of(TestServerConfig.class, "WADDLEPERF_TESTSERVER");
+        ConfigLoader<TestServerConfig> loader = TestServerConfig.loader();
         assertThatThrownBy(() -> loader.load(yaml, Map.of(), Map.of()))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(String.join("\n", e.problems()))
-                        .contains("http_prot", "https_port", "limits.global_concurrency"));
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "unknown key 'http_prot' in " + yaml + ":1 (did you mean 'http_port'?)",
+                        "'https_port' in " + yaml + ":2: must be between 0 (any free port) and 65535, got 99999",
+                        "'limits.global_concurrency' in " + yaml + ":4: must be between 1 and 100000, got 0",
+                        "'limits.per_client_concurrency': exceeds global_concurrency 0"));
         assertThatThrownBy(() -> loader.load(null, Map.of(), Map.of("api_keys", KEY)))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(String.join("\n", e.problems()))
                         .contains("api_keys", "secret").doesNotContain(KEY));
     }
 
-    private static void assertInvalid(UnaryOperator<TestServerConfig.Builder> change, String key) {
-        TestServerConfig c = change.apply(TestServerConfig.builder()).build();
-        assertThatThrownBy(c::validate).isInstanceOfSatisfying(ConfigException.class,
-                e -> assertThat(e.problems()).anyMatch(p -> p.startsWith(key + ": ")));
+    private static void assertInvalid(String key, String... settings) {
+        Map<String, String> map = new java.util.HashMap<>();
+        for (int i = 0; i < settings.length; i += 2) {
+            map.put(settings[i], settings[i + 1]);
+        }
+        assertThatThrownBy(() -> TestServerConfig.of(map)).isInstanceOfSatisfying(ConfigException.class,
+                e -> assertThat(e.problems()).anyMatch(p -> p.startsWith("'" + key + "'")));
     }
 }

@@ -21,15 +21,14 @@ class TestServerIperf3IT {
     @TempDir
     Path dataDir;
 
-    private TestServerConfig.Builder config() {
-        return TestServerConfig.builder().bind("127.0.0.1").httpPort(0).httpsEnabled(false).udpEchoPort(0)
-                .dataDir(dataDir).authDisabled(true);
+    private TestServerConfig config() {
+        return LoopbackConfig.of(dataDir, "auth_disabled", "true");
     }
 
     @Test
     void serves_iperf3_tests_on_the_configured_port_and_stops_with_the_server() throws Exception {
-        TestServerConfig c = config().iperf3(new TestServerConfig.Iperf3(true, 0, 2, Duration.ofSeconds(5),
-                Duration.ofSeconds(20))).build();
+        TestServerConfig c = config().withIperf3(new TestServerConfig.Iperf3(true, 0, 2, Duration.ofSeconds(5),
+                Duration.ofSeconds(20)));
         int port;
         try (TestServer server = TestServer.start(c, TestServerListeners.standard(Set.of()))) {
             port = server.listener(Iperf3Server.class).orElseThrow().port();
@@ -44,12 +43,11 @@ class TestServerIperf3IT {
 
     @Test
     void can_be_switched_off_and_rejects_bad_settings() throws Exception {
-        TestServerConfig off = config().iperf3(new TestServerConfig.Iperf3(false, null, null, null, null)).build();
+        TestServerConfig off = config().withIperf3(new TestServerConfig.Iperf3(false, null, null, null, null));
         try (TestServer server = TestServer.start(off, TestServerListeners.standard(Set.of()))) {
             assertThat(server.listener(Iperf3Server.class)).isEmpty();
         }
-        Assertions.assertThatThrownBy(() -> config().iperf3(new TestServerConfig.Iperf3(true, 0, 0, null, null)).build()
-                .validate()).isInstanceOfSatisfying(ConfigException.class,
-                        e -> assertThat(e.problems()).anyMatch(p -> p.startsWith("iperf3.max_tests")));
+        Assertions.assertThatThrownBy(() -> config().withIperf3(new TestServerConfig.Iperf3(true, 0, 0, null, null)).validate()).isInstanceOfSatisfying(ConfigException.class,
+                        e -> assertThat(e.problems()).anyMatch(p -> p.startsWith("'iperf3.max_tests'")));
     }
 }

@@ -7,10 +7,13 @@ import io.waddleperf.core.config.Node.Seq;
 import io.waddleperf.core.config.Schema.Component;
 import io.waddleperf.core.config.Schema.Unit;
 import io.waddleperf.core.units.Units;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Type;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,7 +86,7 @@ final class Binder {
         Object base = dflt != ABSENT && dflt != null ? dflt : Schema.classDefaults(type);
         List<Component> components = Schema.components(type);
         if (node != null) {
-            List<String> keys = components.stream().map(Component::key).toList();
+            List<String> keys = Schema.keys(type);
             node.entries().forEach((key, child) -> {
                 if (!keys.contains(key)) {
                     problems.add("unknown key '" + Names.join(path, key) + "' " + child.origin().phrase()
@@ -96,6 +99,10 @@ final class Binder {
         for (int i = 0; i < args.length; i++) {
             Component c = components.get(i);
             Node child = node == null ? null : node.entries().get(c.key());
+            if (node != null && Schema.isSecret(c.type())) {
+                child = secretSource(c.type(), child, node.entries().get(Schema.fileKey(c.key())),
+                        Names.join(path, c.key()));
+            }
             Object componentDefault = base == null ? ABSENT : c.get(base);
             args[i] = bind(c.type(), c.unit(), componentDefault, child, Names.join(path, c.key()));
             complete &= args[i] != FAILED;
@@ -175,7 +182,8 @@ final class Binder {
             } else if (raw == Secret.class) {
                 if (s.origin().kind() == Origin.Kind.FLAG) {
                     return problem(path, s.origin(), "a secret cannot be given as a flag (command lines are "
-                            + "visible to every local user); use the YAML file or an environment variable");
+                            + "visible to every local user); name a file holding it with the key's _file form, "
+                            + "or use an environment variable");
                 }
                 return new Secret(text);
             } else if (raw == int.class || raw == Integer.class) {
@@ -217,6 +225,56 @@ final class Binder {
             return problem(path, s.origin(), e.getMessage());
         }
         return mismatch(type, unit, s, path);
+    }
+
+    /**
+     * The node a secret is bound from when its key {@code x} and/or {@code x_file} are set: of the two, the one from
+     * the later source wins (both from the same source is a problem); {@code x_file} is read here, a
+     * {@code List<Secret>} one key per line ({@code #} comments and blank lines skipped), a {@code Secret} as the
+     * whole file without surrounding white space. Values read get the file and line as origin.
+     */
+    private Node secretSource(Type type, Node value, Node file, String path) {
+        String filePath = Schema.fileKey(path);
+        if (file == null) {
+            return value;
+        }
+        origins.put(filePath, file.origin());
+        if (value != null && value.origin().kind().compareTo(file.origin().kind()) >= 0) {
+            if (value.origin().kind() == file.origin().kind()) {
+                problem(filePath, file.origin(), "'" + path + "' is also set " + value.origin().phrase()
+                        + "; set one of them");
+            }
+            return value;
+        }
+        if (!(file instanceof Scalar s) || s.text() == null || s.text().isBlank()) {
+            mismatch(Path.class, Unit.NONE, file, filePath);
+            return value;
+        }
+        Path secretFile = Path.of(s.text().strip());
+        String text;
+        try {
+            text = Files.readString(secretFile);
+        } catch (IOException | UncheckedIOException e) {
+            problem(filePath, s.origin(), "cannot read " + secretFile + " (" + e.getClass().getSimpleName() + ")");
+            return value;
+        }
+        if (type == Secret.class) {
+            return new Scalar(text.strip(), new Origin(Origin.Kind.FILE, secretFile + ":1"));
+        }
+        List<Node> items = new ArrayList<>();
+        List<String> lines = text.lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (!line.isEmpty() && !line.startsWith("#")) {
+                items.add(new Scalar(line, new Origin(Origin.Kind.FILE, secretFile + ":" + (i + 1))));
+            }
+        }
+        return new Seq(items, new Origin(Origin.Kind.FILE, secretFile.toString()));
+    }
+
+    /** Runs {@link Validated#validate} on every record in a value built in code rather than bound from sources. */
+    void validate(Object value, Type type) {
+        validateTree(value, type, "");
     }
 
     /** Runs {@link Validated#validate} on every record in a value that came from defaults, not from a source. */

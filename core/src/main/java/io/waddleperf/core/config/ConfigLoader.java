@@ -14,7 +14,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * The loader of one program's configuration record: typed, strict and immutable (DESIGN.md house rule 3, SPEC §7).
+ * The loader of one program's configuration record: typed, strict and immutable.
  *
  * <h2>Declaring a config</h2>
  * A config is a record (say {@code TestServerConfig}) whose components are records, {@code List<X>},
@@ -38,8 +38,14 @@ import java.util.regex.Pattern;
  * </ol>
  * Sections merge key by key across sources (also map entries); a list or a single value given by a later source
  * replaces the earlier one. In environment variables and flags a list is written comma-separated
- * ({@code a, b}; empty text is an empty list); lists of records can only be written in the YAML file. Secrets are
- * refused as flags.
+ * ({@code a, b}; empty text is an empty list); lists of records can only be written in the YAML file.
+ *
+ * <h2>Secrets</h2>
+ * A {@link Secret} (or {@code List<Secret>}) component {@code x} is refused as a flag, since command lines are
+ * visible to every local user. Every such key also has the form {@code x_file}, a path that may come from any source
+ * (also a flag): the secret is read from that file (a single secret is the whole file without surrounding white
+ * space; a list one entry per line, {@code #} comments and blank lines skipped), and problems name file and line. Of {@code x} and {@code x_file}, the one from the later
+ * source wins.
  *
  * <h2>Errors</h2>
  * An unknown key anywhere, a value of the wrong type, a missing required key or a failed check is a problem naming
@@ -107,8 +113,24 @@ public final class ConfigLoader<T extends Record> {
             }
         }
         overlay = Node.merge(overlay, EnvMapper.map(type, envPrefix, env, ignoredEnv, problems));
-        overlay = Node.merge(overlay, flags(flags, problems));
+        overlay = Node.merge(overlay, flags(flags, Origin.Kind.FLAG, problems));
         Object config = new Binder(problems).bindRoot(type, (Mapping) overlay);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return type.cast(config);
+    }
+
+    /**
+     * Loads a config from settings given by the program itself (tests, a demo): key paths to values as with
+     * {@link #load(Path, Map, Map) flags}, over the defaults, checked the same way; secrets are allowed here.
+     *
+     * @throws ConfigException listing every problem found
+     */
+    public T load(Map<String, String> settings) {
+        List<String> problems = new ArrayList<>();
+        Mapping overlay = flags(settings, Origin.Kind.CODE, problems);
+        Object config = new Binder(problems).bindRoot(type, overlay);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -118,6 +140,21 @@ public final class ConfigLoader<T extends Record> {
     /** The defaults alone, checked like any loaded config. */
     public T defaults() {
         return load(null, Map.of(), Map.of());
+    }
+
+    /**
+     * Runs every record's {@link Validated#validate} on a config built or copied in code, as a load would.
+     *
+     * @return {@code config}, for chaining
+     * @throws ConfigException listing every problem found
+     */
+    public T check(T config) {
+        List<String> problems = new ArrayList<>();
+        new Binder(problems).validate(config, type);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return config;
     }
 
     /** The canonical environment variable for a key path: {@code tls.cert_file} → {@code PREFIX_TLS__CERT_FILE}. */
@@ -131,20 +168,39 @@ public final class ConfigLoader<T extends Record> {
     }
 
     /**
-     * The config as YAML-like text for logs and {@code --print-config}: external names, durations as
-     * {@code 1.5s}, enums in lower case, and every {@link Secret} shown as {@value Secret#MASK}.
+     * One settable key: its dotted path, its default as text ({@code (required)} when it has none, {@code (none)}
+     * when it is unset, {@code (empty)} for an empty list), its canonical environment variable, and whether it is a secret (then {@code path_file} follows it).
      */
-    public static String describe(Record config) {
-        return Describer.describe(config);
+    public record Key(String path, String defaultValue, String envVariable, boolean secret) {
     }
 
-    private static Mapping flags(Map<String, String> flags, List<String> problems) {
+    /** Every key that holds a value (sections expanded, {@code x_file} forms included), in record order. */
+    public List<Key> keys() {
+        List<Key> out = new ArrayList<>();
+        Printer.keys(type, Binder.ABSENT, "", envPrefix, out::add);
+        return List.copyOf(out);
+    }
+
+    /**
+     * The config as {@code key.path = value} lines, in the syntax of flags and environment variables, every
+     * {@link Secret} shown as {@value Secret#MASK}: safe to print and log.
+     */
+    public String print(T config) {
+        Map<String, String> flat = new java.util.LinkedHashMap<>();
+        Printer.flatten("", config, flat);
+        StringBuilder out = new StringBuilder();
+        flat.forEach((key, value) -> out.append(key).append(" = ").append(value).append('\n'));
+        return out.toString();
+    }
+
+    private static Mapping flags(Map<String, String> flags, Origin.Kind kind, List<String> problems) {
         Mapping tree = Mapping.empty(null);
         new TreeMap<>(flags).forEach((key, value) -> {
-            Origin origin = new Origin(Origin.Kind.FLAG, key);
+            Origin origin = new Origin(kind, key);
             List<String> path = List.of(key.split("\\.", -1));
             if (path.stream().anyMatch(String::isBlank)) {
-                problems.add("flag '" + key + "' is not a key path (snake_case keys separated by '.')");
+                problems.add((kind == Origin.Kind.FLAG ? "flag" : "setting") + " '" + key
+                        + "' is not a key path (snake_case keys separated by '.')");
             } else {
                 Node.insert(tree, path, new Scalar(value, origin), problems);
             }

@@ -108,9 +108,9 @@ final class EnvMapper {
         Class<?> raw = Schema.raw(type);
         if (raw.isRecord()) {
             for (Schema.Component c : Schema.components(raw)) {
-                int to = from + c.key().split("_").length;
-                if (to <= w.size() && w.joinable(from, to) && w.join(from, to).equals(c.key())) {
-                    descend(c.type(), w, to, append(path, c.key()), out, true);
+                descendKey(c.key(), c.type(), w, from, path, out);
+                if (Schema.isSecret(c.type())) {
+                    descendKey(Schema.fileKey(c.key()), java.nio.file.Path.class, w, from, path, out);
                 }
             }
         } else if (raw == Map.class) {
@@ -118,6 +118,14 @@ final class EnvMapper {
                 Type value = Schema.inner(type);
                 descend(value, w, to, append(path, w.join(from, to)), out, !Schema.isSection(value));
             }
+        }
+    }
+
+    private static void descendKey(String key, Type type, Words w, int from, List<String> path,
+            List<List<String>> out) {
+        int to = from + key.split("_").length;
+        if (to <= w.size() && w.joinable(from, to) && w.join(from, to).equals(key)) {
+            descend(type, w, to, append(path, key), out, true);
         }
     }
 

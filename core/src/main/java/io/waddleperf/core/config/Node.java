@@ -30,7 +30,8 @@ sealed interface Node {
     /** Where a value was written. */
     record Origin(Kind kind, String where) {
 
-        enum Kind { FILE, ENV, FLAG }
+        /** The sources in increasing precedence; {@code CODE} (settings given by a program) never mixes with them. */
+        enum Kind { FILE, ENV, FLAG, CODE }
 
         /** The phrase that follows a key path in a problem: {@code in /etc/x.yml:3}. */
         String phrase() {
@@ -38,6 +39,7 @@ sealed interface Node {
                 case FILE -> "in " + where;
                 case ENV -> "from environment variable " + where;
                 case FLAG -> "from flag '" + where + "'";
+                case CODE -> "from setting '" + where + "'";
             };
         }
     }

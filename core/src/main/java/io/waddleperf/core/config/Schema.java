@@ -64,6 +64,29 @@ final class Schema {
         return COMPONENTS.get(recordType);
     }
 
+    /** Whether a value of {@code type} is a secret, so its key {@code x} also has a file form {@code x_file}. */
+    static boolean isSecret(Type type) {
+        return type == Secret.class || type instanceof ParameterizedType p && p.getRawType() == List.class
+                && inner(type) == Secret.class;
+    }
+
+    /** The key that names a file holding the secret of {@code key}. */
+    static String fileKey(String key) {
+        return key + "_file";
+    }
+
+    /** Every key a user may write inside {@code recordType}: its components plus {@code x_file} for each secret. */
+    static List<String> keys(Class<?> recordType) {
+        List<String> out = new ArrayList<>();
+        for (Component c : components(recordType)) {
+            out.add(c.key());
+            if (isSecret(c.type())) {
+                out.add(fileKey(c.key()));
+            }
+        }
+        return out;
+    }
+
     static Class<?> raw(Type type) {
         return type instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) type;
     }
@@ -127,10 +150,12 @@ final class Schema {
                 throw unsupported(path, "a record that contains itself");
             }
             Set<String> keys = new HashSet<>();
-            for (Component c : components(raw)) {
-                if (!keys.add(c.key())) {
-                    throw unsupported(Names.join(path, c.key()), "two components with the same snake_case name");
+            for (String key : keys(raw)) {
+                if (!keys.add(key)) {
+                    throw unsupported(Names.join(path, key), "two keys with the same snake_case name");
                 }
+            }
+            for (Component c : components(raw)) {
                 check(c.type(), c.unit(), Names.join(path, c.key()), visiting);
             }
             visiting.remove(raw);
@@ -141,6 +166,10 @@ final class Schema {
             if (raw == Map.class && p.getActualTypeArguments()[0] != String.class) {
                 throw unsupported(path, "a map whose keys are not String");
             }
+            if (raw == Map.class && inner(type) == Secret.class) {
+                throw unsupported(path, "a Map of secrets (no x_file form for map entries: use a record or a "
+                        + "List<Secret>)");
+            }
             check(inner(type), unit, path + (raw == List.class ? "[]" : ".*"), visiting);
         } else if (!(SCALARS.contains(raw) || raw.isEnum())) {
             throw unsupported(path, "type " + type.getTypeName());
@@ -149,12 +178,18 @@ final class Schema {
         }
     }
 
-    /** Every dotted key path that leads through records only (the keys a user can name), for suggestions. */
+    /**
+     * Every dotted key path that leads through records only (the keys a user can name, {@code x_file} forms
+     * included), for suggestions and listings.
+     */
     static List<String> keyPaths(Class<?> recordType, String prefix) {
         List<String> out = new ArrayList<>();
         for (Component c : components(recordType)) {
             String path = Names.join(prefix, c.key());
             out.add(path);
+            if (isSecret(c.type())) {
+                out.add(fileKey(path));
+            }
             if (raw(c.type()).isRecord()) {
                 out.addAll(keyPaths(raw(c.type()), path));
             }
@@ -213,7 +248,7 @@ final class Schema {
 
     private static IllegalArgumentException unsupported(String path, String what) {
         return new IllegalArgumentException("config key '" + path + "' has " + what + "; supported: records, "
-                + "List<X>, Map<String, X>, String, Secret, int, long, boolean, double (boxed or not), Duration, "
+                + "List<X>, Map<String, X>, String, Secret (alone or in a List), int, long, boolean, double (boxed or not), Duration, "
                 + "Path, URI, enums");
     }
 }

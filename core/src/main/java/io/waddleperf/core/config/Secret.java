@@ -6,15 +6,16 @@ import java.util.Objects;
 
 /**
  * A configuration value that must never be printed (API keys, passwords, enrolment secrets): its {@link #toString()}
- * is a mask, so a config record's own {@code toString()} and {@link ConfigLoader#describe} are safe to log. Declare
+ * is a mask, so a config record's own {@code toString()} and {@link ConfigLoader#print} are safe to log. Declare
  * a component as {@code Secret} (or {@code List<Secret>}, {@code Map<String, Secret>}); read it with
  * {@link #reveal()} only where it is used. {@link ConfigLoader} refuses secrets given as flags, since command lines
- * are visible to every local user (SPEC §7: secrets only from the environment or files).
+ * are visible to every local user: secrets come only from the environment or files (the YAML file, or the file a
+ * key's {@code x_file} form names).
  */
 public final class Secret {
 
     /** What is printed instead of a secret. */
-    public static final String MASK = "******";
+    public static final String MASK = "****";
 
     private final String value;
 

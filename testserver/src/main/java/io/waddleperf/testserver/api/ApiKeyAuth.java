@@ -1,10 +1,7 @@
 package io.waddleperf.testserver.api;
 
-import io.waddleperf.core.config.ConfigException;
 import io.waddleperf.testserver.TestServerConfig;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -27,29 +24,10 @@ public final class ApiKeyAuth {
         this.keyDigests = List.copyOf(keyDigests);
     }
 
-    /** The keys of a validated configuration: {@code api_keys} plus the lines of {@code api_key_file}. */
+    /** The keys of a validated configuration ({@code api_keys}, which the loader also fills from {@code api_keys_file}). */
     public static ApiKeyAuth from(TestServerConfig config) {
         List<byte[]> digests = new ArrayList<>();
         config.apiKeys().forEach(k -> digests.add(sha256(k.reveal())));
-        if (config.apiKeyFile() != null) {
-            List<String> lines;
-            try {
-                lines = Files.readAllLines(config.apiKeyFile(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new ConfigException(List.of("api_key_file: cannot read " + config.apiKeyFile() + ": " + e.getMessage()));
-            }
-            for (int i = 0; i < lines.size(); i++) {
-                String key = lines.get(i).strip();
-                if (key.isEmpty() || key.startsWith("#")) {
-                    continue;
-                }
-                if (key.length() < TestServerConfig.MIN_API_KEY_LENGTH || !key.matches("[\\x21-\\x7e]+")) {
-                    throw new ConfigException(List.of("api_key_file: line " + (i + 1) + " is not a key of at least "
-                            + TestServerConfig.MIN_API_KEY_LENGTH + " printable characters without spaces"));
-                }
-                digests.add(sha256(key));
-            }
-        }
         return new ApiKeyAuth(config.authDisabled(), digests);
     }
 

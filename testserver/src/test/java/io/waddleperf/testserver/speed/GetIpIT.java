@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.waddleperf.core.result.Json;
 import io.waddleperf.testkit.DbIpCityDatabase;
-import io.waddleperf.testserver.TestServerConfig;
+import io.waddleperf.testserver.LoopbackConfig;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,8 +30,8 @@ class GetIpIT {
     void names_the_country_and_distance_of_a_public_client_from_the_database() throws Exception {
         SpeedConfig speed = SpeedConfig.defaults().withGeoIp(List.of(DbIpCityDatabase.ipv4(), DbIpCityDatabase.ipv6()),
                 0.0, 0.0);
-        try (SpeedServer s = new SpeedServer(TestServerConfig.builder().bind("127.0.0.1").httpPort(0).httpsEnabled(false)
-                .dataDir(dataDir).authDisabled(true).trustedProxy("127.0.0.0/8").speed(speed))) {
+        try (SpeedServer s = new SpeedServer(LoopbackConfig.of(dataDir, "auth_disabled", "true",
+                "trusted_proxies", "127.0.0.0/8").withSpeed(speed))) {
             JsonNode body = Json.mapper().readTree(s.getText("/backend/getIP.php?isp=true&distance=km",
                     "X-Forwarded-For", "8.8.8.8").body());
             assertThat(body.path("processedString").asText()).startsWith("8.8.8.8 - Unknown ISP, US (").endsWith(" km)");

@@ -10,7 +10,7 @@ import io.waddleperf.probes.ProbeRunner;
 import io.waddleperf.testkit.lab.LabJvm;
 import io.waddleperf.testkit.lab.LabNode;
 import io.waddleperf.testserver.TestServer;
-import io.waddleperf.testserver.TestServerConfig;
+import io.waddleperf.testserver.LoopbackConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -58,9 +58,8 @@ final class SpeedLabChild {
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "server" -> {
-                try (TestServer server = TestServer.start(TestServerConfig.builder().bind(args[1]).httpPort(0)
-                        .httpsEnabled(false).udpEchoPort(0).dataDir(Path.of(args[2])).authDisabled(true)
-                        .speed(SpeedConfig.defaults()).build())) {
+                try (TestServer server = TestServer.start(LoopbackConfig.of(Path.of(args[2]),
+                        "bind", args[1], "auth_disabled", "true"))) {
                     System.out.println(PORT_LINE + server.httpPort());
                     System.out.flush();
                     // runs until the parent closes our standard input

@@ -1,5 +1,6 @@
 package io.waddleperf.testserver.speed;
 
+import io.waddleperf.testserver.LoopbackConfig;
 import io.waddleperf.testserver.TestServer;
 import io.waddleperf.testserver.TestServerConfig;
 import java.io.IOException;
@@ -19,12 +20,11 @@ final class SpeedServer implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     SpeedServer(Path dataDir, SpeedConfig speed) throws IOException {
-        this(TestServerConfig.builder().bind("127.0.0.1").httpPort(0).httpsEnabled(false).dataDir(dataDir)
-                .authDisabled(true).speed(speed));
+        this(LoopbackConfig.of(dataDir, "auth_disabled", "true").withSpeed(speed));
     }
 
-    SpeedServer(TestServerConfig.Builder config) throws IOException {
-        server = TestServer.start(config.build());
+    SpeedServer(TestServerConfig config) throws IOException {
+        server = TestServer.start(config);
     }
 
     /** A new client (fresh connections) for a running server. */

@@ -10,7 +10,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.WaitForSelectorState;
 import io.waddleperf.core.result.Json;
 import io.waddleperf.testserver.TestServer;
-import io.waddleperf.testserver.TestServerConfig;
+import io.waddleperf.testserver.LoopbackConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -60,8 +60,8 @@ class BrowserClientIT {
 
     @BeforeEach
     void start() throws IOException {
-        server = TestServer.start(TestServerConfig.builder().bind("127.0.0.1").httpPort(0).httpsEnabled(false)
-                .dataDir(dataDir).apiKey(KEY).allowPrivateTargets(true).build());
+        server = TestServer.start(LoopbackConfig.of(dataDir, "api_keys", KEY,
+                "allow_private_targets", "true"));
         context = chromium.browser().newContext();
         // anything not for this server is recorded and refused, so the test also proves the page works offline
         context.route("**/*", route -> {

@@ -7,7 +7,7 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import io.waddleperf.core.result.Json;
 import io.waddleperf.testserver.TestServer;
-import io.waddleperf.testserver.TestServerConfig;
+import io.waddleperf.testserver.LoopbackConfig;
 import io.waddleperf.testserver.speed.BrowserResultFile;
 import java.io.IOException;
 import java.net.URI;
@@ -55,8 +55,7 @@ class BrowserSpeedTestIT {
 
     @BeforeEach
     void start() throws IOException {
-        server = TestServer.start(TestServerConfig.builder().bind("127.0.0.1").httpPort(0).httpsEnabled(false)
-                .dataDir(dataDir).build());
+        server = TestServer.start(LoopbackConfig.of(dataDir));
         context = chromium.browser().newContext(new com.microsoft.playwright.Browser.NewContextOptions()
                 .setViewportSize(1100, 1000));
     }
