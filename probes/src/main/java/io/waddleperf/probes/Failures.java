@@ -2,8 +2,8 @@ package io.waddleperf.probes;
 
 import io.waddleperf.core.result.ErrorKind;
 import io.waddleperf.iperf3.Iperf3Exception;
-import io.waddleperf.probes.net.Errno;
-import io.waddleperf.probes.net.NativeException;
+import io.waddleperf.net.Errno;
+import io.waddleperf.net.NativeException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
