@@ -18,7 +18,7 @@ import java.lang.invoke.VarHandle;
  * Downcalls into libc for the socket calls of this package, each returning its result or throwing a
  * {@link NativeException} with the errno captured by {@link Linker.Option#captureCallState} (reading errno after
  * the call from Java would see a value clobbered by the JVM). Signatures are from the man pages (socket(2),
- * setsockopt(2), getsockname(2), bind(2), connect(2), sendto(2), recvmsg(2), poll(2), setns(2), open(2), close(2));
+ * setsockopt(2), getsockname(2), bind(2), connect(2), sendto(2), recvmsg(2), poll(2), setns(2), open(2), close(2), sched_setscheduler(2));
  * {@code size_t}/{@code ssize_t}/{@code nfds_t} are 64-bit and {@code socklen_t} 32-bit on both LP64 targets.
  * A call blocks its OS thread: call blocking ones ({@code poll}) from platform threads.
  */
@@ -44,6 +44,8 @@ public final class Libc {
     private static final MethodHandle RECVMSG = handle("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle POLL = handle("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle SETNS = handle("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SCHED_SETSCHEDULER = handle("sched_setscheduler",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     // open(2) is variadic (the mode argument); declare it so, as the x86-64 ABI passes variadic calls differently.
     private static final MethodHandle OPEN = handle("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
             Linker.Option.firstVariadicArg(2));
@@ -261,6 +263,22 @@ public final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment capture = arena.allocate(CAPTURE);
             check("setns", (int) SETNS.invokeExact(capture, fd, nstype), capture);
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * sched_setscheduler(2) of thread {@code tid} (0: the calling OS thread) to {@code policy} at {@code priority}
+     * ({@code struct sched_param} is one {@code int}).
+     */
+    public static void schedSetScheduler(int tid, int policy, int priority) throws NativeException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment capture = arena.allocate(CAPTURE);
+            MemorySegment param = arena.allocateFrom(JAVA_INT, priority);
+            check("sched_setscheduler", (int) SCHED_SETSCHEDULER.invokeExact(capture, tid, policy, param), capture);
         } catch (NativeException e) {
             throw e;
         } catch (Throwable t) {

@@ -1,7 +1,7 @@
 package io.waddleperf.net;
 
 /**
- * Linux socket constants used by this package. Every value is the same on x86-64 and aarch64: both take them from
+ * Linux constants used by this package (sockets, namespaces, scheduling). Every value is the same on x86-64 and aarch64: both take them from
  * the generic kernel headers ({@code include/uapi/linux/socket.h}, {@code in.h}, {@code in6.h},
  * {@code netlink.h}, {@code errqueue.h}, {@code asm-generic/socket.h}, {@code asm-generic/poll.h}, {@code sched.h}); the
  * architectures that differ (alpha, mips, parisc, sparc) are not supported.
@@ -79,8 +79,9 @@ public final class LinuxNet {
     public static final int SO_EE_ORIGIN_ICMP = 2;
     public static final int SO_EE_ORIGIN_ICMP6 = 3;
 
-    // setns(2) and open(2).
+    // setns(2), sched_setscheduler(2) (sched.h) and open(2).
     public static final int CLONE_NEWNET = 0x40000000;
+    public static final int SCHED_FIFO = 1;
     public static final int O_RDONLY = 0;
     public static final int O_CLOEXEC = 0x80000;
 }

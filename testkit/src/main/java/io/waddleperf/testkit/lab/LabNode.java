@@ -1,5 +1,7 @@
 package io.waddleperf.testkit.lab;
 
+import io.waddleperf.net.NativeException;
+import io.waddleperf.net.NetNamespace;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.time.Duration;
@@ -92,9 +94,18 @@ public final class LabNode {
         return task -> Thread.ofPlatform().daemon()
                 .name("lab-" + label + "-" + threads.incrementAndGet())
                 .unstarted(() -> {
-                    Netns.enter(namespace);
+                    enter();
                     task.run();
                 });
+    }
+
+    /** Moves the calling (fresh, platform) thread into this namespace. */
+    private void enter() {
+        try {
+            NetNamespace.enter(NetNamespace.named(namespace));
+        } catch (NativeException e) {
+            throw new LabException("joining namespace " + namespace + ": " + e.getMessage(), e);
+        }
     }
 
     /** Runs a stock tool inside this namespace ({@code ip netns exec}), waiting up to 30 s. */
