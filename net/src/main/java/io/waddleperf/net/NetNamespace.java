@@ -2,8 +2,6 @@ package io.waddleperf.net;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 
 /**
  * Runs code inside a network namespace: a new PLATFORM thread opens the namespace file (e.g.
@@ -12,7 +10,7 @@ import java.util.concurrent.FutureTask;
  *
  * <p>setns(2) moves only the calling OS thread. Never call it from a virtual thread: the virtual thread would move
  * its carrier — a shared pool thread — into the namespace, and every virtual thread later mounted on that carrier
- * would silently run there. That is why this class owns its thread.
+ * would silently run there. That is why {@link #call} (through {@link SocketScope#call}) owns its thread.
  */
 public final class NetNamespace {
 
@@ -40,22 +38,11 @@ public final class NetNamespace {
         }
     }
 
-    /** Runs {@code task} on a fresh platform thread inside the network namespace at {@code namespaceFile}. */
+    /**
+     * Runs {@code task} on a fresh platform thread inside the network namespace at {@code namespaceFile}:
+     * {@code SocketScope.namespace(namespaceFile).call(...)}.
+     */
     public static <T> T call(Path namespaceFile, Callable<T> task) throws Exception {
-        FutureTask<T> future = new FutureTask<>(() -> {
-            enter(namespaceFile);
-            return task.call();
-        });
-        Thread thread = Thread.ofPlatform().name("netns-" + namespaceFile.getFileName()).daemon().start(future);
-        try {
-            return future.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            throw e;
-        } finally {
-            thread.join();
-        }
+        return SocketScope.namespace(namespaceFile).call("netns-" + namespaceFile.getFileName(), task);
     }
 }

@@ -1,6 +1,7 @@
 package io.waddleperf.net;
 
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -10,6 +11,8 @@ import java.util.concurrent.FutureTask;
  * virtual thread's carrier), in the host's network namespace ({@link #HOST}) or inside another one
  * ({@link #namespace(Path)}, which tests use to probe from a lab node). Sockets opened by the task belong to that
  * namespace for their whole life; so do plain {@code java.net} sockets it opens on its own thread.
+ *
+ * <p>This is the one place that starts such a thread; {@link NetNamespace#call} is a shorthand for a namespace scope.
  */
 public final class SocketScope {
 
@@ -24,12 +27,14 @@ public final class SocketScope {
 
     /** A scope inside the network namespace at {@code namespaceFile} (e.g. {@link NetNamespace#named(String)}). */
     public static SocketScope namespace(Path namespaceFile) {
-        return new SocketScope(java.util.Objects.requireNonNull(namespaceFile, "namespaceFile"));
+        return new SocketScope(Objects.requireNonNull(namespaceFile, "namespaceFile"));
     }
 
     /**
-     * Runs {@code task} on a new platform thread of this scope and returns its result; its exception is rethrown as
-     * is. When the caller is interrupted (the runner's deadline) the task's thread is interrupted too.
+     * Runs {@code task} on a new platform thread of this scope — which first enters the namespace, if this scope has
+     * one — and returns its result; its exception (a {@link NativeException} when entering fails) is rethrown as is.
+     * The thread ends with the task, so no other code ever runs in the namespace it entered. When the caller is
+     * interrupted (the runner's deadline) the task's thread is interrupted too and the caller returns at once.
      */
     public <T> T call(String name, Callable<T> task) throws Exception {
         FutureTask<T> future = new FutureTask<>(() -> {
@@ -39,17 +44,21 @@ public final class SocketScope {
             return task.call();
         });
         Thread thread = Thread.ofPlatform().name(name).daemon().start(future);
+        T result;
         try {
-            return future.get();
+            result = future.get();
         } catch (InterruptedException e) {
             thread.interrupt();
             throw e;
         } catch (ExecutionException e) {
+            thread.join();
             if (e.getCause() instanceof Exception cause) {
                 throw cause;
             }
             throw e;
         }
+        thread.join();
+        return result;
     }
 
     @Override
