@@ -32,11 +32,16 @@ public final class SocketScope {
 
     /**
      * Runs {@code task} on a new platform thread of this scope — which first enters the namespace, if this scope has
-     * one — and returns its result; its exception (a {@link NativeException} when entering fails) is rethrown as is.
+     * one — and returns its result; its exception (a {@link NativeException} when entering fails) is rethrown as is,
+     * and a namespace scope on an unsupported platform throws {@link UnsupportedPlatformException} before starting
+     * a thread. The host scope itself needs no native call, so plain Java work in it runs anywhere.
      * The thread ends with the task, so no other code ever runs in the namespace it entered. When the caller is
      * interrupted (the runner's deadline) the task's thread is interrupted too and the caller returns at once.
      */
     public <T> T call(String name, Callable<T> task) throws Exception {
+        if (namespaceFile != null) {
+            NativePlatform.require();
+        }
         FutureTask<T> future = new FutureTask<>(() -> {
             if (namespaceFile != null) {
                 NetNamespace.enter(namespaceFile);

@@ -4,11 +4,11 @@ import io.waddleperf.iperf3.TcpStats;
 import io.waddleperf.iperf3.TcpStatsSource;
 import io.waddleperf.net.LinuxNet;
 import io.waddleperf.net.NativeException;
+import io.waddleperf.net.NativePlatform;
 import io.waddleperf.net.SockDiag;
 import io.waddleperf.net.TcpInfo;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
-import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,23 +17,22 @@ import org.slf4j.LoggerFactory;
  * The iperf3 module's {@link TcpStatsSource} on Linux: each read is one {@link SockDiag} lookup. A Java socket is
  * often a dual-stack {@code AF_INET6} socket even for an IPv4 peer (the JDK then reports plain IPv4 addresses), so an
  * IPv4 pair is asked for as {@code AF_INET} — the kernel's exact lookup finds IPv4-mapped sockets there too — and,
- * should that find nothing, once more as IPv4-mapped {@code AF_INET6}. On another OS there is no netlink: every read
- * is empty, and iperf3 reports retransmits -1 as stock iperf3 does without {@code TCP_INFO}.
+ * should that find nothing, once more as IPv4-mapped {@code AF_INET6}. Where the native layer does not run (another
+ * OS or architecture, see {@link NativePlatform}) every read is empty, and iperf3 reports retransmits -1 as stock
+ * iperf3 does without {@code TCP_INFO}.
  */
 public final class NetlinkTcpStats implements TcpStatsSource {
 
     public static final NetlinkTcpStats INSTANCE = new NetlinkTcpStats();
 
     private static final Logger LOG = LoggerFactory.getLogger(NetlinkTcpStats.class);
-    private static final boolean LINUX =
-            System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux");
 
     private NetlinkTcpStats() {
     }
 
     @Override
     public Optional<TcpStats> read(InetSocketAddress local, InetSocketAddress remote) {
-        if (!LINUX || local.getAddress() == null || remote.getAddress() == null) {
+        if (!NativePlatform.supported() || local.getAddress() == null || remote.getAddress() == null) {
             return Optional.empty();
         }
         try {
