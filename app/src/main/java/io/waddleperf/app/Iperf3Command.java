@@ -13,7 +13,7 @@ import io.waddleperf.iperf3.client.Iperf3Interval;
 import io.waddleperf.iperf3.client.Iperf3Json;
 import io.waddleperf.iperf3.server.Iperf3Server;
 import io.waddleperf.iperf3.server.Iperf3ServerConfig;
-import io.waddleperf.probes.net.NetlinkTcpStats;
+import io.waddleperf.probes.iperf3.NetlinkTcpStats;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;

@@ -8,7 +8,7 @@ import io.waddleperf.core.result.ProbeResult;
 import io.waddleperf.iperf3.JsonFrames;
 import io.waddleperf.iperf3.server.Iperf3Server;
 import io.waddleperf.iperf3.server.Iperf3ServerConfig;
-import io.waddleperf.probes.net.NetlinkTcpStats;
+import io.waddleperf.probes.iperf3.NetlinkTcpStats;
 import io.waddleperf.testkit.ResultSchema;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * Reads the kernel's TCP figures of a connected socket, found by its two ends. The JDK cannot read
  * {@code TCP_INFO} and a {@code SocketChannel} hides its file descriptor, so this module (plain Java NIO) leaves the
- * reading to whoever builds the client or server: {@code io.waddleperf.probes.net} answers it through the kernel's
+ * reading to whoever builds the client or server: {@code io.waddleperf.net} answers it through the kernel's
  * socket-diagnostics netlink interface. Implementations are called from several threads at once.
  */
 @FunctionalInterface

@@ -2,8 +2,9 @@ package io.waddleperf.probes;
 
 import io.waddleperf.core.result.ErrorKind;
 import io.waddleperf.iperf3.Iperf3Exception;
-import io.waddleperf.probes.net.Errno;
-import io.waddleperf.probes.net.NativeException;
+import io.waddleperf.net.Errno;
+import io.waddleperf.net.NativeException;
+import io.waddleperf.net.UnsupportedPlatformException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -73,6 +74,8 @@ public final class Failures {
             case InterruptedIOException i -> new Failure(ErrorKind.TIMEOUT, null);
             case InterruptedException i -> new Failure(ErrorKind.TIMEOUT, null);
             case NativeException n -> nativeFailure(n);
+            // The native layer refuses an OS or architecture it was not checked for: the probe cannot run here.
+            case UnsupportedPlatformException u -> new Failure(ErrorKind.INTERNAL_ERROR, msg);
             // An iperf3 failure caused by a socket error is classified by that error (the loop moves on to it).
             case Iperf3Exception e when e.getCause() == null || direct(e.getCause()) == null -> iperf3Failure(e);
             default -> null;

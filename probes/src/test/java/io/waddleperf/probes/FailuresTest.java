@@ -3,6 +3,7 @@ package io.waddleperf.probes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.waddleperf.core.result.ErrorKind;
+import io.waddleperf.net.UnsupportedPlatformException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -78,6 +79,13 @@ class FailuresTest {
         assertThat(describe(new RuntimeException("outer", new ArithmeticException("/ by zero"))))
                 .isEqualTo("internal_error: ArithmeticException: / by zero");
         assertThat(describe(new IOException())).isEqualTo("internal_error: IOException");
+    }
+
+    @Test
+    void reports_an_unsupported_platform_as_internal_error_with_the_native_layers_words() {
+        String message = "unsupported platform: Mac OS X/aarch64; native probes need Linux on x86_64 or aarch64";
+        assertThat(describe(new ExecutionException(new UnsupportedPlatformException(message))))
+                .isEqualTo("internal_error: " + message);
     }
 
     @Test

@@ -2,7 +2,7 @@ package io.waddleperf.testserver;
 
 import io.waddleperf.iperf3.server.Iperf3Server;
 import io.waddleperf.iperf3.server.Iperf3ServerConfig;
-import io.waddleperf.probes.net.NetlinkTcpStats;
+import io.waddleperf.probes.iperf3.NetlinkTcpStats;
 import io.waddleperf.testserver.dns.DnsResponder;
 import io.waddleperf.testserver.dns.DnsZone;
 import io.waddleperf.testserver.echo.UdpEchoResponder;

@@ -1,6 +1,6 @@
 package io.waddleperf.probes.dns;
 
-import io.waddleperf.probes.net.AddressText;
+import io.waddleperf.net.AddressText;
 import io.waddleperf.core.result.ErrorKind;
 import io.waddleperf.core.result.ProbeResult;
 import io.waddleperf.core.spec.DnsSpec;

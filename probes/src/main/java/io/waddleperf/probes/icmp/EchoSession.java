@@ -3,8 +3,8 @@ package io.waddleperf.probes.icmp;
 import io.waddleperf.core.clock.MonotonicClock;
 import io.waddleperf.core.spec.IcmpSpec;
 import io.waddleperf.probes.Failures;
-import io.waddleperf.probes.net.IcmpSocket;
-import io.waddleperf.probes.net.NativeException;
+import io.waddleperf.net.IcmpSocket;
+import io.waddleperf.net.NativeException;
 import java.net.InetAddress;
 import java.time.Duration;
 

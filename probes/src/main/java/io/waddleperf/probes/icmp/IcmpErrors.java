@@ -2,8 +2,8 @@ package io.waddleperf.probes.icmp;
 
 import io.waddleperf.core.result.ErrorKind;
 import io.waddleperf.probes.Failures;
-import io.waddleperf.probes.net.ExtendedError;
-import io.waddleperf.probes.net.LinuxNet;
+import io.waddleperf.net.ExtendedError;
+import io.waddleperf.net.LinuxNet;
 
 /** Maps an ICMP error from the socket error queue to the error vocabulary, with a detail naming type, code and sender. */
 public final class IcmpErrors {

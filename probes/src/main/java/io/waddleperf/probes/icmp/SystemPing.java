@@ -3,7 +3,7 @@ package io.waddleperf.probes.icmp;
 import io.waddleperf.core.result.ErrorKind;
 import io.waddleperf.core.spec.IcmpSpec;
 import io.waddleperf.probes.ProbeException;
-import io.waddleperf.probes.net.AddressText;
+import io.waddleperf.net.AddressText;
 import java.io.File;
 import java.io.IOException;
 import java.net.Inet6Address;

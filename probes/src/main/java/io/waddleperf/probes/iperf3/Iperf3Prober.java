@@ -11,7 +11,7 @@ import io.waddleperf.iperf3.client.Iperf3ClientResult;
 import io.waddleperf.iperf3.client.Iperf3Interval;
 import io.waddleperf.probes.ProbeContext;
 import io.waddleperf.probes.Prober;
-import io.waddleperf.probes.net.NetlinkTcpStats;
+import io.waddleperf.probes.iperf3.NetlinkTcpStats;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

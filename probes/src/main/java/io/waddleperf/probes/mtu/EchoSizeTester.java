@@ -2,12 +2,12 @@ package io.waddleperf.probes.mtu;
 
 import io.waddleperf.probes.Failures;
 import io.waddleperf.probes.icmp.IcmpErrors;
-import io.waddleperf.probes.net.Errno;
-import io.waddleperf.probes.net.ExtendedError;
-import io.waddleperf.probes.net.IcmpEcho;
-import io.waddleperf.probes.net.IcmpSocket;
-import io.waddleperf.probes.net.LinuxNet;
-import io.waddleperf.probes.net.NativeException;
+import io.waddleperf.net.Errno;
+import io.waddleperf.net.ExtendedError;
+import io.waddleperf.net.IcmpEcho;
+import io.waddleperf.net.IcmpSocket;
+import io.waddleperf.net.LinuxNet;
+import io.waddleperf.net.NativeException;
 import java.net.InetAddress;
 import java.time.Duration;
 

@@ -2,7 +2,7 @@ package io.waddleperf.probes.trace;
 
 import io.waddleperf.core.result.Hop;
 import io.waddleperf.core.stats.RunningStats;
-import io.waddleperf.probes.net.AddressText;
+import io.waddleperf.net.AddressText;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;

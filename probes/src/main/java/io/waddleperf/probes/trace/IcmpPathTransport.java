@@ -1,9 +1,9 @@
 package io.waddleperf.probes.trace;
 
 import io.waddleperf.core.clock.MonotonicClock;
-import io.waddleperf.probes.net.Errno;
-import io.waddleperf.probes.net.IcmpSocket;
-import io.waddleperf.probes.net.NativeException;
+import io.waddleperf.net.Errno;
+import io.waddleperf.net.IcmpSocket;
+import io.waddleperf.net.NativeException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;

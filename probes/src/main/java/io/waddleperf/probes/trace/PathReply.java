@@ -1,7 +1,7 @@
 package io.waddleperf.probes.trace;
 
-import io.waddleperf.probes.net.ExtendedError;
-import io.waddleperf.probes.net.LinuxNet;
+import io.waddleperf.net.ExtendedError;
+import io.waddleperf.net.LinuxNet;
 import java.net.InetAddress;
 
 /**

@@ -1,8 +1,8 @@
 package io.waddleperf.probes.trace;
 
 import io.waddleperf.core.clock.MonotonicClock;
-import io.waddleperf.probes.net.IcmpSocket;
-import io.waddleperf.probes.net.NativeException;
+import io.waddleperf.net.IcmpSocket;
+import io.waddleperf.net.NativeException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.StandardProtocolFamily;
@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * How path probes travel and how their answers are read: ICMP echo requests, UDP datagrams or TCP SYNs, each sent with
  * a chosen TTL / hop limit. Used from the one platform thread that runs a trace; sockets must be opened there (see
- * {@link io.waddleperf.probes.net.SocketScope}).
+ * {@link io.waddleperf.net.SocketScope}).
  */
 interface PathTransport extends AutoCloseable {
 

@@ -1,12 +1,12 @@
 package io.waddleperf.probes.trace;
 
 import io.waddleperf.core.clock.MonotonicClock;
-import io.waddleperf.probes.net.Datagram;
-import io.waddleperf.probes.net.Errno;
-import io.waddleperf.probes.net.ExtendedError;
-import io.waddleperf.probes.net.LinuxNet;
-import io.waddleperf.probes.net.NativeException;
-import io.waddleperf.probes.net.NativeSocket;
+import io.waddleperf.net.Datagram;
+import io.waddleperf.net.Errno;
+import io.waddleperf.net.ExtendedError;
+import io.waddleperf.net.LinuxNet;
+import io.waddleperf.net.NativeException;
+import io.waddleperf.net.NativeSocket;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

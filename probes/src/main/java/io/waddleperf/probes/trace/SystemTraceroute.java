@@ -3,7 +3,7 @@ package io.waddleperf.probes.trace;
 import io.waddleperf.core.result.ErrorKind;
 import io.waddleperf.core.spec.TracerouteSpec;
 import io.waddleperf.probes.ProbeException;
-import io.waddleperf.probes.net.AddressText;
+import io.waddleperf.net.AddressText;
 import java.io.File;
 import java.io.IOException;
 import java.net.Inet6Address;

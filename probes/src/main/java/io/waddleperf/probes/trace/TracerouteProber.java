@@ -4,8 +4,8 @@ import io.waddleperf.core.result.ProbeResult;
 import io.waddleperf.core.spec.TracerouteSpec;
 import io.waddleperf.probes.ProbeContext;
 import io.waddleperf.probes.Prober;
-import io.waddleperf.probes.net.AddressText;
-import io.waddleperf.probes.net.SocketScope;
+import io.waddleperf.net.AddressText;
+import io.waddleperf.net.SocketScope;
 import java.net.InetAddress;
 
 /**

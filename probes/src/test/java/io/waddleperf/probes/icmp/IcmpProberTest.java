@@ -8,7 +8,11 @@ import io.waddleperf.core.result.ProbeResult;
 import io.waddleperf.core.spec.IcmpSpec;
 import io.waddleperf.core.spec.ProbeOptions;
 import io.waddleperf.core.spec.TargetParser;
+import io.waddleperf.core.result.Source;
+import io.waddleperf.net.UnsupportedPlatformException;
+import io.waddleperf.probes.ProbeContext;
 import io.waddleperf.probes.ProbeException;
+import io.waddleperf.probes.ProbeRunner;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -76,5 +80,18 @@ class IcmpProberTest {
         assertThat(new SystemPing("/usr/bin/ping").command(spec, InetAddress.getByName("::1"))).containsExactly(
                 "/usr/bin/ping", "-6", "-n", "-c", "3", "-i", "0.250", "-W", "2.000", "-w", "3", "-s", "100",
                 "-t", "9", "-M", "do", "::1");
+    }
+
+    @Test
+    void a_platform_the_native_layer_refuses_gives_a_failed_result_not_a_crash() {
+        String message = "unsupported platform: Windows 11/amd64; native probes need Linux on x86_64 or aarch64";
+        IcmpProber prober = IcmpProber.withOpener(family -> {
+            throw new UnsupportedPlatformException(message); // what IcmpSocket.open throws there, before any downcall
+        });
+        IcmpSpec spec = (IcmpSpec) TargetParser.parse("icmp://127.0.0.1",
+                new ProbeOptions(1, Duration.ofMillis(100), Duration.ofSeconds(1), null, Map.of()));
+        ProbeResult result = ProbeRunner.runWith(spec, prober, ProbeContext.of(Source.CLI));
+        assertThat(result.success()).isFalse();
+        assertThat(result.error()).isEqualTo("internal_error: " + message);
     }
 }

@@ -1,5 +1,8 @@
 package io.waddleperf.testkit.lab;
 
+import io.waddleperf.net.NativeException;
+import io.waddleperf.net.NetNamespace;
+import io.waddleperf.net.SocketScope;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.time.Duration;
@@ -7,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -59,16 +61,13 @@ public final class LabNode {
         return addressV6;
     }
 
-    /** Runs {@code task} on a new thread inside this namespace and waits for it; its exception is rethrown as is. */
+    /**
+     * Runs {@code task} on a new thread inside this namespace and waits for it; its exception is rethrown as is (a
+     * {@code NativeException} when the thread cannot join the namespace). The same code path as the probes' own
+     * {@link SocketScope}.
+     */
     public <T> T run(Callable<T> task) throws Exception {
-        try {
-            return start(task).get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            throw e;
-        }
+        return SocketScope.namespace(NetNamespace.named(namespace)).call(threadName(), task);
     }
 
     /** Starts {@code task} on a new daemon thread inside this namespace; the future ends with its result or error. */
@@ -90,11 +89,24 @@ public final class LabNode {
      */
     public ThreadFactory threadFactory() {
         return task -> Thread.ofPlatform().daemon()
-                .name("lab-" + label + "-" + threads.incrementAndGet())
+                .name(threadName())
                 .unstarted(() -> {
-                    Netns.enter(namespace);
+                    enter();
                     task.run();
                 });
+    }
+
+    private String threadName() {
+        return "lab-" + label + "-" + threads.incrementAndGet();
+    }
+
+    /** Moves the calling (fresh, platform) thread into this namespace. */
+    private void enter() {
+        try {
+            NetNamespace.enter(NetNamespace.named(namespace));
+        } catch (NativeException e) {
+            throw new LabException("joining namespace " + namespace + ": " + e.getMessage(), e);
+        }
     }
 
     /** Runs a stock tool inside this namespace ({@code ip netns exec}), waiting up to 30 s. */
