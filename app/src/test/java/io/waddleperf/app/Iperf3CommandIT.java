@@ -9,6 +9,7 @@ import io.waddleperf.iperf3.JsonFrames;
 import io.waddleperf.iperf3.server.Iperf3Server;
 import io.waddleperf.iperf3.server.Iperf3ServerConfig;
 import io.waddleperf.probes.iperf3.NetlinkTcpStats;
+import io.waddleperf.testkit.Requirements;
 import io.waddleperf.testkit.ResultSchema;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -24,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** {@code waddleperf test iperf3://…} and {@code waddleperf iperf3} against our server and stock iperf3 3.12. */
@@ -384,11 +384,7 @@ class Iperf3CommandIT {
     }
 
     private static void assumeStock() {
-        boolean present = Files.isExecutable(IPERF3);
-        if (!present && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError("iperf3 is not installed (apt-get install iperf3) and CI=true");
-        }
-        Assumptions.assumeTrue(present, "iperf3 not installed; apt-get install iperf3 to run");
+        Requirements.require(Files.isExecutable(IPERF3), IPERF3 + " is not installed (apt-get install iperf3)");
     }
 
     private static JsonNode stock(String... args) throws Exception {

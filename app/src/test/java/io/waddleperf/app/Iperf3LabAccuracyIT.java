@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.waddleperf.iperf3.JsonFrames;
+import io.waddleperf.testkit.Requirements;
 import io.waddleperf.testkit.lab.Lab;
 import io.waddleperf.testkit.lab.LabNode;
 import io.waddleperf.testkit.lab.LabSupport;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -224,13 +224,7 @@ class Iperf3LabAccuracyIT {
     }
 
     static void assumeStock() {
-        if (!Files.isExecutable(IPERF3)) {
-            String message = "stock iperf3 not installed (apt-get install iperf3)";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                throw new AssertionError(message + " (CI=true: must not skip)");
-            }
-            Assumptions.abort(message);
-        }
+        Requirements.require(Files.isExecutable(IPERF3), "stock iperf3 not installed (apt-get install iperf3)");
     }
 
     /** A server process that the lab stops when it closes. */

@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.waddleperf.core.result.Json;
 import io.waddleperf.core.result.ProbeResult;
+import io.waddleperf.testkit.RequiresRoot;
 import io.waddleperf.testkit.ResultSchema;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -71,16 +69,9 @@ class TestCommandIT {
     }
 
     @Test
+    // The host's ping_group_range refuses ICMP datagram sockets: the probe needs root's raw socket here.
+    @RequiresRoot("the mtu probe needs a raw ICMP socket on this host")
     void mtu_to_loopback_prints_the_path_mtu_as_a_readable_row() throws Exception {
-        // The host's ping_group_range refuses ICMP datagram sockets: the probe needs root's raw socket here.
-        boolean root = ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
-        if (!root && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError("CI=true but not root: the mtu probe needs a raw ICMP socket");
-        }
-        if (!root) {
-            System.out.println("SKIPPED (not root): the mtu probe needs a raw ICMP socket on this host");
-        }
-        Assumptions.assumeTrue(root, "needs root for a raw ICMP socket");
 
         Run r = run("test", "mtu://127.0.0.1?max=4000", "--timeout", "500ms");
 
@@ -91,14 +82,10 @@ class TestCommandIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"trace://127.0.0.1?resolve=false", "mtr://127.0.0.1?resolve=false"})
+    // The host's ping_group_range refuses ICMP datagram sockets: a native ICMP trace needs root's raw socket here
+    // (without one the trace falls back to the system traceroute, which needs it too).
+    @RequiresRoot("an ICMP trace needs a raw ICMP socket on this host")
     void trace_and_mtr_to_loopback_print_a_hop_table_with_the_destination_at_hop_1(String target) throws Exception {
-        // The host's ping_group_range refuses ICMP datagram sockets: a native ICMP trace needs root's raw socket here
-        // (without one the trace falls back to the system traceroute, which needs it too).
-        boolean root = ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
-        if (!root && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError("CI=true but not root: an ICMP trace needs a raw ICMP socket");
-        }
-        Assumptions.assumeTrue(root, "needs root for a raw ICMP socket");
 
         Run r = run("test", target, "--count", "3", "--interval", "20ms", "--timeout", "500ms");
 

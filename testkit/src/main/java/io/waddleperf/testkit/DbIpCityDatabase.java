@@ -15,8 +15,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The real DB-IP lite City database (CC-BY-4.0, https://db-ip.com/) as published on the npm registry by
@@ -135,10 +133,6 @@ public final class DbIpCityDatabase {
     }
 
     private static void unavailable(String reason) {
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            Assertions.fail(reason + " (CI=true: the GeoIP tests must run, not skip)");
-        }
-        System.out.println("SKIPPED: " + reason);
-        Assumptions.abort(reason);
+        Requirements.require(false, reason);
     }
 }

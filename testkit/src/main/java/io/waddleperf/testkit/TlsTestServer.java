@@ -7,18 +7,16 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
- * A TLS server on 127.0.0.1, port chosen by the system, presenting a given certificate: it accepts TCP
+ * A TLS server on 127.0.0.1, port chosen by the system, presenting a given certificate (its SSL context): it accepts TCP
  * connections on virtual threads, optionally waits before answering the ClientHello (to make the handshake
  * measurably slower than the connect), completes the handshake, then reads until the client closes. Closing
  * the server closes its listening socket and every open connection.
@@ -45,8 +43,11 @@ public final class TlsTestServer implements AutoCloseable {
         this.acceptor = Thread.ofVirtual().name("tls-test-server-accept").start(this::acceptLoop);
     }
 
-    /** Starts a server presenting {@code identity} and offering TLS 1.3 and 1.2. */
-    public static TlsTestServer start(TestCertificates.Issued identity) throws IOException, GeneralSecurityException {
+    /**
+     * Starts a server presenting the key and chain of {@code identity} (e.g. {@code TlsCredentials.sslContext()}
+     * of the tls module) and offering TLS 1.3 and 1.2.
+     */
+    public static TlsTestServer start(SSLContext identity) throws IOException {
         return start(identity, DEFAULT_PROTOCOLS, Duration.ZERO);
     }
 
@@ -54,16 +55,10 @@ public final class TlsTestServer implements AutoCloseable {
      * Starts a server presenting {@code identity}, offering only {@code protocols} (e.g. {@code TLSv1.2}) and
      * waiting {@code handshakeDelay} after accepting a connection before it takes part in the handshake.
      */
-    public static TlsTestServer start(TestCertificates.Issued identity, List<String> protocols, Duration handshakeDelay)
-            throws IOException, GeneralSecurityException {
-        char[] password = "test".toCharArray();
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(identity.keyStore(password), password);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), null, null);
+    public static TlsTestServer start(SSLContext identity, List<String> protocols, Duration handshakeDelay) throws IOException {
         ServerSocket listener = new ServerSocket();
         listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-        return new TlsTestServer(listener, context, protocols, handshakeDelay);
+        return new TlsTestServer(listener, identity, protocols, handshakeDelay);
     }
 
     /** The port the server listens on. */

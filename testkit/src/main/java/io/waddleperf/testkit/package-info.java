@@ -1,2 +1,2 @@
-/** Test helpers shared by every module: real peers on loopback port 0, certificates, the result schema check, and (in {@code lab}) a network-namespace lab. */
+/** Test helpers shared by every module: real peers on loopback port 0, the result schema check, and (in {@code lab}) a network-namespace lab. */
 package io.waddleperf.testkit;

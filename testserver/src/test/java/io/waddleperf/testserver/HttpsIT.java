@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.waddleperf.testserver.http.SelfSignedCertificate;
-import io.waddleperf.testserver.http.TlsCredentials;
+import io.waddleperf.tls.TlsCredentials;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -2,6 +2,7 @@ package io.waddleperf.iperf3.client;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.waddleperf.testkit.Requirements;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /** Debian's stock {@code iperf3 -s} on 127.0.0.1 and a free port, as the peer of our client (a test peer only). */
 final class StockServer implements AutoCloseable {
@@ -28,11 +28,7 @@ final class StockServer implements AutoCloseable {
 
     /** Skips the test (or fails it under CI=true) when the binary is missing. */
     static void assumeInstalled() {
-        boolean present = Files.isExecutable(BINARY);
-        if (!present && "true".equals(System.getenv("CI"))) {
-            fail("iperf3 is not installed at " + BINARY + " (apt-get install iperf3) and CI=true");
-        }
-        Assumptions.assumeTrue(present, "iperf3 not installed at " + BINARY + "; apt-get install iperf3 to run");
+        Requirements.require(Files.isExecutable(BINARY), BINARY + " is not installed (apt-get install iperf3)");
     }
 
     /** Starts {@code iperf3 -s} and returns once it says it is listening. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.waddleperf.iperf3.JsonFrames;
+import io.waddleperf.testkit.Requirements;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /** Runs Debian's stock {@code iperf3} binary as the test peer (never used by production code). */
 final class StockIperf3 {
@@ -45,11 +45,7 @@ final class StockIperf3 {
 
     /** Skips the test (or fails it under CI=true) when {@code binary} from Debian package {@code pkg} is missing. */
     static void assumeBinary(Path binary, String pkg) {
-        boolean present = Files.isExecutable(binary);
-        if (!present && "true".equals(System.getenv("CI"))) {
-            fail(binary + " is not installed (apt-get install " + pkg + ") and CI=true");
-        }
-        Assumptions.assumeTrue(present, binary + " not installed; apt-get install " + pkg + " to run");
+        Requirements.require(Files.isExecutable(binary), binary + " is not installed (apt-get install " + pkg + ")");
     }
 
     static Process start(int port, String... args) throws IOException {

@@ -10,9 +10,12 @@ import io.waddleperf.core.spec.TargetParser;
 import io.waddleperf.probes.ProbeContext;
 import io.waddleperf.probes.ProbeRunner;
 import io.waddleperf.testkit.ResultSchema;
+import io.waddleperf.tls.CertificateMaker;
+import io.waddleperf.tls.TlsCredentials;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -34,8 +37,8 @@ class HttpProberIT {
 
     @BeforeAll
     static void start() throws IOException {
-        SelfSignedCertificate cert = SelfSignedCertificate.create("waddleperf-test");
-        caFile = cert.writePem(tmp.resolve("ca.pem")).toString();
+        TlsCredentials cert = CertificateMaker.server(CertificateMaker.LOOPBACK_NAMES).validFor(Duration.ofDays(30)).selfSigned();
+        caFile = Files.writeString(tmp.resolve("ca.pem"), cert.certificatePem()).toString();
         server = new HttpTestServer(cert);
     }
 

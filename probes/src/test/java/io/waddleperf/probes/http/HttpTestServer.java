@@ -3,6 +3,7 @@ package io.waddleperf.probes.http;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.HttpStatus;
+import io.waddleperf.tls.TlsCredentials;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -31,6 +32,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 final class HttpTestServer implements AutoCloseable {
 
     static final int BIG_BYTES = 4 * 1024 * 1024;
+    private static final char[] PASSWORD = "changeit".toCharArray();
 
     private final Javalin app;
     private final AtomicReference<ServerConnector> plain = new AtomicReference<>();
@@ -41,7 +43,7 @@ final class HttpTestServer implements AutoCloseable {
     private final AtomicReference<String> lastProtocol = new AtomicReference<>();
     private final AtomicReference<String> lastMethod = new AtomicReference<>();
 
-    HttpTestServer(SelfSignedCertificate cert) {
+    HttpTestServer(TlsCredentials cert) {
         byte[] big = new byte[BIG_BYTES];
         new Random(42).nextBytes(big);
         app = Javalin.create(config -> {
@@ -103,10 +105,10 @@ final class HttpTestServer implements AutoCloseable {
         return https;
     }
 
-    private static SslContextFactory.Server ssl(SelfSignedCertificate cert) {
+    private static SslContextFactory.Server ssl(TlsCredentials cert) {
         SslContextFactory.Server f = new SslContextFactory.Server();
-        f.setKeyStore(cert.keyStore());
-        f.setKeyStorePassword(new String(SelfSignedCertificate.PASSWORD));
+        f.setKeyStore(cert.keyStore("server", PASSWORD));
+        f.setKeyStorePassword(new String(PASSWORD));
         return f;
     }
 

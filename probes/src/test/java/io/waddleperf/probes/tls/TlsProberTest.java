@@ -10,8 +10,9 @@ import io.waddleperf.core.spec.TlsSpec;
 import io.waddleperf.probes.ProbeContext;
 import io.waddleperf.probes.ProbeRunner;
 import io.waddleperf.testkit.ResultSchema;
-import io.waddleperf.testkit.TestCertificates;
 import io.waddleperf.testkit.TlsTestServer;
+import io.waddleperf.tls.CertificateMaker;
+import io.waddleperf.tls.TlsCredentials;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -36,21 +37,21 @@ class TlsProberTest {
     @TempDir
     static Path dir;
 
-    private static TestCertificates.Issued ca;
-    private static TestCertificates.Issued valid;
-    private static TestCertificates.Issued expired;
-    private static TestCertificates.Issued selfSigned;
+    private static TlsCredentials ca;
+    private static TlsCredentials valid;
+    private static TlsCredentials expired;
+    private static TlsCredentials selfSigned;
     private static String caFile;
 
     @BeforeAll
     static void certificates() throws Exception {
-        ca = TestCertificates.certificateAuthority("WaddlePerf test CA", Duration.ofDays(365));
-        // Valid from a day ago for 91 days: 90 days (less a few seconds) left.
-        valid = TestCertificates.server(ca, TestCertificates.LOOPBACK_NAMES, Duration.ofDays(91));
-        expired = TestCertificates.server(ca, TestCertificates.LOOPBACK_NAMES,
-                Instant.now().minus(Duration.ofDays(30)), Instant.now().minus(Duration.ofDays(2)));
-        selfSigned = TestCertificates.selfSigned(TestCertificates.LOOPBACK_NAMES, Duration.ofDays(30));
-        caFile = ca.writePem(dir, "ca").certificate().toString();
+        ca = CertificateMaker.authority("WaddlePerf test CA").validFor(Duration.ofDays(365)).selfSigned();
+        // 90 days (less a few seconds) left.
+        valid = CertificateMaker.server(CertificateMaker.LOOPBACK_NAMES).validFor(Duration.ofDays(90)).signedBy(ca);
+        expired = CertificateMaker.server(CertificateMaker.LOOPBACK_NAMES)
+                .validBetween(Instant.now().minus(Duration.ofDays(30)), Instant.now().minus(Duration.ofDays(2))).signedBy(ca);
+        selfSigned = CertificateMaker.server(CertificateMaker.LOOPBACK_NAMES).validFor(Duration.ofDays(29)).selfSigned();
+        caFile = Files.writeString(dir.resolve("ca.crt"), ca.certificatePem()).toString();
     }
 
     private static ProbeResult probe(String host, int port, int count, Map<String, String> params) {
@@ -69,7 +70,7 @@ class TlsProberTest {
 
     @Test
     void verifies_a_chain_from_the_ca_file_and_reports_tls13() throws Exception {
-        try (TlsTestServer server = TlsTestServer.start(valid)) {
+        try (TlsTestServer server = TlsTestServer.start(valid.sslContext())) {
             ProbeResult r = probe("127.0.0.1", server.port(), 1, trustingCa());
 
             assertThat(r.success()).as(r.error()).isTrue();
@@ -90,7 +91,7 @@ class TlsProberTest {
 
     @Test
     void sends_the_host_name_and_checks_it_against_the_certificate() throws Exception {
-        try (TlsTestServer server = TlsTestServer.start(valid)) {
+        try (TlsTestServer server = TlsTestServer.start(valid.sslContext())) {
             ProbeResult r = probe("localhost", server.port(), 1, trustingCa());
 
             assertThat(r.success()).as(r.error()).isTrue();
@@ -100,7 +101,7 @@ class TlsProberTest {
 
     @Test
     void reports_tls12_when_the_server_offers_only_tls12() throws Exception {
-        try (TlsTestServer server = TlsTestServer.start(valid, List.of("TLSv1.2"), Duration.ZERO)) {
+        try (TlsTestServer server = TlsTestServer.start(valid.sslContext(), List.of("TLSv1.2"), Duration.ZERO)) {
             ProbeResult r = probe("127.0.0.1", server.port(), 1, trustingCa());
 
             assertThat(r.success()).as(r.error()).isTrue();
@@ -111,7 +112,7 @@ class TlsProberTest {
     @Test
     void times_the_handshake_separately_from_the_connect() throws Exception {
         // The server accepts at once but answers the ClientHello only after 300 ms: that wait belongs to tls_ms.
-        try (TlsTestServer server = TlsTestServer.start(valid, TlsTestServer.DEFAULT_PROTOCOLS, Duration.ofMillis(300))) {
+        try (TlsTestServer server = TlsTestServer.start(valid.sslContext(), TlsTestServer.DEFAULT_PROTOCOLS, Duration.ofMillis(300))) {
             ProbeResult r = probe("127.0.0.1", server.port(), 1, trustingCa());
 
             assertThat(r.success()).as(r.error()).isTrue();
@@ -122,7 +123,7 @@ class TlsProberTest {
 
     @Test
     void makes_a_full_handshake_on_every_attempt() throws Exception {
-        try (TlsTestServer server = TlsTestServer.start(valid)) {
+        try (TlsTestServer server = TlsTestServer.start(valid.sslContext())) {
             ProbeResult r = probe("127.0.0.1", server.port(), 3, trustingCa());
 
             assertThat(r.success()).as(r.error()).isTrue();
@@ -136,7 +137,7 @@ class TlsProberTest {
 
     @Test
     void fails_on_an_expired_certificate_and_still_reports_it() throws Exception {
-        try (TlsTestServer server = TlsTestServer.start(expired)) {
+        try (TlsTestServer server = TlsTestServer.start(expired.sslContext())) {
             ProbeResult r = probe("127.0.0.1", server.port(), 1, trustingCa());
 
             assertThat(r.success()).isFalse();
@@ -151,7 +152,7 @@ class TlsProberTest {
 
     @Test
     void fails_on_an_untrusted_self_signed_certificate() throws Exception {
-        try (TlsTestServer server = TlsTestServer.start(selfSigned)) {
+        try (TlsTestServer server = TlsTestServer.start(selfSigned.sslContext())) {
             ProbeResult r = probe("127.0.0.1", server.port(), 1, Map.of());
 
             assertThat(r.success()).isFalse();
@@ -163,7 +164,7 @@ class TlsProberTest {
 
     @Test
     void fails_when_the_certificate_does_not_name_the_server() throws Exception {
-        try (TlsTestServer server = TlsTestServer.start(valid)) {
+        try (TlsTestServer server = TlsTestServer.start(valid.sslContext())) {
             ProbeResult r = probe("127.0.0.1", server.port(), 1, trustingCa("sni", "wrong.example.test"));
 
             assertThat(r.success()).isFalse();
@@ -174,7 +175,7 @@ class TlsProberTest {
 
     @Test
     void without_verification_succeeds_on_an_expired_certificate_but_says_it_would_not_verify() throws Exception {
-        try (TlsTestServer server = TlsTestServer.start(expired)) {
+        try (TlsTestServer server = TlsTestServer.start(expired.sslContext())) {
             ProbeResult r = probe("127.0.0.1", server.port(), 1, trustingCa("verify", "false"));
 
             assertThat(r.success()).as(r.error()).isTrue();
@@ -187,7 +188,7 @@ class TlsProberTest {
 
     @Test
     void without_verification_still_reports_a_good_chain_as_verified() throws Exception {
-        try (TlsTestServer server = TlsTestServer.start(valid)) {
+        try (TlsTestServer server = TlsTestServer.start(valid.sslContext())) {
             ProbeResult r = probe("127.0.0.1", server.port(), 1, trustingCa("verify", "false"));
 
             assertThat(r.success()).as(r.error()).isTrue();

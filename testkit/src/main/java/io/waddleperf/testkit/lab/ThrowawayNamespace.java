@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.waddleperf.net.NetNamespace;
 import java.io.IOException;
+import io.waddleperf.testkit.Requirements;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A network namespace made for one test with {@code ip netns add}, with only loopback up, and always deleted by
@@ -25,25 +24,9 @@ public final class ThrowawayNamespace implements AutoCloseable {
         this.name = name;
     }
 
-    /** True when running as root (uid 0). */
-    public static boolean isRoot() {
-        try {
-            return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
-        }
-    }
-
     /** Skips (or fails under CI=true) unless running as root. */
     public static void assumeRoot(String why) {
-        boolean root = isRoot();
-        if (!root && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError("CI=true but not root: " + why);
-        }
-        if (!root) {
-            System.out.println("SKIPPED (not root): " + why);
-        }
-        Assumptions.assumeTrue(root, "needs root: " + why);
+        Requirements.require(Requirements.isRoot(), "needs root: " + why);
     }
 
     /** Creates the namespace, brings loopback up and opens ICMP datagram sockets to every group. */

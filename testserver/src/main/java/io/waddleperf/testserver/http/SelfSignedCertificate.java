@@ -1,9 +1,8 @@
 package io.waddleperf.testserver.http;
 
+import io.waddleperf.tls.CertificateMaker;
+import io.waddleperf.tls.TlsCredentials;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -12,38 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.X500NameBuilder;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * Makes the test server's self-signed certificate at first start and keeps it in the data folder
  * ({@code tls/self-signed-cert.pem}, {@code tls/self-signed-key.pem}, the key readable by the owner only), so
  * clients that pinned it keep working across restarts. A new one is made only when the stored one is missing,
- * unreadable, or within {@link #RENEW_BEFORE} of expiry. ECDSA P-256, SHA-256, serverAuth, names: localhost,
+ * unreadable, or within {@link #RENEW_BEFORE} of expiry. Made by {@link CertificateMaker}; names: localhost,
  * the machine's host name, 127.0.0.1, ::1 and the bind address.
  */
 public final class SelfSignedCertificate {
@@ -93,34 +66,8 @@ public final class SelfSignedCertificate {
 
     /** A new self-signed certificate for the given DNS names and IP address literals. */
     static TlsCredentials create(Set<String> names, Clock clock) {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
-            KeyPair keys = generator.generateKeyPair();
-            Instant now = clock.instant();
-            X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
-                    .addRDN(BCStyle.O, "WaddlePerf")
-                    .addRDN(BCStyle.CN, "WaddlePerf test server " + names.iterator().next())
-                    .build();
-            List<GeneralName> altNames = new ArrayList<>();
-            for (String n : names) {
-                altNames.add(isAddress(n) ? new GeneralName(GeneralName.iPAddress, n) : new GeneralName(GeneralName.dNSName, n));
-            }
-            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
-                    new BigInteger(127, new SecureRandom()).add(BigInteger.ONE),
-                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(VALIDITY)), subject, keys.getPublic())
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(altNames.toArray(GeneralName[]::new)))
-                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
-            X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
-            return new TlsCredentials(keys.getPrivate(), List.of(cert));
-        } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
-            throw new IllegalStateException("cannot make a self-signed certificate", e);
-        }
+        return CertificateMaker.server(List.copyOf(names)).commonName("WaddlePerf test server " + names.iterator().next())
+                .clock(clock).validFor(VALIDITY).selfSigned();
     }
 
     static Set<String> names(String bindAddress) {
@@ -132,16 +79,16 @@ public final class SelfSignedCertificate {
         }
         names.add("127.0.0.1");
         names.add("::1");
-        if (bindAddress != null && isAddress(bindAddress) && !InetAddress.ofLiteral(bindAddress).isAnyLocalAddress()) {
+        if (bindAddress != null && isAddress(bindAddress)) {
             names.add(bindAddress);
         }
         return names;
     }
 
+    /** An address literal other than the wildcard, which no client dials. */
     private static boolean isAddress(String text) {
         try {
-            InetAddress.ofLiteral(text);
-            return true;
+            return !InetAddress.ofLiteral(text).isAnyLocalAddress();
         } catch (IllegalArgumentException e) {
             return false;
         }
@@ -151,9 +98,9 @@ public final class SelfSignedCertificate {
     private static void store(TlsCredentials credentials, Path dir, Path certFile, Path keyFile) throws IOException {
         Files.createDirectories(dir);
         Path keyTmp = ownerOnlyTempFile(dir);
-        Files.writeString(keyTmp, pem(new JcaPKCS8Generator(credentials.privateKey(), null)), StandardCharsets.US_ASCII);
+        Files.writeString(keyTmp, credentials.privateKeyPem(), StandardCharsets.US_ASCII);
         Path certTmp = Files.createTempFile(dir, ".cert", ".tmp");
-        Files.writeString(certTmp, pem(credentials.certificate()), StandardCharsets.US_ASCII);
+        Files.writeString(certTmp, credentials.certificatePem(), StandardCharsets.US_ASCII);
         move(keyTmp, keyFile);
         move(certTmp, certFile);
     }
@@ -172,15 +119,5 @@ public final class SelfSignedCertificate {
         } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
-    }
-
-    private static String pem(Object o) {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter w = new JcaPEMWriter(out)) {
-            w.writeObject(o);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
     }
 }

@@ -5,6 +5,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.json.JavalinJackson;
 import io.waddleperf.core.result.Json;
 import io.waddleperf.testserver.api.TestApi;
+import io.waddleperf.tls.TlsCredentials;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;

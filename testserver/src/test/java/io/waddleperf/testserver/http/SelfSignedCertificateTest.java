@@ -2,6 +2,7 @@ package io.waddleperf.testserver.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.waddleperf.tls.TlsCredentials;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;

@@ -7,7 +7,7 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import io.waddleperf.core.stats.LatencyStats;
 import io.waddleperf.testserver.TestServer;
-import io.waddleperf.testserver.TestServerConfig;
+import io.waddleperf.testserver.LoopbackConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,8 +49,7 @@ class BrowserStatsIT {
 
     @BeforeEach
     void start() throws Exception {
-        server = TestServer.start(TestServerConfig.builder().bind("127.0.0.1").httpPort(0).httpsEnabled(false)
-                .dataDir(dataDir).apiKey("browser-stats-test-key").build());
+        server = TestServer.start(LoopbackConfig.of(dataDir, "api_keys", "browser-stats-test-key"));
         context = chromium.browser().newContext();
         page = context.newPage();
         page.navigate("http://127.0.0.1:" + server.httpPort() + "/");

@@ -1,10 +1,9 @@
 package io.waddleperf.testserver.web;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Playwright;
+import io.waddleperf.testkit.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,12 +30,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     static HeadlessChromium launch() {
-        boolean installed = Files.isExecutable(EXECUTABLE);
-        if (!installed && !"true".equals(System.getenv("CI"))) {
-            String reason = EXECUTABLE + " is missing (apt-get install -y chromium); browser test skipped";
-            System.out.println("SKIPPED: " + reason);
-            assumeTrue(false, reason);
-        }
+        Requirements.require(Files.isExecutable(EXECUTABLE), EXECUTABLE + " is missing (apt-get install -y chromium)");
         Playwright playwright = Playwright.create(new Playwright.CreateOptions()
                 .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         try {
