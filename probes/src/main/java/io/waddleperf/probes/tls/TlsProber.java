@@ -33,9 +33,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * time is the handshake's and not the time until someone looked (the original's bug, SPEC §8).
  *
  * <p>Each attempt is a full handshake with a fresh {@link SSLContext}, so no attempt is a shortened session
- * resumption and every one sees and verifies the certificate. Trust is the JDK's default trust store plus the
- * spec's PEM {@code caFile}; the server name (SNI, and the name the certificate must match) is
- * {@code spec.serverName()}. The JDK's PKIX and hostname checks run on every chain; with {@code verify=true} a
+ * resumption and every one sees and verifies the certificate. Trust is {@link TlsTrust}'s, shared with the other
+ * TLS probes: the JDK's default trust store plus the spec's PEM {@code ca_file}, and its failure reasons; the
+ * server name (SNI, and the name the certificate must match) is {@code spec.serverName()}. The JDK's PKIX and hostname checks run on every chain; with {@code verify=true} a
  * failure aborts the handshake and fails the attempt as {@code tls_error: <reason>}, with {@code verify=false}
  * the handshake proceeds and the outcome is only reported. Either way {@code raw_results.verified} (and
  * {@code verify_reason} when false), the certificate's subject, issuer and validity, and
