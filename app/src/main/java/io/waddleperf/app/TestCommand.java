@@ -56,7 +56,7 @@ public final class TestCommand implements Callable<Integer> {
     Long size;
 
     @Option(names = {"-o", "--opt"}, paramLabel = "KEY=VALUE",
-            description = "Probe-specific option (repeatable), e.g. --opt ca_file=ca.pem --opt protocol=http2.")
+            description = "Probe-specific option (repeatable), e.g. --opt ca_file=ca.pem --opt verify=false --opt protocol=http2.")
     Map<String, String> opts = new LinkedHashMap<>();
 
     @Option(names = "--json", description = "Print the SPEC result object as JSON instead of text.")

@@ -6,11 +6,19 @@ import io.waddleperf.core.result.Json;
 import io.waddleperf.core.result.ProbeResult;
 import io.waddleperf.testkit.RequiresRoot;
 import io.waddleperf.testkit.ResultSchema;
+import io.waddleperf.testkit.TlsTestServer;
+import io.waddleperf.testkit.TrustFixture;
+import io.waddleperf.testserver.TestServer;
+import io.waddleperf.testserver.TestServerConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
@@ -127,6 +135,49 @@ class TestCommandIT {
         Run opt = run("test", "tcp://127.0.0.1:80", "--opt", "colour=blue");
         assertThat(opt.exit()).isEqualTo(2);
         assertThat(opt.err()).contains("colour");
+    }
+
+    @Test
+    void opt_ca_file_trusts_a_test_ca_and_the_host_name_is_still_checked(@TempDir Path dir) throws Exception {
+        TrustFixture trust = TrustFixture.create(dir);
+        String caFile = "ca_file=" + trust.caFile();
+        try (TlsTestServer right = TlsTestServer.start(trust.loopbackServer().sslContext());
+             TlsTestServer other = TlsTestServer.start(trust.otherNameServer().sslContext())) {
+            Run trusted = run("test", "tls://127.0.0.1:" + right.port(), "--opt", caFile, "--json");
+            assertThat(trusted.exit()).as(trusted.out() + trusted.err()).isZero();
+            assertThat(Json.readResult(trusted.out()).rawResults()).containsEntry("verified", true);
+
+            Run untrusted = run("test", "tls://127.0.0.1:" + right.port(), "--json");
+            assertThat(untrusted.exit()).isEqualTo(1);
+            assertThat(Json.readResult(untrusted.out()).error()).startsWith("tls_error: untrusted certificate");
+
+            Run mismatch = run("test", "tls://127.0.0.1:" + other.port(), "--opt", caFile, "--json");
+            assertThat(mismatch.exit()).isEqualTo(1);
+            assertThat(Json.readResult(mismatch.out()).error()).startsWith("tls_error: hostname mismatch");
+
+            Run missing = run("test", "tls://127.0.0.1:" + right.port(), "--opt", "ca_file=" + dir.resolve("missing.pem"));
+            assertThat(missing.exit()).isEqualTo(1);
+            assertThat(missing.out()).contains("invalid_target: ca_file").contains("missing.pem");
+        }
+    }
+
+    @Test
+    void speedtest_checks_the_test_servers_own_https_port_with_opt_ca_file(@TempDir Path dir) throws Exception {
+        TrustFixture trust = TrustFixture.create(dir);
+        TrustFixture.PemFiles pem = trust.write(trust.loopbackServer(), "server");
+        try (TestServer server = TestServer.start(TestServerConfig.of(Map.of("bind", "127.0.0.1",
+                "http_port", "0", "https_port", "0", "udp_echo_port", "0",
+                "data_dir", Files.createDirectories(dir.resolve("data")).toString(), "auth_disabled", "true",
+                "tls_cert_file", pem.certificate().toString(), "tls_key_file", pem.privateKey().toString())))) {
+            Run r = run("test", "speedtest://127.0.0.1:" + server.httpsPort().orElseThrow(), "--opt", "tls=true",
+                    "--opt", "ca_file=" + trust.caFile(), "--opt", "duration_ms=500", "--opt", "download_grace_ms=100",
+                    "--opt", "upload_grace_ms=100", "--opt", "download_streams=1", "--opt", "upload_streams=1",
+                    "--opt", "pings=2", "--json");
+            assertThat(r.exit()).as(r.out() + r.err()).isZero();
+            ProbeResult result = Json.readResult(r.out());
+            assertThat(result.rawResults()).containsEntry("tls_verified", true);
+            assertThat(result.downloadMbps()).isPositive();
+        }
     }
 
     @ParameterizedTest

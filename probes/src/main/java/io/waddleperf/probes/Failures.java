@@ -14,7 +14,9 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedByInterruptException;
+import java.security.cert.CertificateException;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 import org.apache.sshd.common.SshException;
@@ -62,7 +64,7 @@ public final class Failures {
             case NoRouteToHostException n -> new Failure(ErrorKind.HOST_UNREACHABLE, null);
             case ConnectException ce when lower.contains("no route") -> new Failure(ErrorKind.HOST_UNREACHABLE, null);
             case PortUnreachableException p -> new Failure(ErrorKind.CONNECTION_REFUSED, "port unreachable");
-            case SSLException s -> new Failure(ErrorKind.TLS_ERROR, msg.isEmpty() ? null : msg);
+            case SSLException s -> new Failure(ErrorKind.TLS_ERROR, certificateReason(s).orElse(msg.isEmpty() ? null : msg));
             // MINA SSHD wraps I/O failures in SshException: only one without a cause is an SSH protocol failure.
             case SshException s when s.getCause() == null -> new Failure(ErrorKind.SSH_ERROR, msg.isEmpty() ? null : msg);
             case ProtocolException p -> new Failure(ErrorKind.PROTOCOL_ERROR, msg.isEmpty() ? null : msg);
@@ -80,6 +82,19 @@ public final class Failures {
             case Iperf3Exception e when e.getCause() == null || direct(e.getCause()) == null -> iperf3Failure(e);
             default -> null;
         };
+    }
+
+    /**
+     * The certificate check's own words when it is what failed the handshake: JSSE puts the alert in front
+     * ({@code (certificate_unknown) hostname mismatch: ...}), and an HTTP client may wrap the exception again.
+     */
+    private static Optional<String> certificateReason(SSLException e) {
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (c instanceof CertificateException ce && ce.getMessage() != null) {
+                return Optional.of(ce.getMessage());
+            }
+        }
+        return Optional.empty();
     }
 
     /** An iperf3 error code (our client's or the server's SERVER_ERROR), with iperf3's own text as the detail. */

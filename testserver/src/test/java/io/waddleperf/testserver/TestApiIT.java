@@ -131,6 +131,24 @@ class TestApiIT {
     }
 
     @Test
+    void refuses_a_ca_file_however_it_is_given_without_opening_the_file() throws IOException {
+        Path secret = java.nio.file.Files.writeString(dataDir.resolve("not-for-callers.pem"), "secret");
+        ApiClient.Answer inTarget = client.test("tcp", "{\"target\":\"tls://127.0.0.1:" + listener.getLocalPort()
+                + "?ca_file=" + secret + "\",\"protocol\":\"tls\"}");
+        assertThat(inTarget.status()).as(inTarget.body()).isEqualTo(400);
+        assertThat(inTarget.field()).isEqualTo("ca_file");
+        assertThat(inTarget.error()).contains("remote callers cannot choose").doesNotContain("secret");
+        ApiClient.Answer asField = client.test("tcp", "{\"target\":\"127.0.0.1\",\"port\":" + listener.getLocalPort()
+                + ",\"protocol\":\"tls\",\"ca_file\":\"" + secret + "\"}");
+        assertThat(asField.status()).as(asField.body()).isEqualTo(400);
+        assertThat(asField.field()).isEqualTo("ca_file");
+        // verify=false names no file: still allowed
+        ApiClient.Answer noVerify = client.test("tcp", "{\"target\":\"tls://127.0.0.1:" + listener.getLocalPort()
+                + "?verify=false\",\"protocol\":\"tls\",\"timeout\":1}");
+        assertThat(noVerify.status()).as(noVerify.body()).isEqualTo(200);
+    }
+
+    @Test
     void refuses_a_target_of_300_characters() {
         ApiClient.Answer a = client.test("tcp", "{\"target\":\"" + "a".repeat(300) + "\"}");
         assertThat(a.status()).isEqualTo(400);

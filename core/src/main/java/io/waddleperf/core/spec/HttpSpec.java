@@ -7,23 +7,23 @@ import java.util.Set;
 
 /**
  * An HTTP(S) request with per-phase timing ({@code http}, docs/RESULTS.md). {@code protocol} is {@code auto},
- * {@code http1} or {@code http2}; {@code caFile}/{@code verify} as for {@link TlsSpec}.
+ * {@code http1} or {@code http2}; {@code tlsClient} as for every TLS client probe ({@link TlsClientSpec}).
  */
 public record HttpSpec(String target, URI url, Endpoint endpoint, String method, String protocol, boolean followRedirects,
-                       int count, Duration interval, Duration timeout, String caFile, boolean verify) implements ProbeSpec {
+                       int count, Duration interval, Duration timeout, TlsClientSpec tlsClient) implements ProbeSpec {
 
     public static final Set<String> METHODS = Set.of("get", "post", "head", "options");
     public static final Set<String> PROTOCOLS = Set.of("auto", "http1", "http2");
 
     public static HttpSpec of(String target, URI url, ProbeOptions o) {
-        Params p = Params.of(o, "http", Set.of("method", "protocol", "follow_redirects", "ca_file", "verify"));
+        Params p = Params.of(o, "http", TlsClientSpec.withOptions(Set.of("method", "protocol", "follow_redirects")));
         String scheme = url.getScheme();
         int port = url.getPort() != -1 ? url.getPort() : "https".equals(scheme) ? 443 : 80;
         String protocol = normaliseProtocol(p.string("protocol", "auto"));
         return new HttpSpec(target, url, new Endpoint(url.getHost(), port),
                 p.oneOf("method", "get", METHODS).toUpperCase(java.util.Locale.ROOT), protocol,
                 p.bool("follow_redirects", true), o.countOr(1), o.intervalOr(Duration.ofMillis(100)),
-                o.timeoutOr(Duration.ofSeconds(30)), p.string("ca_file", null), p.bool("verify", true));
+                o.timeoutOr(Duration.ofSeconds(30)), TlsClientSpec.of(p));
     }
 
     /** Accepts the original's spellings: {@code http1}, {@code http/1.1}, {@code http2}, {@code http/2}, {@code auto}. */
@@ -34,6 +34,11 @@ public record HttpSpec(String target, URI url, Endpoint endpoint, String method,
             case "http2", "http/2", "h2" -> "http2";
             default -> throw new InvalidSpecException("protocol", "expected auto, http1 (http/1.1) or http2 (http/2), got '" + value + "'");
         };
+    }
+
+    @Override
+    public java.util.Optional<TlsClientSpec> tlsOptions() {
+        return java.util.Optional.of(tlsClient);
     }
 
     @Override

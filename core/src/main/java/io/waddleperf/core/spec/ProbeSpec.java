@@ -2,6 +2,7 @@ package io.waddleperf.core.spec;
 
 import io.waddleperf.core.result.TestType;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * What one probe measures. Sealed so that an exhaustive {@code switch} over specs (the prober registry)
@@ -33,6 +34,11 @@ public sealed interface ProbeSpec
     /** Budget of a probe making {@code count} attempts {@code interval} apart, each bounded by {@code timeout}. */
     static Duration budgetOf(int count, Duration interval, Duration timeout) {
         return interval.multipliedBy(count).plus(timeout.multipliedBy(count));
+    }
+
+    /** The TLS client settings when this probe can speak TLS as a client; empty otherwise. */
+    default Optional<TlsClientSpec> tlsOptions() {
+        return Optional.empty();
     }
 
     /** Variant of the probe (e.g. {@code http/2}, {@code tcp}); null when there is only one. */

@@ -9,10 +9,11 @@ import java.util.Set;
  * {@code /.well-known/nq} config names the URLs; load connections are added {@code connectionsPerInterval} per
  * {@code interval} up to {@code maxConnections} while foreign and self probes are sent {@code probeInterval} apart;
  * aggregation is a single-sided trimmed mean over the last {@code movingAverageIntervals} intervals, and the test
- * ends when goodput and responsiveness are stable or after {@code maxDuration}.
+ * ends when goodput and responsiveness are stable or after {@code maxDuration}. With {@code tls}, {@code tlsClient}
+ * says how the server's certificate is checked ({@link TlsClientSpec}).
  */
-public record RpmSpec(String target, Endpoint endpoint, boolean tls, String direction, int maxConnections,
-                      int connectionsPerInterval, Duration interval, Duration probeInterval, Duration maxDuration,
+public record RpmSpec(String target, Endpoint endpoint, boolean tls, TlsClientSpec tlsClient, String direction,
+                      int maxConnections, int connectionsPerInterval, Duration interval, Duration probeInterval, Duration maxDuration,
                       int movingAverageIntervals, double stabilityPercent, double trimmedMeanPercent,
                       Duration timeout) implements ProbeSpec {
 
@@ -20,15 +21,22 @@ public record RpmSpec(String target, Endpoint endpoint, boolean tls, String dire
     public static final Set<String> DIRECTIONS = Set.of("download", "upload");
 
     public static RpmSpec of(String target, String host, Integer port, ProbeOptions o) {
-        Params p = Params.of(o, "rpm", Set.of("tls", "direction", "max_connections", "connections_per_interval",
-                "interval_ms", "probe_interval_ms", "max_duration_ms"));
+        Params p = Params.of(o, "rpm", TlsClientSpec.withOptions(Set.of("tls", "direction", "max_connections",
+                "connections_per_interval", "interval_ms", "probe_interval_ms", "max_duration_ms")));
+        boolean tls = p.bool("tls", false);
         // draft -09: MNP 16, MAD 4, SDT 5 %, TMP 95 %; ID 1 s as goresponsiveness (the draft's 5 s makes 20 s tests)
-        return new RpmSpec(target, new Endpoint(host, port == null ? DEFAULT_PORT : port), p.bool("tls", false),
-                p.oneOf("direction", "download", DIRECTIONS), p.integer("max_connections", 16, 1, 64),
+        return new RpmSpec(target, new Endpoint(host, port == null ? DEFAULT_PORT : port), tls,
+                TlsClientSpec.ofOptional(p, tls, "rpm"), p.oneOf("direction", "download", DIRECTIONS),
+                p.integer("max_connections", 16, 1, 64),
                 p.integer("connections_per_interval", 1, 1, 16), Duration.ofMillis(p.integer("interval_ms", 1_000, 100, 10_000)),
                 Duration.ofMillis(p.integer("probe_interval_ms", 100, 10, 5_000)),
                 Duration.ofMillis(p.integer("max_duration_ms", 20_000, 1_000, 120_000)), 4, 5.0, 95.0,
                 o.timeoutOr(Duration.ofSeconds(10)));
+    }
+
+    @Override
+    public java.util.Optional<TlsClientSpec> tlsOptions() {
+        return tls ? java.util.Optional.of(tlsClient) : java.util.Optional.empty();
     }
 
     @Override

@@ -71,7 +71,7 @@ public record ServiceTraceSpec(TestType testType, String target, TracerouteSpec 
         HttpSpec http = (HttpSpec) spec.service();
         URI withPath = url(scheme, url.getHost(), port, url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath());
         HttpSpec service = new HttpSpec(http.target(), withPath, http.endpoint(), http.method(), http.protocol(),
-                http.followRedirects(), http.count(), http.interval(), http.timeout(), http.caFile(), http.verify());
+                http.followRedirects(), http.count(), http.interval(), http.timeout(), http.tlsClient());
         return new ServiceTraceSpec(TestType.HTTP_TRACE, target, spec.path(), service);
     }
 
@@ -92,6 +92,11 @@ public record ServiceTraceSpec(TestType testType, String target, TracerouteSpec 
     @Override
     public Duration timeout() {
         return service.timeout();
+    }
+
+    @Override
+    public java.util.Optional<TlsClientSpec> tlsOptions() {
+        return service.tlsOptions();
     }
 
     @Override

@@ -6,19 +6,24 @@ import java.util.Set;
 
 /**
  * TCP connect plus TLS handshake, timed separately, with certificate details ({@code tls}, docs/RESULTS.md).
- * {@code caFile} adds a PEM trust anchor beside the system ones; {@code verify=false} still reports
- * the verification outcome but does not fail on it.
+ * {@code tlsClient} as for every TLS client probe ({@link TlsClientSpec}); with {@code verify=false} this probe
+ * still reports the verification outcome but does not fail on it.
  */
 public record TlsSpec(String target, Endpoint endpoint, int count, Duration interval, Duration timeout,
-                      String serverName, boolean verify, String caFile) implements ProbeSpec {
+                      String serverName, TlsClientSpec tlsClient) implements ProbeSpec {
 
     public static final int DEFAULT_PORT = 443;
 
     public static TlsSpec of(String target, String host, Integer port, ProbeOptions o) {
-        Params p = Params.of(o, "tls", Set.of("sni", "verify", "ca_file"));
+        Params p = Params.of(o, "tls", TlsClientSpec.withOptions(Set.of("sni")));
         return new TlsSpec(target, new Endpoint(host, port == null ? DEFAULT_PORT : port), o.countOr(1),
                 o.intervalOr(Duration.ofMillis(100)), o.timeoutOr(Duration.ofSeconds(10)),
-                p.string("sni", host), p.bool("verify", true), p.string("ca_file", null));
+                p.string("sni", host), TlsClientSpec.of(p));
+    }
+
+    @Override
+    public java.util.Optional<TlsClientSpec> tlsOptions() {
+        return java.util.Optional.of(tlsClient);
     }
 
     @Override

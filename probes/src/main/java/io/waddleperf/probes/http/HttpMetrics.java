@@ -57,7 +57,7 @@ final class HttpMetrics {
                     .raw("final_url", last.finalUrl());
             if (last.tlsCipher() != null) {
                 result.raw("tls_cipher", last.tlsCipher())
-                        .raw("tls_verified", spec.verify()); // false: verify=false skipped chain and host name checks
+                        .raw("tls_verified", spec.tlsClient().verify()); // false: verify=false skipped chain and host name checks
             }
         } else {
             result.protocolDetail(null); // no response, so no protocol was actually used

@@ -1,5 +1,6 @@
 package io.waddleperf.probes.rpm;
 
+import io.waddleperf.probes.trust.TlsTrust;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,14 +12,19 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
 
 /**
  * One HTTP/1.1 connection whose phases are timed apart: TCP connect ({@code tcp_f}), TLS handshake ({@code tls_f})
- * and request/response round trips ({@code http_f}, {@code http_l}) as the responsiveness draft's probes need;
- * the JDK client hides the first two. Only what the probe asks for is spoken: GET with Content-Length bodies and
- * POST of a streamed body.
+ * and request/response round trips ({@code http_f}, {@code http_l}) as the responsiveness draft's probes need.
+ * Only what the probe asks for is spoken: GET with Content-Length bodies and POST of a streamed body.
+ *
+ * <p>Why not the JDK client or OkHttp: the probe must decide which connection carries each request (a new one for
+ * every foreign probe, a given idle one for a self probe, one of its own for each load stream) and time connect
+ * and handshake on exactly that socket. The JDK client hides both its pool and the phases. OkHttp does report the
+ * phases (its {@code EventListener}, as the {@code http} probe uses), but its pool picks the connection: a request
+ * can reuse one or silently open another, so each role would need its own client and pool plus bookkeeping of
+ * which connection a call used, more code than this small subset of HTTP/1.1. TLS is not hand-made: the
+ * handshake is {@link TlsTrust#handshake}, the same trust, host name check and SNI as every other TLS probe.
  */
 final class Http1Connection implements AutoCloseable {
 
@@ -38,7 +44,8 @@ final class Http1Connection implements AutoCloseable {
         this.tlsMs = tlsMs;
     }
 
-    static Http1Connection open(URI uri, int timeoutMs) throws IOException {
+    /** Connects to {@code uri}'s host and port, for https with {@code trust}. */
+    static Http1Connection open(URI uri, int timeoutMs, TlsTrust trust) throws IOException {
         boolean tls = "https".equals(uri.getScheme());
         int port = uri.getPort() != -1 ? uri.getPort() : tls ? 443 : 80;
         Socket plain = new Socket();
@@ -51,12 +58,10 @@ final class Http1Connection implements AutoCloseable {
             Socket s = plain;
             double tlsMs = 0;
             if (tls) {
-                SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
-                        .createSocket(plain, uri.getHost(), port, true);
+                String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
                 long t1 = System.nanoTime();
-                ssl.startHandshake();
+                s = trust.handshake(plain, host, port);
                 tlsMs = (System.nanoTime() - t1) / 1e6;
-                s = ssl;
             }
             return new Http1Connection(s, uri.getRawAuthority(), connectMs, tlsMs);
         } catch (IOException | RuntimeException e) {

@@ -8,6 +8,7 @@ import io.waddleperf.core.spec.RpmSpec;
 import io.waddleperf.probes.ProbeContext;
 import io.waddleperf.probes.ProbeException;
 import io.waddleperf.probes.Prober;
+import io.waddleperf.probes.trust.TlsTrust;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -27,6 +28,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * and responsiveness are stable (stddev of the last MAD moving averages below SDT % of the current one) or at the
  * maximum duration. Over HTTP/1.1 a busy load connection cannot carry a probe, so self probes run on persistent
  * connections opened beside the load: they share the path's queues but not the load socket's send buffer.
+ *
+ * <p>With {@code tls=true} every connection, the config request's included, checks the server as the {@code http}
+ * probe does ({@link TlsTrust}: {@code ca_file}, {@code verify}, host name, SNI); a certificate failure on the
+ * config or idle connection fails the result as {@code tls_error: <reason>}.
  */
 public final class RpmProber implements Prober<RpmSpec> {
 
@@ -52,15 +57,22 @@ public final class RpmProber implements Prober<RpmSpec> {
             result.targetIp(address.getHostAddress());
         }
         int timeoutMs = ProbeContext.millis(spec.timeout());
+        // also without tls=true: the server's config may name https URLs, checked by default then
+        TlsTrust trust = TlsTrust.of(spec.tlsClient());
         // a plain connect first: the JDK client reports a refused or unreachable server only as a closed channel
         double connectMs = io.waddleperf.probes.speedtest.ConnectCheck.connectMs(address, spec.endpoint().port(), spec.timeout());
         synchronized (result) {
             result.connectMs(connectMs);
         }
-        Urls urls = config(base, timeoutMs);
+        Urls urls = config(base, timeoutMs, trust);
+        if (spec.tls()) {
+            synchronized (result) {
+                result.raw("tls_verified", trust.verifies()); // false: verify=false skipped chain and host name checks
+            }
+        }
 
         List<Double> idle = new ArrayList<>();
-        try (Http1Connection c = Http1Connection.open(urls.small(), timeoutMs)) {
+        try (Http1Connection c = Http1Connection.open(urls.small(), timeoutMs, trust)) {
             for (int i = 0; i < IDLE_PROBES; i++) {
                 idle.add(c.getMs(urls.small()));
             }
@@ -85,7 +97,7 @@ public final class RpmProber implements Prober<RpmSpec> {
 
         Runnable addLoad = () -> threads.add(Thread.ofVirtual().name("rpm-load").start(() -> {
             URI target = spec.direction().equals("upload") ? urls.upload() : urls.large();
-            try (Http1Connection c = Http1Connection.open(target, timeoutMs)) {
+            try (Http1Connection c = Http1Connection.open(target, timeoutMs, trust)) {
                 loads.add(c);
                 Http1Connection.ByteSink sink = n -> {
                     bytes.addAndGet(n);
@@ -104,7 +116,7 @@ public final class RpmProber implements Prober<RpmSpec> {
             while (!stop.get()) {
                 threads.add(Thread.ofVirtual().start(() -> {
                     int at = interval.get();
-                    try (Http1Connection f = Http1Connection.open(urls.small(), timeoutMs)) {
+                    try (Http1Connection f = Http1Connection.open(urls.small(), timeoutMs, trust)) {
                         double http = f.getMs(urls.small());
                         tcp.add(new Sample(at, f.connectMs));
                         if (spec.tls()) {
@@ -117,7 +129,7 @@ public final class RpmProber implements Prober<RpmSpec> {
                     Http1Connection self = selfPool.poll();
                     try {
                         if (self == null) {
-                            self = Http1Connection.open(urls.small(), timeoutMs);
+                            self = Http1Connection.open(urls.small(), timeoutMs, trust);
                         }
                         httpL.add(new Sample(at, self.getMs(urls.small())));
                         selfPool.add(self);
@@ -238,10 +250,12 @@ public final class RpmProber implements Prober<RpmSpec> {
         return v.stream().mapToDouble(Double::doubleValue).average().orElse(0);
     }
 
-    private static Urls config(URI base, int timeoutMs) throws IOException, ProbeException {
+    private static Urls config(URI base, int timeoutMs, TlsTrust trust) throws IOException, ProbeException {
         URI configUri = base.resolve("/.well-known/nq");
-        try (java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-                .connectTimeout(java.time.Duration.ofMillis(timeoutMs)).build()) {
+        java.net.http.HttpClient.Builder client = java.net.http.HttpClient.newBuilder()
+                .connectTimeout(java.time.Duration.ofMillis(timeoutMs))
+                .sslContext(trust.context()); // the JDK client itself sends SNI and checks the host name
+        try (java.net.http.HttpClient http = client.build()) {
             var r = http.send(java.net.http.HttpRequest.newBuilder(configUri)
                     .timeout(java.time.Duration.ofMillis(timeoutMs)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {

@@ -7,6 +7,7 @@ import io.waddleperf.core.stats.LatencyStats;
 import io.waddleperf.probes.ProbeContext;
 import io.waddleperf.probes.ProbeException;
 import io.waddleperf.probes.Prober;
+import io.waddleperf.probes.trust.TlsTrust;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -27,6 +28,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * reporting goodput (no overhead factor): pings first, then download and upload, each with parallel streams that
  * start staggered and re-request as soon as a response ends, a discarded grace period, a 200 ms tick, and an early
  * finish once the rate holds steady for two seconds.
+ *
+ * <p>With {@code tls=true} the server is checked as by the {@code http} probe ({@link TlsTrust}: {@code ca_file},
+ * {@code verify}, host name, SNI); a certificate failure fails the result as {@code tls_error: <reason>} at the
+ * first ping.
  */
 public final class SpeedtestProber implements Prober<SpeedtestSpec> {
 
@@ -51,8 +56,10 @@ public final class SpeedtestProber implements Prober<SpeedtestSpec> {
         URI ping = URI.create(base + (spec.librespeed() ? "/empty.php" : "/speedtest/ping"));
         URI download = URI.create(base + (spec.librespeed() ? "/garbage.php?ckSize=" : "/speedtest/download?size=") + DOWNLOAD_MIB);
         URI upload = URI.create(base + (spec.librespeed() ? "/empty.php" : "/speedtest/upload"));
+        TlsTrust trust = TlsTrust.of(spec.tlsClient());
+        // the JDK client sends SNI and checks the host name itself; the trust decides what else is checked
         try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(spec.timeout()).build()) {
+                .connectTimeout(spec.timeout()).sslContext(trust.context()).build()) {
             InetAddress address = InetAddress.getByName(host);
             synchronized (result) {
                 result.targetIp(address.getHostAddress());
@@ -65,6 +72,9 @@ public final class SpeedtestProber implements Prober<SpeedtestSpec> {
             // rounded as every result's latency figures, and so as the browser client and the test server give them
             LatencyStats idle = pings(http, ping, spec).roundedToMicroseconds();
             synchronized (result) {
+                if (spec.tls()) {
+                    result.raw("tls_verified", trust.verifies()); // false: verify=false skipped chain and host name checks
+                }
                 result.latencyMs(idle.avgMs()).minLatencyMs(idle.minMs()).maxLatencyMs(idle.maxMs())
                         .p50LatencyMs(idle.p50Ms()).p95LatencyMs(idle.p95Ms()).p99LatencyMs(idle.p99Ms())
                         .jitterMs(idle.jitterMs()).ipdvMs(idle.ipdvMs())

@@ -8,6 +8,7 @@ import io.waddleperf.probes.Failures;
 import io.waddleperf.probes.ProbeContext;
 import io.waddleperf.probes.ProbeException;
 import io.waddleperf.probes.Prober;
+import io.waddleperf.probes.trust.TlsTrust;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -20,10 +21,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -35,9 +33,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * time is the handshake's and not the time until someone looked (the original WaddlePerf timed it after it finished).
  *
  * <p>Each attempt is a full handshake with a fresh {@link SSLContext}, so no attempt is a shortened session
- * resumption and every one sees and verifies the certificate. Trust is the JDK's default trust store plus the
- * spec's PEM {@code caFile}; the server name (SNI, and the name the certificate must match) is
- * {@code spec.serverName()}. The JDK's PKIX and hostname checks run on every chain; with {@code verify=true} a
+ * resumption and every one sees and verifies the certificate. Trust is {@link TlsTrust}'s, shared with the other
+ * TLS probes: the JDK's default trust store plus the spec's PEM {@code ca_file}, and its failure reasons; the
+ * server name (SNI, and the name the certificate must match) is {@code spec.serverName()}. The JDK's PKIX and hostname checks run on every chain; with {@code verify=true} a
  * failure aborts the handshake and fails the attempt as {@code tls_error: <reason>}, with {@code verify=false}
  * the handshake proceeds and the outcome is only reported. Either way {@code raw_results.verified} (and
  * {@code verify_reason} when false), the certificate's subject, issuer and validity, and
@@ -58,7 +56,7 @@ public final class TlsProber implements Prober<TlsSpec> {
 
     @Override
     public void probe(TlsSpec spec, ProbeContext context, ProbeResult.Builder result) throws Exception {
-        X509ExtendedTrustManager trust = RecordingTrustManager.baseTrust(spec.caFile());
+        X509ExtendedTrustManager trust = trustOf(spec.tlsClient().caFile());
         InetAddress address = InetAddress.getByName(spec.endpoint().host());
         result.targetIp(address.getHostAddress());
         InetSocketAddress remote = new InetSocketAddress(address, spec.endpoint().port());
@@ -74,7 +72,7 @@ public final class TlsProber implements Prober<TlsSpec> {
         try {
             for (int i = 0; i < spec.count(); i++) {
                 Attempts.awaitSlot(context, startNanos, i, spec.interval());
-                RecordingTrustManager recorder = new RecordingTrustManager(trust, spec.verify());
+                RecordingTrustManager recorder = new RecordingTrustManager(trust, spec.tlsClient().verify());
                 Map<String, Object> attempt = new LinkedHashMap<>();
                 attempt.put("attempt", i + 1);
                 try {
@@ -89,7 +87,7 @@ public final class TlsProber implements Prober<TlsSpec> {
                     if (Thread.currentThread().isInterrupted()) {
                         throw e;
                     }
-                    Exception failure = spec.verify() && recorder.failureReason() != null
+                    Exception failure = spec.tlsClient().verify() && recorder.failureReason() != null
                             ? new ProbeException(ErrorKind.TLS_ERROR, recorder.failureReason(), e) : e;
                     firstFailure = firstFailure == null ? failure : firstFailure;
                     attempt.put("success", false);
@@ -131,11 +129,8 @@ public final class TlsProber implements Prober<TlsSpec> {
             long connectNanos = context.clock().nanos() - t0;
             attempt.put("connect_ms", Attempts.millis(connectNanos));
             try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(plain, serverName, remote.getPort(), true)) {
-                SSLParameters params = socket.getSSLParameters();
                 // RFC 2818 §3.1 / RFC 6125 identity check, done by the trust manager for both verify modes.
-                params.setEndpointIdentificationAlgorithm("HTTPS");
-                sniFor(serverName).ifPresent(sni -> params.setServerNames(List.of(sni)));
-                socket.setSSLParameters(params);
+                TlsTrust.identify(socket, serverName);
                 socket.setSoTimeout(ProbeContext.millis(Duration.ofNanos(Math.max(1_000_000, budgetNanos - connectNanos))));
                 long t1 = context.clock().nanos();
                 socket.startHandshake();
@@ -148,15 +143,12 @@ public final class TlsProber implements Prober<TlsSpec> {
         }
     }
 
-    /** The SNI name for {@code serverName}; none for IP literals, which RFC 6066 §3 does not allow in SNI. */
-    private static Optional<SNIHostName> sniFor(String serverName) {
-        if (serverName.indexOf(':') >= 0 || serverName.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
-            return Optional.empty();
-        }
+    /** The shared PKIX trust (system anchors plus {@code caFile}), unwrapped: this probe records before it enforces. */
+    private static X509ExtendedTrustManager trustOf(String caFile) throws ProbeException {
         try {
-            return Optional.of(new SNIHostName(serverName));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
+            return TlsTrust.pkix(caFile);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new ProbeException(ErrorKind.TLS_ERROR, "cannot set up trust: " + e.getMessage(), e);
         }
     }
 

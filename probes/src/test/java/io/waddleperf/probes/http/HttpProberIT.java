@@ -12,6 +12,8 @@ import io.waddleperf.probes.ProbeRunner;
 import io.waddleperf.testkit.ResultSchema;
 import io.waddleperf.tls.CertificateMaker;
 import io.waddleperf.tls.TlsCredentials;
+import io.waddleperf.testkit.TlsTestServer;
+import io.waddleperf.testkit.TrustFixture;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -258,9 +260,23 @@ class HttpProberIT {
         ProbeResult r = run(server.https() + "/ok", Map.of());
 
         assertThat(r.success()).isFalse();
-        assertThat(r.error()).startsWith("tls_error");
+        assertThat(r.error()).startsWith("tls_error: untrusted certificate");
         assertThat(r.connectMs()).isNotNull();
         assertThat(r.statusCode()).isNull();
+    }
+
+    @Test
+    void trusted_certificate_for_another_name_is_a_hostname_mismatch() throws Exception {
+        TrustFixture trust = TrustFixture.create(tmp);
+        try (TlsTestServer other = TlsTestServer.start(trust.otherNameServer().sslContext())) {
+            String url = "https://127.0.0.1:" + other.port() + "/";
+            ProbeResult r = run(url, Map.of("ca_file", trust.caFile().toString()));
+
+            assertThat(r.success()).isFalse();
+            assertThat(r.error()).startsWith("tls_error: hostname mismatch").contains("127.0.0.1");
+            assertThat(r.connectMs()).isNotNull();
+            assertThat(other.handshakesCompleted()).isZero();
+        }
     }
 
     @Test
@@ -273,11 +289,11 @@ class HttpProberIT {
     }
 
     @Test
-    void unreadable_ca_file_is_a_tls_error_naming_the_file() {
+    void unreadable_ca_file_is_an_error_naming_the_file() {
         ProbeResult r = run(server.https() + "/ok", Map.of("ca_file", tmp.resolve("missing.pem").toString()));
 
         assertThat(r.success()).isFalse();
-        assertThat(r.error()).startsWith("tls_error: cannot read ca_file").contains("missing.pem");
+        assertThat(r.error()).startsWith("invalid_target: ca_file").contains("missing.pem").contains("cannot be read");
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.waddleperf.core.result.TestType;
 import io.waddleperf.core.spec.ProbeOptions;
 import io.waddleperf.core.spec.ProbeSpec;
 import io.waddleperf.core.spec.TargetParser;
+import io.waddleperf.core.spec.TlsClientSpec;
 import io.waddleperf.probes.ProbeContext;
 import io.waddleperf.probes.ProbeException;
 import io.waddleperf.probes.ProbeRunner;
@@ -71,6 +72,12 @@ public final class TestApi {
                     + " tests (accepted: " + route.accepted() + ")");
         }
         ProbeSpec spec = TargetParser.forType(variant.probeType(), request.target(), request.port(), options(request, variant));
+        // Options also arrive in a target's query string (tls://host?ca_file=...), so the built spec is checked, not
+        // the request fields: a remote caller must not make this server open its own files.
+        if (spec.tlsOptions().map(TlsClientSpec::caFile).isPresent()) {
+            throw ApiException.badRequest("ca_file", "names a file on this server, which remote callers cannot choose;"
+                    + " the server's own trust anchors apply (or verify=false to measure an untrusted server)");
+        }
         if (spec.budget().compareTo(maxTestDuration) > 0) {
             throw ApiException.badRequest(request.count() != null ? "count" : "timeout", "this test could take up to "
                     + spec.budget().toSeconds() + " s (count attempts, each up to timeout); this server allows "

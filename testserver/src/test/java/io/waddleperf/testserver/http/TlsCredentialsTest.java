@@ -1,9 +1,11 @@
-package io.waddleperf.tls;
+package io.waddleperf.testserver.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.waddleperf.testkit.Requirements;
+import io.waddleperf.tls.CertificateMaker;
+import io.waddleperf.tls.TlsCredentials;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
