@@ -62,11 +62,13 @@ public final class ConfigLoader<T extends Record> {
     private final Class<T> type;
     private final String envPrefix;
     private final Set<String> ignoredEnv;
+    private final Map<String, String> envAliases;
 
-    private ConfigLoader(Class<T> type, String envPrefix, Set<String> ignoredEnv) {
+    private ConfigLoader(Class<T> type, String envPrefix, Set<String> ignoredEnv, Map<String, String> envAliases) {
         this.type = type;
         this.envPrefix = envPrefix;
         this.ignoredEnv = Set.copyOf(ignoredEnv);
+        this.envAliases = Map.copyOf(envAliases);
     }
 
     /**
@@ -82,7 +84,7 @@ public final class ConfigLoader<T extends Record> {
                     + envPrefix);
         }
         Schema.check(type, Schema.Unit.NONE, "", new HashSet<>());
-        return new ConfigLoader<>(type, envPrefix.endsWith("_") ? envPrefix : envPrefix + "_", Set.of());
+        return new ConfigLoader<>(type, envPrefix.endsWith("_") ? envPrefix : envPrefix + "_", Set.of(), Map.of());
     }
 
     /**
@@ -92,7 +94,31 @@ public final class ConfigLoader<T extends Record> {
     public ConfigLoader<T> ignoringEnv(String... names) {
         Set<String> ignored = new HashSet<>(ignoredEnv);
         ignored.addAll(Arrays.asList(names));
-        return new ConfigLoader<>(type, envPrefix, ignored);
+        return new ConfigLoader<>(type, envPrefix, ignored, envAliases);
+    }
+
+    /**
+     * A loader that also reads the named environment variables, which do not carry the prefix, as the given key
+     * paths ({@code AUTOPERF_INTERVAL} → {@code autoperf.interval}): the names an earlier program documented, kept
+     * working. They rank as environment variables; one that sets the same key as a prefixed variable is a problem.
+     *
+     * @throws IllegalArgumentException if a key path is not one of the record's
+     */
+    public ConfigLoader<T> withEnvAliases(Map<String, String> aliases) {
+        List<String> paths = keyPaths();
+        aliases.forEach((name, path) -> {
+            if (!paths.contains(path)) {
+                throw new IllegalArgumentException("environment alias " + name + " names no key: " + path);
+            }
+        });
+        Map<String, String> all = new java.util.LinkedHashMap<>(envAliases);
+        all.putAll(aliases);
+        return new ConfigLoader<>(type, envPrefix, ignoredEnv, all);
+    }
+
+    /** The unprefixed environment variables this loader reads (see {@link #withEnvAliases}), name → key path. */
+    public Map<String, String> envAliases() {
+        return new TreeMap<>(envAliases);
     }
 
     /**
@@ -113,6 +139,7 @@ public final class ConfigLoader<T extends Record> {
             }
         }
         overlay = Node.merge(overlay, EnvMapper.map(type, envPrefix, env, ignoredEnv, problems));
+        overlay = Node.merge(overlay, aliases(env, (Mapping) overlay, problems));
         overlay = Node.merge(overlay, flags(flags, Origin.Kind.FLAG, problems));
         Object config = new Binder(problems).bindRoot(type, (Mapping) overlay);
         if (!problems.isEmpty()) {
@@ -131,6 +158,24 @@ public final class ConfigLoader<T extends Record> {
         List<String> problems = new ArrayList<>();
         Mapping overlay = flags(settings, Origin.Kind.CODE, problems);
         Object config = new Binder(problems).bindRoot(type, overlay);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return type.cast(config);
+    }
+
+    /**
+     * Loads a config from one JSON document given as text, over the defaults, checked the same way (no environment,
+     * no flags): a configuration kept somewhere other than a file, such as the agent configuration the manager stores
+     * and serves. Problems name the key path and {@code source} with the line ({@code 'tier1.interval' in
+     * config_data:4: …}).
+     *
+     * @throws ConfigException listing every problem found
+     */
+    public T loadJson(String source, String json) {
+        List<String> problems = new ArrayList<>();
+        Mapping document = YamlReader.parseJson(source, json, problems);
+        Object config = document == null ? null : new Binder(problems).bindRoot(type, document);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -191,6 +236,26 @@ public final class ConfigLoader<T extends Record> {
         StringBuilder out = new StringBuilder();
         flat.forEach((key, value) -> out.append(key).append(" = ").append(value).append('\n'));
         return out.toString();
+    }
+
+    /** The aliased variables present in {@code env} as a tree; one that repeats a key set by a prefixed variable is a problem. */
+    private Mapping aliases(Map<String, String> env, Mapping sofar, List<String> problems) {
+        Mapping tree = Mapping.empty(null);
+        new TreeMap<>(envAliases).forEach((name, path) -> {
+            String value = env.get(name);
+            if (value == null) {
+                return;
+            }
+            List<String> keys = List.of(path.split("\\."));
+            Scalar scalar = new Scalar(value, new Origin(Origin.Kind.ENV, name));
+            Node earlier = Node.find(sofar, keys);
+            if (earlier != null && earlier.origin() != null && earlier.origin().kind() == Origin.Kind.ENV) {
+                problems.add("'" + path + "' is set twice: " + earlier.origin().phrase() + " and " + scalar.origin().phrase());
+            } else {
+                Node.insert(tree, keys, scalar, problems);
+            }
+        });
+        return tree;
     }
 
     private static Mapping flags(Map<String, String> flags, Origin.Kind kind, List<String> problems) {

@@ -3,7 +3,7 @@ package io.waddleperf.core.config;
 import java.util.Collection;
 
 /** The spelling rules of configuration keys: snake_case external names, dotted paths and "did you mean" hints. */
-final class Names {
+public final class Names {
 
     private Names() {
     }
@@ -49,7 +49,7 @@ final class Names {
     }
 
     /** Optimal string alignment distance: Levenshtein plus adjacent transpositions ({@code prot} → {@code port}). */
-    static int distance(String a, String b) {
+    public static int distance(String a, String b) {
         int[][] d = new int[a.length() + 1][b.length() + 1];
         for (int i = 0; i <= a.length(); i++) {
             d[i][0] = i;

@@ -76,6 +76,18 @@ sealed interface Node {
         }
     }
 
+    /** The node at {@code path} below {@code root}, or null. */
+    static Node find(Node root, List<String> path) {
+        Node at = root;
+        for (String key : path) {
+            if (!(at instanceof Mapping m)) {
+                return null;
+            }
+            at = m.entries().get(key);
+        }
+        return at;
+    }
+
     /** {@code over} laid on {@code under}: mappings merge key by key, anything else in {@code over} replaces. */
     static Node merge(Node under, Node over) {
         if (under instanceof Mapping u && over instanceof Mapping o) {

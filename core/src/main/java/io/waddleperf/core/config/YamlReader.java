@@ -1,5 +1,6 @@
 package io.waddleperf.core.config;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -17,20 +18,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The reader of a YAML configuration file into a {@link Node} tree that keeps the line of every key. It walks
- * Jackson's token stream rather than a {@code JsonNode} so that duplicate keys are caught (a tree silently keeps the
- * last) and problems can name the line.
+ * The reader of a YAML configuration file (or of a JSON document, {@link #parseJson}) into a {@link Node} tree that
+ * keeps the line of every key. It walks Jackson's token stream rather than a {@code JsonNode} so that duplicate keys
+ * are caught (a tree silently keeps the last) and problems can name the line.
  */
 final class YamlReader {
 
     private static final YAMLFactory FACTORY = new YAMLFactory();
+    private static final JsonFactory JSON = new JsonFactory();
 
     private final String file;
     private final List<String> problems;
+    /** What one top-level value is called in the source's language, for a source holding several. */
+    private final String documentWord;
 
-    private YamlReader(String file, List<String> problems) {
+    private YamlReader(String file, List<String> problems, String documentWord) {
         this.file = file;
         this.problems = problems;
+        this.documentWord = documentWord;
     }
 
     /** The file's top-level mapping (empty for an empty file), or null after adding a problem. */
@@ -52,8 +57,17 @@ final class YamlReader {
     }
 
     static Mapping parse(String file, String text, List<String> problems) {
-        YamlReader reader = new YamlReader(file, problems);
-        try (JsonParser parser = FACTORY.createParser(text)) {
+        return parse(FACTORY, file, text, problems);
+    }
+
+    /** A JSON document's top-level object, read like a YAML file ({@code file} names it in problems). */
+    static Mapping parseJson(String file, String text, List<String> problems) {
+        return parse(JSON, file, text, problems);
+    }
+
+    private static Mapping parse(JsonFactory factory, String file, String text, List<String> problems) {
+        YamlReader reader = new YamlReader(file, problems, factory == JSON ? "JSON value" : "YAML document");
+        try (JsonParser parser = factory.createParser(text)) {
             return reader.document(parser);
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
@@ -77,7 +91,7 @@ final class YamlReader {
         }
         Mapping root = (Mapping) value(parser, first, top, "");
         if (parser.nextToken() != null) {
-            problems.add(file + " holds more than one YAML document (the second starts " + origin(parser).phrase()
+            problems.add(file + " holds more than one " + documentWord + " (the second starts " + origin(parser).phrase()
                     + ")");
             return null;
         }

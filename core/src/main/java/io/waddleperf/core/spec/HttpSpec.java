@@ -7,23 +7,36 @@ import java.util.Set;
 
 /**
  * An HTTP(S) request with per-phase timing ({@code http}, docs/RESULTS.md). {@code protocol} is {@code auto},
- * {@code http1} or {@code http2}; {@code tlsClient} as for every TLS client probe ({@link TlsClientSpec}).
+ * {@code http1} or {@code http2}; {@code tlsClient} as for every TLS client probe ({@link TlsClientSpec});
+ * {@code maxBodyBytes} the most body bytes an attempt reads before it stops reading (0: the whole body).
  */
 public record HttpSpec(String target, URI url, Endpoint endpoint, String method, String protocol, boolean followRedirects,
-                       int count, Duration interval, Duration timeout, TlsClientSpec tlsClient) implements ProbeSpec {
+                       int count, Duration interval, Duration timeout, TlsClientSpec tlsClient, long maxBodyBytes)
+        implements ProbeSpec {
 
     public static final Set<String> METHODS = Set.of("get", "post", "head", "options");
     public static final Set<String> PROTOCOLS = Set.of("auto", "http1", "http2");
+    /** The option that caps the body an attempt reads. */
+    public static final String MAX_BODY_BYTES = "max_body_bytes";
 
     public static HttpSpec of(String target, URI url, ProbeOptions o) {
-        Params p = Params.of(o, "http", TlsClientSpec.withOptions(Set.of("method", "protocol", "follow_redirects")));
+        Params p = Params.of(o, "http", TlsClientSpec.withOptions(Set.of("method", "protocol", "follow_redirects",
+                MAX_BODY_BYTES)));
         String scheme = url.getScheme();
         int port = url.getPort() != -1 ? url.getPort() : "https".equals(scheme) ? 443 : 80;
         String protocol = normaliseProtocol(p.string("protocol", "auto"));
-        return new HttpSpec(target, url, new Endpoint(url.getHost(), port),
+        // URI keeps an IPv6 literal's brackets in its host; an Endpoint holds the bare address
+        String host = url.getHost().startsWith("[") ? url.getHost().substring(1, url.getHost().length() - 1) : url.getHost();
+        return new HttpSpec(target, url, new Endpoint(host, port),
                 p.oneOf("method", "get", METHODS).toUpperCase(java.util.Locale.ROOT), protocol,
                 p.bool("follow_redirects", true), o.countOr(1), o.intervalOr(Duration.ofMillis(100)),
-                o.timeoutOr(Duration.ofSeconds(30)), TlsClientSpec.of(p));
+                o.timeoutOr(Duration.ofSeconds(30)), TlsClientSpec.of(p), p.bytes(MAX_BODY_BYTES, 0, 1, Long.MAX_VALUE));
+    }
+
+    /** This request toward another URL (a trace's service check keeps the caller's path). */
+    public HttpSpec withUrl(URI other) {
+        return new HttpSpec(target, other, endpoint, method, protocol, followRedirects, count, interval, timeout,
+                tlsClient, maxBodyBytes);
     }
 
     /** Accepts the original's spellings: {@code http1}, {@code http/1.1}, {@code http2}, {@code http/2}, {@code auto}. */

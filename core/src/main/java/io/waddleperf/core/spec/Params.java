@@ -60,6 +60,24 @@ final class Params {
         }
     }
 
+    /** A size in bytes ({@code 65536}, {@code 64K}, {@code 1.5M}), within {@code min..max}. */
+    long bytes(String name, long dflt, long min, long max) {
+        String v = values.get(name);
+        if (v == null) {
+            return dflt;
+        }
+        long n;
+        try {
+            n = io.waddleperf.core.units.Units.parseBytes(v.trim());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSpecException(name, e.getMessage());
+        }
+        if (n < min || n > max) {
+            throw new InvalidSpecException(name, "must be between " + min + " and " + max + " bytes, got " + n);
+        }
+        return n;
+    }
+
     String oneOf(String name, String dflt, Set<String> choices) {
         String v = values.get(name);
         if (v == null) {

@@ -10,6 +10,9 @@ import java.util.Map;
  */
 public record ProbeOptions(Integer count, Duration interval, Duration timeout, Long sizeBytes, Map<String, String> params) {
 
+    /** The largest {@code --size} of any probe type (an ssh upload). */
+    public static final long MAX_SIZE_BYTES = 1L << 30;
+
     public static final ProbeOptions DEFAULTS = new ProbeOptions(null, null, null, null, Map.of());
 
     public ProbeOptions {
@@ -24,8 +27,9 @@ public record ProbeOptions(Integer count, Duration interval, Duration timeout, L
                 || timeout.compareTo(Duration.ofHours(1)) > 0)) {
             throw new InvalidSpecException("timeout", "must be above 0 and at most 1h, got " + timeout);
         }
-        if (sizeBytes != null && (sizeBytes < 0 || sizeBytes > 65_507)) {
-            throw new InvalidSpecException("size", "must be between 0 and 65507 bytes, got " + sizeBytes);
+        // Each probe type bounds its own size (a datagram, an upload); this is only the outer limit of any.
+        if (sizeBytes != null && (sizeBytes < 0 || sizeBytes > MAX_SIZE_BYTES)) {
+            throw new InvalidSpecException("size", "must be between 0 and 1 GiB, got " + sizeBytes + " bytes");
         }
     }
 

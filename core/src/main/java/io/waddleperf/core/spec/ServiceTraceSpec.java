@@ -70,9 +70,7 @@ public record ServiceTraceSpec(TestType testType, String target, TracerouteSpec 
                 new ProbeOptions(o.count(), o.interval(), o.timeout(), o.sizeBytes(), params));
         HttpSpec http = (HttpSpec) spec.service();
         URI withPath = url(scheme, url.getHost(), port, url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath());
-        HttpSpec service = new HttpSpec(http.target(), withPath, http.endpoint(), http.method(), http.protocol(),
-                http.followRedirects(), http.count(), http.interval(), http.timeout(), http.tlsClient());
-        return new ServiceTraceSpec(TestType.HTTP_TRACE, target, spec.path(), service);
+        return new ServiceTraceSpec(TestType.HTTP_TRACE, target, spec.path(), http.withUrl(withPath));
     }
 
     private static URI url(String scheme, String host, Integer port, String path) {

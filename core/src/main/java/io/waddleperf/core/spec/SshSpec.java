@@ -13,16 +13,31 @@ public record SshSpec(String target, Endpoint endpoint, String user, String pass
                       Duration timeout, int uploadBytes) implements ProbeSpec {
 
     public static final int DEFAULT_PORT = 22;
-    public static final int DEFAULT_UPLOAD_BYTES = 1 << 20;
+    /** Eight times OpenSSH's 2 MiB initial window, so the rate is timed over a flowing channel (see the ssh probe). */
+    public static final int DEFAULT_UPLOAD_BYTES = 16 << 20;
+    public static final int MAX_UPLOAD_BYTES = 1 << 30;
 
     public static SshSpec of(String target, String user, String host, Integer port, ProbeOptions o) {
         if (user != null && user.contains(":")) {
             throw new InvalidSpecException("target", "passwords are not accepted in the URI; give the password option from the environment or a file");
         }
         Params p = Params.of(o, "ssh", Set.of("user", "password", "key_file", "upload_bytes"));
+        if (o.sizeBytes() != null && p.has("upload_bytes")) {
+            throw new InvalidSpecException("size", "give the upload size once: --size or upload_bytes, not both");
+        }
+        int upload = o.sizeBytes() != null ? uploadBytes(o.sizeBytes())
+                : p.integer("upload_bytes", DEFAULT_UPLOAD_BYTES, 0, MAX_UPLOAD_BYTES);
         return new SshSpec(target, new Endpoint(host, port == null ? DEFAULT_PORT : port), p.string("user", user),
                 p.string("password", null), p.string("key_file", null), o.countOr(10), o.timeoutOr(Duration.ofSeconds(15)),
-                p.integer("upload_bytes", DEFAULT_UPLOAD_BYTES, 0, 1 << 30));
+                upload);
+    }
+
+    /** {@code --size} read as the upload size, bounded as {@code upload_bytes} is. */
+    private static int uploadBytes(long size) {
+        if (size > MAX_UPLOAD_BYTES) {
+            throw new InvalidSpecException("size", "an ssh upload must be at most 1 GiB, got " + size + " bytes");
+        }
+        return (int) size;
     }
 
     /** True when credentials allow a session for echo round trips. */

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.EnumSet;
 
 /**
  * Turns a target URI ({@code tcp://host:port}, {@code dns://resolver/name?type=AAAA}, {@code https://…}) or a
@@ -71,6 +73,7 @@ public final class TargetParser {
         if (port != null && (port < 1 || port > 65535)) {
             throw new InvalidSpecException("port", "port " + port + " is outside 1-65535");
         }
+        refuseSizeWithout(type, options);
         if (type == TestType.HTTP) {
             URI url = httpUrl(target, port);
             return HttpSpec.of(target, url, options.withParams(query(url)));
@@ -79,7 +82,7 @@ public final class TargetParser {
             URI url = httpUrl(target, port);
             return ServiceTraceSpec.ofUrl(target, url, options);
         }
-        URI uri = uri(target.contains("://") ? uriSafeScheme(target) : "x://" + target);
+        URI uri = uri(bracketBareIpv6(target.contains("://") ? uriSafeScheme(target) : "x://" + target));
         String host = host(uri, target);
         Integer p = port != null ? port : uri.getPort() == -1 ? null : uri.getPort();
         if (p != null && p < 1) {
@@ -106,6 +109,23 @@ public final class TargetParser {
         };
     }
 
+    /** The probe types whose attempts carry a payload of the size asked for (mtu refuses it in its own words). */
+    private static final Set<TestType> SIZED = EnumSet.of(TestType.UDP, TestType.UDP_RAW, TestType.UDP_TRACE,
+            TestType.ICMP, TestType.SSH, TestType.MTU);
+
+    /**
+     * A size given to a probe that sends nothing of a chosen size is refused rather than ignored: the user meant
+     * something by it, and a result measured without it would be taken for one measured with it.
+     */
+    private static void refuseSizeWithout(TestType type, ProbeOptions options) {
+        if (options.sizeBytes() == null || SIZED.contains(type)) {
+            return;
+        }
+        throw new InvalidSpecException("size", type.wireName() + " probes have no size"
+                + (type == TestType.IPERF3 ? "; the block size of iperf3 is --length (or the length option)"
+                        : "; a size applies to udp, udp-raw, udp-trace, icmp, ssh"));
+    }
+
     /**
      * The target as results show it: secret query parameters ({@code token}, {@code password}) masked, because
      * results are stored, exported and printed while the secret only has to reach the prober.
@@ -115,7 +135,7 @@ public final class TargetParser {
     }
 
     private static URI httpUrl(String target, Integer port) {
-        String text = target.contains("://") ? target : "http://" + target;
+        String text = bracketBareIpv6(target.contains("://") ? target : "http://" + target);
         URI url = uri(text);
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
@@ -145,6 +165,25 @@ public final class TargetParser {
         return target.substring(0, sep).replace('_', '-') + target.substring(sep);
     }
 
+    /**
+     * {@code icmp://::1} read as {@code icmp://[::1]}: an IPv6 literal written without brackets is unambiguous as long
+     * as nothing follows it, and it can carry no port (a port needs the brackets, {@code [::1]:5201}).
+     */
+    static String bracketBareIpv6(String text) {
+        int start = text.indexOf("://") + 3;
+        int end = start;
+        while (end < text.length() && "/?#".indexOf(text.charAt(end)) < 0) {
+            end++;
+        }
+        String authority = text.substring(start, end);
+        int at = authority.lastIndexOf('@');
+        String host = authority.substring(at + 1);
+        if (host.indexOf(':') == host.lastIndexOf(':') || !host.matches("[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?")) {
+            return text;
+        }
+        return text.substring(0, start + at + 1) + "[" + host + "]" + text.substring(end);
+    }
+
     private static URI uri(String text) {
         try {
             return new URI(text);
@@ -155,9 +194,19 @@ public final class TargetParser {
 
     private static String host(URI uri, String original) {
         String host = uri.getHost();
+        if (host == null && uri.getAuthority() != null) {
+            // java.net.URI takes no host from an authority whose host looks like a malformed dotted quad (127.1)
+            String authority = uri.getAuthority().substring(uri.getAuthority().lastIndexOf('@') + 1);
+            String bare = authority.matches("[^:\\[\\]]*:\\d*") ? authority.substring(0, authority.indexOf(':')) : authority;
+            if (ambiguousIpv4(bare)) {
+                throw ambiguous(bare);
+            }
+        }
         if (host == null) {
             if (uri.getAuthority() != null && uri.getPort() == -1 && uri.getAuthority().matches(".*:[^\\]]*")) {
-                throw new InvalidSpecException("port", "invalid port in '" + original + "'");
+                throw new InvalidSpecException("port", "invalid port in '" + original + "'"
+                        + (uri.getAuthority().indexOf(':') != uri.getAuthority().lastIndexOf(':')
+                        ? "; an IPv6 address with a port is written [::1]:port" : ""));
             }
             throw new InvalidSpecException("target", "no valid host in '" + original + "'");
         }
@@ -167,7 +216,45 @@ public final class TargetParser {
         if (!host.matches("[A-Za-z0-9_.:%-]+") || host.length() > 253) {
             throw new InvalidSpecException("target", "'" + host + "' is neither an IP address nor a DNS-safe name");
         }
+        if (ambiguousIpv4(host)) {
+            throw ambiguous(host);
+        }
         return host;
+    }
+
+    private static InvalidSpecException ambiguous(String host) {
+        return new InvalidSpecException("target", "'" + host + "' is an ambiguous IPv4 form (tools read leading zeros,"
+                + " hexadecimal parts and fewer than four parts differently: to curl and glibc 0177.0.0.1 is 127.0.0.1,"
+                + " to Java 177.0.0.1); write the address as four decimal numbers 0-255, e.g. 127.0.0.1");
+    }
+
+    private static final java.util.regex.Pattern INET_ATON_PART = java.util.regex.Pattern.compile("0[xX][0-9a-fA-F]*|[0-9]+");
+    private static final java.util.regex.Pattern DECIMAL_OCTET = java.util.regex.Pattern.compile("0|[1-9][0-9]{0,2}");
+
+    /**
+     * True for a host that inet_aton(3) would take for an IPv4 address (one to four dot-separated numbers, each
+     * decimal, octal with a leading 0 or hexadecimal with 0x) but that is not the plain dotted quad of four decimal
+     * numbers 0-255: such a form means different addresses to different tools, and no DNS name is all numbers.
+     */
+    static boolean ambiguousIpv4(String host) {
+        String[] parts = host.split("\\.", -1);
+        if (parts.length > 4) {
+            return false;
+        }
+        for (String part : parts) {
+            if (!INET_ATON_PART.matcher(part).matches()) {
+                return false;
+            }
+        }
+        if (parts.length != 4) {
+            return true;
+        }
+        for (String part : parts) {
+            if (!DECIMAL_OCTET.matcher(part).matches() || Integer.parseInt(part) > 255) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String stripSlash(String path) {

@@ -13,6 +13,8 @@ public record UdpRawSpec(String target, Endpoint endpoint, int count, Duration i
                          byte[] payload) implements ProbeSpec {
 
     public static final int DEFAULT_PORT = 161;
+    /** 65535 minus the IPv4 and UDP headers. */
+    public static final int MAX_PAYLOAD_BYTES = 65_507;
 
     public UdpRawSpec {
         payload = payload.clone();
@@ -34,7 +36,12 @@ public record UdpRawSpec(String target, Endpoint endpoint, int count, Duration i
                 throw new InvalidSpecException("payload_hex", "not hexadecimal: " + e.getMessage());
             }
         } else {
-            payload = new byte[(int) (o.sizeBytes() == null ? 1 : o.sizeBytes())];
+            long size = o.sizeBytes() == null ? 1 : o.sizeBytes();
+            if (size > MAX_PAYLOAD_BYTES) {
+                throw new InvalidSpecException("size", "a UDP datagram carries at most " + MAX_PAYLOAD_BYTES
+                        + " bytes, got " + size);
+            }
+            payload = new byte[(int) size];
         }
         return new UdpRawSpec(target, new Endpoint(host, port == null ? DEFAULT_PORT : port), o.countOr(1),
                 o.intervalOr(Duration.ofMillis(100)), o.timeoutOr(Duration.ofSeconds(2)), payload);

@@ -43,8 +43,8 @@ import java.util.regex.Pattern;
  */
 public final class Units {
 
-    static final String DURATION_FORMS = "a non-negative number followed by ns, us (or \u00b5s), ms, s, m or h, "
-            + "parts combined from largest to smallest unit (250us, 5ms, 1.5s, 2m, 1h30m); a bare number means "
+    static final String DURATION_FORMS = "a non-negative number followed by ns, us (or \u00b5s), ms, s, m, h or d "
+            + "(24h), parts combined from largest to smallest unit (250us, 5ms, 1.5s, 2m, 1h30m, 7d); a bare number means "
             + "seconds (10, 0.5)";
     static final String SIZE_FORMS = "a non-negative number of bytes with an optional binary multiplier K, M, G, "
             + "T, P or E (1024^n, any case) optionally followed by B or iB (64, 64B, 64K, 64KB, 64KiB, 1.5M)";
@@ -56,13 +56,13 @@ public final class Units {
     private static final String NUMBER = "([0-9]+(?:\\.[0-9]+)?|\\.[0-9]+)";
     private static final String MULTIPLIERS = "KMGTPE";
     private static final Pattern BARE_NUMBER = Pattern.compile(NUMBER);
-    private static final Pattern DURATION_PART = Pattern.compile("\\s*" + NUMBER + "\\s*(ns|us|\u00b5s|ms|s|m|h)");
+    private static final Pattern DURATION_PART = Pattern.compile("\\s*" + NUMBER + "\\s*(ns|us|\u00b5s|ms|s|m|h|d)");
     private static final Pattern SIZE = Pattern.compile(NUMBER + "\\s*(?:([kKmMgGtTpPeE])(?:iB|B)?|B)?");
     private static final Pattern RATE = Pattern.compile(NUMBER + "\\s*([kKmMgGtTpPeE])?(?:bps|bits?/s|b/s)?");
 
     /** Duration units from the largest to the smallest, with their length in nanoseconds. */
-    private static final List<String> DURATION_UNITS = List.of("h", "m", "s", "ms", "us", "ns");
-    private static final long[] DURATION_UNIT_NANOS = {3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L,
+    private static final List<String> DURATION_UNITS = List.of("d", "h", "m", "s", "ms", "us", "ns");
+    private static final long[] DURATION_UNIT_NANOS = {86_400_000_000_000L, 3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L,
             1_000_000L, 1_000L, 1L};
 
     private static final BigInteger NANOS_PER_SECOND = BigInteger.valueOf(1_000_000_000L);

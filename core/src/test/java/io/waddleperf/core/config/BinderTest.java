@@ -106,8 +106,8 @@ class BinderTest {
                 "'extra_ports[1]' in " + file + ":6: expected an integer from -2147483648 to 2147483647, got 'x'",
                 "'idle_timeout' from environment variable WADDLEPERF_SAMPLE_IDLE_TIMEOUT: invalid duration '-5s':"
                         + " negative values are not allowed; expected a non-negative number followed by ns, us (or"
-                        + " \u00b5s), ms, s, m or h, parts combined from largest to smallest unit (250us, 5ms, 1.5s,"
-                        + " 2m, 1h30m); a bare number means seconds (10, 0.5)",
+                        + " \u00b5s), ms, s, m, h or d (24h), parts combined from largest to smallest unit (250us, 5ms,"
+                        + " 1.5s, 2m, 1h30m, 7d); a bare number means seconds (10, 0.5)",
                 "'max_body_bytes' from flag 'max_body_bytes': invalid size '64Kb': 'b' means bits, sizes take B;"
                         + " expected a non-negative number of bytes with an optional binary multiplier K, M, G, T, P"
                         + " or E (1024^n, any case) optionally followed by B or iB (64, 64B, 64K, 64KB, 64KiB, 1.5M)",

@@ -16,7 +16,9 @@ class MtuSpecTest {
         assertThat(s.testType()).isEqualTo(TestType.MTU);
         assertThat(s.endpoint().host()).isEqualTo("example.net");
         assertThat(s.endpoint().hasPort()).isFalse();
-        assertThat(s.minBytes()).isEqualTo(576);
+        assertThat(s.minBytes()).as("no min given: the family's floor, known once resolved").isNull();
+        assertThat(s.minBytesFor(false)).isEqualTo(576);
+        assertThat(s.minBytesFor(true)).isEqualTo(1280);
         assertThat(s.maxBytes()).isEqualTo(9000);
         assertThat(s.attempts()).isEqualTo(3);
         assertThat(s.timeout()).isEqualTo(Duration.ofSeconds(1));
@@ -31,6 +33,8 @@ class MtuSpecTest {
                 new ProbeOptions(2, null, Duration.ofMillis(300), null, Map.of()));
         assertThat(s.endpoint().host()).isEqualTo("::1");
         assertThat(s.minBytes()).isEqualTo(1280);
+        MtuSpec low = (MtuSpec) TargetParser.parse("mtu://[::1]?min=600", ProbeOptions.DEFAULTS);
+        assertThat(low.minBytesFor(true)).as("a min given is the user's choice, also for IPv6").isEqualTo(600);
         assertThat(s.maxBytes()).isEqualTo(1500);
         assertThat(s.attempts()).isEqualTo(2);
         assertThat(s.timeout()).isEqualTo(Duration.ofMillis(300));

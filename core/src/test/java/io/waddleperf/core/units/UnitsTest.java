@@ -17,6 +17,8 @@ class UnitsTest {
         "1.5s, 1500000000",
         "2m, 120000000000",
         "1h, 3600000000000",
+        "1d, 86400000000000",
+        "7d12h, 648000000000000",
         "250us, 250000",
         "250\u00b5s, 250000",
         "100ns, 100",
@@ -37,12 +39,12 @@ class UnitsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "   ", "-5s", "abc", "5 sec", "5S", "5M", "1.5ns", "1s1h", "1s1s", "5ms5ms",
-        "1e3s", "+5s", "5.s", "1,5s", "9223372036854775808ns", "300000000h", "5d", "ms", "0x10s"})
+        "1e3s", "+5s", "5.s", "1,5s", "9223372036854775808ns", "300000000h", "5D", "1h1d", "ms", "0x10s"})
     void rejects_bad_durations_naming_the_text_and_the_accepted_forms(String text) {
         assertThatThrownBy(() -> Units.parseDuration(text))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'" + text + "'")
-                .hasMessageContaining("ms, s, m or h");
+                .hasMessageContaining("ms, s, m, h or d");
     }
 
     @Test
