@@ -6,7 +6,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -14,7 +17,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * datagram socket ({@code SOCK_DGRAM}, {@code IPPROTO_ICMP[V6]}; allowed to groups in
  * {@code net.ipv4.ping_group_range}, icmp(7)) or a raw socket ({@code SOCK_RAW}, needs {@code CAP_NET_RAW}, raw(7)),
  * and says which in {@link #method()}. Error-queue reporting ({@code IP_RECVERR}/{@code IPV6_RECVERR}) and the
- * reply TTL ({@code IP_RECVTTL}/{@code IPV6_RECVHOPLIMIT}) are switched on. Use from a platform thread.
+ * reply TTL ({@code IP_RECVTTL}/{@code IPV6_RECVHOPLIMIT}) are switched on, and so are the kernel's send and receive
+ * time stamps ({@link KernelTime}), from which each reply and error carries the round trip as the kernel saw it. Use
+ * from a platform thread.
  */
 public final class IcmpSocket implements AutoCloseable {
 
@@ -39,15 +44,50 @@ public final class IcmpSocket implements AutoCloseable {
     public sealed interface Event permits EchoReply, ErrorReport {
     }
 
-    /** An echo reply to one of this socket's requests, with its sender. */
-    public record EchoReply(InetAddress from, IcmpEcho.Reply reply) implements Event {
+    /**
+     * An echo reply to one of this socket's requests, with its sender and {@code kernelRttNanos}: from the kernel's
+     * send stamp of the request (else the time just before its {@code sendto}) to the kernel's receive stamp of the
+     * reply, -1 when either is missing. Callers pass it through {@link KernelTime#roundTrip}.
+     */
+    public record EchoReply(InetAddress from, IcmpEcho.Reply reply, long kernelRttNanos) implements Event {
     }
 
-    /** An error from the error queue (e.g. unreachable, time exceeded) about the request {@code sequence} (-1 unknown). */
-    public record ErrorReport(ExtendedError error, int sequence) implements Event {
+    /**
+     * An error from the error queue (e.g. unreachable, time exceeded) about the request {@code sequence} (-1 unknown),
+     * with the round trip to it as for {@link EchoReply}.
+     */
+    public record ErrorReport(ExtendedError error, int sequence, long kernelRttNanos) implements Event {
     }
 
     private static final int CONTROL_BYTES = 512;
+    /** Sends remembered for their stamps: far more than are ever in flight (a trace sends 16 at once). */
+    private static final int REMEMBERED_SENDS = 1024;
+    /** Recent sends a transmit stamp is matched against, newest first. */
+    private static final int MATCHED_SENDS = 64;
+
+    /** When one request was handed to {@code sendto} (realtime ns before and after the call) and the kernel's stamp. */
+    private static final class Send {
+        final long before;
+        final long after;
+        long transmitted = -1;
+
+        Send(long before, long after) {
+            this.before = before;
+            this.after = after;
+        }
+
+        long start() {
+            return transmitted >= 0 ? transmitted : before;
+        }
+    }
+
+    private final LinkedHashMap<Integer, Send> sends = new LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, Send> eldest) {
+            return size() > REMEMBERED_SENDS;
+        }
+    };
+    private boolean kernelTimes;
 
     private final NativeSocket socket;
     private final Method method;
@@ -107,6 +147,7 @@ public final class IcmpSocket implements AutoCloseable {
                 identifier = ThreadLocalRandom.current().nextInt(1, 0x10000);
             }
             IcmpSocket socket = new IcmpSocket(s, method, v6, identifier);
+            socket.kernelTimes = KernelTime.enable(s);
             socket.warmUp();
             return socket;
         } catch (NativeException | java.net.UnknownHostException | RuntimeException e) {
@@ -152,10 +193,51 @@ public final class IcmpSocket implements AutoCloseable {
         }
     }
 
-    /** Sends echo request {@code sequence} (16 bits) with {@code data} to {@code to}. */
+    /** True when the kernel stamps this socket's packets ({@link KernelTime}). */
+    public boolean kernelTimes() {
+        return kernelTimes;
+    }
+
+    /**
+     * Sends echo request {@code sequence} (16 bits) with {@code data} to {@code to}. The wall clock is read right
+     * around the {@code sendto} call, after the packet is built, so the kernel's transmit stamp can be matched to it.
+     */
     public void send(InetAddress to, int sequence, byte[] data) throws NativeException {
         byte[] packet = IcmpEcho.request(ipv6, identifier, sequence & 0xFFFF, data, method == Method.RAW && !ipv6);
-        socket.sendTo(packet, new InetSocketAddress(to, 0), 0);
+        InetSocketAddress address = new InetSocketAddress(to, 0);
+        long before = KernelTime.realtimeNanos();
+        socket.sendTo(packet, address, 0);
+        long after = KernelTime.realtimeNanos();
+        if (kernelTimes) {
+            sends.remove(sequence & 0xFFFF);
+            sends.put(sequence & 0xFFFF, new Send(before, after));
+        }
+    }
+
+    /**
+     * Gives a transmit stamp to the send whose {@code sendto} call it fell within: the stamp is taken inside that
+     * call (before the device queue), so the windows of successive calls tell the sends apart without relying on
+     * the kernel's per-socket counter (which a send refused after it was counted would shift). A stamp outside
+     * every window (a packet that waited for ARP first) is not used; that request keeps the time before its call.
+     */
+    private void transmitted(long stamp) {
+        if (stamp < 0) {
+            return;
+        }
+        Iterator<Send> newestFirst = sends.sequencedValues().reversed().iterator();
+        for (int i = 0; i < MATCHED_SENDS && newestFirst.hasNext(); i++) {
+            Send s = newestFirst.next();
+            if (s.transmitted < 0 && s.before <= stamp && stamp <= s.after) {
+                s.transmitted = stamp;
+                return;
+            }
+        }
+    }
+
+    private long kernelRtt(int sequence, Datagram d) {
+        Send s = sequence < 0 ? null : sends.get(sequence & 0xFFFF);
+        long received = KernelTime.of(d);
+        return s == null || received < 0 ? -1 : received - s.start();
     }
 
     /**
@@ -177,7 +259,12 @@ public final class IcmpSocket implements AutoCloseable {
         IcmpEcho.parseReply(packet, packet.length, ipv6, false);
         socket.poll(LinuxNet.POLLIN, Duration.ZERO);
         socket.receive(64, CONTROL_BYTES, LinuxNet.MSG_DONTWAIT);
-        socket.receive(64, CONTROL_BYTES, LinuxNet.MSG_ERRQUEUE | LinuxNet.MSG_DONTWAIT);
+        Datagram none = socket.receive(64, CONTROL_BYTES, LinuxNet.MSG_ERRQUEUE | LinuxNet.MSG_DONTWAIT);
+        if (none != null) {
+            KernelTime.isTransmitReport(none);
+        }
+        KernelTime.of(new Datagram(new byte[0], null, List.of(), 0));
+        KernelTime.roundTrip(KernelTime.realtimeNanos(), -1);
     }
 
     /**
@@ -192,13 +279,18 @@ public final class IcmpSocket implements AutoCloseable {
             int revents = socket.poll(LinuxNet.POLLIN, Duration.ofNanos(Math.max(0, left)));
             if ((revents & LinuxNet.POLLERR) != 0) {
                 Datagram d = socket.receive(maxBytes, CONTROL_BYTES, LinuxNet.MSG_ERRQUEUE | LinuxNet.MSG_DONTWAIT);
+                if (d != null && KernelTime.isTransmitReport(d)) {
+                    transmitted(KernelTime.of(d));
+                    continue;
+                }
                 ExtendedError error = d == null ? null : d.extendedError();
                 // A raw socket's error queue also gets errors about other raw ICMP sockets' requests (raw(7)): keep
                 // only those quoting this socket's identifier. A datagram socket only ever gets its own.
                 boolean ours = method != Method.RAW || d == null
                         || IcmpEcho.quotedRequestIdentifier(d.data(), ipv6) == identifier;
                 if (error != null && ours) {
-                    return new ErrorReport(error, IcmpEcho.quotedRequestSequence(d.data(), ipv6));
+                    int sequence = IcmpEcho.quotedRequestSequence(d.data(), ipv6);
+                    return new ErrorReport(error, sequence, kernelRtt(sequence, d));
                 }
             } else if ((revents & LinuxNet.POLLIN) != 0) {
                 Datagram d = socket.receive(maxBytes, CONTROL_BYTES, LinuxNet.MSG_DONTWAIT);
@@ -223,7 +315,7 @@ public final class IcmpSocket implements AutoCloseable {
         if (ttl != null) {
             r = new IcmpEcho.Reply(r.identifier(), r.sequence(), r.dataBytes(), ttl.intValue());
         }
-        return new EchoReply(d.from() == null ? null : d.from().getAddress(), r);
+        return new EchoReply(d.from() == null ? null : d.from().getAddress(), r, kernelRtt(r.sequence(), d));
     }
 
     @Override

@@ -18,7 +18,7 @@ import java.lang.invoke.VarHandle;
  * Downcalls into libc for the socket calls of this package, each returning its result or throwing a
  * {@link NativeException} with the errno captured by {@link Linker.Option#captureCallState} (reading errno after
  * the call from Java would see a value clobbered by the JVM). Signatures are from the man pages (socket(2),
- * setsockopt(2), getsockname(2), bind(2), connect(2), sendto(2), recvmsg(2), poll(2), setns(2), open(2), close(2),
+ * setsockopt(2), getsockname(2), getpeername(2), bind(2), connect(2), sendto(2), recvmsg(2), poll(2), setns(2), open(2), close(2),
  * sched_setscheduler(2));
  * {@code size_t}/{@code ssize_t}/{@code nfds_t} are 64-bit and {@code socklen_t} 32-bit on both LP64 targets.
  * A call blocks its OS thread: call blocking ones ({@code poll}) from platform threads. On a platform
@@ -49,6 +49,7 @@ public final class Libc {
         private static final MethodHandle CONNECT = handle("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
         private static final MethodHandle BIND = handle("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
         private static final MethodHandle GETSOCKNAME = handle("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        private static final MethodHandle GETPEERNAME = handle("getpeername", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
         private static final MethodHandle SENDTO = handle("sendto",
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
         private static final MethodHandle RECVFROM = handle("recvfrom",
@@ -184,6 +185,20 @@ public final class Libc {
             MemorySegment capture = capture(arena);
             MemorySegment length = arena.allocateFrom(JAVA_INT, (int) address.byteSize());
             check("getsockname", (int) Downcalls.GETSOCKNAME.invokeExact(capture, fd, address, length), capture);
+            return length.get(JAVA_INT, 0);
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** getpeername(2) into {@code address}; returns the address length (ENOTCONN for an unconnected socket). */
+    public static int getpeername(int fd, MemorySegment address) throws NativeException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment capture = capture(arena);
+            MemorySegment length = arena.allocateFrom(JAVA_INT, (int) address.byteSize());
+            check("getpeername", (int) Downcalls.GETPEERNAME.invokeExact(capture, fd, address, length), capture);
             return length.get(JAVA_INT, 0);
         } catch (NativeException e) {
             throw e;

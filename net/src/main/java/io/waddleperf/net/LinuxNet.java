@@ -37,8 +37,26 @@ public final class LinuxNet {
 
     // Socket-level options (asm-generic/socket.h).
     public static final int SOL_SOCKET = 1;
+    public static final int SO_TYPE = 3;
+    public static final int SO_ACCEPTCONN = 30;
     public static final int SO_ERROR = 4;
     public static final int SO_RCVBUF = 8;
+    // TCP-level options (linux/tcp.h), at level IPPROTO_TCP.
+    public static final int TCP_MAXSEG = 2;
+    public static final int TCP_CONGESTION = 13;
+    /** Longest congestion control name, terminating NUL included (include/net/tcp.h). */
+    public static final int TCP_CA_NAME_MAX = 16;
+    // Kernel time stamps (Documentation/networking/timestamping.rst): SO_TIMESTAMPING (the "old" number, whose
+    // struct timespec has a 64-bit tv_sec on LP64) and the flags it takes; SCM_TIMESTAMPING carries three timespecs,
+    // the first the software stamp.
+    public static final int SO_TIMESTAMPING = 37;
+    public static final int SCM_TIMESTAMPING = 37;
+    public static final int SOF_TIMESTAMPING_RX_SOFTWARE = 1 << 3;
+    public static final int SOF_TIMESTAMPING_SOFTWARE = 1 << 4;
+    public static final int SOF_TIMESTAMPING_TX_SCHED = 1 << 8;
+    public static final int SOF_TIMESTAMPING_OPT_TSONLY = 1 << 11;
+    /** {@code ee_info} of a transmit time stamp taken before the packet entered the device's queue (qdisc). */
+    public static final int SCM_TSTAMP_SCHED = 1;
 
     // IPv4 options, ip(7).
     public static final int IP_TTL = 2;
@@ -78,6 +96,7 @@ public final class LinuxNet {
     public static final int SO_EE_ORIGIN_LOCAL = 1;
     public static final int SO_EE_ORIGIN_ICMP = 2;
     public static final int SO_EE_ORIGIN_ICMP6 = 3;
+    public static final int SO_EE_ORIGIN_TIMESTAMPING = 4;
 
     // setns(2), sched_setscheduler(2) (sched.h) and open(2).
     public static final int CLONE_NEWNET = 0x40000000;

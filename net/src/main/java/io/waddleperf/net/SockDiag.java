@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the kernel's socket diagnostics over netlink ({@code sock_diag(7)}): one {@code SOCK_DIAG_BY_FAMILY} request with a
  * {@code struct inet_diag_req_v2} naming the exact four-tuple and no cookie ({@code INET_DIAG_NOCOOKIE}), which the
  * kernel answers with one {@code struct inet_diag_msg} plus attributes, {@code INET_DIAG_INFO} carrying
- * {@code tcp_info} and {@code INET_DIAG_CONG} the algorithm's NUL-terminated name — or with an {@code NLMSG_ERROR}
- * ({@code ENOENT} when no such connection exists). This needs no file descriptor of the connection (a
+ * {@code tcp_info} and {@code INET_DIAG_CONG} the algorithm's NUL-terminated name — or, when no such connection
+ * exists, with the listening socket of the local port or an {@code NLMSG_ERROR} ({@code ENOENT}). This needs no file descriptor of the connection (a
  * {@code SocketChannel} hides it) and no privileges.
  *
  * <p>Layouts from {@code linux/netlink.h}, {@code linux/sock_diag.h}, {@code linux/inet_diag.h} and
@@ -106,6 +106,22 @@ public final class SockDiag {
     }
 
     /**
+     * As {@link #tcpInfo(int, InetSocketAddress, InetSocketAddress)} for the two ends of a Java socket, which is often a
+     * dual-stack {@code AF_INET6} socket even for an IPv4 peer (the JDK then reports plain IPv4 addresses): an IPv4
+     * pair is asked for as {@code AF_INET} — the kernel's exact lookup finds IPv4-mapped sockets there too — and,
+     * should that find nothing, once more as IPv4-mapped {@code AF_INET6}.
+     */
+    public static Optional<TcpInfo> tcpInfoOfJavaSocket(InetSocketAddress local, InetSocketAddress remote)
+            throws NativeException {
+        boolean v4 = local.getAddress() instanceof Inet4Address && remote.getAddress() instanceof Inet4Address;
+        Optional<TcpInfo> info = tcpInfo(v4 ? LinuxNet.AF_INET : LinuxNet.AF_INET6, local, remote);
+        if (info.isEmpty() && v4) {
+            info = tcpInfo(LinuxNet.AF_INET6, local, remote);
+        }
+        return info;
+    }
+
+    /**
      * Writes the 72-byte request: {@code nlmsghdr} (length, type {@code SOCK_DIAG_BY_FAMILY}, {@code NLM_F_REQUEST},
      * sequence, port id 0) and {@code inet_diag_req_v2} (family, {@code IPPROTO_TCP}, {@code INET_DIAG_INFO} and
      * {@code INET_DIAG_CONG} wanted, all states, the socket id with no interface and no cookie).
@@ -159,8 +175,9 @@ public final class SockDiag {
     /**
      * Walks the netlink messages in the first {@code length} bytes of {@code buf}. A {@code SOCK_DIAG_BY_FAMILY}
      * answer to {@code seq} for the asked ports ends the lookup with its {@code tcp_info} (empty when it carries
-     * none); {@code NLMSG_DONE} ends it empty; {@code NLMSG_ERROR} with {@code ENOENT} ends it empty, another error
-     * is thrown. Messages for other sequence numbers are skipped.
+     * none); one for other ports (the listener the kernel found instead of a connection that is gone),
+     * {@code NLMSG_DONE} and {@code NLMSG_ERROR} with {@code ENOENT} end it empty, another error is thrown. Messages
+     * for other sequence numbers are skipped.
      */
     static Reply decodeReply(MemorySegment buf, long length, int seq, int localPort, int remotePort)
             throws NativeException {
@@ -188,8 +205,12 @@ public final class SockDiag {
                     int sport = buf.get(NET_SHORT, msg + 4) & 0xFFFF;
                     int dport = buf.get(NET_SHORT, msg + 6) & 0xFFFF;
                     if (sport == localPort && dport == remotePort) {
-                        return new Reply(true, attributes(buf, msg + DIAG_MSG_BYTES, off + msgLen));
+                        int state = buf.get(JAVA_BYTE, msg + 1) & 0xFF; // idiag_state
+                        return new Reply(true, attributes(buf, msg + DIAG_MSG_BYTES, off + msgLen, state));
                     }
+                    // The exact lookup (inet_diag_find_one_icsk → inet_lookup) falls back to the listening socket of
+                    // the local port when the connection itself is gone: the answer to this request, and a "no".
+                    return new Reply(true, Optional.empty());
                 }
             }
             off += align(msgLen);
@@ -202,7 +223,7 @@ public final class SockDiag {
      * kernel puts the name after the info, so every attribute is walked); empty without a usable {@code tcp_info}
      * or when an attribute runs past the message.
      */
-    static Optional<TcpInfo> attributes(MemorySegment buf, long from, long to) {
+    static Optional<TcpInfo> attributes(MemorySegment buf, long from, long to, int state) {
         MemorySegment info = null;
         String congestion = null;
         long off = from;
@@ -219,7 +240,7 @@ public final class SockDiag {
             }
             off += align(attrLen);
         }
-        return info == null ? Optional.empty() : decodeTcpInfo(info, congestion);
+        return info == null ? Optional.empty() : decodeTcpInfo(info, congestion, state);
     }
 
     /**
@@ -240,13 +261,14 @@ public final class SockDiag {
      * a shorter struct: {@code tcpi_snd_wnd} is -1 when it is not there, and a struct without
      * {@code tcpi_total_retrans} gives nothing), with the congestion control's name (null when not sent).
      */
-    static Optional<TcpInfo> decodeTcpInfo(MemorySegment info, String congestion) {
+    static Optional<TcpInfo> decodeTcpInfo(MemorySegment info, String congestion, int state) {
         if (info.byteSize() < TCP_INFO_MIN_BYTES) {
             return Optional.empty();
         }
         long sndWnd = info.byteSize() >= TCPI_SND_WND + 4 ? u32(info, TCPI_SND_WND) : -1;
         return Optional.of(new TcpInfo(u32(info, TCPI_TOTAL_RETRANS), u32(info, TCPI_SND_CWND), sndWnd,
-                u32(info, TCPI_RTT), u32(info, TCPI_RTTVAR), u32(info, TCPI_PMTU), u32(info, TCPI_SND_MSS), congestion));
+                u32(info, TCPI_RTT), u32(info, TCPI_RTTVAR), u32(info, TCPI_PMTU), u32(info, TCPI_SND_MSS), congestion,
+                state));
     }
 
     private static long u32(MemorySegment s, long offset) {

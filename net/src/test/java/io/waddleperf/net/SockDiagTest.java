@@ -128,7 +128,7 @@ class SockDiagTest {
     void reply_with_tcp_info_gives_retransmits_cwnd_rtt_and_pmtu() throws Exception {
         SockDiag.Reply r = decode(diagMessage(7, LOCAL.getPort(), REMOTE.getPort(), tcpInfo(232)), 7);
         assertThat(r.done()).isTrue();
-        assertThat(r.stats()).contains(new TcpInfo(0xFFFFFFF0L, 10, 65_536, 2345, 678, 1500, 1448, null));
+        assertThat(r.stats()).contains(new TcpInfo(0xFFFFFFF0L, 10, 65_536, 2345, 678, 1500, 1448, null, 1));
     }
 
     @Test
@@ -139,7 +139,7 @@ class SockDiagTest {
         assertThat(m).hasSize(16 + 72 + 20 + 236 + 12);
         assertThat(Arrays.copyOfRange(m, 344, 348)).containsExactly(10, 0, 4, 0);
         assertThat(decode(m, 7).stats()).contains(
-                new TcpInfo(0xFFFFFFF0L, 10, 65_536, 2345, 678, 1500, 1448, "cubic"));
+                new TcpInfo(0xFFFFFFF0L, 10, 65_536, 2345, 678, 1500, 1448, "cubic", 1));
         // a name filling its attribute without the NUL, and an empty one (no name)
         assertThat(decode(diagMessage(7, LOCAL.getPort(), REMOTE.getPort(), tcpInfo(232),
                 new byte[] {'b', 'b', 'r', '2'}), 7).stats().orElseThrow().congestion()).isEqualTo("bbr2");
@@ -157,15 +157,44 @@ class SockDiagTest {
     @Test
     void an_older_kernels_shorter_tcp_info_has_no_snd_wnd() throws Exception {
         SockDiag.Reply r = decode(diagMessage(7, LOCAL.getPort(), REMOTE.getPort(), tcpInfo(104)), 7);
-        assertThat(r.stats()).contains(new TcpInfo(0xFFFFFFF0L, 10, -1, 2345, 678, 1500, 1448, null));
+        assertThat(r.stats()).contains(new TcpInfo(0xFFFFFFF0L, 10, -1, 2345, 678, 1500, 1448, null, 1));
         assertThat(decode(diagMessage(7, LOCAL.getPort(), REMOTE.getPort(), tcpInfo(100)), 7))
                 .isEqualTo(new SockDiag.Reply(true, Optional.empty()));
     }
 
     @Test
-    void messages_of_another_sequence_or_socket_are_skipped() throws Exception {
+    void messages_of_another_sequence_are_skipped() throws Exception {
         assertThat(decode(diagMessage(6, LOCAL.getPort(), REMOTE.getPort(), tcpInfo(232)), 7).done()).isFalse();
-        assertThat(decode(diagMessage(7, 1, REMOTE.getPort(), tcpInfo(232)), 7).done()).isFalse();
+    }
+
+    @Test
+    void another_socket_in_answer_to_the_request_means_the_connection_is_gone() throws Exception {
+        // The kernel's exact lookup falls back to the listening socket (dport 0) once the connection has gone.
+        assertThat(decode(diagMessage(7, LOCAL.getPort(), 0, tcpInfo(232)), 7))
+                .isEqualTo(new SockDiag.Reply(true, Optional.empty()));
+    }
+
+    @Test
+    void a_connection_reset_by_its_peer_reads_as_closed_or_gone_at_once() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(NativePlatform.supported(), "sock_diag needs Linux");
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                java.net.Socket client = new java.net.Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+                java.net.Socket accepted = listener.accept()) {
+            InetSocketAddress local = (InetSocketAddress) accepted.getLocalSocketAddress();
+            InetSocketAddress remote = (InetSocketAddress) accepted.getRemoteSocketAddress();
+            assertThat(SockDiag.tcpInfoOfJavaSocket(local, remote)).isPresent(); // and the native calls are set up
+            client.setSoLinger(true, 0); // close with a reset, as a killed process with unread data does
+            client.close();
+            Thread.sleep(50);
+            long start = System.nanoTime();
+            Optional<TcpInfo> info = SockDiag.tcpInfoOfJavaSocket(local, remote);
+            assertThat((System.nanoTime() - start) / 1e6).as("ms for the lookup").isLessThan(500.0);
+            assertThat(info.isEmpty() || info.get().peerClosed()).as("%s", info).isTrue();
+            accepted.close();
+            start = System.nanoTime();
+            assertThat(SockDiag.tcpInfoOfJavaSocket(local, remote)).isEmpty();
+            assertThat((System.nanoTime() - start) / 1e6).as("ms for the lookup of a closed socket").isLessThan(500.0);
+        }
     }
 
     private static byte[] error(int seq, int errno) {
@@ -185,5 +214,27 @@ class SockDiagTest {
     void a_message_longer_than_the_datagram_is_refused() {
         byte[] m = diagMessage(7, LOCAL.getPort(), REMOTE.getPort(), tcpInfo(232));
         assertThatThrownBy(() -> decode(Arrays.copyOf(m, 60), 7)).isInstanceOf(NativeException.class);
+    }
+
+    @Test
+    void a_live_loopback_connection_reads_established_until_its_peer_closes() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(NativePlatform.supported(), "sock_diag needs Linux");
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                java.net.Socket client = new java.net.Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+                java.net.Socket accepted = listener.accept()) {
+            InetSocketAddress local = (InetSocketAddress) accepted.getLocalSocketAddress();
+            InetSocketAddress remote = (InetSocketAddress) accepted.getRemoteSocketAddress();
+            TcpInfo open = SockDiag.tcpInfoOfJavaSocket(local, remote).orElseThrow();
+            assertThat(open.state()).isEqualTo(TcpInfo.TCP_ESTABLISHED);
+            assertThat(open.peerClosed()).isFalse();
+            client.close();
+            TcpInfo closed = null;
+            for (int i = 0; i < 100 && (closed == null || !closed.peerClosed()); i++) {
+                Thread.sleep(10);
+                closed = SockDiag.tcpInfoOfJavaSocket(local, remote).orElseThrow();
+            }
+            assertThat(closed.state()).isEqualTo(TcpInfo.TCP_CLOSE_WAIT);
+            assertThat(closed.peerClosed()).isTrue();
+        }
     }
 }

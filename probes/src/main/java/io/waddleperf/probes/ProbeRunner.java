@@ -31,8 +31,28 @@ public final class ProbeRunner {
         return runWith(spec, Probers.forSpec(spec), context);
     }
 
+    /**
+     * Runs {@code spec} but gives up after {@code limit} when that comes before the spec's own budget: a caller with a
+     * deadline of its own (the agent's per-probe and per-tier timeouts) still gets a result, failed with
+     * {@code timeout}.
+     */
+    public static ProbeResult run(ProbeSpec spec, ProbeContext context, Duration limit) {
+        return runWith(spec, Probers.forSpec(spec), context, limit);
+    }
+
     /** Runs {@code spec} with a given prober (tests, and probers composed of others). */
     public static <S extends ProbeSpec> ProbeResult runWith(S spec, Prober<? super S> prober, ProbeContext context) {
+        return runWith(spec, prober, context, null);
+    }
+
+    /** As {@link #runWith(ProbeSpec, Prober, ProbeContext)}, giving up after {@code limit} (null: the spec's budget). */
+    public static <S extends ProbeSpec> ProbeResult runWith(S spec, Prober<? super S> prober, ProbeContext context,
+                                                            Duration limit) {
+        Duration wait = spec.budget().plus(GRACE);
+        boolean limited = limit != null && limit.compareTo(wait) < 0;
+        if (limited) {
+            wait = limit;
+        }
         ProbeResult.Builder result = ProbeResult.builder()
                 .id(UuidV7.next())
                 .testType(spec.testType())
@@ -50,12 +70,17 @@ public final class ProbeRunner {
             prober.probe(spec, context, result);
             return null;
         });
-        Thread worker = Thread.ofVirtual().name("probe-" + spec.testType().wireName()).start(task);
+        // A platform thread, not a virtual one: a virtual thread that blocks in a socket call is parked and later
+        // unparked through the JDK's poller thread and the carrier scheduler, a hop of 0.1-0.5 ms measured inside
+        // every timed exchange (docs/BENCHMARKS.md §5); a daemon, so a prober stuck past its deadline cannot keep
+        // a one-shot command alive.
+        Thread worker = Thread.ofPlatform().daemon().name("probe-" + spec.testType().wireName()).start(task);
         try {
-            awaitWithin(task, spec.budget().plus(GRACE));
+            awaitWithin(task, wait);
         } catch (TimeoutException e) {
             task.cancel(true);
-            failure = new Failures.Failure(ErrorKind.TIMEOUT, "no result within " + spec.budget().toMillis() + " ms");
+            failure = new Failures.Failure(ErrorKind.TIMEOUT, "no result within "
+                    + (limited ? wait : spec.budget()).toMillis() + " ms");
         } catch (ExecutionException e) {
             failure = Failures.classify(e.getCause());
         } catch (InterruptedException e) {

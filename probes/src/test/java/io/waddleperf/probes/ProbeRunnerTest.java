@@ -131,6 +131,18 @@ class ProbeRunnerTest {
     }
 
     @Test
+    void gives_up_at_a_callers_limit_shorter_than_the_budget() {
+        Prober<TcpSpec> hanging = (spec, context, result) -> Thread.sleep(Duration.ofMinutes(1));
+        long t0 = System.nanoTime();
+        ProbeResult r = ResultSchema.assertValid(ProbeRunner.runWith(spec(Duration.ofSeconds(30)), hanging, CONTEXT,
+                Duration.ofMillis(300)));
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+
+        assertThat(r.error()).isEqualTo("timeout: no result within 300 ms");
+        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(295)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
     void runs_tcp_tls_and_udp_raw_specs_with_their_registered_probers() throws IOException {
         int closed;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

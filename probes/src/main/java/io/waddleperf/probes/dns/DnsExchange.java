@@ -2,31 +2,41 @@ package io.waddleperf.probes.dns;
 
 import io.waddleperf.core.clock.MonotonicClock;
 import io.waddleperf.core.result.ErrorKind;
+import io.waddleperf.probes.ChannelWatchdog;
 import io.waddleperf.probes.ProbeContext;
 import io.waddleperf.probes.ProbeException;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
 import java.time.Duration;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
 
 /**
  * One DNS query/response exchange with a resolver, timed on the monotonic clock: UDP first and, when the UDP
  * answer is truncated (TC bit), the same question again over TCP (RFC 1035 §4.2, RFC 7766 §5); or TCP only.
  *
- * <p>dnsjava builds and parses the messages; the sockets are plain blocking ones on the probe's (virtual) thread
+ * <p>dnsjava builds and parses the messages; the sockets are plain blocking ones on the probe's platform thread
  * rather than dnsjava's NIO clients, because {@code NioTcpClient} keeps one pooled connection per resolver for the
  * whole JVM — a per-attempt time would then include the TCP handshake only sometimes — and
  * {@code SimpleResolver} retries over TCP without telling whether it did. Every TCP exchange here opens a fresh
- * connection, as {@code dig +tcp} does, so the time of each attempt includes connect, query and answer.
+ * connection, as {@code dig +tcp} does, so the time of each attempt includes connect, query and answer. Over UDP
+ * the clock runs from just before the write to just after the read of the answer, on a blocking channel whose
+ * timeout is a {@link ChannelWatchdog} (docs/BENCHMARKS.md §5).
  */
 final class DnsExchange {
 
@@ -42,9 +52,11 @@ final class DnsExchange {
     private final MonotonicClock clock;
     private final InetSocketAddress resolver;
     private final Duration timeout;
+    private final ChannelWatchdog watchdog;
 
-    DnsExchange(MonotonicClock clock, InetSocketAddress resolver, Duration timeout) {
+    DnsExchange(MonotonicClock clock, InetSocketAddress resolver, Duration timeout, ChannelWatchdog watchdog) {
         this.clock = clock;
+        this.watchdog = watchdog;
         this.resolver = resolver;
         this.timeout = timeout;
     }
@@ -62,34 +74,50 @@ final class DnsExchange {
             double elapsedMs = clock.millisSince(start);
             return new Reply(parse(query, answer), "tcp", false, answer.length, elapsedMs);
         }
-        try (DatagramSocket socket = new DatagramSocket()) {
+        // The deadline is armed first (arming wakes the watchdog's thread) and everything but the send and the
+        // receive happens before the clock starts: the channel, its connect, the buffers.
+        try (ChannelWatchdog.Deadline udpDeadline = watchdog.arm(timeout.toNanos());
+             DatagramChannel channel = DatagramChannel.open(resolver.getAddress() instanceof Inet6Address
+                     ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET)) {
+            udpDeadline.attach(channel);
             // Connected, so the kernel drops datagrams from other sources and reports ICMP port unreachable
             // as PortUnreachableException on receive.
-            socket.connect(resolver);
+            channel.connect(resolver);
+            ByteBuffer request = ByteBuffer.allocateDirect(wire.length).put(wire).flip();
+            ByteBuffer buffer = ByteBuffer.allocateDirect(MAX_UDP_BYTES);
             long start = clock.nanos();
             long deadline = start + timeout.toNanos();
-            byte[] answer = overUdp(socket, query, wire, deadline);
+            long answered = overUdp(channel, request, buffer, query.getHeader().getID());
+            // The query time ends when the answer arrived; copying and parsing it are not the resolver's time.
+            double udpMs = (answered - start) / 1_000_000.0;
+            byte[] answer = new byte[buffer.flip().remaining()];
+            buffer.get(answer);
             Message response = parse(query, answer);
             if (!response.getHeader().getFlag(Flags.TC)) {
-                return new Reply(response, "udp", false, answer.length, clock.millisSince(start));
+                return new Reply(response, "udp", false, answer.length, udpMs);
             }
             byte[] full = overTcp(wire, deadline);
             double elapsedMs = clock.millisSince(start);
             return new Reply(parse(query, full), "udp+tcp", true, full.length, elapsedMs);
+        } catch (ClosedChannelException e) {
+            throw ChannelWatchdog.timedOut(e, timeout);
         }
     }
 
-    private byte[] overUdp(DatagramSocket socket, Message query, byte[] wire, long deadline) throws IOException {
-        socket.send(new DatagramPacket(wire, wire.length));
-        byte[] buffer = new byte[MAX_UDP_BYTES];
+    /**
+     * Sends {@code request} and reads into {@code buffer} until a datagram with the query's id arrives (the
+     * watchdog's close ends the wait); returns the clock reading taken right after that read returned.
+     */
+    private long overUdp(DatagramChannel channel, ByteBuffer request, ByteBuffer buffer, int id) throws IOException {
+        channel.write(request);
         while (true) {
-            socket.setSoTimeout(remainingMillis(deadline));
-            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-            socket.receive(packet);
+            buffer.clear();
+            channel.read(buffer);
+            long now = clock.nanos();
             // A datagram with another ID is not our answer (late reply to an earlier query, or spoofing):
             // keep waiting for ours (RFC 5452 §9.1).
-            if (packet.getLength() >= 2 && idOf(packet.getData()) == query.getHeader().getID()) {
-                return java.util.Arrays.copyOf(packet.getData(), packet.getLength());
+            if (buffer.position() >= 2 && (buffer.getShort(0) & 0xFFFF) == id) {
+                return now;
             }
         }
     }
@@ -143,8 +171,39 @@ final class DnsExchange {
         return response;
     }
 
-    private static int idOf(byte[] data) {
-        return ((data[0] & 0xFF) << 8) | (data[1] & 0xFF);
+    /**
+     * The untimed warm-up, once per JVM (class initialisation is the once): the channel calls of a UDP exchange
+     * and the parsing of an answer, done on a loopback channel connected to itself that receives its own
+     * query, turned into a response by setting QR. A cold first query measured 8-18 ms against 0.2 ms warm
+     * (docs/BENCHMARKS.md §5): the socket's send and receive paths and dnsjava's parser were loaded inside it. No
+     * packet reaches the resolver. Best effort: without loopback the first query just starts colder.
+     */
+    static final class Warm {
+
+        static {
+            try (ChannelWatchdog watchdog = new ChannelWatchdog("dns-warm-up");
+                 ChannelWatchdog.Deadline deadline = watchdog.arm(Duration.ofSeconds(1).toNanos());
+                 DatagramChannel self = DatagramChannel.open(StandardProtocolFamily.INET)) {
+                deadline.attach(self);
+                self.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                self.connect(self.getLocalAddress());
+                Message query = DnsProber.query(Record.newRecord(Name.fromString("warm-up.invalid."), Type.A, DClass.IN));
+                byte[] wire = query.toWire();
+                ByteBuffer buffer = ByteBuffer.allocateDirect(MAX_UDP_BYTES);
+                new DnsExchange(System::nanoTime, null, Duration.ofSeconds(1), watchdog)
+                        .overUdp(self, ByteBuffer.allocateDirect(wire.length).put(wire).flip(), buffer, query.getHeader().getID());
+                byte[] answer = new byte[buffer.flip().remaining()];
+                buffer.get(answer);
+                answer[2] |= (byte) 0x80; // QR: a response
+                parse(query, answer);
+            } catch (IOException | ProbeException | RuntimeException e) {
+                // only means a colder first query
+            }
+        }
+
+        static void ensure() {
+            // initialising the class ran the warm-up
+        }
     }
 
     private int remainingMillis(long deadlineNanos) throws SocketTimeoutException {

@@ -5,6 +5,7 @@ import io.waddleperf.core.result.ErrorKind;
 import io.waddleperf.core.result.ProbeResult;
 import io.waddleperf.core.spec.DnsSpec;
 import io.waddleperf.core.stats.LatencyStats;
+import io.waddleperf.probes.ChannelWatchdog;
 import io.waddleperf.probes.ProbeContext;
 import io.waddleperf.probes.ProbeException;
 import io.waddleperf.probes.Prober;
@@ -71,7 +72,9 @@ public final class DnsProber implements Prober<DnsSpec> {
         result.raw("query_type", Type.string(question.getType()));
         result.raw("edns_udp_payload_bytes", DnsExchange.EDNS_UDP_PAYLOAD_BYTES);
 
-        DnsExchange exchange = new DnsExchange(context.clock(), new InetSocketAddress(address, spec.endpoint().port()), spec.timeout());
+        DnsExchange.Warm.ensure();
+        ChannelWatchdog watchdog = new ChannelWatchdog("dns-timeout-watchdog");
+        DnsExchange exchange = new DnsExchange(context.clock(), new InetSocketAddress(address, spec.endpoint().port()), spec.timeout(), watchdog);
         List<DnsExchange.Reply> replies = new ArrayList<>();
         List<Map<String, Object>> attempts = new ArrayList<>();
         int sent = 0;
@@ -91,6 +94,7 @@ public final class DnsProber implements Prober<DnsSpec> {
                 }
             }
         } finally {
+            watchdog.close();
             report(result, question, sent, replies, attempts);
         }
         judge(spec, question, replies, sent);
@@ -114,7 +118,7 @@ public final class DnsProber implements Prober<DnsSpec> {
     }
 
     /** A fresh recursive query (new random id) with an EDNS(0) OPT record (RFC 6891). */
-    private static Message query(Record question) {
+    static Message query(Record question) {
         Message query = Message.newQuery(question);
         query.addRecord(new OPTRecord(DnsExchange.EDNS_UDP_PAYLOAD_BYTES, 0, 0), Section.ADDITIONAL);
         return query;

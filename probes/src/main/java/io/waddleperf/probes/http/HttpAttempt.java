@@ -11,15 +11,19 @@ import java.util.Map;
  * failure (an exception, an HTTP error status, or HTTP/2 required but not negotiated), null when it got an
  * acceptable response.
  *
- * @param totalMs from the call's start to the last body byte read
- * @param ttfbMs from the call's start to the final response's headers (includes dns, connect, tls, redirects)
- * @param transferMs from the final response's headers to the last body byte
- * @param bodyBytes body bytes as received on the connection (compressed size when the server gzipped)
+ * @param totalMs {@code ttfbMs} plus {@code transferMs}: the network's share of the attempt
+ * @param ttfbMs dns, connect and tls of every connection plus every exchange's server wait (request's first byte
+ *               written to its response headers read), redirects included; the client's processing in between is not
+ * @param transferMs from the read that completed the final response's headers to the read that completed its body
+ * @param clientMs the attempt's wall time minus {@code totalMs}: the client's own processing (OkHttp, class loading)
+ * @param bodyBytes body bytes as received on the connection (compressed size when the server gzipped); for a failed
+ *                  attempt the bytes that arrived before it failed, null when no body was being read
+ * @param bodyCapped whether {@code max_body_bytes} cut the body off; null without a cap
  */
 record HttpAttempt(int attempt, Double dnsMs, Double connectMs, Double tlsMs, Double requestMs, Double ttfbMs,
-                   Double transferMs, Double totalMs, Integer statusCode, String protocol, Long bodyBytes,
+                   Double transferMs, Double totalMs, Double clientMs, Integer statusCode, String protocol, Long bodyBytes,
                    List<Map<String, Object>> redirects, String finalUrl, String targetIp, int connections,
-                   String tlsVersion, String tlsCipher, Failures.Failure failure) {
+                   String tlsVersion, String tlsCipher, Failures.Failure failure, Boolean bodyCapped) {
 
     boolean completed() {
         return totalMs != null;
@@ -38,7 +42,9 @@ record HttpAttempt(int attempt, Double dnsMs, Double connectMs, Double tlsMs, Do
         put(m, "ttfb_ms", ttfbMs);
         put(m, "transfer_ms", transferMs);
         put(m, "total_time_ms", totalMs);
+        put(m, "client_ms", clientMs);
         put(m, "received_bytes", bodyBytes);
+        put(m, "body_capped", bodyCapped);
         m.put("connections", connections);
         put(m, "target_ip", targetIp);
         if (redirects != null) {

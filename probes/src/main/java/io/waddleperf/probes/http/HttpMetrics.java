@@ -35,8 +35,19 @@ final class HttpMetrics {
             transferMs += a.transferMs();
             totals[i] = a.totalMs();
         }
+        // Bodies cut off by a failure moved bytes too: they count in received_bytes, not in the goodput.
+        long allBytes = attempts.stream().map(HttpAttempt::bodyBytes).filter(Objects::nonNull).mapToLong(Long::longValue)
+                .sum();
+        if (attempts.stream().anyMatch(a -> a.bodyBytes() != null)) {
+            result.receivedBytes(allBytes);
+        }
+        if (spec.maxBodyBytes() > 0) {
+            long max = spec.maxBodyBytes();
+            // stored as JSON reads it back: an Integer when it fits, so results round-trip
+            result.raw("max_body_bytes", max == (int) max ? (Object) (int) max : (Object) max)
+                    .raw("body_capped", attempts.stream().anyMatch(a -> Boolean.TRUE.equals(a.bodyCapped())));
+        }
         if (!completed.isEmpty()) {
-            result.receivedBytes(bytes);
             // Goodput of the bodies: bits over the time from response headers to the last byte (10^6 bit/s).
             if (bytes > 0 && transferMs > 0) {
                 result.throughputMbps(HttpAttempt.round(bytes * 8.0 / (transferMs / 1000.0) / 1e6));

@@ -32,9 +32,10 @@ import okio.BufferedSource;
 
 /**
  * The {@code http} prober: {@code count} requests {@code interval} apart, each on a fresh client with its
- * own connection pool, so every attempt pays and measures its own dns, TCP connect and TLS handshake (a reused
- * connection would report zero for them). Phase times come from OkHttp's {@code EventListener} (see
- * {@link PhaseRecorder}).
+ * own connection pool and TLS context, so every attempt pays and measures its own dns, TCP connect and full TLS
+ * handshake (a reused connection would report zero for them, a resumed session an abbreviated handshake). Phase
+ * boundaries come from the connection's socket, named by OkHttp's {@code EventListener} (see {@link PhaseRecorder});
+ * an untimed loopback warm-up runs first ({@link HttpWarmup}).
  *
  * <p>Outcome rules: any HTTP response is a measurement and fills the metrics. A status of 400 or more fails the
  * result with {@code http_error: <status>} (blackbox_exporter's default of valid 2xx/3xx); {@code protocol=http2}
@@ -42,10 +43,16 @@ import okio.BufferedSource;
  * {@link Failures} ({@code connection_refused}, {@code dns_failure}, {@code tls_error}, {@code timeout}). With
  * several attempts, later ones still run after a failed one, and the first failure is the result's error.
  *
+ * <p>Body cap: with {@code max_body_bytes} an attempt stops reading a body once it has that many bytes (and more
+ * are coming) and closes the connection; the attempt still completes, with {@code body_capped: true}, its phases
+ * timed up to the last byte read. The test server sets it for every http probe a remote caller asks for, so a target
+ * that streams without end cannot make the server download without end.
+ *
  * <p>Aggregates: {@code latency_ms} and the percentiles summarise the completed attempts' total times; each phase
  * field is the mean of that phase over the attempts that reached it; {@code received_bytes} is the sum of body bytes
- * over all attempts and {@code throughput_mbps} = body bytes × 8 / transfer time / 10^6 over the same attempts
- * (transfer time runs from the response headers to the last body byte, so it is the body's goodput).
+ * over all attempts, failed ones included (a body cut off by the timeout counts what arrived), and
+ * {@code throughput_mbps} = body bytes × 8 / transfer time / 10^6 over the completed attempts (transfer time runs
+ * from the response headers to the last body byte, so it is the body's goodput).
  * {@code status_code}, {@code protocol_detail}, {@code tls_version} and the redirects are those of the last
  * completed attempt. Requests go direct, never through a configured proxy, and are not retried by OkHttp.
  */
@@ -68,6 +75,8 @@ public final class HttpProber implements Prober<HttpSpec> {
         TlsTrust trust = TlsTrust.of(spec.tlsClient());
         OkHttpClient base = baseClient(spec, url, trust);
         MonotonicClock clock = context.clock();
+        // Untimed, and no traffic to the target: see HttpWarmup.
+        HttpWarmup.warm(base, url.isHttps(), trust, clock);
 
         List<HttpAttempt> attempts = new ArrayList<>();
         Failures.Failure firstFailure = null;
@@ -78,9 +87,14 @@ public final class HttpProber implements Prober<HttpSpec> {
                 sleepUntil(clock, scheduleStart + spec.interval().toNanos() * i);
             }
             PhaseRecorder recorder = new PhaseRecorder(clock);
-            OkHttpClient client = base.newBuilder().connectionPool(new ConnectionPool()).eventListener(recorder).build();
+            // A fresh TLS context per attempt as well as a fresh pool: a shared context would resume the previous
+            // attempt's session, and tls_ms would time an abbreviated handshake (no key exchange, no certificate).
+            OkHttpClient client = base.newBuilder().connectionPool(new ConnectionPool()).eventListener(recorder)
+                    .socketFactory(new WireSocketFactory(recorder))
+                    .sslSocketFactory(trust.freshSocketFactory(), trust.trustManager()).build();
+            BodyCount body = new BodyCount(spec.maxBodyBytes());
             try {
-                HttpAttempt a = exchange(client, request(spec, url), recorder, clock, i + 1, http2Required);
+                HttpAttempt a = exchange(client, request(spec, url), recorder, clock, i + 1, http2Required, body);
                 attempts.add(a);
                 if (a.failure() != null && firstFailure == null) {
                     firstFailure = a.failure();
@@ -90,7 +104,7 @@ public final class HttpProber implements Prober<HttpSpec> {
                     throw e; // the runner's deadline: no more attempts
                 }
                 Failures.Failure f = Failures.classify(e);
-                attempts.add(failed(recorder, i + 1, f));
+                attempts.add(failed(recorder, i + 1, f, body));
                 if (firstFailure == null) {
                     firstFailure = f;
                     firstCause = e;
@@ -145,13 +159,19 @@ public final class HttpProber implements Prober<HttpSpec> {
     }
 
     private static HttpAttempt exchange(OkHttpClient client, Request request, PhaseRecorder rec, MonotonicClock clock,
-                                        int attempt, boolean http2Required) throws IOException {
+                                        int attempt, boolean http2Required, BodyCount body) throws IOException {
         try (Response response = client.newCall(request).execute()) {
-            long decodedBytes = drain(response.body().source());
+            drain(response.body().source(), body);
+            if (body.capped) {
+                rec.bodyCutOff();
+            }
+            long decodedBytes = body.bytes;
             long doneNanos = clock.nanos();
             long start = rec.callStartNanos();
-            long headersNanos = rec.responseHeadersNanos();
-            long wireBytes = rec.responseBodyBytes() >= 0 ? rec.responseBodyBytes() : decodedBytes;
+            long ttfbNanos = rec.ttfbNanos();
+            long totalNanos = ttfbNanos + rec.transferNanos(doneNanos);
+            // A capped body was not read to its end: OkHttp's count is of the body it saw, which is the bytes read.
+            long wireBytes = !body.capped && rec.responseBodyBytes() >= 0 ? rec.responseBodyBytes() : decodedBytes;
             String protocol = protocolName(response.protocol());
             Handshake handshake = response.handshake();
             Failures.Failure failure = null;
@@ -161,31 +181,61 @@ public final class HttpProber implements Prober<HttpSpec> {
                 failure = new Failures.Failure(ErrorKind.PROTOCOL_ERROR, "http2 required but the server negotiated " + protocol);
             }
             return new HttpAttempt(attempt, rec.dnsMs(), rec.connectMs(), rec.tlsMs(), rec.requestMs(),
-                    PhaseRecorder.ms(headersNanos - start), PhaseRecorder.ms(Math.max(0, doneNanos - rec.responseHeadersEndNanos())),
-                    PhaseRecorder.ms(doneNanos - start), response.code(), protocol, wireBytes, redirects(response),
+                    PhaseRecorder.ms(ttfbNanos), PhaseRecorder.ms(rec.transferNanos(doneNanos)), PhaseRecorder.ms(totalNanos),
+                    PhaseRecorder.ms(Math.max(0, doneNanos - start - totalNanos)), response.code(), protocol, wireBytes, redirects(response),
                     response.request().url().toString(), address(rec.firstAddress()), rec.connections(),
                     handshake == null ? null : handshake.tlsVersion().javaName(),
-                    handshake == null ? null : handshake.cipherSuite().javaName(), failure);
+                    handshake == null ? null : handshake.cipherSuite().javaName(), failure, body.cappedOrNull());
         }
     }
 
-    private static HttpAttempt failed(PhaseRecorder rec, int attempt, Failures.Failure error) {
+    private static HttpAttempt failed(PhaseRecorder rec, int attempt, Failures.Failure error, BodyCount body) {
         // dns_ms is 0 for an IP literal once the attempt got as far as connecting; null when it never got there.
         Double dnsMs = rec.dnsLookedUp() || rec.connectMs() != null ? rec.dnsMs() : null;
         return new HttpAttempt(attempt, dnsMs, rec.connectMs(), rec.tlsMs(),
-                rec.requestMs(), null, null, null, null, null, null, null, null, address(rec.firstAddress()),
-                rec.connections(), null, null, error);
+                rec.requestMs(), null, null, null, null, null, null, body.started ? body.bytes : null, null, null,
+                address(rec.firstAddress()), rec.connections(), null, null, error, body.cappedOrNull());
     }
 
-    /** Reads the body to its end (the transfer phase) and returns the decoded byte count. */
-    private static long drain(BufferedSource source) throws IOException {
+    /** The body bytes an attempt read so far, its cap (0: none) and whether the cap cut the body off. */
+    private static final class BodyCount {
+        final long max;
+        long bytes;
+        boolean started;
+        boolean capped;
+
+        BodyCount(long max) {
+            this.max = max;
+        }
+
+        /** Whether the cap cut the body off; null when there was no cap to say anything about. */
+        Boolean cappedOrNull() {
+            return max > 0 ? capped : null;
+        }
+    }
+
+    /**
+     * Reads the body to its end (the transfer phase), or, with a cap, to the cap: a body with more to come after the
+     * cap is left unread and its connection closed with the response. {@code count} follows every read, so a body
+     * cut off by a failure still says what arrived.
+     */
+    private static void drain(BufferedSource source, BodyCount count) throws IOException {
         Buffer sink = new Buffer();
-        long total = 0;
-        for (long n; (n = source.read(sink, 64 * 1024)) != -1; ) {
-            total += n;
+        count.started = true;
+        while (true) {
+            long want = count.max > 0 ? Math.min(64 * 1024, count.max - count.bytes) : 64 * 1024;
+            if (want == 0) {
+                // exhausted() waits for the next byte or the end: more to come means the cap cut the body off
+                count.capped = !source.exhausted();
+                return;
+            }
+            long n = source.read(sink, want);
+            if (n == -1) {
+                return;
+            }
+            count.bytes += n;
             sink.clear();
         }
-        return total;
     }
 
     /** Each redirect hop, oldest first: the URL that answered with a redirect and its status. */

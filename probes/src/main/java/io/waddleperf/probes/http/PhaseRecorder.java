@@ -18,6 +18,15 @@ import okhttp3.Response;
  * An OkHttp {@link EventListener} that timestamps one attempt's phases on the probe's monotonic clock. One recorder
  * serves exactly one call (a fresh client per attempt), so its readings are that attempt's own, never an average.
  *
+ * <p>OkHttp's events say which phase the call is in, but they fire around OkHttp's own work (route planning, socket
+ * and codec set-up, cipher suite filtering, certificate parsing, header parsing), which on a JVM that has only just
+ * loaded those classes is milliseconds, not network time. So the boundaries themselves come from the connection's
+ * socket ({@link WireSocketFactory}): the TCP connect is timed around {@code connect()} alone, the TLS handshake from
+ * its first byte written to its last byte read or written, the server's wait from the request's first byte written
+ * to the read that completed the response headers, and the transfer from there to the read that completed the body.
+ * Events only name the phase a socket read or write belongs to. Without socket readings (a socket that is not ours)
+ * the events' own times are used.
+ *
  * <p>Phase boundaries, in OkHttp's event terms: dns = {@code dnsStart→dnsEnd}; TCP connect = {@code connectStart→
  * secureConnectStart} for TLS, {@code connectStart→connectEnd} otherwise; tls = {@code secureConnectStart→
  * secureConnectEnd}. When a redirect needs another connection, its dns/connect/tls times are added (they are part of
@@ -50,8 +59,56 @@ final class PhaseRecorder extends EventListener {
     private long responseHeadersEndNanos = UNSET;
     private long responseBodyBytes = -1;
 
+    /** Which phase socket I/O belongs to, as the events last said. */
+    private enum Phase { OTHER, TLS, REQUEST }
+
+    private Phase phase = Phase.OTHER;
+    private long tlsFirstWriteNanos = UNSET;
+    private long tlsLastIoNanos = UNSET;
+    private long requestFirstWriteNanos = UNSET;
+    private long requestLastWriteNanos = UNSET;
+    private long lastReadNanos = UNSET;
+    private long wireHeadersNanos = UNSET;
+    private long wireBodyEndNanos = UNSET;
+    private boolean wireConnect;
+    private long serverWaitsNanos;
+
     PhaseRecorder(MonotonicClock clock) {
         this.clock = clock;
+    }
+
+    long now() {
+        return clock.nanos();
+    }
+
+    /** A TCP connect of this attempt's socket completed: {@code startNanos} to {@code endNanos} around the call. */
+    synchronized void wireConnected(long startNanos, long endNanos) {
+        wireConnect = true;
+        connectNanos += endNanos - startNanos;
+        tcpConnects++;
+    }
+
+    /** One socket write of the attempt, from entering to leaving the call. */
+    synchronized void wireWrite(long startNanos, long endNanos) {
+        if (phase == Phase.TLS) {
+            if (tlsFirstWriteNanos == UNSET) {
+                tlsFirstWriteNanos = startNanos;
+            }
+            tlsLastIoNanos = endNanos;
+        } else if (phase == Phase.REQUEST) {
+            if (requestFirstWriteNanos == UNSET) {
+                requestFirstWriteNanos = startNanos;
+            }
+            requestLastWriteNanos = endNanos;
+        }
+    }
+
+    /** A socket read of the attempt returned data at {@code endNanos}. */
+    synchronized void wireRead(long endNanos) {
+        lastReadNanos = endNanos;
+        if (phase == Phase.TLS) {
+            tlsLastIoNanos = endNanos;
+        }
     }
 
     @Override
@@ -83,37 +140,43 @@ final class PhaseRecorder extends EventListener {
     @Override
     public synchronized void secureConnectStart(Call call) {
         long now = clock.nanos();
-        if (connectStartNanos != UNSET) {
-            connectNanos += now - connectStartNanos;
-            tcpConnects++;
-            connectStartNanos = UNSET;
-        }
+        endEventConnect(now);
         if (firstAddress == null) {
             firstAddress = connectingTo; // TCP is up: this is the address the attempt reached, even if TLS fails
         }
         secureStartNanos = now;
+        phase = Phase.TLS;
+        tlsFirstWriteNanos = UNSET;
+        tlsLastIoNanos = UNSET;
     }
 
     @Override
     public synchronized void secureConnectEnd(Call call, Handshake handshake) {
         if (secureStartNanos != UNSET) {
-            tlsNanos += clock.nanos() - secureStartNanos;
+            boolean wire = tlsFirstWriteNanos != UNSET && tlsLastIoNanos != UNSET;
+            tlsNanos += wire ? tlsLastIoNanos - tlsFirstWriteNanos : clock.nanos() - secureStartNanos;
             tlsUsed = true;
             secureStartNanos = UNSET;
         }
+        phase = Phase.OTHER;
     }
 
     @Override
     public synchronized void connectEnd(Call call, InetSocketAddress address, Proxy proxy, Protocol protocol) {
-        if (connectStartNanos != UNSET) {
-            connectNanos += clock.nanos() - connectStartNanos;
-            tcpConnects++;
-            connectStartNanos = UNSET;
-        }
+        endEventConnect(clock.nanos());
         connections++;
         if (firstAddress == null) {
             firstAddress = address;
         }
+    }
+
+    /** The event-timed connect, only for a socket that reported no connect of its own. */
+    private void endEventConnect(long now) {
+        if (connectStartNanos != UNSET && !wireConnect) {
+            connectNanos += now - connectStartNanos;
+            tcpConnects++;
+        }
+        connectStartNanos = UNSET;
     }
 
     @Override
@@ -122,6 +185,7 @@ final class PhaseRecorder extends EventListener {
         // total. One that failed in the TLS handshake keeps its TCP connect time (already counted).
         connectStartNanos = UNSET;
         secureStartNanos = UNSET;
+        phase = Phase.OTHER;
     }
 
     @Override
@@ -135,6 +199,11 @@ final class PhaseRecorder extends EventListener {
     public synchronized void requestHeadersStart(Call call) {
         requestStartNanos = clock.nanos();
         requestEndNanos = UNSET;
+        phase = Phase.REQUEST;
+        requestFirstWriteNanos = UNSET;
+        requestLastWriteNanos = UNSET;
+        wireHeadersNanos = UNSET;
+        wireBodyEndNanos = UNSET;
     }
 
     @Override
@@ -150,6 +219,13 @@ final class PhaseRecorder extends EventListener {
     @Override
     public synchronized void responseHeadersStart(Call call) {
         responseHeadersNanos = clock.nanos();
+        // OkHttp fires this once the headers are parsed; the read that brought their last bytes is the wire's moment
+        // (for HTTP/2 the connection's reader thread did that read and handed the frame over).
+        if (requestFirstWriteNanos != UNSET && lastReadNanos != UNSET && lastReadNanos >= requestFirstWriteNanos) {
+            wireHeadersNanos = lastReadNanos;
+        }
+        serverWaitsNanos += serverWaitNanos();
+        phase = Phase.OTHER;
     }
 
     @Override
@@ -161,6 +237,19 @@ final class PhaseRecorder extends EventListener {
     @Override
     public synchronized void responseBodyEnd(Call call, long byteCount) {
         responseBodyBytes = byteCount;
+        if (wireHeadersNanos != UNSET) {
+            wireBodyEndNanos = Math.max(wireHeadersNanos, lastReadNanos);
+        }
+    }
+
+    /**
+     * The body was cut off by {@code max_body_bytes} and is not read to its end, so OkHttp never reports its end:
+     * the transfer ends with the last read, as {@link #responseBodyEnd} would have it.
+     */
+    synchronized void bodyCutOff() {
+        if (wireHeadersNanos != UNSET && wireBodyEndNanos == UNSET) {
+            wireBodyEndNanos = Math.max(wireHeadersNanos, lastReadNanos);
+        }
     }
 
     synchronized long callStartNanos() {
@@ -195,7 +284,52 @@ final class PhaseRecorder extends EventListener {
     }
 
     synchronized Double requestMs() {
+        if (requestFirstWriteNanos != UNSET) {
+            return ms(requestLastWriteNanos - requestFirstWriteNanos);
+        }
         return requestStartNanos == UNSET || requestEndNanos == UNSET ? null : ms(requestEndNanos - requestStartNanos);
+    }
+
+    /**
+     * The final request's first byte written to its response headers received, in ns; -1 when no response came. This
+     * is the server's share plus one round trip, with none of the client's own processing around it.
+     */
+    synchronized long serverWaitNanos() {
+        if (responseHeadersNanos == UNSET) {
+            return -1;
+        }
+        if (wireHeadersNanos != UNSET) {
+            return wireHeadersNanos - requestFirstWriteNanos;
+        }
+        return responseHeadersNanos - (requestStartNanos == UNSET ? callStartNanos : requestStartNanos);
+    }
+
+    /** The server waits of every exchange of the attempt (redirects included), in ns. */
+    synchronized long serverWaitsNanos() {
+        return serverWaitsNanos;
+    }
+
+    /**
+     * The attempt's time to first byte in ns, the sum of its network phases: dns, TCP connect and TLS of every
+     * connection and the server waits of every exchange (redirects included); -1 when no response came. The client's
+     * own processing between them is left out (the wall time minus this is reported as client time).
+     */
+    synchronized long ttfbNanos() {
+        if (responseHeadersNanos == UNSET) {
+            return -1;
+        }
+        return dnsNanos + connectNanos + tlsNanos + serverWaitsNanos;
+    }
+
+    /**
+     * Response headers to the last body byte, in ns, given the clock reading {@code doneNanos} after the body was read
+     * to its end; 0 when the body came with the headers.
+     */
+    synchronized long transferNanos(long doneNanos) {
+        if (wireHeadersNanos != UNSET) {
+            return (wireBodyEndNanos == UNSET ? wireHeadersNanos : wireBodyEndNanos) - wireHeadersNanos;
+        }
+        return Math.max(0, doneNanos - responseHeadersEndNanos());
     }
 
     /** Response headers received, in ns on the clock; {@link Long#MIN_VALUE} when none came. */

@@ -4,6 +4,7 @@ import io.waddleperf.core.clock.MonotonicClock;
 import io.waddleperf.core.spec.IcmpSpec;
 import io.waddleperf.probes.Failures;
 import io.waddleperf.net.IcmpSocket;
+import io.waddleperf.net.KernelTime;
 import io.waddleperf.net.NativeException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -11,7 +12,9 @@ import java.time.Duration;
 /**
  * One ping run over an {@link IcmpSocket}, as a single-threaded loop meant for a platform thread: request {@code i}
  * leaves at {@code start + i * interval} whatever the replies do (no coordinated omission), replies and errors are read
- * in between, and the loop ends when every request is answered or {@code timeout} after the last send.
+ * in between, and the loop ends when every request has its reply or ICMP error (ping stops there too) or {@code timeout}
+ * after the last send. RTTs are the kernel's (send stamp to receive stamp, {@link KernelTime}) where it gave them,
+ * else from just before the send call to just after the receive call.
  */
 final class EchoSession {
 
@@ -59,10 +62,11 @@ final class EchoSession {
                 } catch (NativeException e) {
                     Failures.Failure f = Failures.classify(e);
                     tally.error(f.kind(), f.detail(), false);
+                    tally.failed(next);
                 }
                 continue;
             }
-            if (next == count && (tally.allAnswered() || now - lastSend >= timeoutNanos)) {
+            if (next == count && (tally.allSettled() || now - lastSend >= timeoutNanos)) {
                 return;
             }
             long until = next < count ? start + next * intervalNanos : lastSend + timeoutNanos;
@@ -74,12 +78,16 @@ final class EchoSession {
                 case IcmpSocket.EchoReply r -> {
                     int index = index(r.reply().sequence(), tally.sentCount() - 1);
                     if (index >= 0) {
-                        tally.reply(index, (at - sendNanos[index]) / 1_000_000.0, r.reply().ttl());
+                        long rtt = KernelTime.roundTrip(at - sendNanos[index], r.kernelRttNanos());
+                        tally.reply(index, rtt / 1_000_000.0, r.reply().ttl());
                     }
                 }
                 case IcmpSocket.ErrorReport e -> {
                     Failures.Failure f = IcmpErrors.classify(e.error(), socket.ipv6());
                     tally.error(f.kind(), f.detail(), true);
+                    if (e.sequence() >= 0) {
+                        tally.failed(index(e.sequence(), tally.sentCount() - 1));
+                    }
                 }
             }
         }

@@ -21,6 +21,7 @@ final class EchoTally {
     private final SequenceTracker tracker = new SequenceTracker();
     private final double[] rttMs;
     private final int[] ttl;
+    private final boolean[] failed;
     private int sent;
     private int icmpErrors;
     private ErrorKind errorKind;
@@ -30,6 +31,7 @@ final class EchoTally {
         this.count = count;
         this.rttMs = new double[count];
         this.ttl = new int[count];
+        this.failed = new boolean[count];
         Arrays.fill(rttMs, Double.NaN);
         Arrays.fill(ttl, -1);
     }
@@ -64,8 +66,27 @@ final class EchoTally {
         errorDetail = detail;
     }
 
-    boolean allAnswered() {
-        return sent == count && tracker.summary(sent).received() == count;
+    /** Request {@code index} can no longer be answered: an ICMP error came back for it, or its send failed. */
+    void failed(int index) {
+        if (index >= 0 && index < sent) {
+            failed[index] = true;
+        }
+    }
+
+    /**
+     * True when every request has been sent and has its answer: a reply or an error. As ping ends once replies plus
+     * errors reach the count, an unreachable destination ends the run at its last error, not a timeout later.
+     */
+    boolean allSettled() {
+        if (sent < count) {
+            return false;
+        }
+        for (int i = 0; i < count; i++) {
+            if (Double.isNaN(rttMs[i]) && !failed[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Counters, RTT statistics and reply TTLs into {@code result}. */

@@ -11,6 +11,8 @@ import io.waddleperf.iperf3.client.Iperf3ClientResult;
 import io.waddleperf.iperf3.client.Iperf3Interval;
 import io.waddleperf.probes.ProbeContext;
 import io.waddleperf.probes.Prober;
+import io.waddleperf.probes.Progress;
+import io.waddleperf.probes.ProgressListener;
 import io.waddleperf.probes.iperf3.NetlinkTcpStats;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -57,8 +59,23 @@ public final class Iperf3Prober implements Prober<Iperf3Spec> {
         result.targetIp(address.getHostAddress());
         Iperf3ClientConfig config = Iperf3ClientConfig.of(address.getHostAddress(), spec.endpoint().port(),
                 parameters(spec)).withTcpStats(NetlinkTcpStats.INSTANCE);
-        Iperf3ClientResult r = Iperf3Client.run(config, interval -> { });
+        Iperf3ClientResult r = Iperf3Client.run(config, interval -> progress(interval, context.progress()));
         fill(r, result);
+    }
+
+    /**
+     * One interval as progress, one step per direction (this side's sending streams are {@code send}, its receiving
+     * ones {@code receive}); the note says when the interval lies in the omit period.
+     */
+    static void progress(Iperf3Interval interval, ProgressListener listener) {
+        for (boolean sender : new boolean[] {true, false}) {
+            if (interval.streams().stream().anyMatch(s -> s.sender() == sender)) {
+                long retransmits = interval.retransmits(sender);
+                String note = interval.omitted() ? "omitted" : sender && retransmits >= 0 ? retransmits + (retransmits == 1 ? " retransmit" : " retransmits") : null;
+                ProgressListener.tell(listener, Progress.of(sender ? "send" : "receive", interval.startSeconds(),
+                        interval.endSeconds(), interval.bytes(sender), note));
+            }
+        }
     }
 
     /** Puts a client run's figures into a result (public so the CLI's iperf3 command reports the same way). */

@@ -2,24 +2,20 @@ package io.waddleperf.probes.iperf3;
 
 import io.waddleperf.iperf3.TcpStats;
 import io.waddleperf.iperf3.TcpStatsSource;
-import io.waddleperf.net.LinuxNet;
 import io.waddleperf.net.NativeException;
 import io.waddleperf.net.NativePlatform;
 import io.waddleperf.net.SockDiag;
 import io.waddleperf.net.TcpInfo;
-import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The iperf3 module's {@link TcpStatsSource} on Linux: each read is one {@link SockDiag} lookup. A Java socket is
- * often a dual-stack {@code AF_INET6} socket even for an IPv4 peer (the JDK then reports plain IPv4 addresses), so an
- * IPv4 pair is asked for as {@code AF_INET} — the kernel's exact lookup finds IPv4-mapped sockets there too — and,
- * should that find nothing, once more as IPv4-mapped {@code AF_INET6}. Where the native layer does not run (another
- * OS or architecture, see {@link NativePlatform}) every read is empty, and iperf3 reports retransmits -1 as stock
- * iperf3 does without {@code TCP_INFO}.
+ * The iperf3 module's {@link TcpStatsSource} on Linux: each read is one {@link SockDiag} lookup of a Java socket's
+ * two ends ({@link SockDiag#tcpInfoOfJavaSocket}). Where the native layer does not run (another OS or architecture,
+ * see {@link NativePlatform}) every read is empty, and iperf3 reports retransmits -1 as stock iperf3 does without
+ * {@code TCP_INFO}.
  */
 public final class NetlinkTcpStats implements TcpStatsSource {
 
@@ -36,12 +32,7 @@ public final class NetlinkTcpStats implements TcpStatsSource {
             return Optional.empty();
         }
         try {
-            boolean v4 = local.getAddress() instanceof Inet4Address && remote.getAddress() instanceof Inet4Address;
-            Optional<TcpInfo> info = SockDiag.tcpInfo(v4 ? LinuxNet.AF_INET : LinuxNet.AF_INET6, local, remote);
-            if (info.isEmpty() && v4) {
-                info = SockDiag.tcpInfo(LinuxNet.AF_INET6, local, remote);
-            }
-            return info.map(NetlinkTcpStats::stats);
+            return SockDiag.tcpInfoOfJavaSocket(local, remote).map(NetlinkTcpStats::stats);
         } catch (NativeException e) {
             LOG.debug("tcp_info of {} -> {} not readable: {}", local, remote, e.getMessage());
             return Optional.empty();

@@ -83,7 +83,7 @@ public final class MtuProber implements Prober<MtuSpec> {
             outcome = onPlatformThread(() -> {
                 LocalInterface local = LocalInterface.toward(address, family);
                 int max = local == null ? spec.maxBytes() : Math.min(spec.maxBytes(), local.mtuBytes());
-                int min = Math.min(spec.minBytes(), max);
+                int min = Math.min(spec.minBytesFor(ipv6), max);
                 synchronized (result) {
                     if (local != null) {
                         result.raw("local_interface", local.name());

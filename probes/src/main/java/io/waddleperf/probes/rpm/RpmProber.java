@@ -8,6 +8,8 @@ import io.waddleperf.core.spec.RpmSpec;
 import io.waddleperf.probes.ProbeContext;
 import io.waddleperf.probes.ProbeException;
 import io.waddleperf.probes.Prober;
+import io.waddleperf.probes.Progress;
+import io.waddleperf.probes.ProgressListener;
 import io.waddleperf.probes.trust.TlsTrust;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -163,7 +165,8 @@ public final class RpmProber implements Prober<RpmSpec> {
             while (System.nanoTime() - start < spec.maxDuration().toNanos()) {
                 Thread.sleep(spec.interval());
                 long now = bytes.get();
-                goodput.add((now - lastBytes) * 8.0 / (intervalNanos / 1e9));
+                long goodputBytes = now - lastBytes;
+                goodput.add(goodputBytes * 8.0 / (intervalNanos / 1e9));
                 lastBytes = now;
                 int at = interval.incrementAndGet();
                 goodputAverages.add(mean(tail(goodput, mad)));
@@ -178,6 +181,10 @@ public final class RpmProber implements Prober<RpmSpec> {
                 if (!Double.isNaN(rpm)) {
                     rpmAverages.add(rpm);
                 }
+                double endSeconds = (System.nanoTime() - start) / 1e9;
+                ProgressListener.tell(context.progress(), new Progress(spec.direction(), endSeconds - intervalNanos / 1e9,
+                        endSeconds, goodputBytes, goodput.getLast() / 1e6, connections + " connections"
+                        + (Double.isNaN(rpm) || Double.isInfinite(rpm) ? "" : ", " + Math.round(rpm) + " RPM")));
                 rpmStable = goodputStable && stable(rpmAverages, mad, spec.stabilityPercent());
                 if (rpmStable) {
                     break;

@@ -6,6 +6,8 @@ import io.waddleperf.core.spec.SpeedtestSpec;
 import io.waddleperf.core.stats.LatencyStats;
 import io.waddleperf.probes.ProbeContext;
 import io.waddleperf.probes.ProbeException;
+import io.waddleperf.probes.Progress;
+import io.waddleperf.probes.ProgressListener;
 import io.waddleperf.probes.Prober;
 import io.waddleperf.probes.trust.TlsTrust;
 import java.io.IOException;
@@ -80,7 +82,7 @@ public final class SpeedtestProber implements Prober<SpeedtestSpec> {
                         .jitterMs(idle.jitterMs()).ipdvMs(idle.ipdvMs())
                         .stddevLatencyMs(idle.stddevMs());
             }
-            Direction down = run(spec, spec.downloadStreams(), spec.downloadGrace(), (stop, counter) -> {
+            Direction down = run(spec, "download", context.progress(), spec.downloadStreams(), spec.downloadGrace(), (stop, counter) -> {
                 HttpRequest req = HttpRequest.newBuilder(withNonce(download)).timeout(spec.timeout())
                         .header("Accept-Encoding", "identity").build();
                 HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
@@ -97,7 +99,7 @@ public final class SpeedtestProber implements Prober<SpeedtestSpec> {
                 result.downloadMbps(down.rateBitsPerSecond / 1e6).receivedBytes(down.bytes);
                 result.raw("download_streams", spec.downloadStreams()).raw("download_measured_ms", down.measuredMs);
             }
-            Direction up = run(spec, spec.uploadStreams(), spec.uploadGrace(), (stop, counter) -> {
+            Direction up = run(spec, "upload", context.progress(), spec.uploadStreams(), spec.uploadGrace(), (stop, counter) -> {
                 HttpRequest req = HttpRequest.newBuilder(withNonce(upload)).timeout(spec.timeout().plus(spec.duration()))
                         .header("Content-Type", "application/octet-stream")
                         .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new UploadBody(UPLOAD_BYTES, stop, counter)))
@@ -138,7 +140,9 @@ public final class SpeedtestProber implements Prober<SpeedtestSpec> {
     private record Direction(double rateBitsPerSecond, long bytes, int measuredMs) {
     }
 
-    private static Direction run(SpeedtestSpec spec, int streams, Duration grace, Transfer transfer) throws Exception {
+    /** One direction; every whole second it tells {@code progress} the bytes of that second (grace period included). */
+    private static Direction run(SpeedtestSpec spec, String phase, ProgressListener progress, int streams, Duration grace,
+                                 Transfer transfer) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong counter = new AtomicLong();
         AtomicReference<Exception> failure = new AtomicReference<>();
@@ -164,11 +168,20 @@ public final class SpeedtestProber implements Prober<SpeedtestSpec> {
         RateWindow window = new RateWindow(grace.toNanos(), STABLE_TICKS, STABLE_TOLERANCE);
         long endNanos = grace.plus(spec.duration()).toNanos();
         long measuredNanos = 0;
+        long shownNanos = 0;
+        long shownBytes = 0;
         try {
             while (true) {
                 Thread.sleep(TICK);
                 long elapsed = System.nanoTime() - start;
-                window.tick(elapsed, counter.get());
+                long moved = counter.get();
+                window.tick(elapsed, moved);
+                if (elapsed - shownNanos >= 1_000_000_000L - TICK.toNanos() / 2) {
+                    ProgressListener.tell(progress, Progress.of(phase, shownNanos / 1e9, elapsed / 1e9, moved - shownBytes,
+                            elapsed < grace.toNanos() ? "warm-up, not counted" : null));
+                    shownNanos = elapsed;
+                    shownBytes = moved;
+                }
                 if (failure.get() != null && counter.get() == 0) {
                     throw failure.get();
                 }

@@ -1,9 +1,9 @@
 package io.waddleperf.probes.ssh;
 
 import io.waddleperf.core.result.ErrorKind;
+import io.waddleperf.probes.OptionFile;
 import io.waddleperf.probes.ProbeException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -19,10 +19,7 @@ final class SshKeyFiles {
 
     /** The first key pair in {@code keyFile}; a missing, unreadable or passphrase-protected file is bad input naming the option. */
     static KeyPair load(String keyFile) throws ProbeException {
-        Path path = Path.of(keyFile);
-        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-            throw new ProbeException(ErrorKind.INVALID_TARGET, "key_file '" + keyFile + "' is not a readable file");
-        }
+        Path path = OptionFile.readable("key_file", keyFile);
         Collection<KeyPair> keys;
         try {
             keys = SecurityUtils.getKeyPairResourceParser().loadKeyPairs(null, path, FilePasswordProvider.EMPTY);

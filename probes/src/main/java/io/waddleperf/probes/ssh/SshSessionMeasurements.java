@@ -9,6 +9,7 @@ import io.waddleperf.probes.ProbeException;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.SplittableRandom;
@@ -112,9 +113,17 @@ final class SshSessionMeasurements {
     }
 
     /**
-     * Streams {@code bytes} into {@code cat > /dev/null} and times from the first byte written to the command's exit
-     * status, which the server sends only after {@code cat} has read the end of its input: the rate counts bytes that
-     * reached the remote process, not bytes queued in a local buffer.
+     * Streams {@code bytes} into {@code cat > /dev/null} and times until the command's exit status, which the server
+     * sends only after {@code cat} has read the end of its input, so the rate counts bytes that reached the remote
+     * process, not bytes queued in a local buffer.
+     *
+     * <p>The rate is the channel's once it flows, not the start-up's: the first window's worth of bytes (the server's
+     * initial window, e.g. 2 MiB for OpenSSH) leaves without waiting for the far end, and early writes also pay for
+     * starting the remote command and for code the JVM has not compiled yet. So {@code upload_mbps} counts from the
+     * first write after more than a window has been written — from then on every byte waits for window space the server
+     * grants as {@code cat} consumes — to the exit status, over the bytes the server had not yet acknowledged at that
+     * moment. An upload too small to get past the first window reports no rate (it would measure start-up), only
+     * {@code upload_ms}.
      */
     private static void upload(ClientSession session, int bytes, long deadline, MonotonicClock clock,
                                ProbeResult.Builder result) throws Exception {
@@ -123,18 +132,31 @@ final class SshSessionMeasurements {
             channel.setOut(OutputStream.nullOutputStream());
             channel.setErr(stderr);
             open(channel, deadline, "upload");
+            // OpenSSH opens a session channel with a window of 0 and grants the real one once the command runs.
+            long window = channel.getRemoteWindow().waitForSpace(Duration.ofMillis(SshProber.remainingMillis(deadline)));
             // Random content, so a compressing transport could not inflate the rate.
             byte[] chunk = new byte[UPLOAD_CHUNK_BYTES];
             new SplittableRandom().nextBytes(chunk);
             OutputStream toRemote = channel.getInvertedIn();
             long startNanos = clock.nanos();
+            long flowingNanos = -1;
+            long acknowledgedAtFlowing = 0;
+            long written = 0;
             for (int left = bytes; left > 0; left -= chunk.length) {
-                toRemote.write(chunk, 0, Math.min(left, chunk.length));
+                int n = Math.min(left, chunk.length);
+                toRemote.write(chunk, 0, n);
+                written += n;
+                if (flowingNanos < 0 && written > window + chunk.length) {
+                    flowingNanos = clock.nanos();
+                    // window − what is left of it = bytes sent that the server has not yet granted back
+                    long unacknowledged = Math.max(0, window - channel.getRemoteWindow().getSize());
+                    acknowledgedAtFlowing = Math.max(0, written - unacknowledged);
+                }
             }
             toRemote.close();
             var events = channel.waitFor(EnumSet.of(ClientChannelEvent.EXIT_STATUS, ClientChannelEvent.CLOSED),
                     SshProber.remainingMillis(deadline));
-            long elapsedNanos = clock.nanos() - startNanos;
+            long endNanos = clock.nanos();
             if (events.contains(ClientChannelEvent.TIMEOUT)) {
                 throw new ProbeException(ErrorKind.TIMEOUT, "upload of " + bytes + " bytes not finished in time");
             }
@@ -142,12 +164,26 @@ final class SshSessionMeasurements {
             if (exit == null || exit != 0) {
                 throw new ProbeException(ErrorKind.SSH_ERROR, "remote '" + UPLOAD_COMMAND + "' failed" + exitDetail(channel, stderr));
             }
-            double seconds = elapsedNanos / 1e9;
             result.sentBytes((long) bytes)
-                    .uploadMbps(Math.round(bytes * 8.0 / seconds / 1e6 * 1000.0) / 1000.0)
-                    .raw("upload_ms", SshProber.ms(elapsedNanos))
+                    .raw("upload_ms", SshProber.ms(endNanos - startNanos))
+                    .raw("upload_window_bytes", jsonCount(window))
                     .raw("upload_method", "exec: " + UPLOAD_COMMAND);
+            if (flowingNanos < 0) {
+                result.raw("upload_rate_omitted", "upload_bytes " + bytes + " does not exceed the server's window of "
+                        + window + " bytes: a rate would measure the channel's start-up");
+                return;
+            }
+            long timedBytes = bytes - acknowledgedAtFlowing;
+            long timedNanos = endNanos - flowingNanos;
+            result.uploadMbps(Math.round(timedBytes * 8.0 / (timedNanos / 1e9) / 1e6 * 1000.0) / 1000.0)
+                    .raw("upload_timed_bytes", jsonCount(timedBytes))
+                    .raw("upload_timed_ms", SshProber.ms(timedNanos));
         }
+    }
+
+    /** A count as JSON reads it back: an Integer when it fits (so a result survives a round trip), else a Long. */
+    private static Object jsonCount(long n) {
+        return n == (int) n ? (Object) (int) n : (Object) n;
     }
 
     private static void open(ChannelExec channel, long deadline, String purpose) throws Exception {

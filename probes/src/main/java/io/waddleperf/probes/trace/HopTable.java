@@ -38,10 +38,17 @@ final class HopTable {
 
     private final List<Row> rows;
     private final int destinationHop;
+    private final double[] destinationRttsMs;
 
-    private HopTable(List<Row> rows, int destinationHop) {
+    private HopTable(List<Row> rows, int destinationHop, double[] destinationRttsMs) {
         this.rows = rows;
         this.destinationHop = destinationHop;
+        this.destinationRttsMs = destinationRttsMs;
+    }
+
+    /** The round trips of the destination's answered probes in send order (empty when it never answered). */
+    double[] destinationRttsMs() {
+        return destinationRttsMs.clone();
     }
 
     List<Row> rows() {
@@ -103,7 +110,10 @@ final class HopTable {
                 downstream = Double.isNaN(downstream) ? own : Math.min(downstream, own);
             }
         }
-        return new HopTable(rows, destination);
+        double[] destinationRtts = byTtl.getOrDefault(destination, List.of()).stream()
+                .sorted(Comparator.comparingInt(PathProbe::serial)).filter(PathProbe::answered)
+                .mapToDouble(p -> p.reply().rttMs()).toArray();
+        return new HopTable(rows, destination, destinationRtts);
     }
 
     private static Row row(int ttl, List<PathProbe> atHop, Map<InetAddress, String> names) {

@@ -59,7 +59,7 @@ final class IcmpPathTransport implements PathTransport {
     @Override
     public void collect(List<PathProbe> probes, long deadlineNanos) throws NativeException, InterruptedException {
         int maxBytes = PAYLOAD_BYTES + 8 + 60;
-        while (probes.stream().anyMatch(p -> !p.answered())) {
+        while (!PathProbe.settled(probes)) {
             if (Thread.interrupted()) {
                 throw new InterruptedException("trace interrupted");
             }
@@ -74,13 +74,13 @@ final class IcmpPathTransport implements PathTransport {
                 case IcmpSocket.EchoReply r -> {
                     PathProbe p = bySequence.get(r.reply().sequence());
                     if (p != null) {
-                        p.answer(new PathReply(r.from(), p.millisTo(at), PathReply.Kind.REACHED, null));
+                        p.answer(new PathReply(r.from(), p.millisTo(at, r.kernelRttNanos()), PathReply.Kind.REACHED, null));
                     }
                 }
                 case IcmpSocket.ErrorReport e -> {
                     PathProbe p = e.sequence() < 0 ? null : bySequence.get(e.sequence());
                     if (p != null && e.error().fromIcmp()) {
-                        p.answer(PathReply.fromIcmpError(e.error(), p.millisTo(at)));
+                        p.answer(PathReply.fromIcmpError(e.error(), p.millisTo(at, e.kernelRttNanos())));
                     }
                 }
             }

@@ -5,6 +5,7 @@ import io.waddleperf.core.result.ErrorKind;
 import io.waddleperf.core.result.Hop;
 import io.waddleperf.core.result.ProbeResult;
 import io.waddleperf.core.spec.TracerouteSpec;
+import io.waddleperf.core.stats.LatencyStats;
 import io.waddleperf.probes.ProbeException;
 import io.waddleperf.net.Errno;
 import io.waddleperf.net.NativeException;
@@ -17,10 +18,12 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Runs one traceroute, hop after hop: {@code probesPerHop} probes with TTL {@code h}, answers awaited up to the
- * spec's wait after the last send, then the next hop, until the destination answers, a hop reports it unreachable
- * ({@code !H}, {@code !N}, …), {@value #MAX_SILENT_HOPS} hops in a row stay silent (as mtr's {@code --max-unknown}),
- * or {@code maxHops} is reached. Fills {@code hops}, {@code hop_count} and {@code raw_results}
+ * Runs one traceroute as traceroute(8) does: probes for several hops at once ({@value #SIMULTANEOUS_PROBES} probes,
+ * i.e. {@code 16 / probesPerHop} hops, as its default {@code -N 16}), their answers awaited up to the spec's wait after
+ * the last send — no longer once the path has ended and every nearer probe is answered — then the hops read in order:
+ * the trace stops at the hop where the destination answers, a hop reports it unreachable ({@code !H}, {@code !N}, …),
+ * {@value #MAX_SILENT_HOPS} hops in a row stay silent through more than one wait (as mtr's {@code --max-unknown}), or {@code maxHops}. Probes sent
+ * past the hop it stopped at are left out. Fills {@code hops}, {@code hop_count} and {@code raw_results}
  * ({@code method}, {@code destination_reached}, {@code stopped}, {@code hop_details} with every probe).
  *
  * <p>An ICMP trace that may open neither an ICMP datagram nor a raw socket runs the system traceroute instead
@@ -30,6 +33,8 @@ final class PathTracer {
 
     /** Silent hops in a row after which the trace stops: nothing further is likely to answer (mtr's default 5). */
     static final int MAX_SILENT_HOPS = 5;
+    /** Probes in flight at once: traceroute's default ({@code -N 16}); a hop's probes always go together. */
+    static final int SIMULTANEOUS_PROBES = 16;
 
     /** The probes of a run and why it stopped. */
     record Outcome(List<PathProbe> probes, int lastTtl, String method, String stopped) {
@@ -88,29 +93,48 @@ final class PathTracer {
         int silent = 0;
         int lastTtl = 0;
         String stopped = "max_hops";
+        int hopsPerBatch = Math.max(1, SIMULTANEOUS_PROBES / spec.probesPerHop());
+        int silentSinceBatch = 0;
+        int batchNumber = 0;
         try (PathTransport transport = opened) {
-            for (int ttl = 1; ttl <= spec.maxHops(); ttl++) {
-                List<PathProbe> hop = new ArrayList<>();
-                for (int q = 0; q < spec.probesPerHop(); q++) {
-                    PathProbe p = new PathProbe(ttl, serial++);
-                    transport.send(p);
-                    hop.add(p);
+            batches:
+            for (int first = 1; first <= spec.maxHops(); first += hopsPerBatch) {
+                int last = Math.min(spec.maxHops(), first + hopsPerBatch - 1);
+                batchNumber++;
+                List<PathProbe> batch = new ArrayList<>();
+                for (int ttl = first; ttl <= last; ttl++) {
+                    for (int q = 0; q < spec.probesPerHop(); q++) {
+                        PathProbe p = new PathProbe(ttl, serial++);
+                        transport.send(p);
+                        batch.add(p);
+                    }
                 }
-                probes.addAll(hop);
-                transport.collect(hop, clock.nanos() + spec.probeWait().toNanos());
-                lastTtl = ttl;
-                if (hop.stream().anyMatch(p -> kind(p) == PathReply.Kind.REACHED)) {
-                    stopped = "destination";
-                    break;
-                }
-                if (hop.stream().anyMatch(p -> kind(p) == PathReply.Kind.UNREACHABLE)) {
-                    stopped = "unreachable";
-                    break;
-                }
-                silent = hop.stream().anyMatch(PathProbe::answered) ? 0 : silent + 1;
-                if (silent >= MAX_SILENT_HOPS) {
-                    stopped = "silent_hops";
-                    break;
+                transport.collect(batch, clock.nanos() + spec.probeWait().toNanos());
+                for (int ttl = first; ttl <= last; ttl++) {
+                    int t = ttl;
+                    List<PathProbe> hop = batch.stream().filter(p -> p.ttl() == t).toList();
+                    probes.addAll(hop);
+                    lastTtl = ttl;
+                    if (hop.stream().anyMatch(p -> kind(p) == PathReply.Kind.REACHED)) {
+                        stopped = "destination";
+                        break batches;
+                    }
+                    if (hop.stream().anyMatch(p -> kind(p) == PathReply.Kind.UNREACHABLE)) {
+                        stopped = "unreachable";
+                        break batches;
+                    }
+                    if (hop.stream().anyMatch(PathProbe::answered)) {
+                        silent = 0;
+                    } else if (silent++ == 0) {
+                        silentSinceBatch = batchNumber;
+                    }
+                    // Silence must outlast one wait: a router whose ICMP errors are rate-limited (Linux sends route
+                    // errors from a bucket of five refilled once a second) is silent to a burst of probes and answers
+                    // the next batch, as it answered the next hop when hops were probed one wait apart.
+                    if (silent >= MAX_SILENT_HOPS && silentSinceBatch < batchNumber) {
+                        stopped = "silent_hops";
+                        break batches;
+                    }
                 }
             }
             return new Outcome(probes, lastTtl, transport.method(), stopped);
@@ -143,8 +167,10 @@ final class PathTracer {
         result.hopCount(table.destinationHop());
         Hop destination = table.hops().getLast();
         long received = Math.round(destination.sent() * (100.0 - destination.lossPercent()) / 100.0);
+        // The hop's stddev column divides by n - 1 as mtr's StDev does; the result's stddev_latency_ms is the population
+        // figure every other probe reports (docs/RESULTS.md), so it is computed from the samples, not copied.
         result.latencyMs(destination.avgMs()).minLatencyMs(destination.bestMs()).maxLatencyMs(destination.worstMs())
-                .stddevLatencyMs(destination.stddevMs())
+                .stddevLatencyMs(LatencyStats.of(table.destinationRttsMs()).roundedToMicroseconds().stddevMs())
                 .packetsSent((long) destination.sent()).packetsReceived(received)
                 .packetLossPercent(destination.lossPercent());
     }

@@ -25,8 +25,8 @@ interface PathTransport extends AutoCloseable {
     void send(PathProbe probe) throws NativeException;
 
     /**
-     * Reads answers into {@code probes} until each is answered or the monotonic clock passes {@code deadlineNanos};
-     * then releases what the probes held (their sockets).
+     * Reads answers into {@code probes} until they are {@linkplain PathProbe#settled settled} or the monotonic clock
+     * passes {@code deadlineNanos}; then releases what the probes held (their sockets).
      */
     void collect(List<PathProbe> probes, long deadlineNanos) throws NativeException, InterruptedException;
 

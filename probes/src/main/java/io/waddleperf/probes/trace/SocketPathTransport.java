@@ -4,6 +4,7 @@ import io.waddleperf.core.clock.MonotonicClock;
 import io.waddleperf.net.Datagram;
 import io.waddleperf.net.Errno;
 import io.waddleperf.net.ExtendedError;
+import io.waddleperf.net.KernelTime;
 import io.waddleperf.net.LinuxNet;
 import io.waddleperf.net.NativeException;
 import io.waddleperf.net.NativeSocket;
@@ -26,6 +27,10 @@ import java.util.Map;
  * TCP (as {@code traceroute -M tcpconn}): a non-blocking {@code connect} with the TTL set; a time exceeded aborts the
  * SYN_SENT socket and is queued on its error queue; a SYN-ACK (connected, port open) or RST ({@code ECONNREFUSED},
  * port closed) means reached.
+ *
+ * <p>Each socket asks for kernel time stamps ({@link KernelTime}): a UDP probe is timed from its transmit stamp, an ICMP
+ * error or UDP answer by its receive stamp. A SYN gets no transmit stamp and a SYN-ACK shows only as the connect
+ * completing, so a TCP probe answered by the destination is timed in user space.
  */
 final class SocketPathTransport implements PathTransport {
 
@@ -70,14 +75,16 @@ final class SocketPathTransport implements PathTransport {
                 socket.setInt(LinuxNet.IPPROTO_IP, LinuxNet.IP_TTL, probe.ttl());
                 socket.setInt(LinuxNet.IPPROTO_IP, LinuxNet.IP_RECVERR, 1);
             }
+            KernelTime.enable(socket);
             sockets.put(probe, socket);
             probe.sentAt(clock.nanos());
+            probe.sentAtRealtime(KernelTime.realtimeNanos());
             if (kind == Kind.UDP) {
                 // Classic traceroute: one port per probe, so even a destination that only counts ports could tell them apart.
                 int p = portPerProbe ? port + Math.floorMod(probe.serial(), 65536 - port) : port;
                 socket.sendTo(new byte[PAYLOAD_BYTES], new InetSocketAddress(target, p), 0);
             } else if (socket.connect(new InetSocketAddress(target, port))) {
-                probe.answer(new PathReply(target, probe.millisTo(clock.nanos()), PathReply.Kind.REACHED, "open"));
+                probe.answer(new PathReply(target, probe.millisTo(clock.nanos(), -1), PathReply.Kind.REACHED, "open"));
             }
         } catch (NativeException | RuntimeException e) {
             sockets.remove(probe);
@@ -92,6 +99,9 @@ final class SocketPathTransport implements PathTransport {
             while (true) {
                 if (Thread.interrupted()) {
                     throw new InterruptedException("trace interrupted");
+                }
+                if (PathProbe.settled(probes)) {
+                    return;
                 }
                 List<PathProbe> waiting = new ArrayList<>();
                 List<NativeSocket> polled = new ArrayList<>();
@@ -128,9 +138,14 @@ final class SocketPathTransport implements PathTransport {
     private void read(PathProbe probe, NativeSocket socket, short revents, long at) throws NativeException {
         if ((revents & LinuxNet.POLLERR) != 0) {
             Datagram d = socket.receive(PAYLOAD_BYTES + 64, CONTROL_BYTES, LinuxNet.MSG_ERRQUEUE | LinuxNet.MSG_DONTWAIT);
+            if (d != null && KernelTime.isTransmitReport(d)) {
+                // One socket per probe: its only transmit stamp is this probe's. The answer is still to come.
+                probe.transmittedAt(KernelTime.of(d));
+                return;
+            }
             ExtendedError error = d == null ? null : d.extendedError();
             if (error != null && error.fromIcmp()) {
-                probe.answer(PathReply.fromIcmpError(error, probe.millisTo(at)));
+                probe.answer(PathReply.fromIcmpError(error, probe.millisTo(at, probe.kernelRttTo(KernelTime.of(d)))));
                 return;
             }
         }
@@ -139,22 +154,22 @@ final class SocketPathTransport implements PathTransport {
                 Datagram d = socket.receive(2048, CONTROL_BYTES, LinuxNet.MSG_DONTWAIT);
                 if (d != null) {
                     InetAddress from = d.from() == null ? target : d.from().getAddress();
-                    probe.answer(new PathReply(from, probe.millisTo(at), PathReply.Kind.REACHED, null));
+                    probe.answer(new PathReply(from, probe.millisTo(at, probe.kernelRttTo(KernelTime.of(d))), PathReply.Kind.REACHED, null));
                 }
             }
             return;
         }
         int soError = socket.getInt(LinuxNet.SOL_SOCKET, LinuxNet.SO_ERROR);
         if (soError == 0 && (revents & LinuxNet.POLLOUT) != 0) {
-            probe.answer(new PathReply(target, probe.millisTo(at), PathReply.Kind.REACHED, "open"));
+            probe.answer(new PathReply(target, probe.millisTo(at, -1), PathReply.Kind.REACHED, "open"));
         } else if (soError == Errno.ECONNREFUSED) {
-            probe.answer(new PathReply(target, probe.millisTo(at), PathReply.Kind.REACHED, "closed"));
+            probe.answer(new PathReply(target, probe.millisTo(at, -1), PathReply.Kind.REACHED, "closed"));
         } else if (soError != 0) {
             // A local failure without an ICMP message (e.g. no neighbour answers ARP): nobody on the path answered.
-            probe.answer(new PathReply(null, probe.millisTo(at), PathReply.Kind.UNREACHABLE, Errno.describe(soError)));
+            probe.answer(new PathReply(null, probe.millisTo(at, -1), PathReply.Kind.UNREACHABLE, Errno.describe(soError)));
         } else if ((revents & (LinuxNet.POLLERR | LinuxNet.POLLHUP)) != 0) {
             // The error was already consumed and nothing says why: the attempt is over, without an answer to report.
-            probe.answer(new PathReply(null, probe.millisTo(at), PathReply.Kind.UNREACHABLE, "aborted"));
+            probe.answer(new PathReply(null, probe.millisTo(at, -1), PathReply.Kind.UNREACHABLE, "aborted"));
         }
     }
 

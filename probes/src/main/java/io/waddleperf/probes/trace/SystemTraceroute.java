@@ -76,13 +76,26 @@ final class SystemTraceroute {
             String text = new String(output, StandardCharsets.UTF_8);
             PathTracer.Outcome outcome = parse(text, address, spec.maxHops());
             if (outcome.probes().isEmpty()) {
-                throw new ProbeException(ErrorKind.INTERNAL_ERROR, "system traceroute failed (exit " + process.exitValue()
-                        + "): " + text.strip().lines().reduce((a, b) -> b).orElse(""));
+                String said = text.strip().lines().reduce((a, b) -> b).orElse("");
+                // Without root traceroute cannot open its ICMP socket either ("You do not have enough privileges to
+                // use this traceroute method." then "socket: Operation not permitted"): the same refusal the native
+                // socket call met, so the same kind.
+                ErrorKind kind = deniedPrivileges(text) ? ErrorKind.PERMISSION_DENIED : ErrorKind.INTERNAL_ERROR;
+                throw new ProbeException(kind, "system traceroute failed (exit " + process.exitValue() + "): "
+                        + (kind == ErrorKind.PERMISSION_DENIED ? text.strip().lines().findFirst().orElse(said) + " (" + said
+                        + "; ICMP needs CAP_NET_RAW or net.ipv4.ping_group_range)" : said));
             }
             return outcome;
         } finally {
             process.destroyForcibly();
         }
+    }
+
+    /** Whether traceroute's output says it was refused its socket for want of privileges. */
+    static boolean deniedPrivileges(String output) {
+        String lower = output.toLowerCase(Locale.ROOT);
+        return lower.contains("not have enough privileges") || lower.contains("operation not permitted")
+                || lower.contains("permission denied");
     }
 
     /**

@@ -2,6 +2,7 @@ package io.waddleperf.probes.trust;
 
 import io.waddleperf.core.result.ErrorKind;
 import io.waddleperf.core.spec.TlsClientSpec;
+import io.waddleperf.probes.OptionFile;
 import io.waddleperf.probes.ProbeException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -95,6 +96,20 @@ public final class TlsTrust {
     }
 
     /**
+     * As {@link #socketFactory()}, but over a new context with the same trust: its sockets share no session cache with
+     * any other, so every handshake is a full one, never a resumption of an earlier attempt's session.
+     */
+    public SSLSocketFactory freshSocketFactory() throws ProbeException {
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[] {trustManager}, null);
+            return new IdentifyingSocketFactory(ctx.getSocketFactory());
+        } catch (GeneralSecurityException e) {
+            throw new ProbeException(ErrorKind.TLS_ERROR, "cannot set up trust: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * TLS over the connected {@code plain} socket to {@code host}: SNI sent, host name checked, handshake done.
      * Closing the returned socket closes {@code plain}.
      */
@@ -151,17 +166,26 @@ public final class TlsTrust {
     }
 
     private static Collection<? extends Certificate> readPem(String caFile) throws ProbeException {
-        try (InputStream in = Files.newInputStream(Path.of(caFile))) {
+        Path path = OptionFile.readable("ca_file", caFile);
+        try (InputStream in = Files.newInputStream(path)) {
             Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
             if (certs.isEmpty()) {
-                throw new ProbeException(ErrorKind.INVALID_TARGET, "ca_file " + caFile + " holds no certificate");
+                throw new ProbeException(ErrorKind.INVALID_TARGET, "ca_file '" + caFile + "' holds no certificate");
             }
             return certs;
         } catch (IOException e) {
-            throw new ProbeException(ErrorKind.INVALID_TARGET, "ca_file " + caFile + " cannot be read: " + e, e);
+            throw OptionFile.unreadable("ca_file", caFile, e);
         } catch (CertificateException e) {
-            throw new ProbeException(ErrorKind.INVALID_TARGET, "ca_file " + caFile + " is not PEM certificates: " + e.getMessage(), e);
+            throw new ProbeException(ErrorKind.INVALID_TARGET, "ca_file '" + caFile + "' is not PEM certificates: "
+                    + decodeFailure(e), e);
         }
+    }
+
+    /** The JDK's reason a file did not decode, unless it is only a chain of its exception names (then in words). */
+    private static String decodeFailure(CertificateException e) {
+        String msg = e.getMessage();
+        return msg == null || msg.contains("java.") || msg.contains("Exception") ? "the certificate data cannot be decoded"
+                : msg;
     }
 
     private static X509ExtendedTrustManager fromFactory(KeyStore anchors) throws GeneralSecurityException {

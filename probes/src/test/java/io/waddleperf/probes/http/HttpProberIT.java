@@ -141,6 +141,43 @@ class HttpProberIT {
     }
 
     @Test
+    void caps_a_body_at_max_body_bytes_and_says_how_much_was_read() {
+        for (String base : List.of(server.http(), server.https())) {
+            long start = System.nanoTime();
+            ProbeResult r = run(base + "/endless", Map.of("ca_file", caFile, "max_body_bytes", "256K"));
+
+            assertThat((System.nanoTime() - start) / 1e9).as("seconds: the cap, not the 10 s timeout, ended it")
+                    .isLessThan(5.0);
+            assertThat(r.success()).as(r.error()).isTrue();
+            assertThat(r.receivedBytes()).isEqualTo(256L * 1024);
+            assertThat(r.rawResults()).containsEntry("body_capped", true).containsEntry("max_body_bytes", 256 * 1024);
+            assertThat(attempts(r).getFirst()).containsEntry("body_capped", true)
+                    .containsEntry("received_bytes", 256 * 1024);
+            assertThat(r.throughputMbps()).isPositive();
+        }
+    }
+
+    @Test
+    void a_body_no_larger_than_the_cap_is_not_capped() {
+        ProbeResult r = run(server.http() + "/big", Map.of("max_body_bytes", Integer.toString(HttpTestServer.BIG_BYTES)));
+        assertThat(r.receivedBytes()).isEqualTo((long) HttpTestServer.BIG_BYTES);
+        assertThat(r.rawResults()).containsEntry("body_capped", false);
+        assertThat(run(server.http() + "/big", Map.of()).rawResults()).doesNotContainKeys("body_capped", "max_body_bytes");
+    }
+
+    @Test
+    void a_body_cut_off_by_the_timeout_still_reports_the_bytes_received() {
+        ProbeResult r = ResultSchema.assertValid(ProbeRunner.run(TargetParser.parse(server.http() + "/trickle",
+                new ProbeOptions(1, null, Duration.ofMillis(1500), null, Map.of())), ProbeContext.of(Source.CLI)));
+
+        assertThat(r.success()).isFalse();
+        assertThat(r.error()).startsWith("timeout");
+        // 1 KiB every 100 ms for about 1.5 s
+        assertThat(r.receivedBytes()).isBetween(4L * 1024, 20L * 1024);
+        assertThat(attempts(r).getFirst()).containsKey("received_bytes");
+    }
+
+    @Test
     void ttfb_includes_the_servers_wait_before_the_headers() {
         ProbeResult r = run(server.http() + "/slow?ms=300", Map.of());
 

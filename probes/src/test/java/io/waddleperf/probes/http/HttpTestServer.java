@@ -27,7 +27,8 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  *
  * <p>Endpoints: {@code /ok} (GET/HEAD/POST/OPTIONS, small body), {@code /big} (4 MiB of random bytes),
  * {@code /slow?ms=N} (sleeps before the headers), {@code /redirect} → {@code /ok}, {@code /redirect2} →
- * {@code /redirect}, {@code /status/{code}}.
+ * {@code /redirect}, {@code /status/{code}}, {@code /endless} (a body that never ends, as fast as it is read) and
+ * {@code /trickle} (a body that never ends, 1 KiB every 100 ms).
  */
 final class HttpTestServer implements AutoCloseable {
 
@@ -76,7 +77,26 @@ final class HttpTestServer implements AutoCloseable {
             config.routes.get("/redirect", ctx -> ctx.redirect("/ok", HttpStatus.FOUND));
             config.routes.get("/redirect2", ctx -> ctx.redirect("/redirect", HttpStatus.MOVED_PERMANENTLY));
             config.routes.get("/status/{code}", ctx -> ctx.status(Integer.parseInt(ctx.pathParam("code"))).result("status\n"));
+            config.routes.get("/endless", ctx -> endless(ctx, 64 * 1024, 0));
+            config.routes.get("/trickle", ctx -> endless(ctx, 1024, 100));
         }).start();
+    }
+
+    /** Writes {@code chunk}-byte pieces, {@code pauseMillis} apart, until the client goes away. */
+    private static void endless(io.javalin.http.Context ctx, int chunk, long pauseMillis) throws InterruptedException {
+        ctx.contentType("application/octet-stream");
+        byte[] piece = new byte[chunk];
+        try (java.io.OutputStream out = ctx.res().getOutputStream()) {
+            while (true) {
+                out.write(piece);
+                out.flush();
+                if (pauseMillis > 0) {
+                    Thread.sleep(pauseMillis);
+                }
+            }
+        } catch (java.io.IOException e) {
+            // the client stopped reading and closed the connection: the point of the endpoint
+        }
     }
 
     private static ServerConnector connector(AtomicReference<ServerConnector> slot, Server server, AtomicInteger accepted,

@@ -47,7 +47,8 @@ class PhaseRecorderTest {
         assertThat(rec.connectMs()).isEqualTo(3.0);
         assertThat(rec.tlsMs()).isEqualTo(4.0);
         assertThat(rec.requestMs()).isEqualTo(0.5);
-        assertThat(PhaseRecorder.ms(rec.responseHeadersNanos() - rec.callStartNanos())).isEqualTo(20.5);
+        // without socket readings the events' times: dns 2 + connect 3 + tls 4 + request-to-headers 10.5
+        assertThat(PhaseRecorder.ms(rec.ttfbNanos())).isEqualTo(19.5);
         assertThat(rec.connections()).isEqualTo(1);
         assertThat(rec.firstAddress()).isEqualTo(TARGET);
     }
@@ -114,7 +115,64 @@ class PhaseRecorderTest {
         assertThat(rec.connectMs()).isEqualTo(3.0);
         assertThat(rec.connections()).isEqualTo(2);
         assertThat(rec.requestMs()).isEqualTo(0.25); // the final exchange's request
-        assertThat(PhaseRecorder.ms(rec.responseHeadersNanos() - rec.callStartNanos())).isEqualTo(13.25);
+        // both connects and both exchanges' waits (6 and 4.25), nothing of the client's time between them
+        assertThat(PhaseRecorder.ms(rec.ttfbNanos())).isEqualTo(13.25);
         assertThat(rec.firstAddress()).isEqualTo(TARGET);
+    }
+
+    private long at() {
+        return clock.nanos();
+    }
+
+    @Test
+    void socket_readings_set_the_boundaries_and_leave_the_clients_processing_out() {
+        rec.callStart(null);
+        ms(5); // route planning, class loading: not network time
+        rec.connectStart(null, TARGET, Proxy.NO_PROXY);
+        ms(0.5); // socket set-up before connect()
+        long c0 = at();
+        ms(2);
+        rec.wireConnected(c0, at());
+        ms(0.5);
+        rec.secureConnectStart(null);
+        ms(1); // SSL socket and cipher suites set up
+        long w0 = at();
+        ms(0.1);
+        rec.wireWrite(w0, at()); // ClientHello
+        ms(3);
+        rec.wireRead(at()); // the server's flight
+        ms(0.5); // certificate checks
+        long w1 = at();
+        ms(0.1);
+        rec.wireWrite(w1, at()); // Finished: the handshake's last byte
+        ms(2); // session and certificate parsing in OkHttp
+        rec.secureConnectEnd(null, null);
+        rec.connectEnd(null, TARGET, Proxy.NO_PROXY, Protocol.HTTP_1_1);
+        ms(1);
+        rec.requestHeadersStart(null);
+        ms(0.2);
+        long r0 = at();
+        ms(0.3);
+        rec.wireWrite(r0, at());
+        rec.requestHeadersEnd(null, null);
+        ms(6);
+        rec.wireRead(at()); // headers and the start of the body
+        long headers = at();
+        ms(0.4);
+        rec.responseHeadersStart(null); // after OkHttp parsed them
+        rec.responseHeadersEnd(null, null);
+        ms(4);
+        rec.wireRead(at());
+        long bodyEnd = at();
+        ms(1);
+        rec.responseBodyEnd(null, 100);
+
+        assertThat(rec.connectMs()).isEqualTo(2.0);
+        assertThat(rec.tlsMs()).isCloseTo(3.7, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(rec.requestMs()).isCloseTo(0.3, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(PhaseRecorder.ms(rec.serverWaitNanos())).isCloseTo(6.3, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(PhaseRecorder.ms(rec.ttfbNanos())).isCloseTo(2 + 3.7 + 6.3, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(rec.transferNanos(at())).isEqualTo(bodyEnd - headers);
+        assertThat(rec.connections()).isEqualTo(1);
     }
 }

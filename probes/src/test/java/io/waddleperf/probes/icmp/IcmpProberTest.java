@@ -94,4 +94,18 @@ class IcmpProberTest {
         assertThat(result.success()).isFalse();
         assertThat(result.error()).isEqualTo("internal_error: " + message);
     }
+
+    @Test
+    void a_run_is_settled_once_every_request_has_a_reply_or_an_error() {
+        EchoTally tally = new EchoTally(3);
+        tally.sent(0);
+        tally.sent(1);
+        tally.reply(0, 0.05, 64);
+        tally.failed(1);
+        assertThat(tally.allSettled()).as("request 2 not sent yet").isFalse();
+        tally.sent(2);
+        assertThat(tally.allSettled()).as("request 2 unanswered").isFalse();
+        tally.failed(2);
+        assertThat(tally.allSettled()).isTrue();
+    }
 }

@@ -87,6 +87,9 @@ class MtuProberIT {
         assertThat(r.pathMtuBytes()).isEqualTo(1400);
         assertThat(r.rawResults()).containsEntry("ip_version", 6).containsEntry("limited_by", "frag_needed")
                 .containsEntry("next_hop_mtu_bytes", 1400);
+        // IPv6's floor: every IPv6 link carries 1280 bytes (RFC 8200), so the search starts there, not at IPv4's 576
+        assertThat(r.rawResults()).containsEntry("min_bytes", 1280);
+        assertThat(((List<?>) r.rawResults().get("probes")).getFirst()).asString().contains("size_bytes=1280");
     }
 
     @Test

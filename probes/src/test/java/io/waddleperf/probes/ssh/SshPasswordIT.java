@@ -41,14 +41,14 @@ class SshPasswordIT {
             server.start();
 
             SshSpec spec = (SshSpec) TargetParser.parse("ssh://" + USER + "@127.0.0.1:" + server.getPort(),
-                    new ProbeOptions(5, null, Duration.ofSeconds(10), null, Map.of("password", PASSWORD, "upload_bytes", "65536")));
+                    new ProbeOptions(5, null, Duration.ofSeconds(10), null, Map.of("password", PASSWORD, "upload_bytes", String.valueOf(8 << 20))));
             ProbeResult r = ResultSchema.assertValid(ProbeRunner.runWith(spec, SshProber.INSTANCE, ProbeContext.of(Source.CLI)));
 
             assertThat(r.success()).as(r.error()).isTrue();
             assertThat(r.serverVersion()).startsWith("SSH-2.0-APACHE-SSHD");
             assertThat(r.rawResults()).containsEntry("auth_method", "password").containsEntry("echo_completed", 5);
             assertThat(r.minLatencyMs()).isPositive();
-            assertThat(r.sentBytes()).isEqualTo(65_536L);
+            assertThat(r.sentBytes()).isEqualTo(8L << 20);
             assertThat(r.uploadMbps()).isPositive();
         }
     }

@@ -87,7 +87,28 @@ class SshProberIT {
         assertThat(r.stddevLatencyMs()).isNotNull().isNotNegative();
         assertThat(r.jitterMs()).isNotNull();
         assertThat(r.sentBytes()).isEqualTo(262_144L);
-        assertThat(r.uploadMbps()).isPositive();
+        // 256 KiB fit in OpenSSH's first window: a rate would only time the channel's start-up, so none is given
+        assertThat(r.uploadMbps()).isNull();
+        assertThat((String) r.rawResults().get("upload_rate_omitted")).contains("does not exceed the server's window");
+        assertThat((Double) r.rawResults().get("upload_ms")).isPositive();
+    }
+
+    @Test
+    void times_the_upload_rate_only_once_the_channel_flows() {
+        int bytes = 16 << 20;
+        Map<String, String> params = Map.of("key_file", sshd.userKey().toString(), "upload_bytes", String.valueOf(bytes));
+        ProbeResult r = probe("ssh://" + sshd.user() + "@127.0.0.1:" + sshd.port(), params);
+
+        assertThat(r.success()).as(r.error() + "\n" + sshd.log()).isTrue();
+        long window = ((Number) r.rawResults().get("upload_window_bytes")).longValue();
+        long timed = ((Number) r.rawResults().get("upload_timed_bytes")).longValue();
+        double timedMs = (Double) r.rawResults().get("upload_timed_ms");
+        assertThat(window).isPositive().isLessThan(bytes);
+        // more than the first window was written before the clock started; what the server had not yet granted back counts
+        assertThat(timed).isLessThan(bytes).isGreaterThan(0);
+        assertThat(timedMs).isPositive().isLessThan((Double) r.rawResults().get("upload_ms"));
+        assertThat(r.uploadMbps()).isCloseTo(timed * 8.0 / (timedMs / 1000.0) / 1e6, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(r.rawResults()).doesNotContainKey("upload_rate_omitted");
     }
 
     @Test
@@ -189,7 +210,7 @@ class SshProberIT {
         ProbeResult r = probe("ssh://root@127.0.0.1:" + sshd.port(), Map.of("key_file", dir.resolve("absent").toString()));
 
         assertThat(r.success()).isFalse();
-        assertThat(r.error()).startsWith("invalid_target: key_file '").endsWith("is not a readable file");
+        assertThat(r.error()).isEqualTo("invalid_target: key_file '" + dir.resolve("absent") + "' cannot be read: no such file");
     }
 
     private static ProbeResult probe(String target, Map<String, String> params) {
