@@ -29,12 +29,20 @@ public record AuthToken(String username, String password, long timestampSeconds)
             Pattern.compile("\\s*user:\\s*(\\S+)\\s*pwd:\\s*(\\S+)\\s*ts:\\s*([+-]?\\d{1,19}).*", Pattern.DOTALL);
 
     public AuthToken {
-        if (username == null || username.isEmpty() || username.codePoints().anyMatch(Character::isWhitespace)) {
+        if (!isWord(username)) {
             throw new IllegalArgumentException("username must be a non-empty word without whitespace");
         }
-        if (password == null || password.isEmpty() || password.codePoints().anyMatch(Character::isWhitespace)) {
+        if (!isWord(password)) {
             throw new IllegalArgumentException("password must be a non-empty word without whitespace");
         }
+    }
+
+    /**
+     * A non-empty text without whitespace in Java's wider sense ({@link Character#isWhitespace}: also U+001C..U+001F
+     * and Unicode spaces), which {@code \S} in {@link #PLAINTEXT} lets through.
+     */
+    private static boolean isWord(String s) {
+        return s != null && !s.isEmpty() && s.codePoints().noneMatch(Character::isWhitespace);
     }
 
     /** The plaintext as iperf3 formats it before encryption. */
@@ -80,6 +88,10 @@ public record AuthToken(String username, String password, long timestampSeconds)
         Matcher m = PLAINTEXT.matcher(plaintext);
         if (!m.matches()) {
             throw new Iperf3Exception(Iperf3Error.IEAUTHTEST, "authtoken plaintext is not in iperf3's format");
+        }
+        // A peer's bytes must fail with IEAUTHTEST, never with the constructor's IllegalArgumentException.
+        if (!isWord(m.group(1)) || !isWord(m.group(2))) {
+            throw new Iperf3Exception(Iperf3Error.IEAUTHTEST, "authtoken user or password holds a whitespace character");
         }
         try {
             return new AuthToken(m.group(1), m.group(2), Long.parseLong(m.group(3)));

@@ -2,6 +2,7 @@ package io.waddleperf.iperf3;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
 
 /**
  * One stream's entry in the exchanged results ({@code send_results}/{@code get_results}, {@code src/iperf_api.c}).
@@ -65,6 +66,20 @@ public record StreamResult(
         if (v == null || !v.isNumber()) {
             throw new Iperf3Exception(Iperf3Error.IERECVRESULTS, "results lack a number for " + key);
         }
-        return v.isIntegralNumber() ? v.longValue() : v.doubleValue();
+        // Jackson reads 2e+308 as Infinity, which the JSON we send back cannot hold: a bad message.
+        if (!v.isIntegralNumber()) {
+            if (!Double.isFinite(v.doubleValue())) {
+                throw new Iperf3Exception(Iperf3Error.IERECVRESULTS, "results hold an out-of-range number for " + key);
+            }
+            return v.doubleValue();
+        }
+        // iperf3 3.12 writes its "unknown" -1 (a receiver's retransmits, sender_has_retransmits) as the unsigned
+        // 64-bit 18446744073709551615, so integers up to 2^64-1 are taken as the signed value they wrap to; only
+        // integers beyond 64 bits are refused.
+        BigInteger big = v.bigIntegerValue();
+        if (big.signum() < 0 ? big.bitLength() > 63 : big.bitLength() > 64) {
+            throw new Iperf3Exception(Iperf3Error.IERECVRESULTS, "results hold an out-of-range number for " + key);
+        }
+        return big.longValue();
     }
 }

@@ -76,6 +76,17 @@ class AuthTokenTest {
     }
 
     @Test
+    void a_control_character_java_calls_whitespace_is_an_auth_failure_not_an_unchecked_exception() {
+        // Found by ControlChannelFuzzTest: regex \S lets U+001F through, the record's check refused it with an
+        // IllegalArgumentException that escaped the server's protocol error handling.
+        for (String bad : List.of("user: a\u001Fb\npwd:  c\nts:   1", "user: a\npwd:  \u2003x\nts:   1")) {
+            assertThatThrownBy(() -> AuthToken.parse(bad)).as(bad)
+                    .isInstanceOfSatisfying(Iperf3Exception.class,
+                            e -> assertThat(e.error()).isEqualTo(Iperf3Error.IEAUTHTEST));
+        }
+    }
+
+    @Test
     void credentials_with_whitespace_cannot_be_encoded() {
         assertThatThrownBy(() -> new AuthToken("a b", "c", 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new AuthToken("a", "", 0)).isInstanceOf(IllegalArgumentException.class);

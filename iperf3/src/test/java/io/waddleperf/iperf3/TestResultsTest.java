@@ -57,6 +57,27 @@ class TestResultsTest {
     }
 
     @Test
+    void numbers_the_results_cannot_carry_back_are_a_results_error() {
+        // Found by ResultsFrameFuzzTest: 2e+308 read as Infinity, a 65-bit integer wrapped to a negative figure.
+        assertCode("{\"cpu_util_total\":2e+308,\"cpu_util_user\":1,\"cpu_util_system\":1,\"sender_has_retransmits\":0}");
+        assertCode("{\"cpu_util_total\":1,\"cpu_util_user\":1,\"cpu_util_system\":36893488147419103232,"
+                + "\"sender_has_retransmits\":0}");
+    }
+
+    @Test
+    void iperf3_receivers_unsigned_minus_one_reads_as_unknown() throws Exception {
+        // What Debian's iperf3 3.12 client sends as the receiver of a -R test: its "unknown" -1 as an unsigned 64-bit.
+        TestResults r = TestResults.fromJson(json("{\"cpu_util_total\":37.1,\"cpu_util_user\":3.4,"
+                + "\"cpu_util_system\":33.6,\"sender_has_retransmits\":18446744073709551615,"
+                + "\"congestion_used\":\"bbr\",\"streams\":[{\"id\":1,\"bytes\":1773273088,"
+                + "\"retransmits\":18446744073709551615,\"jitter\":0,\"errors\":0,\"packets\":0,"
+                + "\"start_time\":0,\"end_time\":2.000308}]}"));
+        assertThat(r.senderHasRetransmits()).isEqualTo(-1);
+        assertThat(r.streams().getFirst().retransmits()).isEqualTo(-1);
+        assertThat(r.streams().getFirst().bytes()).isEqualTo(1773273088L);
+    }
+
+    @Test
     void older_peers_without_omitted_counts_or_times_are_accepted() throws Exception {
         TestResults r = TestResults.fromJson(json("{\"cpu_util_total\":1,\"cpu_util_user\":1,\"cpu_util_system\":0,"
                 + "\"sender_has_retransmits\":0,\"streams\":[{\"id\":1,\"bytes\":9,\"retransmits\":-1,\"jitter\":0.5,"

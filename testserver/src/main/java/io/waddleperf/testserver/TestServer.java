@@ -1,17 +1,27 @@
 package io.waddleperf.testserver;
 
+import io.waddleperf.core.address.Cidr;
+import io.waddleperf.core.address.ClientAddress;
 import io.waddleperf.core.clock.MonotonicClock;
 import io.waddleperf.core.config.ConfigException;
 import io.waddleperf.testserver.api.ApiErrors;
 import io.waddleperf.testserver.api.ApiKeyAuth;
-import io.waddleperf.testserver.api.ClientAddress;
 import io.waddleperf.testserver.api.HealthApi;
 import io.waddleperf.testserver.api.TestApi;
-import io.waddleperf.testserver.http.SelfSignedCertificate;
+import io.waddleperf.core.result.Device;
+import io.waddleperf.probes.DeviceIdentity;
+import io.waddleperf.device.ManagerClient;
+import io.waddleperf.testserver.manager.ManagerKeyCheck;
+import io.waddleperf.device.ManagerLink;
+import io.waddleperf.testserver.manager.ResultForwarder;
+import io.waddleperf.testserver.manager.ResultSpool;
+import io.waddleperf.testserver.speed.BrowserResultSink;
 import io.waddleperf.testserver.http.WebServer;
 import io.waddleperf.testserver.limits.AdmissionControl;
+import io.waddleperf.testserver.limits.CallerWatch;
 import io.waddleperf.testserver.policy.TargetPolicy;
 import io.waddleperf.testserver.speed.SpeedEndpoints;
+import io.waddleperf.tls.SelfSignedCertificate;
 import io.waddleperf.tls.TlsCredentials;
 import java.io.IOException;
 import java.time.Clock;
@@ -62,9 +72,21 @@ public final class TestServer implements AutoCloseable {
      */
     public static TestServer start(TestServerConfig config, List<Listener> otherListeners) throws IOException {
         config.validate();
-        ApiKeyAuth auth = ApiKeyAuth.from(config);
+        TlsCredentials tls = config.httpsEnabled() ? tlsCredentials(config) : null;
+        List<AutoCloseable> started = new ArrayList<>();
+        ManagerSide managerSide;
+        try {
+            managerSide = ManagerSide.start(config, started);
+        } catch (IOException | RuntimeException e) {
+            closeAll(started.reversed(), e);
+            throw e;
+        }
+        ApiKeyAuth auth = ApiKeyAuth.from(config, managerSide.keyCheck());
         if (auth.disabled()) {
             LOG.warn("test API authentication is disabled (auth_disabled): anyone who reaches this server can run tests");
+        } else if (auth.checksWithManager()) {
+            LOG.info("test API accepts {} API key(s) of its own and the keys the manager at {} accepts", auth.keyCount(),
+                    config.manager().url());
         } else if (auth.keyCount() == 0) {
             LOG.warn("no API keys configured: the test API refuses every call (set api_keys or api_keys_file, or auth_disabled)");
         } else {
@@ -73,19 +95,23 @@ public final class TestServer implements AutoCloseable {
         if (config.allowPrivateTargets()) {
             LOG.warn("allow_private_targets is on: the test API probes loopback and private networks on request");
         }
-        TlsCredentials tls = config.httpsEnabled() ? tlsCredentials(config) : null;
         TestServer[] self = new TestServer[1];
+        HealthApi health = new HealthApi(ServerVersion.current(), () -> self[0] != null && self[0].ready);
+        CallerWatch callers = CallerWatch.kernel();
+        started.add(callers);
         TestApi testApi = new TestApi(auth, TargetPolicy.of(config.allowPrivateTargets()),
                 new AdmissionControl(config.limits(), MonotonicClock.SYSTEM), new ClientAddress(config.trustedProxies()),
-                config.limits().maxTestDuration());
-        HealthApi health = new HealthApi(ServerVersion.current(), () -> self[0] != null && self[0].ready);
-        List<AutoCloseable> started = new ArrayList<>();
+                config.limits(), callers);
         try {
-            SpeedEndpoints speed = SpeedEndpoints.start(config);
+            SpeedEndpoints speed = SpeedEndpoints.start(config, managerSide.sinks());
             started.add(speed);
+            TestServerConfig.Http h = config.http();
             WebServer web = WebServer.start(config.bind(), config.httpPort(), config.httpsPort(), tls,
-                    config.shutdownTimeout(),
-                    List.of(ApiErrors::register, health::addRoutes, testApi::addRoutes, speed::addRoutes));
+                    config.shutdownTimeout(), new WebServer.ClientLimits(h.headerTimeout(), h.idleTimeout(),
+                            h.minBodyRate(), h.maxConnectionsPerClient(),
+                            config.trustedProxies().stream().map(Cidr::parse).toList()),
+                    List.of(ApiErrors::register, health::addRoutes, testApi::addRoutes, speed::addRoutes),
+                    List.of(health::addDirectRoutes, speed::addDirectRoutes));
             started.add(web);
             for (Listener l : otherListeners) {
                 started.add(l.start(config));
@@ -98,6 +124,56 @@ public final class TestServer implements AutoCloseable {
             throw e;
         }
     }
+
+    /**
+     * What a server with a manager runs besides its listeners: the link (enrolment, heartbeats), the key check and the
+     * result forwarder; all absent without a manager.
+     *
+     * @param link      the link, or null
+     * @param keyCheck  the key check, or null
+     * @param forwarder the forwarder, or null
+     */
+    private record ManagerSide(ManagerLink link, ManagerKeyCheck keyCheck, ResultForwarder forwarder) {
+
+        static ManagerSide start(TestServerConfig config, List<AutoCloseable> started) throws IOException {
+            TestServerConfig.Manager m = config.manager();
+            if (!m.enabled()) {
+                return new ManagerSide(null, null, null);
+            }
+            ManagerClient client = new ManagerClient(m.url(), m.requestTimeout());
+            Device here = DeviceIdentity.local(CLIENT_TYPE, ServerVersion.current());
+            if (m.deviceSerial() != null) {
+                here = new Device(m.deviceSerial(), here.hostname(), here.os(), here.osVersion(), here.clientType(),
+                        here.clientVersion());
+            }
+            ManagerLink link = ManagerLink.start(client, config.dataDir().resolve(TestServerConfig.MANAGER_CREDENTIAL_FILE),
+                    m.enrollmentSecret() == null ? null : m.enrollmentSecret().reveal(), here, m.retryMax());
+            started.add(link);
+            ManagerKeyCheck keyCheck = new ManagerKeyCheck(ManagerKeyCheck.remote(link, client), m.keyCacheTtl(),
+                    m.negativeCacheTtl(), MonotonicClock.SYSTEM, KEY_CACHE_ENTRIES);
+            ResultForwarder forwarder = null;
+            if (m.forwardResults()) {
+                forwarder = ResultForwarder.start(new ResultSpool(config.dataDir().resolve(SPOOL_DIR), m.spoolMaxBytes()),
+                        link, client, m.retryMax());
+                started.add(forwarder);
+            }
+            LOG.info("manager at {}: API keys checked with it{}", m.url(), forwarder == null ? ""
+                    : ", browser results forwarded through " + config.dataDir().resolve(SPOOL_DIR));
+            return new ManagerSide(link, keyCheck, forwarder);
+        }
+
+        List<BrowserResultSink> sinks() {
+            return forwarder == null ? List.of() : List.of(forwarder);
+        }
+    }
+
+    /** The folder in {@code data_dir} of browser results waiting to be forwarded to the manager. */
+    public static final String SPOOL_DIR = "manager-spool";
+    /** Most key answers the manager key check remembers. */
+    private static final int KEY_CACHE_ENTRIES = 10_000;
+
+    /** The client type this server enrols with (the manager lets only devices of this type check keys). */
+    public static final String CLIENT_TYPE = "testserver";
 
     private static TlsCredentials tlsCredentials(TestServerConfig config) throws IOException {
         if (config.tlsCertFile() != null) {

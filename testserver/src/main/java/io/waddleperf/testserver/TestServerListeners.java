@@ -1,11 +1,16 @@
 package io.waddleperf.testserver;
 
+import io.waddleperf.core.clock.MonotonicClock;
+import io.waddleperf.iperf3.server.ClientByteQuota;
 import io.waddleperf.iperf3.server.Iperf3Server;
 import io.waddleperf.iperf3.server.Iperf3ServerConfig;
+import io.waddleperf.probes.iperf3.NativeTcpTuning;
 import io.waddleperf.probes.iperf3.NetlinkTcpStats;
 import io.waddleperf.testserver.dns.DnsResponder;
 import io.waddleperf.testserver.dns.DnsZone;
+import io.waddleperf.testserver.echo.UdpEchoConfig;
 import io.waddleperf.testserver.echo.UdpEchoResponder;
+import io.waddleperf.testserver.limits.ByteBudget;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -21,7 +26,9 @@ public final class TestServerListeners {
     /** UDP echo (always), the DNS responder and the iperf3 server (each when enabled), in start order. */
     public static List<TestServer.Listener> standard(Set<String> echoTokens) {
         List<TestServer.Listener> listeners = new ArrayList<>();
-        listeners.add(c -> UdpEchoResponder.start(new InetSocketAddress(c.bind(), c.udpEchoPort()), echoTokens));
+        listeners.add(c -> UdpEchoResponder.start(UdpEchoConfig.of(new InetSocketAddress(c.bind(), c.udpEchoPort()),
+                echoTokens).withRateLimit(c.udpEcho().ratePerSource(), c.udpEcho().burstPerSource())
+                .withMaxTrackedSources(c.udpEcho().maxSources())));
         listeners.add(c -> {
             if (!c.dns().enabled()) {
                 return () -> { };
@@ -39,8 +46,26 @@ public final class TestServerListeners {
             TestServerConfig.Iperf3 i = c.iperf3();
             return Iperf3Server.start(Iperf3ServerConfig.defaults().withBind(InetAddress.getByName(c.bind()), i.port())
                     .withMaxConcurrentTests(i.maxTests()).withIdleTimeout(i.idleTimeout())
-                    .withMaxDuration(i.maxDuration()).withTcpStats(NetlinkTcpStats.INSTANCE));
+                    .withMaxDuration(i.maxDuration()).withSetupTimeout(i.setupTimeout())
+                    .withTcpStats(NetlinkTcpStats.INSTANCE).withTcpTuning(NativeTcpTuning.INSTANCE)
+                    .withClientQuota(quota(new ByteBudget(i.perClientBytes(), i.bytesWindow(), MonotonicClock.SYSTEM))),
+                    AccessLog.iperf3());
         });
         return listeners;
+    }
+
+    /** The iperf3 server's per-address byte quota, kept in a {@link ByteBudget} by address text. */
+    static ClientByteQuota quota(ByteBudget budget) {
+        return new ClientByteQuota() {
+            @Override
+            public long available(InetAddress client) {
+                return budget.available(client.getHostAddress());
+            }
+
+            @Override
+            public void charge(InetAddress client, long bytes) {
+                budget.take(client.getHostAddress(), bytes);
+            }
+        };
     }
 }

@@ -71,7 +71,7 @@ class LimitsIT {
 
     @Test
     void refuses_tests_beyond_the_per_client_concurrency_with_429() throws IOException {
-        start(new TestServerConfig.Limits(2, 1000, 100, 50, null));
+        start(LoopbackConfig.limits(2, 1000, 100, 50, null));
         List<ApiClient.Answer> answers = fire(6);
         List<ApiClient.Answer> refused = answers.stream().filter(a -> a.status() == 429).toList();
         assertThat(answers).allSatisfy(a -> assertThat(a.status()).isIn(200, 429));
@@ -85,7 +85,7 @@ class LimitsIT {
 
     @Test
     void refuses_tests_beyond_the_global_concurrency_with_429() throws IOException {
-        start(new TestServerConfig.Limits(1, 1000, 100, 2, null), "trusted_proxies", "127.0.0.1");
+        start(LoopbackConfig.limits(1, 1000, 100, 2, null), "trusted_proxies", "127.0.0.1");
         List<ApiClient.Answer> answers = fire(6, "198.51.100.1", "198.51.100.2", "198.51.100.3", "198.51.100.4",
                 "198.51.100.5", "198.51.100.6");
         assertThat(answers).allSatisfy(a -> assertThat(a.status()).isIn(200, 429));
@@ -96,7 +96,7 @@ class LimitsIT {
 
     @Test
     void refuses_tests_that_could_outlast_the_maximum_test_duration() throws IOException {
-        start(new TestServerConfig.Limits(4, 1000, 100, 50, java.time.Duration.ofSeconds(30)));
+        start(LoopbackConfig.limits(4, 1000, 100, 50, java.time.Duration.ofSeconds(30)));
         String target = "\"target\":\"127.0.0.1\",\"port\":" + listener.getLocalPort();
         ApiClient.Answer many = client.test("tcp", "{" + target + ",\"count\":100}");
         assertThat(many.status()).isEqualTo(400);
@@ -110,7 +110,7 @@ class LimitsIT {
 
     @Test
     void refuses_requests_beyond_the_per_client_rate_with_retry_after() throws IOException {
-        start(new TestServerConfig.Limits(4, 6, 3, 50, null), "trusted_proxies", "127.0.0.1");
+        start(LoopbackConfig.limits(4, 6, 3, 50, null), "trusted_proxies", "127.0.0.1");
         String quick = "{\"target\":\"127.0.0.1\",\"port\":" + listener.getLocalPort() + "}";
         for (int i = 0; i < 3; i++) {
             assertThat(client.test("tcp", quick, "X-Forwarded-For", "198.51.100.9").status()).isEqualTo(200);

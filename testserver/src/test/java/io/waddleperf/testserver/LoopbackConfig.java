@@ -22,4 +22,22 @@ public final class LoopbackConfig {
         }
         return TestServerConfig.of(settings);
     }
+
+    /**
+     * The test API limits with these values and every other limit at its default; {@code maxTestDuration} null for
+     * the default.
+     */
+    public static TestServerConfig.Limits limits(int perClientConcurrency, int perClientRequestsPerMinute,
+                                                 int perClientBurst, int globalConcurrency,
+                                                 java.time.Duration maxTestDuration) {
+        Map<String, String> settings = new LinkedHashMap<>(Map.of(
+                "limits.per_client_concurrency", Integer.toString(perClientConcurrency),
+                "limits.per_client_requests_per_minute", Integer.toString(perClientRequestsPerMinute),
+                "limits.per_client_burst", Integer.toString(perClientBurst),
+                "limits.global_concurrency", Integer.toString(globalConcurrency)));
+        if (maxTestDuration != null) {
+            settings.put("limits.max_test_duration", maxTestDuration.toMillis() + "ms");
+        }
+        return TestServerConfig.of(settings).limits();
+    }
 }

@@ -67,6 +67,27 @@ class TestApiIT {
     }
 
     @Test
+    void takes_a_bare_ipv6_literal_as_the_target_where_no_port_is_needed_and_with_a_port_field() throws IOException {
+        ApiClient.Answer icmp = client.test("icmp", "{\"target\":\"::1\",\"count\":1,\"timeout\":2}");
+        assertThat(icmp.status()).as(icmp.body()).isEqualTo(200);
+        assertThat(icmp.json().get("target_host").asText()).isEqualTo("::1");
+        assertThat(icmp.json().has("target_port")).isFalse();
+        try (ServerSocket six = new ServerSocket(0, 50, InetAddress.getByName("::1"))) {
+            ApiClient.Answer tcp = client.test("tcp", "{\"target\":\"::1\",\"port\":" + six.getLocalPort() + "}");
+            assertThat(tcp.status()).as(tcp.body()).isEqualTo(200);
+            assertThat(tcp.json().get("success").asBoolean()).as(tcp.body()).isTrue();
+        }
+    }
+
+    @Test
+    void refuses_an_ambiguous_legacy_ipv4_target() {
+        ApiClient.Answer a = client.test("tcp", "{\"target\":\"0177.0.0.1\",\"port\":22}");
+        assertThat(a.status()).isEqualTo(400);
+        assertThat(a.field()).isEqualTo("target");
+        assertThat(a.error()).contains("ambiguous IPv4 form");
+    }
+
+    @Test
     void runs_the_tls_probe_for_tcp_with_protocol_tls() {
         ApiClient.Answer a = client.test("tcp", "{\"target\":\"127.0.0.1\",\"port\":" + listener.getLocalPort()
                 + ",\"protocol\":\"tls\",\"timeout\":2}");

@@ -35,7 +35,9 @@ class TestServerConfigTest {
         assertThat(c.allowPrivateTargets()).isFalse();
         assertThat(c.dataDir()).isEqualTo(Path.of("data"));
         assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(c.limits()).isEqualTo(new TestServerConfig.Limits(4, 60, 10, 32, null));
+        assertThat(c.limits()).isEqualTo(TestServerConfig.Limits.defaults());
+        assertThat(c.limits().perClientConcurrency()).isEqualTo(4);
+        assertThat(c.limits().perKeyConcurrency()).isEqualTo(16);
         assertThat(c.limits().maxTestDuration()).isEqualTo(Duration.ofMinutes(10));
         assertThat(c.dns().enabled()).isFalse();
         assertThat(c.dns().zone()).isEqualTo("waddleperf.test");
@@ -50,7 +52,7 @@ class TestServerConfigTest {
                 "5"));
         assertThat(c.httpPort()).isEqualTo(9090);
         assertThat(c.httpsPort()).isEqualTo(8443);
-        assertThat(c.limits()).isEqualTo(new TestServerConfig.Limits(4, 5, 10, 32, null));
+        assertThat(c.limits()).isEqualTo(LoopbackConfig.limits(4, 5, 10, 32, null));
     }
 
     @Test
@@ -88,12 +90,21 @@ class TestServerConfigTest {
         assertInvalid("limits.per_client_concurrency", "limits.per_client_concurrency", "8",
                 "limits.global_concurrency", "4");
         assertInvalid("limits.max_test_duration", "limits.max_test_duration", "0s");
+        assertInvalid("limits.per_key_concurrency", "limits.per_key_concurrency", "0");
+        assertInvalid("limits.per_key_concurrency", "limits.per_key_concurrency", "100001");
+        assertInvalid("limits.probe_max_bytes", "limits.probe_max_bytes", "100");
+        assertInvalid("limits.per_client_bytes", "limits.per_client_bytes", "512K");
+        assertInvalid("limits.per_key_bytes", "limits.per_key_bytes", "2M", "limits.probe_max_bytes", "4M");
+        assertInvalid("limits.bytes_window", "limits.bytes_window", "25h");
+        assertInvalid("udp_echo.rate_per_source", "udp_echo.rate_per_source", "-1");
+        assertInvalid("udp_echo.burst_per_source", "udp_echo.burst_per_source", "0");
+        assertInvalid("udp_echo.max_sources", "udp_echo.max_sources", "0");
     }
 
     @Test
     void checks_copies_made_in_code_like_a_load() {
         TestServerConfig copy = TestServerConfig.defaults()
-                .withLimits(new TestServerConfig.Limits(0, null, null, null, null));
+                .withLimits(new TestServerConfig.Limits(0, null, null, null, null, null, null, null, null, null));
         assertThatThrownBy(copy::validate).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
                 .containsExactly("'limits.per_client_concurrency': must be between 1 and 10000, got 0"));
     }
@@ -128,7 +139,7 @@ class TestServerConfigTest {
         assertThat(c.apiKeys()).containsExactly(Secret.of("yaml-key-0123456789abcdef"));
         assertThat(c.allowPrivateTargets()).isTrue();
         assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(c.limits()).isEqualTo(new TestServerConfig.Limits(4, 60, 3, 32, null));
+        assertThat(c.limits()).isEqualTo(LoopbackConfig.limits(4, 60, 3, 32, null));
         assertThat(c.httpsEnabled()).isFalse();
         assertThat(c.bind()).isEqualTo("127.0.0.1");
         assertThat(TestServerConfig.loader().print(c)).doesNotContain("yaml-key");

@@ -4,6 +4,7 @@ import io.waddleperf.iperf3.Cookie;
 import io.waddleperf.iperf3.Iperf3Error;
 import io.waddleperf.iperf3.Iperf3Exception;
 import io.waddleperf.iperf3.Protocol;
+import io.waddleperf.iperf3.TcpTuning;
 import io.waddleperf.iperf3.TestParameters;
 import io.waddleperf.iperf3.UdpConnect;
 import io.waddleperf.iperf3.stream.DataStream;
@@ -14,6 +15,7 @@ import io.waddleperf.iperf3.stream.UdpReceiveStream;
 import io.waddleperf.iperf3.stream.UdpSendStream;
 import java.io.IOException;
 import java.net.DatagramPacket;
+import java.net.InetAddress;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -48,13 +50,62 @@ final class ClientStreams {
     private final InetSocketAddress server;
     private final Cookie cookie;
     private final Duration connectTimeout;
+    private final InetAddress bindAddress;
+    private final int dataPort;
+    private final TcpTuning tuning;
     private final List<Opened> opened = new ArrayList<>();
 
-    ClientStreams(TestParameters params, InetSocketAddress server, Cookie cookie, Duration connectTimeout) {
+    ClientStreams(TestParameters params, InetSocketAddress server, Cookie cookie, Duration connectTimeout,
+            InetAddress bindAddress, int dataPort, TcpTuning tuning) {
         this.params = params;
         this.server = server;
         this.cookie = cookie;
         this.connectTimeout = connectTimeout;
+        this.bindAddress = bindAddress;
+        this.dataPort = dataPort;
+        this.tuning = tuning;
+    }
+
+    /** Whether TCP streams get {@code -C}/{@code -M} set here (else the caller has said they cannot be). */
+    private boolean tunes() {
+        return tuning.available() && (params.congestion() != null || params.mss() > 0);
+    }
+
+    /**
+     * iperf3's {@code -M} and {@code -C} on a bound stream before it connects ({@code iperf_tcp_connect}): the MSS
+     * must be in place for the SYN to announce it; a value the kernel refuses fails the test as in iperf3.
+     */
+    private void tune(SocketChannel ch) throws Iperf3Exception {
+        if (params.mss() > 0) {
+            try {
+                tuning.setMaxSegment(ch, params.mss());
+            } catch (IOException e) {
+                throw new Iperf3Exception(Iperf3Error.IESETMSS, 0, e.getMessage(), e);
+            }
+        }
+        if (params.congestion() != null) {
+            try {
+                tuning.setCongestion(ch, params.congestion());
+            } catch (IOException e) {
+                throw new Iperf3Exception(Iperf3Error.IESETCONGESTION, 0, e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The local end the next stream binds to, or null to leave it to connect. */
+    private InetSocketAddress localEnd() {
+        if (bindAddress == null && dataPort == 0) {
+            return null;
+        }
+        int port = dataPort == 0 ? 0 : dataPort + opened.size();
+        return bindAddress == null ? new InetSocketAddress(port) : new InetSocketAddress(bindAddress, port);
+    }
+
+    /** iperf3's {@code -S}/{@code --dscp}: the TOS byte (IPv4) or traffic class (IPv6) of the data streams. */
+    private void setTos(NetworkChannel ch) throws IOException {
+        if (params.tos() != 0) {
+            ch.setOption(StandardSocketOptions.IP_TOS, params.tos());
+        }
     }
 
     /** Opens every stream in iperf3's order; on failure the ones already open are closed by {@link #closeAll()}. */
@@ -91,6 +142,18 @@ final class ClientStreams {
             if (params.noDelay()) {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             }
+            setTos(ch);
+            InetSocketAddress local = localEnd();
+            if (local != null) {
+                ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                ch.bind(local);
+            } else if (tunes()) {
+                // the options reach the socket through its name: give it one (any port) before connecting
+                ch.bind(new InetSocketAddress(0));
+            }
+            if (tunes()) {
+                tune(ch);
+            }
             ch.socket().connect(server, (int) Math.clamp(connectTimeout.toMillis(), 1, Integer.MAX_VALUE));
             ByteBuffer c = ByteBuffer.wrap(cookie.bytes());
             while (c.hasRemaining()) {
@@ -98,9 +161,10 @@ final class ClientStreams {
             }
             return new Opened(ch, sender, (InetSocketAddress) ch.getLocalAddress(),
                     (InetSocketAddress) ch.getRemoteAddress());
-        } catch (IOException e) {
+        } catch (IOException | Iperf3Exception e) {
             ch.close();
-            throw new Iperf3Exception(Iperf3Error.IESTREAMCONNECT, 0, e.getMessage(), e);
+            throw e instanceof Iperf3Exception ie ? ie
+                    : new Iperf3Exception(Iperf3Error.IESTREAMCONNECT, 0, e.getMessage(), e);
         }
     }
 
@@ -109,6 +173,15 @@ final class ClientStreams {
                 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         try {
             setBuffers(ch, params.windowBytes() > 0 ? params.windowBytes() : UDP_DEFAULT_BUFFER);
+            setTos(ch);
+            if (params.dontFragment()) {
+                // iperf3's --dont-fragment: IP_MTU_DISCOVER = IP_PMTUDISC_DO on its UDP sockets
+                ch.setOption(jdk.net.ExtendedSocketOptions.IP_DONTFRAGMENT, true);
+            }
+            InetSocketAddress local = localEnd();
+            if (local != null) {
+                ch.bind(local);
+            }
             ch.connect(server);
             ch.write(UdpConnect.connectMessage());
             awaitReply(ch);

@@ -10,9 +10,10 @@ import java.util.List;
  * Turns the reporter's cumulative samples into per-interval figures, one {@link Iperf3Interval} per sample. A TCP
  * sender's retransmits in an interval are the growth of the kernel's total since the last sample that read it (from 0
  * at the connection's start), as iperf3's {@code iperf_stats_callback} keeps {@code stream_prev_total_retrans}; after a
- * failed read the next interval takes both intervals' share, so the intervals still add up to the total.
+ * failed read the next interval takes both intervals' share, so the intervals still add up to the total. The server
+ * uses it too, for its interval log.
  */
-final class Intervals {
+public final class Intervals {
 
     private final List<DataStream> streams;
     private final StreamContext context;
@@ -21,7 +22,7 @@ final class Intervals {
     /** Per stream: the kernel's total retransmits at the last sample that read it. */
     private final long[] previousRetransmits;
 
-    Intervals(List<DataStream> streams, StreamContext context) {
+    public Intervals(List<DataStream> streams, StreamContext context) {
         this.streams = List.copyOf(streams);
         this.context = context;
         List<DataStream.Counters> zero = new ArrayList<>();
@@ -33,7 +34,7 @@ final class Intervals {
     }
 
     /** The interval from the previous sample to {@code sample}. */
-    synchronized Iperf3Interval add(IntervalReporter.Sample sample) {
+    public synchronized Iperf3Interval add(IntervalReporter.Sample sample) {
         List<Iperf3Interval.Stream> perStream = new ArrayList<>(streams.size());
         for (int i = 0; i < streams.size(); i++) {
             DataStream.Counters a = previous.counters().get(i);

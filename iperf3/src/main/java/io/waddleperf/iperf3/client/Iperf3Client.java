@@ -54,16 +54,42 @@ public final class Iperf3Client {
     /** How long senders may take to finish the block in progress at the end of the test. */
     private static final Duration SENDER_GRACE = Duration.ofMillis(500);
 
+    /** What a caller sees of a test while it runs: the streams once connected, then each interval. */
+    public interface Listener {
+
+        /**
+         * The control connection is up and the cookie sent, where stock iperf3 prints {@code Connecting to host …}
+         * (so a refused connection prints only the error); called on the calling thread.
+         *
+         * @param cookie the test's cookie text
+         * @param controlMss the control connection's MSS, -1 when it could not be read
+         */
+        default void controlConnected(String cookie, long controlMss) {
+        }
+
+        /**
+         * The data streams are connected (CREATE_STREAMS done, TEST_START not yet come), where stock iperf3 prints
+         * its {@code [  5] local … connected to …} lines; called on the calling thread.
+         *
+         * @param streams each stream in stream order, with its socket's two ends
+         */
+        default void streamsConnected(List<Iperf3ClientResult.StreamInfo> streams) {
+        }
+
+        /** An interval has completed (called on a reporter thread). */
+        void interval(Iperf3Interval interval);
+    }
+
     private final Iperf3ClientConfig config;
-    private final Consumer<Iperf3Interval> onInterval;
+    private final Listener listener;
     private final Cookie cookie = Cookie.random();
     private final List<DataStream> streams = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private ControlState state = ControlState.IPERF_START;
 
-    private Iperf3Client(Iperf3ClientConfig config, Consumer<Iperf3Interval> onInterval) {
+    private Iperf3Client(Iperf3ClientConfig config, Listener listener) {
         this.config = config;
-        this.onInterval = onInterval;
+        this.listener = listener;
     }
 
     /**
@@ -75,7 +101,13 @@ public final class Iperf3Client {
      */
     public static Iperf3ClientResult run(Iperf3ClientConfig config, Consumer<Iperf3Interval> onInterval)
             throws IOException, Iperf3Exception, InterruptedException {
-        return new Iperf3Client(config, onInterval).run();
+        return runWithListener(config, onInterval::accept);
+    }
+
+    /** Runs one test to the end, telling {@code listener} of the connected streams and of each interval. */
+    public static Iperf3ClientResult runWithListener(Iperf3ClientConfig config, Listener listener)
+            throws IOException, Iperf3Exception, InterruptedException {
+        return new Iperf3Client(config, listener).run();
     }
 
     private Iperf3ClientResult run() throws IOException, Iperf3Exception, InterruptedException {
@@ -87,6 +119,9 @@ public final class Iperf3Client {
             InetSocketAddress target = new InetSocketAddress(config.host(), config.port());
             if (target.isUnresolved()) {
                 throw new java.net.UnknownHostException(config.host());
+            }
+            if (config.bindAddress() != null) {
+                control.bind(new InetSocketAddress(config.bindAddress(), 0));
             }
             control.socket().connect(target, millis(config.connectTimeout()));
             control.socket().setSoTimeout(millis(config.idleTimeout()));
@@ -100,8 +135,9 @@ public final class Iperf3Client {
             // the omit period (docs/ACCURACY.md, iperf3 section).
             long controlMss = config.tcpStats().read((InetSocketAddress) control.getLocalAddress(),
                     (InetSocketAddress) control.getRemoteAddress()).map(TcpStats::sndMssBytes).orElse(-1L);
+            listener.controlConnected(cookie.text(), controlMss);
             ClientStreams opener = new ClientStreams(params, (InetSocketAddress) control.getRemoteAddress(), cookie,
-                    config.connectTimeout());
+                    config.connectTimeout(), config.bindAddress(), config.dataPort(), config.tcpTuning());
             try {
                 return runTest(control, channel, opener, startedAt, controlMss);
             } finally {
@@ -139,6 +175,12 @@ public final class Iperf3Client {
         channel.writeJson(params.toJson());
         receive(channel, ControlState.CREATE_STREAMS);
         List<ClientStreams.Opened> opened = opener.open();
+        List<Iperf3ClientResult.StreamInfo> infos = new ArrayList<>();
+        for (int i = 0; i < opened.size(); i++) {
+            infos.add(new Iperf3ClientResult.StreamInfo(DataStream.streamId(i), opened.get(i).sender(),
+                    opened.get(i).local(), opened.get(i).remote()));
+        }
+        listener.streamsConnected(List.copyOf(infos));
         int sndbuf = opened.getFirst().channel().getOption(StandardSocketOptions.SO_SNDBUF);
         int rcvbuf = opened.getFirst().channel().getOption(StandardSocketOptions.SO_RCVBUF);
         String congestion = congestionUsed(opened);
@@ -155,7 +197,7 @@ public final class Iperf3Client {
         }
         Intervals intervals = new Intervals(streams, context);
         IntervalReporter reporter = new IntervalReporter(streams, context.startNanos(),
-                config.reportInterval().toNanos(), sample -> onInterval.accept(intervals.add(sample)));
+                config.reportInterval().toNanos(), sample -> listener.interval(intervals.add(sample)));
         threads.forEach(Thread::start);
         reporter.start();
 
@@ -172,7 +214,7 @@ public final class Iperf3Client {
         }
         IntervalReporter.Sample last = reporter.stop();
         if (last != null) {
-            onInterval.accept(intervals.add(last));
+            listener.interval(intervals.add(last));
         }
         CpuMeter.Usage usage = cpu.usage();
 
@@ -190,11 +232,6 @@ public final class Iperf3Client {
         receive(channel, ControlState.DISPLAY_RESULTS);
         send(channel, ControlState.IPERF_DONE);
 
-        List<Iperf3ClientResult.StreamInfo> infos = new ArrayList<>();
-        for (int i = 0; i < opened.size(); i++) {
-            infos.add(new Iperf3ClientResult.StreamInfo(streams.get(i).id(), opened.get(i).sender(),
-                    opened.get(i).local(), opened.get(i).remote()));
-        }
         return new Iperf3ClientResult(config.host(), config.port(), cookie.text(), startedAt, params, infos,
                 intervals.all(), usage, local, remote, sndbuf, rcvbuf, controlMss);
     }

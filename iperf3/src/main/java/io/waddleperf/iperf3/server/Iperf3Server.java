@@ -4,6 +4,7 @@ import io.waddleperf.iperf3.ControlChannel;
 import io.waddleperf.iperf3.ControlState;
 import io.waddleperf.iperf3.Cookie;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
@@ -34,24 +35,29 @@ import org.slf4j.LoggerFactory;
 public final class Iperf3Server implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Iperf3Server.class);
-    /** How long a new connection may take to send its 37-byte cookie. */
-    private static final Duration COOKIE_TIMEOUT = Duration.ofSeconds(10);
+    /** Connections one address may have setting up at once (a client needs one; retries and NAT a few more). */
+    static final int SETUP_SEATS_PER_ADDRESS = 8;
+    /** Connections that may be setting up at once, all addresses together. */
+    static final int SETUP_SEATS = 256;
 
     private final Iperf3ServerConfig config;
     private final ServerSocketChannel listener;
     private final int port;
     private final Semaphore slots;
+    private final SetupSeats seats = new SetupSeats(SETUP_SEATS_PER_ADDRESS, SETUP_SEATS);
     private final Map<Cookie, TestSession> awaitingStreams = new ConcurrentHashMap<>();
     private final Set<TestSession> sessions = ConcurrentHashMap.newKeySet();
     private final Object udpPortLock = new Object();
     private final Thread acceptor;
     private final Authenticator authenticator;
     private final TotalRateGuard rateGuard;
+    private final Iperf3ServerEvents events;
     private volatile boolean closed;
 
-    private Iperf3Server(Iperf3ServerConfig config, ServerSocketChannel listener, Authenticator authenticator)
-            throws IOException {
+    private Iperf3Server(Iperf3ServerConfig config, ServerSocketChannel listener, Authenticator authenticator,
+            Iperf3ServerEvents events) throws IOException {
         this.config = config;
+        this.events = events;
         this.listener = listener;
         this.authenticator = authenticator;
         this.rateGuard = new TotalRateGuard(config.totalRateLimitBitsPerSecond(), config.totalRateWindow());
@@ -66,6 +72,11 @@ public final class Iperf3Server implements AutoCloseable {
      * @throws IOException also when authentication is configured and its key or users file cannot be read
      */
     public static Iperf3Server start(Iperf3ServerConfig config) throws IOException {
+        return start(config, Iperf3ServerEvents.NONE);
+    }
+
+    /** As {@link #start(Iperf3ServerConfig)}, telling {@code events} what each test goes through. */
+    public static Iperf3Server start(Iperf3ServerConfig config, Iperf3ServerEvents events) throws IOException {
         Authenticator authenticator =
                 config.auth() == null ? null : Authenticator.load(config.auth(), Clock.systemUTC());
         ServerSocketChannel listener = ServerSocketChannel.open();
@@ -77,7 +88,7 @@ public final class Iperf3Server implements AutoCloseable {
             listener.close();
             throw e;
         }
-        Iperf3Server server = new Iperf3Server(config, listener, authenticator);
+        Iperf3Server server = new Iperf3Server(config, listener, authenticator, events);
         server.acceptor.start();
         LOG.info("iperf3 server listening on {}:{}", config.bindAddress().getHostAddress(), server.port);
         return server;
@@ -88,9 +99,18 @@ public final class Iperf3Server implements AutoCloseable {
         return port;
     }
 
-    /** Tests running now (those holding a slot). */
+    /** Tests running now (those holding a slot: their parameters are in). */
     public int activeTests() {
         return config.maxConcurrentTests() - slots.availablePermits();
+    }
+
+    /** Takes a slot for a test whose parameters are in; false when every slot is taken. */
+    boolean takeSlot() {
+        return !closed && slots.tryAcquire();
+    }
+
+    void releaseSlot() {
+        slots.release();
     }
 
     Iperf3ServerConfig config() {
@@ -100,6 +120,10 @@ public final class Iperf3Server implements AutoCloseable {
     /** The authentication check, or {@code null} when tests need none. */
     Authenticator authenticator() {
         return authenticator;
+    }
+
+    Iperf3ServerEvents events() {
+        return events;
     }
 
     TotalRateGuard rateGuard() {
@@ -134,20 +158,33 @@ public final class Iperf3Server implements AutoCloseable {
     }
 
     /**
-     * Sorts out a new connection: a data stream of a test creating its streams, a new test if a slot is free, else
-     * ACCESS_DENIED. With no slot free and no test waiting for streams, the cookie is not read, as in iperf3's
-     * {@code iperf_accept} ("It could block an ongoing test").
+     * Sorts out a new connection: a data stream of a test creating its streams, a new test, or ACCESS_DENIED. With no
+     * slot free and no test waiting for streams, the cookie is not read, as in iperf3's {@code iperf_accept} ("It could
+     * block an ongoing test"). A new test takes its slot only once its parameters are in (within the setup timeout
+     * from the connect, cookie included), so a connection that sends nothing, or only its cookie, holds no slot and
+     * is closed at the setup timeout; meanwhile it holds a setup seat ({@link SetupSeats}), of which one address has
+     * few. A connection from a client whose test waits for its streams needs no seat: it is most likely one of them.
      */
     private void handle(SocketChannel ch, long order) {
-        boolean slot = slots.tryAcquire();
         boolean handedOver = false;
+        InetAddress from = remoteAddress(ch);
+        boolean streamsExpected = from != null && awaitingStreams.values().stream()
+                .anyMatch(s -> from.equals(s.clientAddress()));
+        SetupSeats.Seat seat = null;
         try {
-            if (!slot && awaitingStreams.isEmpty()) {
+            if (!streamsExpected && slots.availablePermits() == 0 && awaitingStreams.isEmpty()) {
                 deny(ch);
                 return;
             }
+            seat = streamsExpected || from == null ? SetupSeats.NONE : seats.take(from);
+            if (seat == null) {
+                LOG.debug("iperf3 connection from {} refused: too many connections setting up", from);
+                deny(ch);
+                return;
+            }
+            long setupDeadline = System.nanoTime() + config.setupTimeout().toNanos();
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            ch.socket().setSoTimeout((int) COOKIE_TIMEOUT.toMillis());
+            ch.socket().setSoTimeout((int) Math.max(1, config.setupTimeout().toMillis()));
             ControlChannel first = new ControlChannel(ch.socket().getInputStream(), ch.socket().getOutputStream());
             Cookie cookie = first.readCookie();
             TestSession waiting = awaitingStreams.get(cookie);
@@ -157,11 +194,11 @@ public final class Iperf3Server implements AutoCloseable {
                 handedOver = true;
                 return;
             }
-            if (!slot || closed) {
+            if (slots.availablePermits() == 0 || closed) {
                 deny(ch);
                 return;
             }
-            TestSession session = new TestSession(this, ch, cookie);
+            TestSession session = new TestSession(this, ch, cookie, setupDeadline, seat);
             sessions.add(session);
             handedOver = true;
             try {
@@ -170,16 +207,24 @@ public final class Iperf3Server implements AutoCloseable {
                 sessions.remove(session);
             }
         } catch (SocketTimeoutException e) {
-            LOG.debug("iperf3 connection sent no cookie within {}", COOKIE_TIMEOUT);
+            LOG.debug("iperf3 connection sent no cookie within {}", config.setupTimeout());
         } catch (IOException e) {
             LOG.debug("iperf3 connection failed before its cookie: {}", e.toString());
         } finally {
-            if (slot) {
-                slots.release();
+            if (seat != null) {
+                seat.release();
             }
             if (!handedOver) {
                 closeQuietly(ch);
             }
+        }
+    }
+
+    private static InetAddress remoteAddress(SocketChannel ch) {
+        try {
+            return ch.getRemoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.waddleperf.iperf3.server;
 
 import io.waddleperf.iperf3.TcpStatsSource;
+import io.waddleperf.iperf3.TcpTuning;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -22,6 +23,11 @@ import java.util.Objects;
  *     or {@link Duration#ZERO} for the average since each test started
  * @param tcpStats where streams the server sends on ({@code -R}, {@code --bidir}) read retransmits, cwnd and RTT
  *     ({@link TcpStatsSource#UNAVAILABLE}: retransmits -1 and {@code sender_has_retransmits} 0)
+ * @param clientQuota the bytes each client address may move ({@link ClientByteQuota#UNLIMITED}: no limit)
+ * @param setupTimeout how long a new connection may take to send its cookie and, when it starts a test, its
+ *     parameters; a test takes its slot only once its parameters are in, so a silent connection holds none
+ * @param tcpTuning where a client's {@code congestion} ({@code -C}) is set on the test's TCP streams
+ *     ({@link TcpTuning#UNAVAILABLE}: the system's algorithm is kept, and {@code congestion_used} says which)
  */
 public record Iperf3ServerConfig(
         InetAddress bindAddress,
@@ -33,10 +39,19 @@ public record Iperf3ServerConfig(
         Iperf3AuthConfig auth,
         long totalRateLimitBitsPerSecond,
         Duration totalRateWindow,
-        TcpStatsSource tcpStats) {
+        TcpStatsSource tcpStats,
+        ClientByteQuota clientQuota,
+        Duration setupTimeout,
+        TcpTuning tcpTuning) {
 
     /** iperf3's default port. */
     public static final int DEFAULT_PORT = 5201;
+    /**
+     * A client sends its cookie right after connecting and its parameters one round trip after PARAM_EXCHANGE, so a
+     * few seconds cover a satellite link and a slow client start; stock iperf3 waits for the parameters as long as
+     * for anything else.
+     */
+    public static final Duration DEFAULT_SETUP_TIMEOUT = Duration.ofSeconds(5);
 
     /**
      * Which threads run data streams. Platform threads are the default: on a 2-core loopback run against a stock
@@ -53,6 +68,12 @@ public record Iperf3ServerConfig(
         Objects.requireNonNull(dataThreads, "dataThreads");
         Objects.requireNonNull(totalRateWindow, "totalRateWindow");
         Objects.requireNonNull(tcpStats, "tcpStats");
+        Objects.requireNonNull(clientQuota, "clientQuota");
+        Objects.requireNonNull(setupTimeout, "setupTimeout");
+        if (setupTimeout.compareTo(Duration.ofMillis(100)) < 0) {
+            throw new IllegalArgumentException("setupTimeout must be at least 100 ms, got " + setupTimeout);
+        }
+        Objects.requireNonNull(tcpTuning, "tcpTuning");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
@@ -79,54 +100,72 @@ public record Iperf3ServerConfig(
 
     /**
      * Wildcard address, port 5201, one test at a time, no duration cap, 30 s idle timeout, platform data threads, no
-     * authentication, no rate limit (averaged over iperf3's default 5 s once set), no TCP figures.
+     * authentication, no rate limit (averaged over iperf3's default 5 s once set), no TCP figures, no byte quota.
      */
     public static Iperf3ServerConfig defaults() {
         return new Iperf3ServerConfig(InetAddress.ofLiteral("0.0.0.0"), DEFAULT_PORT, 1, Duration.ZERO,
                 Duration.ofSeconds(30), DataThreads.PLATFORM, null, 0, Duration.ofSeconds(5),
-                TcpStatsSource.UNAVAILABLE);
+                TcpStatsSource.UNAVAILABLE, ClientByteQuota.UNLIMITED, DEFAULT_SETUP_TIMEOUT, TcpTuning.UNAVAILABLE);
     }
 
     public Iperf3ServerConfig withBind(InetAddress address, int newPort) {
         return new Iperf3ServerConfig(address, newPort, maxConcurrentTests, maxDuration, idleTimeout,
-                dataThreads, auth, totalRateLimitBitsPerSecond, totalRateWindow, tcpStats);
+                dataThreads, auth, totalRateLimitBitsPerSecond, totalRateWindow, tcpStats, clientQuota, setupTimeout, tcpTuning);
     }
 
     public Iperf3ServerConfig withMaxConcurrentTests(int tests) {
         return new Iperf3ServerConfig(bindAddress, port, tests, maxDuration, idleTimeout,
-                dataThreads, auth, totalRateLimitBitsPerSecond, totalRateWindow, tcpStats);
+                dataThreads, auth, totalRateLimitBitsPerSecond, totalRateWindow, tcpStats, clientQuota, setupTimeout, tcpTuning);
     }
 
     public Iperf3ServerConfig withMaxDuration(Duration duration) {
         return new Iperf3ServerConfig(bindAddress, port, maxConcurrentTests, duration, idleTimeout,
-                dataThreads, auth, totalRateLimitBitsPerSecond, totalRateWindow, tcpStats);
+                dataThreads, auth, totalRateLimitBitsPerSecond, totalRateWindow, tcpStats, clientQuota, setupTimeout, tcpTuning);
     }
 
     public Iperf3ServerConfig withIdleTimeout(Duration timeout) {
         return new Iperf3ServerConfig(bindAddress, port, maxConcurrentTests, maxDuration, timeout,
-                dataThreads, auth, totalRateLimitBitsPerSecond, totalRateWindow, tcpStats);
+                dataThreads, auth, totalRateLimitBitsPerSecond, totalRateWindow, tcpStats, clientQuota, setupTimeout, tcpTuning);
     }
 
     public Iperf3ServerConfig withDataThreads(DataThreads threads) {
         return new Iperf3ServerConfig(bindAddress, port, maxConcurrentTests, maxDuration, idleTimeout,
-                threads, auth, totalRateLimitBitsPerSecond, totalRateWindow, tcpStats);
+                threads, auth, totalRateLimitBitsPerSecond, totalRateWindow, tcpStats, clientQuota, setupTimeout, tcpTuning);
     }
 
     /** Requires iperf3 authentication ({@code null} turns it off). */
     public Iperf3ServerConfig withAuth(Iperf3AuthConfig authConfig) {
         return new Iperf3ServerConfig(bindAddress, port, maxConcurrentTests, maxDuration, idleTimeout,
-                dataThreads, authConfig, totalRateLimitBitsPerSecond, totalRateWindow, tcpStats);
+                dataThreads, authConfig, totalRateLimitBitsPerSecond, totalRateWindow, tcpStats, clientQuota, setupTimeout, tcpTuning);
     }
 
     /** iperf3's {@code --server-bitrate-limit rate[/seconds]}; a rate of 0 turns the limit off. */
     public Iperf3ServerConfig withTotalRateLimit(long bitsPerSecond, Duration window) {
         return new Iperf3ServerConfig(bindAddress, port, maxConcurrentTests, maxDuration, idleTimeout,
-                dataThreads, auth, bitsPerSecond, window, tcpStats);
+                dataThreads, auth, bitsPerSecond, window, tcpStats, clientQuota, setupTimeout, tcpTuning);
+    }
+
+    /** Sets a client's congestion control on its TCP streams through {@code tuning}. */
+    public Iperf3ServerConfig withTcpTuning(TcpTuning tuning) {
+        return new Iperf3ServerConfig(bindAddress, port, maxConcurrentTests, maxDuration, idleTimeout,
+                dataThreads, auth, totalRateLimitBitsPerSecond, totalRateWindow, tcpStats, clientQuota, setupTimeout, tuning);
     }
 
     /** Reads the retransmits, cwnd and RTT of streams the server sends on from {@code source}. */
     public Iperf3ServerConfig withTcpStats(TcpStatsSource source) {
         return new Iperf3ServerConfig(bindAddress, port, maxConcurrentTests, maxDuration, idleTimeout,
-                dataThreads, auth, totalRateLimitBitsPerSecond, totalRateWindow, source);
+                dataThreads, auth, totalRateLimitBitsPerSecond, totalRateWindow, source, clientQuota, setupTimeout, tcpTuning);
+    }
+
+    /** Gives a new connection {@code timeout} to send its cookie and parameters. */
+    public Iperf3ServerConfig withSetupTimeout(Duration timeout) {
+        return new Iperf3ServerConfig(bindAddress, port, maxConcurrentTests, maxDuration, idleTimeout,
+                dataThreads, auth, totalRateLimitBitsPerSecond, totalRateWindow, tcpStats, clientQuota, timeout, tcpTuning);
+    }
+
+    /** Counts the bytes each client address moves against {@code quota}. */
+    public Iperf3ServerConfig withClientQuota(ClientByteQuota quota) {
+        return new Iperf3ServerConfig(bindAddress, port, maxConcurrentTests, maxDuration, idleTimeout,
+                dataThreads, auth, totalRateLimitBitsPerSecond, totalRateWindow, tcpStats, quota, setupTimeout, tcpTuning);
     }
 }

@@ -2,6 +2,7 @@ package io.waddleperf.iperf3.server;
 
 import io.waddleperf.iperf3.Iperf3Error;
 import io.waddleperf.iperf3.Iperf3Exception;
+import io.waddleperf.iperf3.TcpTuning;
 import io.waddleperf.iperf3.TestParameters;
 import io.waddleperf.iperf3.UdpConnect;
 import java.io.IOException;
@@ -32,10 +33,12 @@ final class StreamAcceptor {
 
     private final TestParameters params;
     private final Duration timeout;
+    private final TcpTuning tuning;
 
-    StreamAcceptor(TestParameters params, Duration timeout) {
+    StreamAcceptor(TestParameters params, Duration timeout, TcpTuning tuning) {
         this.params = params;
         this.timeout = timeout;
+        this.tuning = tuning;
     }
 
     /** Takes {@code count} TCP data connections from the queue the server feeds, waiting at most the timeout for each. */
@@ -51,6 +54,16 @@ final class StreamAcceptor {
             ch.configureBlocking(true);
             if (params.noDelay()) {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            }
+            // iperf3's server sets the client's algorithm on its listener, so every stream it accepts has it; ours
+            // listens for every test at once, so each accepted stream gets it before it carries data. The MSS is
+            // not set here: it takes effect only through the SYN, which the client's own -M has already clamped.
+            if (params.congestion() != null && tuning.available()) {
+                try {
+                    tuning.setCongestion(ch, params.congestion());
+                } catch (IOException e) {
+                    throw new Iperf3Exception(Iperf3Error.IESETCONGESTION, 0, e.getMessage(), e);
+                }
             }
             applyCommon(ch, false);
         }

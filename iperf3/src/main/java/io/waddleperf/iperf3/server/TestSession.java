@@ -12,6 +12,7 @@ import io.waddleperf.iperf3.StreamResult;
 import io.waddleperf.iperf3.TcpStats;
 import io.waddleperf.iperf3.TestParameters;
 import io.waddleperf.iperf3.TestResults;
+import io.waddleperf.iperf3.client.Intervals;
 import io.waddleperf.iperf3.stream.DataStream;
 import io.waddleperf.iperf3.stream.IntervalReporter;
 import io.waddleperf.iperf3.stream.StreamContext;
@@ -22,6 +23,7 @@ import io.waddleperf.iperf3.stream.UdpReceiveStream;
 import io.waddleperf.iperf3.stream.UdpSendStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.channels.DatagramChannel;
@@ -46,6 +48,8 @@ final class TestSession {
     private static final Duration WATCH_PERIOD = Duration.ofMillis(250);
     /** How long the data streams stay open after SERVER_ERROR for the client to read it and hang up. */
     private static final Duration ERROR_GRACE = Duration.ofSeconds(1);
+    /** iperf3's default {@code -i 1}: the server reports once a second. */
+    private static final long REPORT_PERIOD_NANOS = 1_000_000_000L;
 
     private final Iperf3Server server;
     private final Iperf3ServerConfig config;
@@ -60,12 +64,27 @@ final class TestSession {
     private final List<Thread> threads = new ArrayList<>();
     private ControlState state = ControlState.IPERF_START;
     private volatile boolean closed;
+    /** Bytes of this test already charged to the client's quota. */
+    private long charged;
+    /** What the client asked for, once it did (for the test's record). */
+    private TestParameters params;
+    /** When data began and stopped moving (System.nanoTime), 0 until then. */
+    private long dataStartNanos;
+    private long dataEndNanos;
 
-    TestSession(Iperf3Server server, SocketChannel control, Cookie cookie) {
+    /** When the parameters must be in (monotonic nanoseconds), and the setup seat to give back once they are. */
+    private final long setupDeadlineNanos;
+    private final SetupSeats.Seat setupSeat;
+    private boolean slotTaken;
+
+    TestSession(Iperf3Server server, SocketChannel control, Cookie cookie, long setupDeadlineNanos,
+                SetupSeats.Seat setupSeat) {
         this.server = server;
         this.config = server.config();
         this.control = control;
         this.cookie = cookie;
+        this.setupDeadlineNanos = setupDeadlineNanos;
+        this.setupSeat = setupSeat;
     }
 
     Cookie cookie() {
@@ -88,18 +107,48 @@ final class TestSession {
     }
 
     void run() {
+        InetSocketAddress client = remote(); // read now: the channel is closed by the time the record is made
+        String error = null;
+        try {
+            error = runTest();
+        } finally {
+            long sent = streams.stream().filter(DataStream::sender).mapToLong(DataStream::bytes).sum();
+            long received = streams.stream().filter(s -> !s.sender()).mapToLong(DataStream::bytes).sum();
+            double seconds = dataStartNanos == 0 ? 0 : (dataEndNanos(System.nanoTime()) - dataStartNanos) / 1e9;
+            server.events().ended(new Iperf3ServerEvents.TestRecord(client, params, seconds, sent, received, error));
+        }
+    }
+
+    private long dataEndNanos(long now) {
+        return dataEndNanos == 0 ? now : dataEndNanos;
+    }
+
+    private InetSocketAddress remote() {
+        try {
+            return (InetSocketAddress) control.getRemoteAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Runs the test; returns why it failed, or null when it ended normally. */
+    private String runTest() {
         ControlChannel channel;
         try {
             channel = new ControlChannel(control.socket().getInputStream(), control.socket().getOutputStream());
         } catch (IOException e) {
             LOG.debug("iperf3 control connection unusable: {}", e.toString());
             closeQuietly();
-            return;
+            return "the control connection was unusable: " + e.getMessage();
         }
+        String error = null;
         try {
+            server.events().accepted((InetSocketAddress) control.getRemoteAddress());
             serve(channel);
         } catch (Iperf3Exception e) {
             LOG.info("iperf3 test {} refused or failed: {}", cookie, e.getMessage());
+            error = "iperf3 error " + e.error().code() + ": " + e.getMessage();
+            server.events().failed(e.getMessage());
             try {
                 state = ControlState.transition(state, ControlState.SERVER_ERROR);
                 channel.writeServerError(e);
@@ -109,27 +158,69 @@ final class TestSession {
             }
         } catch (EOFException e) {
             LOG.info("iperf3 client {} closed the control connection unexpectedly in {}", cookie, state);
+            error = "the client closed the control connection unexpectedly in " + state;
+            server.events().failed("the client closed the control connection unexpectedly");
         } catch (IOException e) {
+            error = "the control connection failed: " + e.getMessage();
             if (!closed) {
                 LOG.info("iperf3 test {} ended by I/O error in {}: {}", cookie, state, e.toString());
+                server.events().failed("the control connection failed: " + e.getMessage());
             }
         } catch (InterruptedException e) {
+            error = "interrupted";
             Thread.currentThread().interrupt();
         } finally {
             server.rateGuard().release(this);
             closeQuietly();
+            chargeQuota(streams.stream().mapToLong(DataStream::bytes).sum());
+            if (slotTaken) {
+                server.releaseSlot();
+            }
+        }
+        return error;
+    }
+
+    /** Charges what the test moved since the last charge to its client's quota; true when the quota is spent. */
+    private boolean chargeQuota(long moved) {
+        InetAddress client = clientAddress();
+        if (client == null) {
+            return false;
+        }
+        if (moved > charged) {
+            config.clientQuota().charge(client, moved - charged);
+            charged = moved;
+        }
+        return config.clientQuota().available(client) <= 0;
+    }
+
+    /** The client's address (null once the control connection is closed). */
+    InetAddress clientAddress() {
+        try {
+            return control.getRemoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+        } catch (IOException e) {
+            return null; // closed: the address was read while the test ran, when it mattered
         }
     }
 
     private void serve(ControlChannel channel) throws IOException, Iperf3Exception, InterruptedException {
-        setReadTimeout(config.idleTimeout());
         // The first read of the kernel's TCP figures sets up its native calls; on the control connection now, not
         // on a sending stream's first interval (see Iperf3Client).
         config.tcpStats().read((java.net.InetSocketAddress) control.getLocalAddress(),
                 (java.net.InetSocketAddress) control.getRemoteAddress());
+        Duration setupLeft = Duration.ofNanos(Math.max(1_000_000, setupDeadlineNanos - System.nanoTime()));
+        setReadTimeout(setupLeft);
         send(channel, ControlState.PARAM_EXCHANGE);
         TestParameters params = TestParameters.fromJson(readJson(channel, JsonFrames.MAX_PARAMS_BYTES,
-                Iperf3Error.IERECVPARAMS));
+                Iperf3Error.IERECVPARAMS, "no parameters within the setup timeout of " + config.setupTimeout()));
+        this.params = params;
+        setupSeat.release();
+        // The slot is taken now that a test has really been asked for: a client that never sends its parameters
+        // holds none, and of two clients setting up at once the first with parameters gets it.
+        if (!server.takeSlot()) {
+            throw new Iperf3Exception(Iperf3Error.IEACCESSDENIED, "every slot is taken");
+        }
+        slotTaken = true;
+        setReadTimeout(config.idleTimeout());
         // iperf3 authenticates right after reading the parameters and before any stream (iperf_exchange_parameters).
         if (server.authenticator() != null) {
             String user = server.authenticator().authenticate(params.authToken());
@@ -137,7 +228,7 @@ final class TestSession {
         }
         checkPolicy(params);
 
-        StreamAcceptor acceptor = new StreamAcceptor(params, config.idleTimeout());
+        StreamAcceptor acceptor = new StreamAcceptor(params, config.idleTimeout(), config.tcpTuning());
         int total = params.totalStreams();
         if (params.protocol() == Protocol.UDP) {
             InetSocketAddress local = new InetSocketAddress(config.bindAddress(), server.port());
@@ -164,23 +255,31 @@ final class TestSession {
         CpuMeter cpu = CpuMeter.start();
         StreamContext context = new StreamContext(params, System.nanoTime(), config.tcpStats());
         createStreams(params, context);
+        server.events().started(params, streamEnds());
         send(channel, ControlState.TEST_RUNNING);
         server.rateGuard().started(this, context.startNanos());
-        IntervalReporter reporter = new IntervalReporter(streams, context.startNanos());
+        dataStartNanos = context.startNanos();
+        Intervals intervals = new Intervals(streams, context);
+        IntervalReporter reporter = new IntervalReporter(streams, context.startNanos(), REPORT_PERIOD_NANOS,
+                sample -> server.events().interval(params, intervals.add(sample)));
         threads.forEach(Thread::start);
         reporter.start();
 
         awaitTestEnd(channel, params, context);
+        dataEndNanos = System.nanoTime();
         streams.forEach(DataStream::stop);
         for (Thread t : threads) {
             t.join(config.idleTimeout().toMillis());
         }
-        reporter.stop();
+        IntervalReporter.Sample last = reporter.stop();
+        if (last != null) {
+            server.events().interval(params, intervals.add(last));
+        }
         CpuMeter.Usage usage = cpu.usage();
 
         send(channel, ControlState.EXCHANGE_RESULTS);
         TestResults theirs = TestResults.fromJson(readJson(channel, JsonFrames.MAX_RESULTS_BYTES,
-                Iperf3Error.IERECVRESULTS));
+                Iperf3Error.IERECVRESULTS, "no results within " + config.idleTimeout()));
         List<StreamResult> results = streams.stream().map(DataStream::result).toList();
         TestResults ours = new TestResults(usage.totalPercent(), usage.userPercent(), usage.systemPercent(),
                 TestResults.senderHasRetransmits(streams, results), congestion, results,
@@ -190,6 +289,22 @@ final class TestSession {
         send(channel, ControlState.DISPLAY_RESULTS);
         receive(channel, ControlState.IPERF_DONE);
         LOG.info("iperf3 test {} done: {} streams, {} s", cookie, streams.size(), params.timeSeconds());
+        server.events().finished(params, streams.stream()
+                .map(s -> new Iperf3ServerEvents.StreamEnd(s.result(), s.sender())).toList());
+    }
+
+    /** Each stream's id, direction and ends, for {@link Iperf3ServerEvents#started}. */
+    private List<Iperf3ServerEvents.Stream> streamEnds() throws IOException {
+        List<Iperf3ServerEvents.Stream> ends = new ArrayList<>();
+        boolean udp = !udpChannels.isEmpty();
+        for (int i = 0; i < streams.size(); i++) {
+            java.nio.channels.NetworkChannel ch = udp ? udpChannels.get(i) : tcpChannels.get(i);
+            InetSocketAddress remote = (InetSocketAddress) (ch instanceof DatagramChannel d ? d.getRemoteAddress()
+                    : ((SocketChannel) ch).getRemoteAddress());
+            ends.add(new Iperf3ServerEvents.Stream(streams.get(i).id(), streams.get(i).sender(),
+                    (InetSocketAddress) ch.getLocalAddress(), remote));
+        }
+        return ends;
     }
 
     /**
@@ -224,6 +339,11 @@ final class TestSession {
                 throw new Iperf3Exception(Iperf3Error.IEMAXSERVERTESTDURATIONEXCEEDED,
                         "requested " + requested + " s, the server allows " + max.toSeconds() + " s");
             }
+        }
+        InetAddress client = clientAddress();
+        if (client != null && config.clientQuota().available(client) <= 0) {
+            throw new Iperf3Exception(Iperf3Error.IEACCESSDENIED, "the byte limit of " + client.getHostAddress()
+                    + " is spent");
         }
         server.rateGuard().admit(this, params);
     }
@@ -302,6 +422,9 @@ final class TestSession {
                     throw new Iperf3Exception(Iperf3Error.IENOMSG, "no data moved for " + config.idleTimeout());
                 }
                 server.rateGuard().check(this, now, moved);
+                if (chargeQuota(moved)) {
+                    throw new Iperf3Exception(Iperf3Error.IETOTALRATE, "the byte limit of the client's address is spent");
+                }
                 if (now - context.startNanos() > maxNanos) {
                     throw new Iperf3Exception(Iperf3Error.IESERVERTESTDURATIONEXPIRED,
                             "test exceeded " + config.maxDuration());
@@ -323,12 +446,13 @@ final class TestSession {
         }
     }
 
-    private com.fasterxml.jackson.databind.node.ObjectNode readJson(ControlChannel channel, int max, Iperf3Error error)
+    private com.fasterxml.jackson.databind.node.ObjectNode readJson(ControlChannel channel, int max, Iperf3Error error,
+                                                                    String onTimeout)
             throws IOException, Iperf3Exception {
         try {
             return channel.readJson(max, error);
         } catch (SocketTimeoutException e) {
-            throw new Iperf3Exception(error, 0, "no message within " + config.idleTimeout(), e);
+            throw new Iperf3Exception(error, 0, onTimeout, e);
         }
     }
 

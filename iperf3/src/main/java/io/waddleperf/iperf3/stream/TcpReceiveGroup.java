@@ -28,11 +28,15 @@ public final class TcpReceiveGroup implements Runnable {
 
     /**
      * How many threads {@code receivers} TCP receiving streams get on a machine with {@code processors} processors:
-     * one per stream up to half the processors (the rest is for the senders' kernel work and the peer, on
-     * loopback), at least one.
+     * one per stream while there are no more streams than processors; beyond that, half the processors (the rest is
+     * for the senders' kernel work and the peer, on loopback), at least one. Measured on 2 cores (docs/BENCHMARKS.md,
+     * iperf3 section), 5 s runs, 3 repetitions: with two streams sharing one thread, stock iperf3's {@code -P 2}
+     * reached 8.7–12.9 Gbit/s into our server and our client 6.6–14.3, with a thread each 14.8–20.3 and 10.5–23.4;
+     * four streams on two threads instead of one left stock's {@code -P 4} unchanged (11.1–13.1 against 8.7–11.8)
+     * but halved our client's (5.2–7.3 against 10.9–15.5), whose four sending threads then compete with two readers.
      */
     public static int threadsFor(int receivers, int processors) {
-        return Math.max(1, Math.min(receivers, processors / 2));
+        return receivers <= processors ? Math.max(1, receivers) : Math.max(1, processors / 2);
     }
 
     /** Ends one stream's reading once: its key cancelled, its end (and failure, unless it was stopped) recorded. */

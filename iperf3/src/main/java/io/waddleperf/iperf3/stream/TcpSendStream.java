@@ -6,7 +6,11 @@ import io.waddleperf.iperf3.TcpStats;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * A TCP stream on which this side sends (our client, or our server for {@code -R}/{@code --bidir}): one block buffer
@@ -56,6 +60,10 @@ public final class TcpSendStream extends DataStream {
         Payload.fill(block, context.params().repeatingPayload());
         RatePacer pacer = new RatePacer(context.params().effectiveRateBitsPerSecond(), context.params().burst(),
                 context.startNanos());
+        if (context.params().zeroCopy()) {
+            sendFromFile(block, len, pacer);
+            return;
+        }
         long sent = 0;
         while (!stopping && context.takeBlock(len)) {
             pacer.awaitTurn(sent);
@@ -65,6 +73,37 @@ public final class TcpSendStream extends DataStream {
             }
             bytes = sent;
             checkOmit(System.nanoTime());
+        }
+    }
+
+    /**
+     * iperf3's {@code -Z}: each block leaves with {@code sendfile(2)} from a file holding it — the JDK's
+     * {@link FileChannel#transferTo} into a socket is {@code sendfile} on Linux — so the kernel sends from the page
+     * cache instead of copying the block in from user memory at every write, as iperf3's {@code Nsendfile} does from
+     * its memory-mapped temporary file. The file is deleted when the stream ends.
+     */
+    private void sendFromFile(ByteBuffer block, int len, RatePacer pacer) throws IOException {
+        Path file = Files.createTempFile("waddleperf-iperf3-zerocopy-", ".block");
+        try (FileChannel source = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                StandardOpenOption.DELETE_ON_CLOSE)) {
+            block.clear();
+            while (block.hasRemaining()) {
+                source.write(block);
+            }
+            long sent = 0;
+            while (!stopping && context.takeBlock(len)) {
+                pacer.awaitTurn(sent);
+                long position = 0;
+                while (position < len) {
+                    long n = source.transferTo(position, len - position, channel);
+                    position += n;
+                    sent += n;
+                }
+                bytes = sent;
+                checkOmit(System.nanoTime());
+            }
+        } finally {
+            Files.deleteIfExists(file);
         }
     }
 

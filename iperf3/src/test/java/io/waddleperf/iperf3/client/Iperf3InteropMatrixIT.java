@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
  * 100 Mbit/s per stream} × {normal, -R, --bidir, -P 4} against Debian's iperf3 3.12 on loopback.
  *
  * <p>Every run must complete and both sides' byte counts must agree. UDP must reach its target within 2 % with no
- * loss; a (mode, pair) that misses is run once more and fails only if it misses again, since on a shared 2-core machine
- * a descheduled receiver drops datagrams whoever wrote it (a repeated miss is a real one).
+ * loss; a (mode, pair) that misses is run up to twice more and fails only if all three miss, since on a shared
+ * 2-core machine a descheduled receiver drops datagrams whoever wrote it (a repeated miss is a real one).
  *
  * <p>TCP throughput of each pair is compared with iperf3↔iperf3 measured in the same rounds. Loopback TCP here varies
  * 4× from run to run with the same peers (5.5 to 21 Gbit/s iperf3↔iperf3 in one test run), so one run per pair says
@@ -47,6 +47,14 @@ class Iperf3InteropMatrixIT {
     private static final int TCP_ROUNDS = 4;
     private static final long UDP_RATE = 100_000_000;
     private static final int UDP_LEN = 1400;
+    /*
+     * Three, not two: ours→ours runs both ends in this JVM (four busy stream threads on two cores), and fresh-clone CI
+     * runs saw it miss twice in a row after the TCP rounds, each time one direction only and a different one per
+     * try (92.6 and 97.8 Mbit/s; 97.5 and 94.3), with no loss and sender and receiver agreeing: a sender descheduled
+     * late in a 2 s test has no time left to catch up at the pacer's 10 % overspeed. The same pair ran 8 of 8 clean
+     * on its own. A pacing or accounting error repeats in every try.
+     */
+    private static final int UDP_TRIES = 3;
     private static final int UDP_WINDOW = 2 * 1024 * 1024;
     private static final double TCP_MIN_RATIO = 0.85;
     private static final long TCP_BUFFER_MAX_BYTES = tcpBufferMaxBytes();
@@ -108,7 +116,7 @@ class Iperf3InteropMatrixIT {
             for (Pair pair : pairs()) {
                 long target = UDP_RATE * (mode == Mode.PARALLEL4 ? 4 : 1);
                 List<String> misses = new ArrayList<>();
-                for (int attempt = 1; attempt <= 2; attempt++) {
+                for (int attempt = 1; attempt <= UDP_TRIES; attempt++) {
                     List<String> missed = new ArrayList<>();
                     for (Flow f : run(pair, Protocol.UDP, mode, SECONDS)) {
                         TABLE.add(String.format("UDP %-9s %-11s try %d %8.2f Mbit/s lost %d sent %d received %d",

@@ -129,9 +129,18 @@ class Iperf3InteropIT {
 
     @Test
     void omit_period_64_bit_counters_and_repeating_payload_work_together() throws Exception {
-        JsonNode json = run("-u", "-b", "20M", "-R", "-t", "2", "-O", "1", "--udp-counters-64bit",
-                "--repeating-payload", "-l", "1400", "-w", "2M", "-J");
+        String[] args = {"-u", "-b", "20M", "-R", "-t", "2", "-O", "1", "--udp-counters-64bit",
+            "--repeating-payload", "-l", "1400", "-w", "2M", "-J"};
+        JsonNode json = run(args);
         JsonNode sum = json.at("/end/sum");
+        boolean clean = sum.get("lost_packets").asLong() == 0
+                && Math.abs(sum.get("bits_per_second").asDouble() / 20e6 - 1) <= 0.05;
+        if (!clean) {
+            // As udpSumRetryingOnce: one more run when a loaded machine descheduled a sender or receiver (a CI run
+            // under other builds' load saw 18.1 Mbit/s once); a counter or omit error of ours repeats.
+            json = run(args);
+            sum = json.at("/end/sum");
+        }
         // A counter-width mismatch would read garbage sequence numbers and show huge loss.
         assertThat(sum.get("lost_packets").asLong()).as(sum.toString()).isZero();
         assertThat(sum.get("bits_per_second").asDouble()).isCloseTo(20e6,

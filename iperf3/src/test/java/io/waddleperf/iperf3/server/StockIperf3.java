@@ -38,6 +38,11 @@ final class StockIperf3 {
     private StockIperf3() {
     }
 
+    /** Whether the binary is there (for checks a test makes only when it is). */
+    static boolean installed() {
+        return Files.isExecutable(BINARY);
+    }
+
     /** Skips the test (or fails it under CI=true) when the binary is missing. */
     static void assumeInstalled() {
         assumeBinary(BINARY, "iperf3");

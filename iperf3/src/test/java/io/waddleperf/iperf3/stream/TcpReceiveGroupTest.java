@@ -16,11 +16,13 @@ import org.junit.jupiter.api.Test;
 class TcpReceiveGroupTest {
 
     @Test
-    void threads_are_one_per_stream_up_to_half_the_processors() {
+    void threads_are_one_per_stream_up_to_the_processors_and_half_of_them_beyond() {
+        assertThat(TcpReceiveGroup.threadsFor(2, 2)).isEqualTo(2);
+        assertThat(TcpReceiveGroup.threadsFor(3, 2)).isEqualTo(1);
         assertThat(TcpReceiveGroup.threadsFor(4, 2)).isEqualTo(1);
-        assertThat(TcpReceiveGroup.threadsFor(2, 2)).isEqualTo(1);
         assertThat(TcpReceiveGroup.threadsFor(4, 8)).isEqualTo(4);
-        assertThat(TcpReceiveGroup.threadsFor(8, 8)).isEqualTo(4);
+        assertThat(TcpReceiveGroup.threadsFor(8, 8)).isEqualTo(8);
+        assertThat(TcpReceiveGroup.threadsFor(16, 8)).isEqualTo(4);
         assertThat(TcpReceiveGroup.threadsFor(1, 1)).isEqualTo(1);
         assertThat(TcpReceiveGroup.threadsFor(0, 8)).isEqualTo(1);
     }

@@ -7,6 +7,7 @@ import io.waddleperf.core.spec.InvalidSpecException;
 import io.waddleperf.testserver.limits.LimitExceededException;
 import io.waddleperf.testserver.speed.UploadStalledException;
 import java.time.Duration;
+import org.eclipse.jetty.http.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,10 @@ public final class ApiErrors {
         routes.exception(LimitExceededException.class, (e, ctx) -> respond(ctx, 429, e.getMessage(), null, e.retryAfter()));
         routes.exception(UploadStalledException.class, (e, ctx) -> respond(ctx, 408, e.getMessage(), "body", null));
         routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, e.getStatus(), e.getMessage(), null, null));
+        // Jetty's refusal of a request it could not read, e.g. a body below http.min_body_rate (408)
+        routes.exception(HttpException.RuntimeException.class, (e, ctx) -> respond(ctx, e.getCode(),
+                e.getCode() == 408 ? "the request body arrived too slowly (" + e.getReason() + ")" : e.getReason(),
+                "body", null));
         routes.exception(Exception.class, (e, ctx) -> {
             LOG.error("unexpected failure handling {} {}", ctx.method(), ctx.path(), e);
             respond(ctx, 500, "internal error", null, null);

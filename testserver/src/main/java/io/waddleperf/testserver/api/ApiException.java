@@ -47,6 +47,10 @@ public final class ApiException extends RuntimeException {
         return new ApiException(429, message, null, retryAfter);
     }
 
+    public static ApiException serviceUnavailable(String message, Duration retryAfter) {
+        return new ApiException(503, message, null, retryAfter);
+    }
+
     public int status() {
         return status;
     }

@@ -59,7 +59,9 @@ public final class TestRequestParser {
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
-                throw ApiException.badRequest(name, "unknown field; accepted fields: " + String.join(", ", new TreeSet<>(FIELDS)));
+                // The key "" is valid JSON; an error must still name a field a client can find, so it blames the body.
+                throw ApiException.badRequest(name.isBlank() ? "body" : name, "unknown field '" + name
+                        + "'; accepted fields: " + String.join(", ", new TreeSet<>(FIELDS)));
             }
         }
         String target = text(root, "target", TargetParser.MAX_TARGET_LENGTH);

@@ -44,6 +44,11 @@ public record UdpEchoConfig(InetSocketAddress bind, Set<String> tokens, int rate
         return new UdpEchoConfig(bind, tokens, perSecond, burst, maxTrackedSources);
     }
 
+    /** This configuration tracking at most {@code sources} sources in its rate limiter. */
+    public UdpEchoConfig withMaxTrackedSources(int sources) {
+        return new UdpEchoConfig(bind, tokens, ratePerSourcePerSecond, burstPerSource, sources);
+    }
+
     public boolean rateLimited() {
         return ratePerSourcePerSecond > 0;
     }

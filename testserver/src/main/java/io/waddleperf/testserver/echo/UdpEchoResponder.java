@@ -6,6 +6,7 @@ import io.waddleperf.core.echo.EchoCodec;
 import io.waddleperf.core.echo.EchoKeyring;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
@@ -13,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
@@ -27,13 +29,16 @@ import org.slf4j.LoggerFactory;
  * drops and counts the invalid ones by reason, and sends valid requests back rewritten in place as replies of
  * the same length. One platform thread owns the socket, one reused direct buffer and the keyring, so nothing is
  * allocated per datagram; a platform thread rather than a virtual one because a virtual thread's wake-up goes
- * through the JDK's poller and would add its latency to every measured round trip.
+ * through the JDK's poller and would add its latency to every measured round trip. Drops are counted by reason
+ * ({@link #stats()}) and, once a minute when there were new ones, reported in one log line.
  */
 public final class UdpEchoResponder implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(UdpEchoResponder.class);
     private static final int RECEIVE_BUFFER_BYTES = 65_535;
     private static final int SOCKET_BUFFER_BYTES = 4 << 20;
+    /** How often new drops are reported in the log (a flood is one line a minute, not one per datagram). */
+    static final Duration DROP_REPORT_PERIOD = Duration.ofMinutes(1);
 
     private final UdpEchoConfig config;
     private final DatagramChannel channel;
@@ -47,7 +52,13 @@ public final class UdpEchoResponder implements AutoCloseable {
     private final AtomicLong sendErrors = new AtomicLong();
     private final AtomicLongArray dropped = new AtomicLongArray(DropReason.values().length);
     private final Thread thread;
+    private final Thread reporter;
     private volatile boolean closed;
+    /** The source most recently refused by the rate limit (written by the serving thread only). */
+    private volatile InetAddress lastRateLimited;
+    /** Drops by reason at the last report (touched by whoever reports, under this object's lock). */
+    private long[] reported = new long[DropReason.values().length];
+    private long lastReportNanos;
 
     /** Counters since start; {@code received = replied + droppedTotal + sendErrors} whenever no datagram is in flight. */
     public record Stats(long received, long replied, long sendErrors, Map<DropReason, Long> dropped) {
@@ -87,6 +98,8 @@ public final class UdpEchoResponder implements AutoCloseable {
         this.monoAnchorNanos = clock.nanos();
         this.wallAnchorNanos = wall.getEpochSecond() * 1_000_000_000L + wall.getNano();
         this.thread = Thread.ofPlatform().daemon().name("udp-echo-" + port()).unstarted(this::serve);
+        this.reporter = Thread.ofVirtual().name("udp-echo-report-" + port()).unstarted(this::reportEveryPeriod);
+        this.lastReportNanos = clock.nanos();
     }
 
     /** Starts an open or token-protected responder on {@code bind} (port 0 picks a free port), without a rate limit. */
@@ -98,9 +111,48 @@ public final class UdpEchoResponder implements AutoCloseable {
     public static UdpEchoResponder start(UdpEchoConfig config) throws IOException {
         UdpEchoResponder r = new UdpEchoResponder(config);
         r.thread.start();
-        LOG.info("event=udp_echo_started address={} tokens={} rate_per_source={}", r.localAddress(),
-                config.tokens().size(), config.ratePerSourcePerSecond());
+        r.reporter.start();
+        LOG.info("event=udp_echo_started address={} tokens={} rate_per_source={} burst_per_source={}",
+                r.localAddress(), config.tokens().size(), config.ratePerSourcePerSecond(),
+                config.rateLimited() ? config.burstPerSource() : 0);
         return r;
+    }
+
+    /**
+     * Logs one line with the datagrams dropped since the last report, by reason, and the source the rate limit
+     * refused last; nothing when none were dropped. Runs once a {@link #DROP_REPORT_PERIOD}; callable at any time.
+     */
+    public synchronized void reportDrops() {
+        long now = clock.nanos();
+        StringBuilder line = new StringBuilder();
+        long total = 0;
+        for (DropReason r : DropReason.values()) {
+            long n = dropped.get(r.ordinal()) - reported[r.ordinal()];
+            reported[r.ordinal()] += n;
+            if (n > 0) {
+                total += n;
+                line.append(' ').append(r.name().toLowerCase(java.util.Locale.ROOT)).append('=').append(n);
+            }
+        }
+        long seconds = Math.round((now - lastReportNanos) / 1e9);
+        lastReportNanos = now;
+        if (total == 0) {
+            return;
+        }
+        InetAddress limited = lastRateLimited;
+        LOG.warn("event=udp_echo_dropped seconds={} dropped={}{}{}", seconds, total, line,
+                limited == null ? "" : " last_rate_limited_source=" + limited.getHostAddress());
+    }
+
+    private void reportEveryPeriod() {
+        while (!closed) {
+            try {
+                Thread.sleep(DROP_REPORT_PERIOD);
+            } catch (InterruptedException e) {
+                return;
+            }
+            reportDrops();
+        }
     }
 
     /** The bound port (the chosen one when bound to port 0). */
@@ -138,6 +190,7 @@ public final class UdpEchoResponder implements AutoCloseable {
             return;
         }
         closed = true;
+        reporter.interrupt();
         try {
             channel.close();
         } catch (IOException e) {
@@ -178,9 +231,12 @@ public final class UdpEchoResponder implements AutoCloseable {
             received.incrementAndGet();
             buf.flip();
             DropReason drop = EchoCodec.checkRequest(buf, keyring);
-            if (drop == null && limiter != null
-                    && !limiter.tryAcquire(((InetSocketAddress) source).getAddress(), clock.nanos())) {
-                drop = DropReason.RATE_LIMITED;
+            if (drop == null && limiter != null) {
+                InetAddress from = ((InetSocketAddress) source).getAddress();
+                if (!limiter.tryAcquire(from, clock.nanos())) {
+                    drop = DropReason.RATE_LIMITED;
+                    lastRateLimited = from;
+                }
             }
             if (drop != null) {
                 dropped.incrementAndGet(drop.ordinal());

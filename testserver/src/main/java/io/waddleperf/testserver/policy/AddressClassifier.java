@@ -1,5 +1,6 @@
 package io.waddleperf.testserver.policy;
 
+import io.waddleperf.core.address.Cidr;
 import java.net.InetAddress;
 import java.util.List;
 

@@ -19,6 +19,8 @@ public final class ResponsivenessApi {
     public static final String UPLOAD_PATH = "/nq/upload";
     /** The draft: the large object is at least 8 GB; Apple's server sends Content-Length 8 GiB. */
     static final long LARGE_BYTES = 8L << 30;
+    /** The small object: one byte. Shared, never written. */
+    static final byte[] SMALL_BODY = {'x'};
 
     private final SpeedStreams streams;
 
@@ -64,7 +66,7 @@ public final class ResponsivenessApi {
     private void small(Context ctx) {
         SpeedStreams.commonHeaders(ctx);
         ctx.res().setContentType("application/octet-stream");
-        ctx.res().setContentLength(1);
-        ctx.result(new byte[] {'x'});
+        ctx.res().setContentLength(SMALL_BODY.length);
+        ctx.result(SMALL_BODY);
     }
 }

@@ -11,14 +11,17 @@ import io.waddleperf.core.result.TestType;
 import io.waddleperf.core.result.UuidV7;
 import io.waddleperf.core.stats.LatencyStats;
 import io.waddleperf.testserver.api.ApiException;
+import io.waddleperf.testserver.limits.LimitExceededException;
 import io.waddleperf.testserver.limits.StreamAdmission;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The original test server's speed test endpoints (docs/PROTOCOL-http-speedtest.md): {@code /speedtest/download?size=<MiB>},
@@ -29,6 +32,9 @@ public final class SpeedApi {
 
     public static final int DEFAULT_DOWNLOAD_MIB = 10;
     public static final int MAX_DOWNLOAD_MIB = 100;
+    /** Where a kept result can be fetched again: this plus its id. */
+    public static final String RESULT_PATH = "/speedtest/result/";
+
     /** A result object is a few hundred bytes; this leaves room for raw_results without inviting uploads. */
     public static final int MAX_RESULT_BYTES = 64 * 1024;
     /** Where a browser result carries its latency samples, and how many it may carry. */
@@ -43,14 +49,17 @@ public final class SpeedApi {
     private final SpeedConfig config;
     private final String version;
     private final List<BrowserResultSink> sinks;
+    private final BrowserResultFile resultFile;
 
+    /** @param resultFile where {@code GET /speedtest/result/{id}} looks results up (also one of {@code sinks}) */
     public SpeedApi(SpeedStreams streams, StreamAdmission admission, SpeedConfig config, String version,
-                    List<BrowserResultSink> sinks) {
+                    List<BrowserResultSink> sinks, BrowserResultFile resultFile) {
         this.streams = streams;
         this.admission = admission;
         this.config = config;
         this.version = version;
         this.sinks = List.copyOf(sinks);
+        this.resultFile = resultFile;
     }
 
     public void addRoutes(RoutesConfig routes) {
@@ -59,6 +68,7 @@ public final class SpeedApi {
         routes.get("/speedtest/ping", this::ping);
         routes.get("/speedtest/info", this::info);
         routes.post("/speedtest/result", this::result);
+        routes.get(RESULT_PATH + "{id}", this::storedResult);
         for (String p : new String[] {"download", "upload", "ping", "info", "result"}) {
             routes.options("/speedtest/" + p, LibreSpeedApi.preflight());
         }
@@ -99,7 +109,12 @@ public final class SpeedApi {
 
     private void ping(Context ctx) {
         SpeedStreams.commonHeaders(ctx);
-        ctx.json(Map.of("pong", true, "timestamp", System.currentTimeMillis()));
+        ctx.contentType("application/json").result(pingBody());
+    }
+
+    /** {@code {"pong":true,"timestamp":<ms since the epoch>}}: built by hand, it is answered on Jetty's selector thread. */
+    static byte[] pingBody() {
+        return ("{\"pong\":true,\"timestamp\":" + System.currentTimeMillis() + "}").getBytes(StandardCharsets.US_ASCII);
     }
 
     private void info(Context ctx) {
@@ -124,7 +139,41 @@ public final class SpeedApi {
         for (BrowserResultSink sink : sinks) {
             sink.accept(result, client, now);
         }
-        ctx.status(201).json(Map.of("success", true, "id", result.id().toString()));
+        String url = RESULT_PATH + result.id();
+        ctx.status(201).header("Location", url);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("success", true);
+        body.put("id", result.id().toString());
+        body.put("url", url);
+        body.put("stored_in", BrowserResultFile.FILE_NAME);
+        ctx.json(body);
+    }
+
+    /**
+     * {@code GET /speedtest/result/{id}}: a result this server keeps, as it was stored (without the caller's IP it was
+     * stored with), so the page can say where to find it again. Whoever has the id may read it — a UUIDv7's 74 random
+     * bits are not guessed — and the file scan counts against the caller's speed-test byte quota and stream slots.
+     */
+    private void storedResult(Context ctx) throws IOException, LimitExceededException {
+        SpeedStreams.commonHeaders(ctx);
+        UUID id;
+        try {
+            id = UUID.fromString(ctx.pathParam("id"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("id", "not a result id (a UUID such as 0192f0c4-…), got '"
+                    + ctx.pathParam("id") + "'");
+        }
+        JsonNode found;
+        try (StreamAdmission.Stream slot = admission.acquire(streams.client(ctx))) {
+            found = resultFile.find(id, bytes -> {
+                if (slot.take(bytes) < bytes) {
+                    throw ApiException.tooManyRequests("this client's speed test byte quota is spent; the search for "
+                            + "a result counts the bytes it reads", StreamAdmission.retryAfterBytes());
+                }
+            }).orElseThrow(() -> ApiException.notFound("id", "no result " + id
+                    + " on this server: it keeps results in " + BrowserResultFile.FILE_NAME + " until the file rotates"));
+        }
+        ctx.contentType("application/json").result(Json.mapper().writeValueAsString(found));
     }
 
     /**

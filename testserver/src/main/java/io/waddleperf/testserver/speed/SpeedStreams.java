@@ -1,13 +1,15 @@
 package io.waddleperf.testserver.speed;
 
 import io.javalin.http.Context;
-import io.waddleperf.testserver.api.ClientAddress;
+import io.waddleperf.core.address.ClientAddress;
 import io.waddleperf.testserver.limits.LimitExceededException;
 import io.waddleperf.testserver.limits.StreamAdmission;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.EndPoint;
 import org.slf4j.Logger;
@@ -24,6 +26,14 @@ public final class SpeedStreams implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SpeedStreams.class);
     /** Upload read size: big enough for few calls per second at 10 Gbit/s, small enough to stay in cache. */
     static final int READ_BUFFER_BYTES = 256 * 1024;
+    /**
+     * Where every upload's bytes are read to and dropped, shared by all streams at once: nothing ever reads it, so
+     * concurrent writes into it do no harm. A fresh 256 KiB array per request had to be zeroed first, which was a
+     * quarter of the CPU time of a bodiless {@code GET /empty} (docs/BENCHMARKS.md §8).
+     */
+    private static final byte[] DISCARD = new byte[READ_BUFFER_BYTES];
+    /** CORS (any origin: the browser client may be served from elsewhere) and no caching of any kind. */
+    public static final Map<String, String> COMMON_HEADERS = commonHeaderMap();
 
     private final RandomPayload payload = new RandomPayload();
     private final StreamAdmission admission;
@@ -45,13 +55,19 @@ public final class SpeedStreams implements AutoCloseable {
         return clientAddress.resolve(ctx.req().getRemoteAddr(), Collections.list(ctx.req().getHeaders("X-Forwarded-For")));
     }
 
-    /** CORS (any origin: the browser client may be served from elsewhere) and no caching of any kind. */
+    private static Map<String, String> commonHeaderMap() {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Access-Control-Allow-Origin", "*");
+        h.put("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+        h.put("Access-Control-Allow-Headers", "Content-Type, Content-Encoding, Content-Length");
+        h.put("Cache-Control", "no-store, no-cache, must-revalidate, max-age=0, s-maxage=0");
+        h.put("Pragma", "no-cache");
+        return Collections.unmodifiableMap(h);
+    }
+
+    /** Sets {@link #COMMON_HEADERS}. */
     public static void commonHeaders(Context ctx) {
-        ctx.header("Access-Control-Allow-Origin", "*");
-        ctx.header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
-        ctx.header("Access-Control-Allow-Headers", "Content-Type, Content-Encoding, Content-Length");
-        ctx.header("Cache-Control", "no-store, no-cache, must-revalidate, max-age=0, s-maxage=0");
-        ctx.header("Pragma", "no-cache");
+        COMMON_HEADERS.forEach(ctx::header);
     }
 
     /**
@@ -105,10 +121,9 @@ public final class SpeedStreams implements AutoCloseable {
         commonHeaders(ctx); // before admission, as in download
         try (StreamAdmission.Stream stream = admission.acquire(client(ctx));
              StallGuard.Watch watch = guard.watch(closer(ctx))) {
-            byte[] buffer = new byte[READ_BUFFER_BYTES];
             try (InputStream in = ctx.req().getInputStream()) {
                 int n;
-                while ((n = in.read(buffer)) >= 0) {
+                while ((n = in.read(DISCARD)) >= 0) {
                     total += n;
                     watch.add(n);
                     if (stream.take(n) < n) {

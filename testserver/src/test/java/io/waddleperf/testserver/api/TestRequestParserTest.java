@@ -78,6 +78,13 @@ class TestRequestParserTest {
     }
 
     @Test
+    void an_unknown_empty_key_blames_the_body_not_a_nameless_field() {
+        // Found by TestRequestParserFuzzTest: {"": 1} gave a 400 whose field was "".
+        assertBadRequest(() -> parse("{\"target\":\"h\",\"\":1}", Map.of()), "body");
+        assertBadRequest(() -> parse("{\"target\":\"h\",\"prot\":1}", Map.of()), "prot");
+    }
+
+    @Test
     void refuses_overlong_device_headers_naming_the_field() {
         assertBadRequest(() -> parse("{\"target\":\"h\"}", Map.of("X-Device-Hostname", "h".repeat(256))), "device_hostname");
     }

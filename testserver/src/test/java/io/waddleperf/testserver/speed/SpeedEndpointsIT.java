@@ -189,6 +189,48 @@ class SpeedEndpointsIT {
         assertThat(second.downloadMbps()).isEqualTo(500.0);
     }
 
+    /**
+     * A kept result can be found again: the answer to the post names its URL (and Location) and the file it is kept
+     * in, the URL gives the result back without the caller's IP, also after the file rotated once; an unknown id is a
+     * 404 and a malformed one a 400, each naming the field.
+     */
+    @Test
+    void a_kept_result_is_fetched_again_by_the_url_its_post_answered() throws Exception {
+        s.close();
+        s = new SpeedServer(io.waddleperf.testserver.LoopbackConfig.of(dataDir, "auth_disabled", "true",
+                "speed.results_max_bytes", "4096"));
+        HttpResponse<String> posted = s.post("/speedtest/result", BROWSER_RESULT.formatted("", "").getBytes());
+        assertThat(posted.statusCode()).isEqualTo(201);
+        JsonNode answer = Json.mapper().readTree(posted.body());
+        String id = answer.path("id").asText();
+        assertThat(answer.path("url").asText()).isEqualTo("/speedtest/result/" + id);
+        assertThat(posted.headers().firstValue("Location")).contains("/speedtest/result/" + id);
+        assertThat(answer.path("stored_in").asText()).isEqualTo(BrowserResultFile.FILE_NAME);
+
+        HttpResponse<String> fetched = s.getText(answer.path("url").asText());
+        assertThat(fetched.statusCode()).isEqualTo(200);
+        JsonNode result = Json.mapper().readTree(fetched.body());
+        assertThat(result.path("id").asText()).isEqualTo(id);
+        assertThat(result.path("download_mbps").asDouble()).isEqualTo(500.0);
+        assertThat(fetched.body()).doesNotContain("client_ip", "127.0.0.1\"");
+        ResultSchema.assertValid(Json.mapper().treeToValue(result, ProbeResult.class));
+
+        // enough later results to push the first into the rotated file
+        while (!Files.exists(dataDir.resolve(BrowserResultFile.FILE_NAME + ".1"))) {
+            assertThat(s.post("/speedtest/result", BROWSER_RESULT.formatted("", "").getBytes()).statusCode()).isEqualTo(201);
+        }
+        assertThat(Files.readString(dataDir.resolve(BrowserResultFile.FILE_NAME))).doesNotContain(id);
+        assertThat(s.getText("/speedtest/result/" + id).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> unknown = s.getText("/speedtest/result/" + java.util.UUID.randomUUID());
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(Json.mapper().readTree(unknown.body()).path("field").asText()).isEqualTo("id");
+        assertThat(unknown.body()).contains(BrowserResultFile.FILE_NAME);
+        HttpResponse<String> malformed = s.getText("/speedtest/result/not-an-id");
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(Json.mapper().readTree(malformed.body()).path("field").asText()).isEqualTo("id");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"not json", "[1,2]", "{}", "{\"download_mbps\": -3}", "{\"download_mbps\": \"fast\"}",
             "{\"test_type\":\"tcp\",\"target\":\"x\"}"})

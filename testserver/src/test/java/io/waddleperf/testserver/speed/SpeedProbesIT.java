@@ -8,8 +8,11 @@ import io.waddleperf.core.spec.ProbeOptions;
 import io.waddleperf.core.spec.TargetParser;
 import io.waddleperf.probes.ProbeContext;
 import io.waddleperf.probes.ProbeRunner;
+import io.waddleperf.probes.Progress;
 import io.waddleperf.testkit.ResultSchema;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,6 +53,29 @@ class SpeedProbesIT {
         assertThat(r.latencyMs()).isPositive();
         assertThat(r.jitterMs()).isNotNull();
         assertThat(r.receivedBytes()).isPositive();
+    }
+
+    @Test
+    void speedtest_and_rpm_tell_a_progress_listener_every_second_or_interval() {
+        List<Progress> seen = new CopyOnWriteArrayList<>();
+        ProbeContext watched = ProbeContext.of(Source.CLI).withProgress(seen::add);
+        ProbeResult speed = ProbeRunner.run(TargetParser.parse("speedtest://127.0.0.1:" + s.server.httpPort()
+                + "?duration_ms=2500&download_grace_ms=300&upload_grace_ms=300&stream_delay_ms=50", ProbeOptions.DEFAULTS), watched);
+        assertThat(speed.success()).as(speed.error()).isTrue();
+        // about one step per second of each direction, the first in the (uncounted) grace period named as such
+        assertThat(seen).extracting(Progress::phase).contains("download", "upload").containsOnly("download", "upload");
+        assertThat(seen).filteredOn(p -> p.phase().equals("download")).hasSizeBetween(2, 3)
+                .allSatisfy(p -> assertThat(p.endSeconds() - p.startSeconds()).isBetween(0.8, 2.0))
+                .allSatisfy(p -> assertThat(p.mbps()).isPositive());
+        assertThat(seen.getFirst().note()).isNull(); // the first second ends after the 300 ms grace
+        seen.clear();
+
+        ProbeResult rpm = ProbeRunner.run(TargetParser.parse("rpm://127.0.0.1:" + s.server.httpPort()
+                + "?interval_ms=300&max_duration_ms=2000&probe_interval_ms=50&max_connections=4", ProbeOptions.DEFAULTS), watched);
+        assertThat(rpm.success()).as(rpm.error()).isTrue();
+        assertThat(seen).isNotEmpty().extracting(Progress::phase).containsOnly("download");
+        assertThat(seen).allSatisfy(p -> assertThat(p.note()).contains("connections"));
+        assertThat(seen.getLast().note()).containsPattern("\\d+ RPM");
     }
 
     @Test

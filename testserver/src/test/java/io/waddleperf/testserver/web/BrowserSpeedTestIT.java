@@ -92,7 +92,7 @@ class BrowserSpeedTestIT {
     }
 
     @Test
-    void speed_test_runs_to_completion_shows_nonzero_rates_and_the_server_keeps_the_posted_result() throws IOException {
+    void speed_test_runs_to_completion_shows_nonzero_rates_and_the_server_keeps_the_posted_result() throws Exception {
         // 3 s per direction with 1 s warm-up each: about 8 s in all
         Page page = open("/?duration=3&dl_grace=1&ul_grace=1&pings=5&streams=2");
         page.click("[data-testid=speed-start]");
@@ -119,7 +119,21 @@ class BrowserSpeedTestIT {
         assertThat(stored.get("client_ip").asText()).isEqualTo("127.0.0.1");
         assertThat(result.get("test_type").asText()).isEqualTo("speedtest");
         assertThat(result.get("source").asText()).isEqualTo("browser");
-        assertThat(savedAs).contains(result.get("id").asText());
+        String id = result.get("id").asText();
+        assertThat(savedAs).contains(id).contains(BrowserResultFile.FILE_NAME).contains("127.0.0.1:" + server.httpPort());
+        // where to find it again: a link and a command, and the link does fetch it
+        String url = "http://127.0.0.1:" + server.httpPort() + "/speedtest/result/" + id;
+        assertThat(page.getAttribute("[data-testid=result-url]", "href")).isEqualTo(url);
+        assertThat(page.textContent("[data-testid=result-command]")).isEqualTo("curl " + url);
+        java.net.http.HttpResponse<String> again = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(Json.mapper().readTree(again.body()).get("download_mbps").asDouble()).isEqualTo(downloadMbps);
+
+        // the rate axis starts at zero, though every rate drawn is well above it
+        assertThat(page.getAttribute(".chart .uplot", "data-y-min")).isEqualTo("0");
+        assertThat(Math.min(downloadMbps, uploadMbps)).isGreaterThan(1);
         // the figures the page showed are the ones it posted
         assertThat(result.get("download_mbps").asDouble()).isEqualTo(downloadMbps);
         assertThat(result.get("upload_mbps").asDouble()).isEqualTo(uploadMbps);
