@@ -2,6 +2,8 @@ package io.waddleperf.app;
 
 import io.waddleperf.core.config.ConfigException;
 import io.waddleperf.core.config.ConfigLoader;
+import io.waddleperf.agent.AgentConfig;
+import io.waddleperf.manager.ManagerConfig;
 import io.waddleperf.testserver.TestServerConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -30,7 +32,9 @@ public final class ConfigCommand implements Callable<Integer> {
 
     /** Every program with a configuration, by name: its loader reads the same sources the program does. */
     static final Map<String, ConfigLoader<?>> PROGRAMS = new TreeMap<>(Map.of(
-            "testserver", TestServerConfig.loader()));
+            "testserver", TestServerConfig.loader(),
+            "manager", ManagerConfig.loader(),
+            "agent", AgentConfig.loader()));
 
     /** The completion candidates and help text of PROGRAM. */
     static final class Programs implements Iterable<String> {

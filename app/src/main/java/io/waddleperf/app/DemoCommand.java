@@ -1,5 +1,7 @@
 package io.waddleperf.app;
 
+import io.waddleperf.app.report.Reports;
+import io.waddleperf.app.report.Units;
 import io.waddleperf.core.result.ProbeResult;
 import io.waddleperf.core.result.Source;
 import io.waddleperf.core.spec.ProbeOptions;
@@ -105,7 +107,7 @@ public final class DemoCommand implements Callable<Integer> {
                 allOk &= r.success();
                 out.printf(Locale.ROOT, "  %-5s %-44s %-7s %10s  %s%n", r.testType().wireName(), r.target(),
                         r.success() ? "ok" : "FAILED",
-                        r.latencyMs() == null ? "" : ResultFormatter.num(r.latencyMs()) + " ms", detail(r));
+                        r.latencyMs() == null ? "" : Units.ms(r.latencyMs()), detail(r));
             }
             out.flush();
             if (once) {
@@ -135,16 +137,30 @@ public final class DemoCommand implements Callable<Integer> {
     /** One short phrase per probe type with the figures a person looks at first. */
     static String detail(ProbeResult r) {
         if (!r.success()) {
-            return r.error();
+            return Reports.why(r.error());
         }
         return switch (r.testType()) {
-            case TCP -> r.packetsReceived() + "/" + r.packetsSent() + " connected, p95 " + ResultFormatter.num(r.p95LatencyMs()) + " ms";
-            case UDP -> r.packetsReceived() + "/" + r.packetsSent() + " replies, loss " + ResultFormatter.num(r.packetLossPercent())
-                    + " %, jitter " + ResultFormatter.num(r.jitterMs()) + " ms";
-            case HTTP -> "status " + r.statusCode() + " " + r.protocolDetail() + ", ttfb " + ResultFormatter.num(r.ttfbMs()) + " ms";
-            case DNS -> r.rawResults().get("rcode") + ", " + r.packetsReceived() + "/" + r.packetsSent() + " answered";
+            case TCP -> r.packetsReceived() + "/" + r.packetsSent() + " connected, p95 " + Units.ms(r.p95LatencyMs());
+            case UDP -> r.packetsReceived() + "/" + r.packetsSent() + " replies, " + Units.percent(r.packetLossPercent())
+                    + " loss, jitter " + Units.ms(r.jitterMs());
+            case HTTP -> "status " + r.statusCode() + " " + r.protocolDetail().toUpperCase(Locale.ROOT) + ", ttfb " + Units.ms(r.ttfbMs());
+            case DNS -> r.rawResults().get("rcode") + answers(r) + ", " + r.packetsReceived() + "/" + r.packetsSent() + " answered";
             default -> "";
         };
+    }
+
+    /** The answer records' data, e.g. {@code  127.0.0.1}, as dig +short shows them. */
+    private static String answers(ProbeResult r) {
+        if (!(r.rawResults().get("answers") instanceof List<?> list) || list.isEmpty()) {
+            return "";
+        }
+        StringBuilder s = new StringBuilder();
+        for (Object a : list) {
+            if (a instanceof java.util.Map<?, ?> m && m.get("data") != null) {
+                s.append(s.isEmpty() ? " " : ", ").append(m.get("data"));
+            }
+        }
+        return s.toString();
     }
 
     /** The preferred port when it is free on {@code address}, else 0 (any free port), so a demo always starts. */

@@ -1,14 +1,14 @@
 package io.waddleperf.app;
 
 /**
- * The fixed set of process exit codes (docs/ARCHITECTURE.md, "Error vocabulary and exit codes"). 3 is kept free for
- * "a dependency (manager, database) is unreachable", which only the agent and manager will have: no command of
- * today depends on another service, so none could honestly return it.
+ * The fixed set of process exit codes (docs/ARCHITECTURE.md, "Error vocabulary and exit codes"). 3, "a dependency is
+ * unreachable", is what the manager and its create-admin return when the database cannot be reached or migrated.
  */
 public enum ExitCode {
     OK(0),
     PROBE_FAILED(1),
     USAGE(2),
+    UNREACHABLE(3),
     INTERNAL(4);
 
     private final int code;

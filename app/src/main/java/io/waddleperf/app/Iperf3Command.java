@@ -1,5 +1,6 @@
 package io.waddleperf.app;
 
+import io.waddleperf.core.text.SafeText;
 import io.waddleperf.core.units.Units;
 import io.waddleperf.iperf3.Iperf3Exception;
 import io.waddleperf.iperf3.JsonFrames;
@@ -12,11 +13,19 @@ import io.waddleperf.iperf3.client.Iperf3ClientResult;
 import io.waddleperf.iperf3.client.Iperf3Interval;
 import io.waddleperf.iperf3.client.Iperf3Json;
 import io.waddleperf.iperf3.server.Iperf3Server;
+import io.waddleperf.iperf3.server.Iperf3AuthConfig;
 import io.waddleperf.iperf3.server.Iperf3ServerConfig;
+import io.waddleperf.iperf3.server.Iperf3ServerEvents;
+import io.waddleperf.net.AddressText;
+import io.waddleperf.probes.iperf3.NativeTcpTuning;
 import io.waddleperf.probes.iperf3.NetlinkTcpStats;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -24,15 +33,17 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
- * {@code waddleperf iperf3}: iperf3's common flags for people used to iperf3. {@code -c host} runs our client against
- * any iperf3 ≥ 3.12 server, printing iperf3-style intervals, or with {@code -J} stock iperf3's JSON layout;
- * {@code -s} runs our server.
+ * {@code waddleperf iperf3}: stock iperf3 3.12's command line, for people used to iperf3. {@code -c host} runs our
+ * client against any iperf3 >= 3.12 server, printing iperf3's text report or with {@code -J} its JSON layout;
+ * {@code -s} runs our server, logging each test as stock's server does. Every flag of 3.12's {@code --help} is
+ * accepted; one this program cannot honour prints one line saying so, and the run goes on when that changes
+ * nothing the user measures, else stops with exit code 2 ({@link Iperf3Flags}).
  */
-@Command(name = "iperf3", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
-        description = {"iperf3-compatible client (-c host) and server (-s), wire compatible with iperf3 >= 3.12."},
+@Command(name = "iperf3", usageHelpAutoWidth = true, sortOptions = false,
+        description = {"iperf3-compatible client (-c host) and server (-s), wire compatible with iperf3 >= 3.12.",
+            "Takes iperf3 3.12's flags; those it cannot honour are named when used."},
         footer = {"", "Examples:",
             "  waddleperf iperf3 -s -p 5201",
             "  waddleperf iperf3 -c 192.0.2.10 -t 10 -P 4 -R",
@@ -42,140 +53,286 @@ public final class Iperf3Command implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-c", "--client"}, paramLabel = "HOST", description = "Run as a client against HOST.")
-    String host;
+    @CommandLine.Mixin
+    Iperf3Flags f = new Iperf3Flags();
 
-    @Option(names = {"-s", "--server"}, description = "Run as a server.")
-    boolean server;
+    /** The largest {@code -M} iperf3 takes ({@code MAX_MSS}, 9 KiB). */
+    static final int MAX_MSS = 9 * 1024;
 
-    @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "Server port (default 5201).")
-    int port = Iperf3ClientConfig.DEFAULT_PORT;
-
-    @Option(names = {"-B", "--bind"}, paramLabel = "ADDR", description = "Server: address to listen on (default all).")
-    String bind;
-
-    @Option(names = {"-t", "--time"}, paramLabel = "S", description = "Seconds to transmit (default 10).")
-    int timeSeconds = 10;
-
-    @Option(names = {"-P", "--parallel"}, paramLabel = "N", description = "Parallel streams (default 1).")
-    int parallel = 1;
-
-    @Option(names = {"-R", "--reverse"}, description = "Server sends, client receives.")
-    boolean reverse;
-
-    @Option(names = "--bidir", description = "Both directions at once.")
-    boolean bidir;
-
-    @Option(names = {"-u", "--udp"}, description = "UDP instead of TCP.")
-    boolean udp;
-
-    @Option(names = {"-b", "--bitrate"}, paramLabel = "R", description = "Target rate per stream, e.g. 100M (UDP default 1M).")
-    String bitrate;
-
-    @Option(names = {"-l", "--length"}, paramLabel = "B", description = "Block / datagram size, e.g. 128K, 1400.")
-    String length;
-
-    @Option(names = {"-w", "--window"}, paramLabel = "B", description = "Socket buffer size, e.g. 2M.")
-    String window;
-
-    @Option(names = {"-n", "--bytes"}, paramLabel = "B", description = "Bytes to send instead of a time limit, e.g. 20M.")
-    String bytes;
-
-    @Option(names = {"-k", "--blockcount"}, paramLabel = "N", description = "Blocks to send instead of a time limit.")
-    long blocks;
-
-    @Option(names = {"-O", "--omit"}, paramLabel = "S", description = "Seconds at the start not counted.")
-    int omitSeconds;
-
-    @Option(names = {"-i", "--interval"}, paramLabel = "S", description = "Seconds between interval reports (default 1).")
-    double intervalSeconds = 1;
-
-    @Option(names = {"-J", "--iperf3-json"}, description = "Print stock iperf3's JSON layout (start/intervals/end).")
-    boolean json;
-
-    @Option(names = "--get-server-output", description = "Fetch the server's report.")
-    boolean getServerOutput;
-
-    @Option(names = "--udp-counters-64bit", description = "64-bit UDP packet counters.")
-    boolean counters64;
-
-    @Option(names = "--repeating-payload", description = "Payload of repeating \"0123456789\" instead of random bytes.")
-    boolean repeatingPayload;
+    /** Where the report goes: stdout, or the --logfile; lines prefixed with -T and --timestamps. */
+    private PrintWriter out;
+    private PrintWriter err;
 
     @Override
     public Integer call() throws Exception {
-        if (server == (host != null)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "give exactly one of -c HOST and -s");
+        CommandLine cl = spec.commandLine();
+        if (f.help) {
+            cl.usage(cl.getOut());
+            return ExitCode.OK.code();
         }
-        return server ? serve() : runClient();
+        if (f.version) {
+            cl.getOut().println("waddleperf-iperf3 " + VersionProvider.version() + " (iperf 3.12 compatible)");
+            cl.getOut().println(System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                    + System.getProperty("os.arch") + ", Java " + Runtime.version());
+            cl.getOut().flush();
+            return ExitCode.OK.code();
+        }
+        if (f.server == (f.host != null)) {
+            throw new CommandLine.ParameterException(cl, "give exactly one of -c HOST and -s");
+        }
+        Iperf3Flags.refuseOtherRole(cl, f.server);
+        PrintWriter logfile = null;
+        try {
+            if (f.logfile != null) {
+                logfile = new PrintWriter(Files.newBufferedWriter(f.logfile, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND), true);
+            }
+        } catch (IOException e) {
+            throw new CommandLine.ParameterException(cl, "--logfile: cannot write " + f.logfile + ": "
+                    + e.getMessage());
+        }
+        LinePrefix prefix = new LinePrefix(f.title, f.timestamps);
+        out = prefix.wrap(logfile != null ? logfile : cl.getOut());
+        err = prefix.wrap(logfile != null ? logfile : cl.getErr());
+        try {
+            Integer refused = f.checkUnsupported(err);
+            err.flush();
+            if (refused != null) {
+                return refused;
+            }
+            if (f.debug != null) {
+                ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                        org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(ch.qos.logback.classic.Level.DEBUG);
+            }
+            if (f.pidfile != null) {
+                writePidFile(f.pidfile);
+            }
+            return f.server ? serve() : runClient();
+        } finally {
+            out.flush();
+            err.flush();
+            if (f.pidfile != null) {
+                Files.deleteIfExists(f.pidfile);
+            }
+            if (logfile != null) {
+                logfile.close();
+            }
+        }
+    }
+
+    private static void writePidFile(Path file) throws IOException {
+        Files.writeString(file, ProcessHandle.current().pid() + "\n");
     }
 
     private int serve() throws IOException, InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
-        try (Iperf3Server s = Iperf3Server.start(Iperf3ServerConfig.defaults()
-                .withBind(InetAddress.getByName(bind == null ? "0.0.0.0" : bind), port)
-                .withTcpStats(NetlinkTcpStats.INSTANCE))) {
-            out.println("-----------------------------------------------------------");
-            out.println("Server listening on " + s.port());
-            out.println("-----------------------------------------------------------");
-            out.flush();
-            CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+        Iperf3ServerConfig config = Iperf3ServerConfig.defaults()
+                .withBind(InetAddress.getByName(f.serverBind()), f.port)
+                .withTcpStats(NetlinkTcpStats.INSTANCE).withTcpTuning(NativeTcpTuning.INSTANCE);
+        if (f.rcvTimeoutMs != null) {
+            config = config.withIdleTimeout(Duration.ofMillis(f.rcvTimeoutMs));
+        }
+        if (f.serverBitrateLimit != null) {
+            Iperf3Flags.RateAndWindow limit = Iperf3Flags.rateAndWindow("--server-bitrate-limit", f.serverBitrateLimit);
+            config = config.withTotalRateLimit(limit.bitsPerSecond(),
+                    limit.seconds() > 0 ? Duration.ofSeconds(limit.seconds()) : Duration.ofSeconds(5));
+        }
+        if (f.rsaPrivateKeyPath != null || f.authorizedUsersPath != null) {
+            if (f.rsaPrivateKeyPath == null || f.authorizedUsersPath == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "authentication needs both --rsa-private-key-path and --authorized-users-path");
+            }
+            Iperf3AuthConfig auth = Iperf3AuthConfig.of(f.rsaPrivateKeyPath, f.authorizedUsersPath);
+            if (f.timeSkewThreshold != null) {
+                auth = auth.withTimeSkewThreshold(Duration.ofSeconds(f.timeSkewThreshold));
+            }
+            config = config.withAuth(auth);
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        Iperf3ServerLog log = new Iperf3ServerLog(out, f.format, f.oneOff, stop::countDown);
+        Iperf3Server s;
+        try {
+            s = Iperf3Server.start(config, log);
+        } catch (java.net.BindException e) {
+            // EADDRINUSE is the usual case; another cause (an address this host does not have) is told as it is
+            boolean inUse = e.getMessage() != null && e.getMessage().contains("in use");
+            err.println("iperf3: error - unable to start listener for connections: " + (inUse ? "port " + f.port
+                    + " is in use (choose another with -p)" : e.getMessage() + " (" + f.serverBind() + ")"));
+            return ExitCode.USAGE.code();
+        }
+        try (s) {
+            log.listening(s.port());
+            Thread hook = new Thread(stop::countDown);
+            Runtime.getRuntime().addShutdownHook(hook);
             stop.await();
         }
         return ExitCode.OK.code();
     }
 
     private int runClient() throws InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
         TestParameters params = parameters();
-        Iperf3ClientConfig config = Iperf3ClientConfig.of(host, port, params)
-                .withReportInterval(Duration.ofNanos((long) (intervalSeconds * 1e9)))
-                .withTcpStats(NetlinkTcpStats.INSTANCE);
-        Iperf3Text text = new Iperf3Text(out, params);
-        if (!json) {
-            out.println("Connecting to host " + host + ", port " + port);
+        String target = f.resolveHost(spec.commandLine());
+        Iperf3ClientConfig config = Iperf3ClientConfig.of(target, f.port, params)
+                .withReportInterval(f.intervalSeconds > 0 ? Duration.ofNanos((long) (f.intervalSeconds * 1e9))
+                        : Duration.ofSeconds(60))
+                .withTcpStats(NetlinkTcpStats.INSTANCE).withTcpTuning(NativeTcpTuning.INSTANCE);
+        if (f.connectTimeoutMs != null) {
+            config = config.withConnectTimeout(Duration.ofMillis(f.connectTimeoutMs));
+        }
+        if (f.rcvTimeoutMs != null) {
+            config = config.withIdleTimeout(Duration.ofMillis(f.rcvTimeoutMs));
+        }
+        if (f.bind != null || f.cport > 0) {
+            try {
+                config = config.withLocal(f.bind == null ? null : InetAddress.getByName(f.bindAddress()), f.cport);
+            } catch (java.net.UnknownHostException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "-B: unknown address " + f.bind);
+            }
+        }
+        Iperf3Text text = new Iperf3Text(out, params, f.format, f.verbose);
+        boolean intervals = f.intervalSeconds > 0;
+        if (!f.json && f.verbose) {
+            out.println("waddleperf-iperf3 " + VersionProvider.version() + " (iperf 3.12 compatible)");
+            out.println(System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                    + System.getProperty("os.arch"));
+            out.println("Time: " + java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+                    .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)));
             out.flush();
         }
+        Iperf3Client.Listener listener = new Iperf3Client.Listener() {
+            @Override
+            public void controlConnected(String cookie, long controlMss) {
+                if (!f.json) {
+                    text.connecting(f.host, f.port, cookie, controlMss);
+                }
+            }
+
+            @Override
+            public void streamsConnected(List<Iperf3ClientResult.StreamInfo> streams) {
+                if (!f.json) {
+                    text.streamsConnected(streams);
+                }
+            }
+
+            @Override
+            public void interval(Iperf3Interval interval) {
+                if (!f.json && intervals) {
+                    text.interval(interval);
+                }
+            }
+        };
         Iperf3ClientResult result;
         try {
-            result = Iperf3Client.run(config, json ? i -> { } : text::interval);
+            result = Iperf3Client.runWithListener(config, listener);
         } catch (Iperf3Exception | IOException e) {
-            if (json) {
-                out.println(JsonFrames.mapper().createObjectNode().put("error", e.getMessage()).toPrettyString());
+            String message = e instanceof java.net.UnknownHostException ? "unknown host " + f.host
+                    : e instanceof java.net.ConnectException ? "unable to connect to server: " + e.getMessage()
+                    : e.getMessage();
+            if (f.json) {
+                out.println(JsonFrames.mapper().createObjectNode().put("error", message).toPrettyString());
             } else {
-                spec.commandLine().getErr().println("iperf3: error - " + e.getMessage());
+                err.println("iperf3: error - " + SafeText.line(message)); // may carry the peer's words
             }
-            out.flush();
             return ExitCode.PROBE_FAILED.code();
         }
-        if (json) {
-            out.println(Iperf3Json.of(result).toPrettyString());
+        if (f.json) {
+            com.fasterxml.jackson.databind.node.ObjectNode json = Iperf3Json.of(result);
+            if (f.extraData != null) {
+                json.put("extra_data", f.extraData);
+            }
+            if (f.title != null) {
+                json.put("title", f.title);
+            }
+            out.println(json.toPrettyString());
         } else {
             text.summary(result);
         }
-        out.flush();
         return ExitCode.OK.code();
     }
 
     TestParameters parameters() {
-        long rate = bitrate == null ? 0 : Units.parseBitRate(bitrate);
-        long len = length == null ? 0 : Units.parseBytes(length);
-        long win = window == null ? 0 : Units.parseBytes(window);
-        long num = bytes == null ? 0 : Units.parseBytes(bytes);
-        if (reverse && bidir) {
+        if (f.format != null && "kmgtKMGT".indexOf(f.format) < 0) {
+            throw new IllegalArgumentException("-f/--format takes one of k, m, g, t, K, M, G, T, got " + f.format);
+        }
+        if (f.reverse && f.bidir) {
             throw new CommandLine.ParameterException(spec.commandLine(), "cannot be both reverse and bidirectional");
         }
+        Iperf3Flags.RateAndWindow rate = f.bitrate == null ? new Iperf3Flags.RateAndWindow(0, 0)
+                : Iperf3Flags.rateAndWindow("-b/--bitrate", f.bitrate);
+        if (f.mss != null && f.mss > MAX_MSS) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "-M/--set-mss: TCP MSS too large (maximum = "
+                    + MAX_MSS + " bytes)");
+        }
+        long len = f.length == null ? 0 : Units.parseBytes(f.length);
+        long win = f.window == null ? 0 : Units.parseBytes(f.window);
+        long num = f.bytes == null ? 0 : Units.parseBytes(f.bytes);
+        long blocks = f.blocks == null ? 0 : Units.parseBytes(f.blocks);
+        String authToken = null;
+        if (f.username != null || f.rsaPublicKeyPath != null) {
+            authToken = authToken();
+        }
         return TestParameters.tcpDefaults().toBuilder()
-                .protocol(udp ? Protocol.UDP : Protocol.TCP)
-                .timeSeconds(num > 0 || blocks > 0 ? 0 : timeSeconds)
-                .numBytes(num).blockCount(blocks).omitSeconds(omitSeconds).parallel(parallel)
-                .reverse(reverse).bidirectional(bidir).bandwidthBitsPerSecond(rate)
-                .lenBytes((int) (len > 0 ? len : udp ? TestParameters.DEFAULT_UDP_BLOCK_BYTES
+                .protocol(f.udp ? Protocol.UDP : Protocol.TCP)
+                .timeSeconds(num > 0 || blocks > 0 ? 0 : f.timeSeconds)
+                .numBytes(num).blockCount(blocks).omitSeconds(f.omitSeconds).parallel(f.parallel)
+                .reverse(f.reverse).bidirectional(f.bidir).bandwidthBitsPerSecond(rate.bitsPerSecond())
+                .burst(rate.seconds())
+                .lenBytes((int) (len > 0 ? len : f.udp ? TestParameters.DEFAULT_UDP_BLOCK_BYTES
                         : TestParameters.DEFAULT_TCP_BLOCK_BYTES))
-                .windowBytes((int) win).getServerOutput(getServerOutput).udpCounters64bit(counters64)
-                .repeatingPayload(repeatingPayload).clientVersion("3.12")
+                .windowBytes((int) win).getServerOutput(f.getServerOutput).udpCounters64bit(f.counters64)
+                .repeatingPayload(f.repeatingPayload)
+                .pacingTimerMicros(f.pacingTimerMicros == null ? 1000 : f.pacingTimerMicros)
+                .fqRateBitsPerSecond(f.fqRate == null ? 0 : Units.parseBitRate(f.fqRate))
+                .mss(f.mss == null ? 0 : f.mss).noDelay(f.noDelay).tos(f.tosByte())
+                .flowLabel(f.flowLabel == null ? 0 : f.flowLabel).title(f.title).extraData(f.extraData)
+                .congestion(f.congestion).zeroCopy(f.zeroCopy).dontFragment(f.dontFragment)
+                .authToken(authToken).clientVersion("3.12")
                 .build();
+    }
+
+    /**
+     * iperf3's client authentication: the user name, the password from {@code IPERF3_PASSWORD} (stock asks on the
+     * terminal when it is unset; here it must be set), encrypted with the server's public key.
+     */
+    private String authToken() {
+        if (f.username == null || f.rsaPublicKeyPath == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "authentication needs both --username and --rsa-public-key-path");
+        }
+        String password = System.getenv("IPERF3_PASSWORD");
+        if (password == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "set the password in the IPERF3_PASSWORD environment variable");
+        }
+        try {
+            return new io.waddleperf.iperf3.AuthToken(f.username, password, java.time.Instant.now().getEpochSecond())
+                    .encrypt(io.waddleperf.iperf3.RsaKeys.readPublicKey(f.rsaPublicKeyPath),
+                            io.waddleperf.iperf3.RsaPadding.PKCS1_V1_5);
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--rsa-public-key-path: " + e.getMessage());
+        }
+    }
+
+    /**
+     * iperf3's {@code report_connected} line for a stream, {@code [  5] local 127.0.0.1 port 40312 connected to
+     * 127.0.0.1 port 5201}, addresses as {@code inet_ntop} writes them ({@code ::1}, IPv4 never v4-mapped).
+     */
+    static String connectedLine(int id, InetSocketAddress local, InetSocketAddress remote) {
+        return String.format(Locale.ROOT, "[%3d] local %s port %d connected to %s port %d", id,
+                AddressText.of(plain(local.getAddress())), local.getPort(), AddressText.of(plain(remote.getAddress())),
+                remote.getPort());
+    }
+
+    /** An IPv4-mapped IPv6 address as the IPv4 address it maps, as iperf3's {@code mapped_v4_to_regular_v4} does. */
+    private static InetAddress plain(InetAddress a) {
+        byte[] b = a.getAddress();
+        if (b.length == 16 && java.util.Arrays.equals(b, 0, 10, new byte[10], 0, 10) && b[10] == -1 && b[11] == -1) {
+            try {
+                return InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, 12, 16));
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalStateException("4 bytes are an IPv4 address", e);
+            }
+        }
+        return a;
     }
 
     /**
@@ -208,6 +365,23 @@ public final class Iperf3Command implements Callable<Integer> {
     }
 
     /**
+     * A rate as iperf3's {@code -f} asks for it: lower case k, m, g, t in Kbits..Tbits/sec (steps of 1000), upper case
+     * in KBytes..TBytes/sec (steps of 1024); null is the adaptive bit rate.
+     */
+    static String bitrate(double bitsPerSecond, Character format) {
+        if (format == null) {
+            return bitrate(bitsPerSecond);
+        }
+        boolean bytes = Character.isUpperCase(format);
+        int power = "kmgt".indexOf(Character.toLowerCase(format)) + 1;
+        double v = bytes ? bitsPerSecond / 8 / Math.pow(1024, power) : bitsPerSecond / Math.pow(1000, power);
+        String label = bytes ? new String[] {"Byte", "KByte", "MByte", "GByte", "TByte"}[power]
+                : new String[] {"bit", "Kbit", "Mbit", "Gbit", "Tbit"}[power];
+        String number = v < 9.995 ? "%4.2f" : v < 99.95 ? "%4.1f" : "%4.0f";
+        return String.format(Locale.ROOT, number + " %ss/sec", v, label);
+    }
+
+    /**
      * iperf3's text report ({@code print_interval_results}, {@code iperf_print_intermediate},
      * {@code iperf_print_results} and the formats of {@code src/iperf_locale.c} in 3.12): one line per stream and
      * interval (and a {@code [SUM]} line per direction with several streams), then sender and receiver summaries.
@@ -227,11 +401,62 @@ public final class Iperf3Command implements Callable<Integer> {
         /** Whether the interval lines have Retr and Cwnd columns: decided with the first interval's figures. */
         private boolean retrCwnd;
 
+        private final Character format;
+        private final boolean verbose;
+
         Iperf3Text(PrintWriter out, TestParameters params) {
+            this(out, params, null, true);
+        }
+
+        /**
+         * @param format iperf3's {@code -f} rate unit, or null for adaptive
+         * @param verbose iperf3's {@code -V}: the summary's heading and the CPU line
+         */
+        Iperf3Text(PrintWriter out, TestParameters params, Character format, boolean verbose) {
+            this.format = format;
+            this.verbose = verbose;
             this.out = out;
             this.params = params;
             this.udp = params.protocol() == Protocol.UDP;
             this.bidir = params.bidirectional();
+        }
+
+        /**
+         * iperf3's {@code iperf_on_connect} once the control connection is up: the host as given, reverse mode, and
+         * with {@code -V} the cookie, the MSS (the one asked for with {@code -M}, else the control connection's) and
+         * the target rate.
+         */
+        void connecting(String host, int port, String cookie, long controlMss) {
+            out.println("Connecting to host " + host + ", port " + port);
+            if (params.reverse()) {
+                out.println("Reverse mode, remote host " + host + " is sending");
+            }
+            if (verbose) {
+                out.println("      Cookie: " + cookie);
+                if (!udp) {
+                    out.println(params.mss() > 0 ? "      TCP MSS: " + params.mss()
+                            : "      TCP MSS: " + Math.max(0, controlMss) + " (default)");
+                }
+                if (params.bandwidthBitsPerSecond() > 0) {
+                    out.println("      Target Bitrate: " + params.bandwidthBitsPerSecond());
+                }
+            }
+            out.flush();
+        }
+
+        /** iperf3's {@code connect_msg} per data stream, then with {@code -V} its "Starting Test" line. */
+        void streamsConnected(List<Iperf3ClientResult.StreamInfo> streams) {
+            for (Iperf3ClientResult.StreamInfo s : streams) {
+                out.println(connectedLine(s.id(), s.local(), s.remote()));
+            }
+            if (verbose) {
+                out.printf(Locale.ROOT, "Starting Test: protocol: %s, %d streams, %d byte blocks, omitting %d seconds, "
+                        + "%s, tos %d%n", params.protocol().name(), params.parallel(), params.effectiveLenBytes(),
+                        params.omitSeconds(), params.numBytes() > 0 ? params.numBytes() + " bytes to send"
+                                : params.blockCount() > 0 ? params.blockCount() + " blocks to send"
+                                : params.timeSeconds() + " second test", params.tos());
+            }
+            out.flush();
         }
 
         private String roleColumn() {
@@ -298,10 +523,10 @@ public final class Iperf3Command implements Callable<Integer> {
         }
 
         /** iperf3's line start: {@code [ID][Role] from-to sec  transfer  bitrate}. */
-        private static String head(String id, String role, double from, double to, long bytes) {
+        private String head(String id, String role, double from, double to, long bytes) {
             double seconds = to - from;
             return String.format(Locale.ROOT, "[%s]%s %6.2f-%-6.2f sec  %s  %s", id, role, from, to, transfer(bytes),
-                    bitrate(seconds > 0 ? bytes * 8 / seconds : 0));
+                    bitrate(seconds > 0 ? bytes * 8 / seconds : 0, format));
         }
 
         private void udpInterval(Iperf3Interval i) {
@@ -323,10 +548,10 @@ public final class Iperf3Command implements Callable<Integer> {
             }
         }
 
-        private static String line(Object id, double from, double to, long bytes) {
+        private String line(Object id, double from, double to, long bytes) {
             double seconds = to - from;
             return String.format(Locale.ROOT, "[%3s] %6.2f-%-6.2f sec  %10s  %14s", id, from, to, transfer(bytes),
-                    bitrate(seconds > 0 ? bytes * 8 / seconds : 0));
+                    bitrate(seconds > 0 ? bytes * 8 / seconds : 0, format));
         }
 
         void summary(Iperf3ClientResult r) {
@@ -335,6 +560,9 @@ public final class Iperf3Command implements Callable<Integer> {
                 intervalHeader(false);
             }
             out.println(SEPARATOR);
+            if (verbose) {
+                out.println("Test Complete. Summary Results:");
+            }
             if (udp) {
                 out.println("[ ID] Interval           Transfer     Bitrate         Jitter    Lost/Total Datagrams");
                 r.upstream().ifPresent(d -> udpDirection(d, bidir ? "TX-C " : ""));
@@ -346,13 +574,16 @@ public final class Iperf3Command implements Callable<Integer> {
                 r.upstream().ifPresent(d -> tcpDirection(r, d, true));
                 r.downstream().ifPresent(d -> tcpDirection(r, d, false));
             }
-            out.printf(Locale.ROOT, "CPU Utilization: local %.1f%% (%.1f%%u/%.1f%%s), remote %.1f%% (%.1f%%u/%.1f%%s)%n",
-                    r.localCpu().totalPercent(), r.localCpu().userPercent(), r.localCpu().systemPercent(),
-                    r.remote().cpuUtilTotal(), r.remote().cpuUtilUser(), r.remote().cpuUtilSystem());
+            if (verbose) {
+                // stock prints the CPU figures only with -V
+                out.printf(Locale.ROOT, "CPU Utilization: local %.1f%% (%.1f%%u/%.1f%%s), remote %.1f%% (%.1f%%u/%.1f%%s)%n",
+                        r.localCpu().totalPercent(), r.localCpu().userPercent(), r.localCpu().systemPercent(),
+                        r.remote().cpuUtilTotal(), r.remote().cpuUtilUser(), r.remote().cpuUtilSystem());
+            }
             if (r.remote().serverOutputText() != null) {
                 out.println();
                 out.println("Server output:");
-                out.print(r.remote().serverOutputText());
+                out.print(SafeText.block(r.remote().serverOutputText())); // the server's own text, sent to us
             }
             r.serverOutputJson().ifPresent(j -> {
                 out.println();

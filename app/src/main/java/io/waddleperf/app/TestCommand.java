@@ -1,8 +1,12 @@
 package io.waddleperf.app;
 
+import io.waddleperf.app.report.ProgressPrinter;
+import io.waddleperf.app.report.Reports;
+import io.waddleperf.app.report.Style;
 import io.waddleperf.core.result.Json;
 import io.waddleperf.core.result.ProbeResult;
 import io.waddleperf.core.result.Source;
+import io.waddleperf.core.spec.ProbeCatalog;
 import io.waddleperf.core.spec.ProbeOptions;
 import io.waddleperf.core.spec.ProbeSpec;
 import io.waddleperf.core.spec.TargetParser;
@@ -12,8 +16,14 @@ import io.waddleperf.probes.ProbeContext;
 import io.waddleperf.probes.ProbeRunner;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,10 +32,15 @@ import picocli.CommandLine.Parameters;
 
 /** {@code waddleperf test <target-uri>}: runs one probe now and prints its result (human text or the JSON result object of docs/RESULTS.md). */
 @Command(name = "test", mixinStandardHelpOptions = true,
-        description = {"Run one probe now and print the result.",
-            "Targets: tcp://host:port, tls://host:port, udp://host[:2000], udp-raw://host:port,",
-            "dns://resolver[:53]/name?type=A, http(s)://host/path, ssh://[user@]host[:22], icmp://host,",
-            "trace://host, mtr://host, mtu://host?min=576&max=9000, speedtest://host:8080, rpm://host:8080, iperf3://host[:5201]"},
+        description = {"Run one probe now and print the result. The target's scheme names the probe:",
+            "  tcp://host:port     tls://host[:443]       udp://host[:2000]",
+            "  udp-raw://host:port dns://resolver/name?type=A",
+            "  http[s]://host/path ssh://[user@]host[:22] icmp://host",
+            "  trace://host        mtr://host             mtu://host",
+            "  speedtest://host[:8080]  rpm://host[:8080]  iperf3://host[:5201]",
+            "  http-trace://host   tcp-trace://host:port  udp-trace://host:port",
+            "IPv6 addresses go in brackets when a port follows: udp://[::1]:2000.",
+            "'waddleperf probes TYPE' (or --opt help) lists a probe's options and defaults."},
         footer = {"", "Examples:",
             "  waddleperf test tcp://example.net:443 --count 5",
             "  waddleperf test udp://127.0.0.1:2000 --count 100 --interval 10ms --json",
@@ -37,7 +52,8 @@ public final class TestCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "<target-uri>", description = "What to probe (scheme names the probe type).")
+    @Parameters(index = "0", paramLabel = "<target-uri>", completionCandidates = Schemes.class,
+            description = "What to probe (the scheme names the probe type).")
     String target;
 
     @Option(names = {"-c", "--count"}, paramLabel = "N", description = "Attempts / packets (probe default when absent).")
@@ -52,14 +68,15 @@ public final class TestCommand implements Callable<Integer> {
     Duration timeout;
 
     @Option(names = {"-s", "--size"}, paramLabel = "B", converter = BytesConverter.class,
-            description = "Datagram / payload size, e.g. 64, 1K, 1400B.")
+            description = "Datagram / payload size of udp, udp-raw, udp-trace, icmp; the upload of ssh. E.g. 64, 1K, 1400B.")
     Long size;
 
-    @Option(names = {"-o", "--opt"}, paramLabel = "KEY=VALUE",
-            description = "Probe-specific option (repeatable), e.g. --opt ca_file=ca.pem --opt verify=false --opt protocol=http2.")
-    Map<String, String> opts = new LinkedHashMap<>();
+    @Option(names = {"-o", "--opt"}, paramLabel = "KEY=VALUE", completionCandidates = OptionKeys.class,
+            description = {"Probe-specific option (repeatable), e.g. --opt verify=false.",
+                "--opt help lists the target's options."})
+    List<String> opts = new ArrayList<>();
 
-    @Option(names = "--json", description = "Print the SPEC result object as JSON instead of text.")
+    @Option(names = "--json", description = "Print the result object (docs/RESULTS.md) as JSON instead of text.")
     boolean json;
 
     @CommandLine.ArgGroup(exclusive = false, heading = "%nBandwidth (iperf3:// targets only):%n")
@@ -119,7 +136,17 @@ public final class TestCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         ProbeSpec probe;
-        Map<String, String> params = new LinkedHashMap<>(opts);
+        Optional<ProbeCatalog.Probe> known = ProbeCatalog.forTarget(target);
+        if (opts.stream().anyMatch(o -> o.equalsIgnoreCase("help"))) {
+            if (known.isPresent()) {
+                out.print(ProbesCommand.describe(known.get()));
+            } else {
+                out.print(ProbesCommand.overview());
+            }
+            out.flush();
+            return ExitCode.OK.code();
+        }
+        Map<String, String> params = options(opts);
         Map<String, String> bandwidth = iperf3 == null ? Map.of() : iperf3.params();
         if (!bandwidth.isEmpty() && !target.regionMatches(true, 0, "iperf3://", 0, 9)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--" + bandwidth.keySet().iterator().next()
@@ -129,31 +156,112 @@ public final class TestCommand implements Callable<Integer> {
         try {
             probe = TargetParser.parse(target, new ProbeOptions(count, interval, timeout, size, params));
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, target);
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("waddleperf test: invalid target '" + target + "': " + e.getMessage());
+            err.println(known.map(p -> "try 'waddleperf probes " + p.schemes().getFirst() + "'")
+                    .orElse("try 'waddleperf probes'"));
+            err.flush();
+            return ExitCode.USAGE.code();
         }
-        ProbeResult result = ProbeRunner.run(probe, ProbeContext.of(Source.CLI).withDevice(DeviceIdentity.local("cli", VersionProvider.version())));
+        ProbeContext context = ProbeContext.of(Source.CLI).withDevice(DeviceIdentity.local("cli", VersionProvider.version()));
+        boolean terminal = !json && Style.stdoutIsTerminal();
+        Style style = Style.decide(terminal, System.getenv());
+        ProgressPrinter progress = showsProgress(json, terminal) ? new ProgressPrinter(out, style) : null;
+        ProbeResult result = ProbeRunner.run(probe, progress == null ? context : context.withProgress(progress));
         if (json) {
             out.println(Json.writePretty(result));
         } else {
-            out.print(ResultFormatter.format(result));
+            out.print(Reports.render(result, style, progress != null && progress.printedAny()));
         }
         out.flush();
+        hint(result).ifPresent(h -> {
+            spec.commandLine().getErr().println(h);
+            spec.commandLine().getErr().flush();
+        });
         return result.success() ? ExitCode.OK.code() : ExitCode.PROBE_FAILED.code();
     }
 
-    /** Durations in the project's one syntax ({@link Units#parseDuration}). */
-    public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    /** Progress lines are for a person at a terminal; never with {@code --json}, whose stdout is one JSON object. */
+    static boolean showsProgress(boolean json, boolean terminal) {
+        return terminal && !json;
+    }
+
+    /** {@code --opt} values as a map; anything but KEY=VALUE is a usage error naming the value. */
+    private Map<String, String> options(List<String> values) {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String v : values) {
+            int eq = v.indexOf('=');
+            if (eq <= 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--opt takes KEY=VALUE, got '" + v
+                        + "' (--opt help lists the options of the target's probe)");
+            }
+            params.put(v.substring(0, eq).strip(), v.substring(eq + 1));
+        }
+        return params;
+    }
+
+    /**
+     * What to try next after a failure the user can act on, for the terminal (never in the result): a certificate
+     * this machine does not trust can be trusted with its CA file or, knowingly, not checked.
+     */
+    static Optional<String> hint(ProbeResult result) {
+        String error = result.error();
+        if (result.success() || error == null) {
+            return Optional.empty();
+        }
+        if (error.contains("untrusted certificate")) {
+            return Optional.of("hint: trust the server's CA with --opt ca_file=CA.pem, or skip the check with "
+                    + "--opt verify=false");
+        }
+        if (error.contains("hostname mismatch")) {
+            return Optional.of("hint: the certificate names another host; --opt verify=false skips the check");
+        }
+        return Optional.empty();
+    }
+
+    /** The URI schemes, for shell completion of the target. */
+    static final class Schemes implements Iterable<String> {
         @Override
-        public Duration convert(String value) {
-            return Units.parseDuration(value);
+        public Iterator<String> iterator() {
+            return ProbeCatalog.schemes().stream().map(s -> s + "://").iterator();
         }
     }
 
-    /** Sizes in the project's one syntax ({@link Units#parseBytes}). */
+    /** Every probe's option keys (completion narrows them by the target's scheme), and {@code help}. */
+    static final class OptionKeys implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            Set<String> keys = new TreeSet<>();
+            ProbeCatalog.all().forEach(p -> p.options().forEach(o -> keys.add(o.key() + "=")));
+            keys.add("help");
+            return keys.iterator();
+        }
+    }
+
+    /**
+     * Durations in the project's one syntax ({@link Units#parseDuration}); a bad one is a conversion error, which
+     * picocli shows as its message alone (any other exception it shows with the Java class name).
+     */
+    public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return Units.parseDuration(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** Sizes in the project's one syntax ({@link Units#parseBytes}), errors as for durations. */
     public static final class BytesConverter implements CommandLine.ITypeConverter<Long> {
         @Override
         public Long convert(String value) {
-            return Units.parseBytes(value);
+            try {
+                return Units.parseBytes(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 }

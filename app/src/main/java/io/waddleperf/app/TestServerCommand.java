@@ -11,7 +11,9 @@ import io.waddleperf.testserver.echo.UdpEchoResponder;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -121,8 +123,16 @@ public final class TestServerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         TestServer server;
+        TestServerConfig config;
         try {
-            TestServerConfig config = loadConfig(System.getenv());
+            config = loadConfig(System.getenv());
+        } catch (ConfigException e) {
+            err.println("waddleperf testserver: invalid configuration:");
+            e.problems().forEach(p -> err.println("  " + p));
+            err.flush();
+            return ExitCode.USAGE.code();
+        }
+        try {
             server = TestServer.start(config, TestServerListeners.standard(config.udpEchoTokens().stream()
                     .map(Secret::reveal).collect(Collectors.toSet())));
         } catch (ConfigException e) {
@@ -130,8 +140,12 @@ public final class TestServerCommand implements Callable<Integer> {
             e.problems().forEach(p -> err.println("  " + p));
             err.flush();
             return ExitCode.USAGE.code();
-        } catch (BindException e) {
-            err.println("waddleperf testserver: cannot listen: " + e.getMessage() + " (is another server using the port?)");
+        } catch (Exception e) {
+            // A port in use comes wrapped (Javalin wraps Jetty's, which wraps the JDK's BindException).
+            if (causeOf(e, BindException.class) == null) {
+                throw e;
+            }
+            err.println("waddleperf testserver: " + busyPort(config, e));
             err.flush();
             return ExitCode.USAGE.code();
         }
@@ -145,6 +159,88 @@ public final class TestServerCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return ExitCode.OK.code();
+    }
+
+    private static Throwable causeOf(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** A listener that could not bind, by config key, protocol and port, with the flag that moves it. */
+    record Port(String key, String flag, String protocol, int port) {
+    }
+
+    /** The ports this configuration listens on (port 0, any free port, cannot be busy). */
+    static List<Port> ports(TestServerConfig c) {
+        List<Port> ports = new ArrayList<>();
+        ports.add(new Port("http_port", "--http-port", "tcp", c.httpPort()));
+        if (c.httpsEnabled()) {
+            ports.add(new Port("https_port", "--https-port", "tcp", c.httpsPort()));
+        }
+        ports.add(new Port("udp_echo_port", "--udp-echo-port", "udp", c.udpEchoPort()));
+        if (c.iperf3() != null && Boolean.TRUE.equals(c.iperf3().enabled())) {
+            ports.add(new Port("iperf3.port", "--iperf3-port", "tcp", c.iperf3().port()));
+            ports.add(new Port("iperf3.port", "--iperf3-port", "udp", c.iperf3().port()));
+        }
+        if (c.dns() != null && Boolean.TRUE.equals(c.dns().enabled())) {
+            ports.add(new Port("dns.port", "--dns-port", "udp", c.dns().port()));
+        }
+        ports.removeIf(p -> p.port() == 0);
+        return ports;
+    }
+
+    /**
+     * The one line for a port in use: which port, and the flag to move it. The exception names the port for the HTTP
+     * listeners only, so the configured ports are tried in turn; the first that cannot be bound now is the one.
+     */
+    static String busyPort(TestServerConfig config, Throwable e) {
+        List<Port> ports = ports(config);
+        Port busy = null;
+        for (Throwable c = e; c != null && busy == null; c = c.getCause()) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("port (\\d+)|:(\\d+)$")
+                    .matcher(String.valueOf(c.getMessage()));
+            if (m.find()) {
+                int n = Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2));
+                busy = ports.stream().filter(p -> p.port() == n && p.protocol().equals("tcp")).findFirst().orElse(null);
+            }
+        }
+        for (int i = 0; busy == null && i < ports.size(); i++) {
+            if (!free(config.bind(), ports.get(i))) {
+                busy = ports.get(i);
+            }
+        }
+        if (busy == null) {
+            return "cannot listen on " + config.bind() + ": a port is in use by another program";
+        }
+        return busy.protocol().toUpperCase(java.util.Locale.ROOT) + " port " + busy.port() + " on " + config.bind()
+                + " is in use by another program (" + busy.key() + "); choose another with " + busy.flag()
+                + " PORT, or stop the other program";
+    }
+
+    private static boolean free(String bind, Port p) {
+        java.net.InetSocketAddress address = new java.net.InetSocketAddress(bind, p.port());
+        try (java.io.Closeable socket = p.protocol().equals("tcp") ? bound(new java.net.ServerSocket(), address)
+                : new java.net.DatagramSocket(address)) {
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static java.net.ServerSocket bound(java.net.ServerSocket s, java.net.InetSocketAddress address)
+            throws java.io.IOException {
+        try {
+            s.setReuseAddress(true);
+            s.bind(address);
+            return s;
+        } catch (java.io.IOException e) {
+            s.close();
+            throw e;
+        }
     }
 
     TestServerConfig loadConfig(Map<String, String> env) {

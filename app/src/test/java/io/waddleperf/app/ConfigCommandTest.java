@@ -59,7 +59,7 @@ class ConfigCommandTest {
     void names_the_known_programs_for_an_unknown_one() {
         Output o = run(Map.of(), "toaster");
         assertThat(o.exit()).isEqualTo(2);
-        assertThat(o.err()).contains("unknown program 'toaster'; known: testserver");
+        assertThat(o.err()).contains("unknown program 'toaster'; known: agent, manager, testserver");
         TestCommandIT.Run help = TestCommandIT.run("config", "--help");
         assertThat(help.out()).contains("PROGRAM", "testserver", "--keys");
     }

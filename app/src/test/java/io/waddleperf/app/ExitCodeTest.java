@@ -24,6 +24,6 @@ class ExitCodeTest {
         }
         Set<Integer> codes = Arrays.stream(ExitCode.values()).map(ExitCode::code)
                 .collect(Collectors.toCollection(TreeSet::new));
-        assertThat(listed).isEqualTo(codes).containsExactly(0, 1, 2, 4);
+        assertThat(listed).isEqualTo(codes).containsExactly(0, 1, 2, 3, 4);
     }
 }

@@ -166,8 +166,92 @@ class Iperf3CommandIT {
         }
     }
 
+    /**
+     * The lines before the interval header, as stock iperf3 3.12's client prints them: the same lines in the same
+     * order, ports, stream numbers (stock numbers streams by file descriptor, we by stream id), cookie and clock
+     * masked; against a stock server on both address families, for one and two streams, each direction, UDP, IPv6
+     * and {@code -V}.
+     */
+    @Test
+    void lines_before_the_intervals_are_stock_iperf3s_connecting_and_connected_lines() throws Exception {
+        assumeStock();
+        int port = freePort();
+        Process server = new ProcessBuilder(IPERF3.toString(), "-s", "-p", String.valueOf(port))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> listening(port));
+            for (List<String> variant : List.of(List.of("127.0.0.1"), List.of("127.0.0.1", "-P", "2"),
+                    List.of("127.0.0.1", "-R"), List.of("127.0.0.1", "--bidir", "-P", "2"), List.of("127.0.0.1", "-u"),
+                    List.of("::1"), List.of("::1", "-R", "-P", "2"), List.of("127.0.0.1", "-V"),
+                    List.of("127.0.0.1", "-V", "-R", "-M", "1000", "-b", "1G"))) {
+                List<String> args = new ArrayList<>(List.of("-c", variant.getFirst(), "-p", String.valueOf(port), "-t",
+                        "1"));
+                args.addAll(variant.subList(1, variant.size()));
+                List<String> stockLines = preamble(stockText(args), variant.contains("-V"));
+                List<String> ourArgs = new ArrayList<>(List.of("iperf3"));
+                ourArgs.addAll(args);
+                TestCommandIT.Run ours = retried(ourArgs);
+                List<String> ourLines = preamble(ours.out(), variant.contains("-V"));
+                assertThat(ourLines).as(variant + "\nstock:\n" + String.join("\n", stockLines))
+                        .isEqualTo(stockLines);
+                assertThat(ourLines).as(variant.toString()).anyMatch(l -> l.contains(" connected to "));
+            }
+        } finally {
+            server.destroy();
+            server.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * The lines up to the first interval header (from "Connecting" on with {@code -V}, whose program and system lines
+     * are each program's own), masked where two runs differ anyway.
+     */
+    private static List<String> preamble(String out, boolean verbose) {
+        List<String> lines = new ArrayList<>();
+        boolean started = !verbose;
+        for (String line : out.lines().toList()) {
+            if (line.startsWith("[ ID]")) {
+                break;
+            }
+            started |= line.startsWith("Connecting to host");
+            if (started) {
+                lines.add(line.replaceAll("port \\d+", "port N").replaceAll("^\\[ *\\d+]", "[ID]")
+                        .replaceAll("Cookie: \\w+", "Cookie: C"));
+            }
+        }
+        return lines;
+    }
+
+    /** Stock's client text, retried while the server is still busy with the previous test. */
+    private static String stockText(List<String> args) throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            List<String> cmd = new ArrayList<>(List.of(IPERF3.toString()));
+            cmd.addAll(args);
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            if (p.exitValue() == 0 || attempt == 30) {
+                assertThat(p.exitValue()).as(out).isZero();
+                return out;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static TestCommandIT.Run retried(List<String> args) throws Exception {
+        TestCommandIT.Run r = null;
+        for (int attempt = 0; attempt < 30 && (r == null || r.exit() != 0); attempt++) {
+            if (r != null) {
+                Thread.sleep(100); // the stock server returns to idle a moment after its previous client left
+            }
+            r = TestCommandIT.run(args.toArray(String[]::new));
+        }
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        return r;
+    }
+
     /** A stock iperf3 server on a free loopback port, stopped when closed. */
-    private record StockServer(Process process, int port) implements AutoCloseable {
+    record StockServer(Process process, int port) implements AutoCloseable {
         static StockServer start() throws Exception {
             assumeStock();
             int port = freePort();
@@ -188,15 +272,7 @@ class Iperf3CommandIT {
     private static TestCommandIT.Run client(int port, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of("iperf3", "-c", "127.0.0.1", "-p", String.valueOf(port), "-t", "2"));
         args.addAll(List.of(extra));
-        TestCommandIT.Run r = null;
-        for (int attempt = 0; attempt < 30 && (r == null || r.exit() != 0); attempt++) {
-            if (r != null) {
-                Thread.sleep(100); // the stock server returns to idle a moment after its previous client left
-            }
-            r = TestCommandIT.run(args.toArray(String[]::new));
-        }
-        assertThat(r.exit()).as(r.out() + r.err()).isZero();
-        return r;
+        return retried(args);
     }
 
     /** The lines between the interval header and the summary separator, and those after it. */
@@ -398,7 +474,7 @@ class Iperf3CommandIT {
         return json;
     }
 
-    private static int freePort() throws Exception {
+    static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
@@ -408,7 +484,7 @@ class Iperf3CommandIT {
      * Whether a TCP listener is on the port, IPv4 or dual-stack IPv6 socket (from /proc, since a probe connection
      * would count as a client).
      */
-    private static boolean listening(int port) throws Exception {
+    static boolean listening(int port) throws Exception {
         String hex = String.format(":%04X ", port);
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
             if (Files.readAllLines(Path.of(table)).stream().anyMatch(l -> l.contains(hex) && l.contains(" 0A "))) {

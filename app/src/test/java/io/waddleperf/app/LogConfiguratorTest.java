@@ -42,6 +42,32 @@ class LogConfiguratorTest {
     }
 
     @Test
+    void remote_text_in_a_log_line_is_made_safe_message_and_exception_alike() {
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        LoggerContext fresh = new LoggerContext();
+        fresh.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter()); // as SLF4J's provider would
+        try {
+            LogConfigurator configurator = new LogConfigurator();
+            configurator.setContext(fresh);
+            configurator.configure(fresh);
+            String hostile = "\u001b]0;PWNED-TITLE\u0007\u001b[2J\u001b[31m";
+            fresh.getLogger("org.apache.sshd.client").warn("server version {}\nFAKE INFO line", hostile,
+                    new java.io.IOException("peer said " + hostile, new IllegalStateException("cause " + hostile)));
+        } finally {
+            System.setErr(err);
+            fresh.stop();
+        }
+        String out = captured.toString(StandardCharsets.UTF_8);
+        assertThat(out).doesNotContain("\u001b", "\u0007");
+        assertThat(out).contains("server version \\x1b]0;PWNED-TITLE\\x07\\x1b[2J\\x1b[31m\\x0aFAKE INFO line");
+        assertThat(out).contains("java.io.IOException: peer said \\x1b]0;PWNED-TITLE");
+        assertThat(out).contains("Caused by: java.lang.IllegalStateException: cause \\x1b]0;");
+        assertThat(out).contains("\tat io.waddleperf.app.LogConfiguratorTest");
+    }
+
+    @Test
     void a_configuration_file_the_user_names_takes_over() {
         String before = System.getProperty("logback.configurationFile");
         System.setProperty("logback.configurationFile", "/nonexistent/logback.xml");

@@ -20,7 +20,10 @@ export async function runApiTest({ type, apiKey, request, signal }) {
   return body;
 }
 
-/** Posts a finished browser speed test to `/speedtest/result`; returns the id the server stored it under. */
+/**
+ * Posts a finished browser speed test to `/speedtest/result`; returns where the server keeps it: `id`, `url` (the
+ * absolute address that fetches it again) and `storedIn` (the server's file for such results).
+ */
 export async function postSpeedResult(result) {
   const res = await fetch(ENDPOINTS.result, {
     method: 'POST',
@@ -30,7 +33,11 @@ export async function postSpeedResult(result) {
   });
   const body = await res.json().catch(() => null);
   if (!res.ok) throw new Error(`HTTP ${res.status}: ${body?.error ?? res.statusText}`);
-  return body.id;
+  return {
+    id: body.id,
+    url: new URL(body.url ?? res.headers.get('Location') ?? `${ENDPOINTS.result}/${body.id}`, location.href).href,
+    storedIn: body.stored_in ?? null,
+  };
 }
 
 /** Offers `value` as a JSON file download (no server round trip). */

@@ -1,11 +1,12 @@
 // The Network Tests and Trace Tests tabs: a probe run by the test server through its test API (docs/TEST-API.md) with
 // the user's API key. The API answers once the probe has finished, so "live progress" is the measured elapsed
-// time against the most the test may take; the result shows every field the probe filled, and hops as a table.
+// time against the most the test may take; the result reads as the terminal report does (report.js).
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { downloadJson, runApiTest } from '../api.js';
-import { fmtMs, fmtSeconds } from '../format.js';
+import { fmtSeconds } from '../format.js';
+import { HOP_COLUMNS, answers, details, figures, hopRows, summary } from '../report.js';
 
 /** API type → accepted protocol values (first is the server's default) and whether count/query apply. */
 const TYPES = {
@@ -27,11 +28,6 @@ const TYPES = {
   },
 };
 
-const HOP_COLUMNS = [
-  ['hop', 'Hop'], ['ip', 'Address'], ['hostname', 'Name'], ['loss_percent', 'Loss %'], ['sent', 'Sent'],
-  ['last_ms', 'Last'], ['avg_ms', 'Avg'], ['best_ms', 'Best'], ['worst_ms', 'Worst'], ['stddev_ms', 'StDev'],
-];
-
 function Elapsed({ since }) {
   const [now, setNow] = useState(performance.now());
   useEffect(() => {
@@ -41,14 +37,19 @@ function Elapsed({ since }) {
   return html`<span data-testid="api-elapsed">${fmtSeconds(now - since)}</span>`;
 }
 
-function cell(v) {
-  if (v === null || v === undefined) return '—';
-  return typeof v === 'number' && !Number.isInteger(v) ? fmtMs(v) : String(v);
+function Table({ rows, testid }) {
+  return html`<table data-testid=${testid}><tbody>
+    ${rows.map(([label, value]) => html`<tr><th>${label}</th><td>${value}</td></tr>`)}
+  </tbody></table>`;
 }
 
+/** One result as the terminal report shows it: the peer tool's summary, labelled figures, hops, answers. */
 function ResultView({ entry }) {
   const { result, type } = entry;
-  const scalars = Object.entries(result).filter(([, v]) => v !== null && typeof v !== 'object');
+  const lines = summary(result);
+  const hops = hopRows(result);
+  const records = answers(result);
+  const facts = details(result);
   return html`
     <section class="panel" data-testid="api-result">
       <h2>${type} → ${result.target} · <span class=${result.success ? '' : 'error'}>
@@ -57,16 +58,22 @@ function ResultView({ entry }) {
         <button class="secondary" onClick=${() => downloadJson(result, `waddleperf-${type}-${result.id}.json`)}>
           Download JSON</button>
       </p>
-      <table><tbody>
-        ${scalars.map(([k, v]) => html`<tr><th>${k}</th><td>${cell(v)}</td></tr>`)}
-      </tbody></table>
-      ${result.hops?.length > 0 && html`
-        <h2 style="margin-top:1rem">Hops</h2>
-        <table data-testid="hops">
-          <thead><tr>${HOP_COLUMNS.map(([k, label]) => html`<th class=${k === 'ip' || k === 'hostname' ? '' : 'num'}>${label}</th>`)}</tr></thead>
-          <tbody>${result.hops.map((hop) => html`<tr>${HOP_COLUMNS.map(([k]) => html`
-            <td class=${k === 'ip' || k === 'hostname' ? '' : 'num'}>${cell(hop[k])}</td>`)}</tr>`)}</tbody>
+      ${lines.length > 0 && html`<pre class="report" data-testid="api-summary">${lines.join('\n')}</pre>`}
+      ${records.length > 0 && html`
+        <h3>Answer section</h3>
+        <table data-testid="answers">
+          <thead><tr><th>Name</th><th class="num">TTL (s)</th><th>Class</th><th>Type</th><th>Data</th></tr></thead>
+          <tbody>${records.map((r) => html`<tr>${r.map((c, i) => html`<td class=${i === 1 ? 'num' : ''}>${c}</td>`)}</tr>`)}</tbody>
         </table>`}
+      ${hops.length > 0 && html`
+        <h3>Hops</h3>
+        <table data-testid="hops">
+          <thead><tr>${HOP_COLUMNS.map(([label], i) => html`<th class=${i === 1 ? '' : 'num'}>${label}</th>`)}</tr></thead>
+          <tbody>${hops.map((row) => html`<tr>${row.map((c, i) => html`<td class=${i === 1 ? '' : 'num'}>${c}</td>`)}</tr>`)}</tbody>
+        </table>`}
+      <h3>Figures</h3>
+      <${Table} rows=${figures(result)} testid="api-figures" />
+      ${facts.length > 0 && html`<details><summary>Probe details</summary><${Table} rows=${facts} testid="api-details" /></details>`}
       <details><summary>Raw JSON</summary><pre>${JSON.stringify(result, null, 2)}</pre></details>
     </section>`;
 }
@@ -118,19 +125,23 @@ export function ApiTests({ kind, apiKey, setApiKey }) {
           ${spec.protocols.map((p) => html`<option value=${p}>${p}</option>`)}</select></label>`}
         <label>Target <input type="text" value=${form.target} onInput=${set('target')} required
           placeholder="host, host:port or URL" data-testid="api-target" /></label>
-        <label>Port <input type="number" min="1" max="65535" value=${form.port} onInput=${set('port')} style="width:6rem" /></label>
+        <label>Port <input type="number" min="1" max="65535" value=${form.port} onInput=${set('port')} style="width:6rem"
+          data-testid="api-port" /></label>
         ${spec.count && html`<label>Count <input type="number" min="1" max="1000" value=${form.count}
           onInput=${set('count')} style="width:5rem" /></label>`}
         <label>Timeout (s) <input type="number" min="1" max="300" value=${form.timeout} onInput=${set('timeout')}
           style="width:5rem" /></label>
-        ${spec.query && html`<label>Query <input type="text" value=${form.query} onInput=${set('query')} /></label>`}
+        ${spec.query && html`<label>Query <input type="text" value=${form.query} onInput=${set('query')} data-testid="api-query" /></label>`}
         ${running
           ? html`<button type="button" class="secondary" onClick=${() => controller.current?.abort()}>Cancel</button>`
           : html`<button class="primary" type="submit" data-testid="api-run">Run</button>`}
       </form>
       ${running && html`<p><progress></progress> ${running.type} running for <${Elapsed} since=${running.since} /></p>`}
       ${error && html`<p class="error" data-testid="api-error">${error}</p>`}
-      <p class="phase">The API key is kept in this tab only (session storage).</p>
+      <p class="phase" data-testid="api-key-help">${'API keys come from this test server\'s configuration: whoever '
+        + 'runs it sets them with '}<code>waddleperf testserver --api-key-file FILE</code>${' (one key per line) or '
+        + 'the '}<code>WADDLEPERF_TESTSERVER_API_KEYS</code>${' environment variable, and gives them out; ask them '
+        + 'for one. The key you enter is kept in this tab only (session storage).'}</p>
     </section>
     ${history.map((entry) => html`<${ResultView} entry=${entry} key=${entry.result.id} />`)}`;
 }

@@ -44,7 +44,20 @@ function options(width) {
   return {
     width,
     height: 220,
-    scales: { x: { time: false } },
+    // rates start at zero: an axis from the lowest sample up makes a 5 % wobble look like a collapse
+    scales: {
+      x: { time: false },
+      y: { range: (u, dataMin, dataMax) => [0, dataMax > 0 ? uPlot.rangeNum(0, dataMax, 0.1, true)[1] : 1] },
+    },
+    // the y range drawn, on the chart's element: what the page shows, for anyone (a test) reading the page
+    hooks: {
+      setScale: [(u, key) => {
+        if (key === 'y') {
+          u.root.dataset.yMin = String(u.scales.y.min);
+          u.root.dataset.yMax = String(u.scales.y.max);
+        }
+      }],
+    },
     axes: [
       { label: 's', stroke: cssVar('--muted'), grid: { stroke: cssVar('--border') } },
       { label: 'Mbit/s', stroke: cssVar('--muted'), grid: { stroke: cssVar('--border') }, size: 60 },

@@ -42,6 +42,14 @@ function Metric({ id, label, value, unit, text }) {
   </div>`;
 }
 
+/** Where the posted result is kept and how to fetch it again (one text: htm drops whitespace around line breaks). */
+function Saved({ posted }) {
+  const file = posted.storedIn ? `, in ${posted.storedIn} in its data folder` : '';
+  return html`<span>${`On this server (${location.host}) as ${posted.id}${file}. Find it again at `}</span>
+    <a href=${posted.url} data-testid="result-url">${posted.url}</a>
+    <span>${' or with '}</span><code data-testid="result-command">${`curl ${posted.url}`}</code>`;
+}
+
 export function SpeedTest({ settings }) {
   const [choice, setChoice] = useState(settings.streams);
   const [phase, setPhase] = useState('idle');
@@ -163,7 +171,7 @@ export function SpeedTest({ settings }) {
           <tr><th>Download</th><td>${transferText(download, streamCounts(choice).down)}</td></tr>`}
           ${upload && html`
           <tr><th>Upload</th><td>${transferText(upload, streamCounts(choice).up)}</td></tr>`}
-          <tr><th>Saved</th><td data-testid="result-posted">${posted ? `as ${posted}` : '—'}</td></tr>
+          <tr><th>Saved</th><td data-testid="result-posted">${posted ? html`<${Saved} posted=${posted} />` : '—'}</td></tr>
         </tbody>
       </table>
     </section>`}`;
