@@ -1,0 +1,283 @@
+package io.waddleperf.manager;
+
+import io.waddleperf.core.address.Cidr;
+import io.waddleperf.core.config.Bytes;
+import io.waddleperf.core.config.ConfigException;
+import io.waddleperf.core.config.ConfigLoader;
+import io.waddleperf.core.config.Problems;
+import io.waddleperf.core.config.Secret;
+import io.waddleperf.core.config.Validated;
+import io.waddleperf.manager.auth.Role;
+import io.waddleperf.manager.auth.ServerKey;
+import io.waddleperf.manager.store.Database;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The manager's settings, snake_case in YAML, {@code WADDLEPERF_MANAGER_*} environment variables and flags (every key
+ * is listed in docs/CONFIGURATION.md), loaded by {@link #loader()}. Running components only see instances that
+ * passed the loader's checks.
+ *
+ * @param bind            address the HTTP listener binds to
+ * @param port            HTTP port of the API (0 = any free port)
+ * @param dataDir         folder of the embedded database when {@code db.url} is not set
+ * @param shutdownTimeout how long a stopping manager waits for requests in progress
+ * @param db              the database: embedded (default) or MariaDB
+ * @param http            limits of the HTTP listener
+ * @param auth            sessions, login rate limits, MFA and the secret key
+ * @param httpsEnabled    whether the HTTPS listener runs too
+ * @param httpsPort       HTTPS port (0 = any free port)
+ * @param tlsCertFile     PEM certificate chain for HTTPS; with {@code tlsKeyFile}, else a self-signed one is made in
+ *                        {@code data_dir}
+ * @param tlsKeyFile      PEM private key (PKCS#8, or PKCS#1/SEC1) for {@code tlsCertFile}
+ * @param trustedProxies  CIDRs of reverse proxies whose {@code X-Forwarded-For} and {@code X-Forwarded-Proto} are
+ *                        believed
+ * @param enrollment      device enrolment: heartbeats and configuration re-checks the manager asks of devices
+ */
+public record ManagerConfig(
+        String bind,
+        int port,
+        Path dataDir,
+        Duration shutdownTimeout,
+        Db db,
+        Http http,
+        Auth auth,
+        boolean httpsEnabled,
+        int httpsPort,
+        Path tlsCertFile,
+        Path tlsKeyFile,
+        List<String> trustedProxies,
+        Enrollment enrollment) implements Validated {
+
+    /** Prefix of the environment variables that set keys ({@code WADDLEPERF_MANAGER_PORT}). */
+    public static final String ENV_PREFIX = "WADDLEPERF_MANAGER";
+
+    private static final ConfigLoader<ManagerConfig> LOADER = ConfigLoader.of(ManagerConfig.class, ENV_PREFIX);
+
+    public ManagerConfig {
+        trustedProxies = List.copyOf(trustedProxies);
+    }
+
+    /** All defaults: the one place they are written (nested sections default in their constructors). */
+    public static ManagerConfig defaults() {
+        return new ManagerConfig("0.0.0.0", 5000, Path.of("data"), Duration.ofSeconds(10), Db.defaults(),
+                Http.defaults(), Auth.defaults(), false, 5443, null, null, List.of(), Enrollment.defaults());
+    }
+
+    public static ConfigLoader<ManagerConfig> loader() {
+        return LOADER;
+    }
+
+    /**
+     * A checked configuration from settings by key path over the defaults (tests, the demo).
+     *
+     * @throws ConfigException listing every problem, each naming its key path
+     */
+    public static ManagerConfig of(Map<String, String> settings) {
+        return LOADER.load(settings);
+    }
+
+    /**
+     * The JDBC URL the manager connects to: {@code db.url}, or the embedded H2 database in {@code data_dir} in its
+     * MariaDB mode, so that both run the same SQL.
+     */
+    public String jdbcUrl() {
+        if (db.url() != null) {
+            return db.url();
+        }
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("manager") + ";" + Database.H2_OPTIONS;
+    }
+
+    @Override
+    public void validate(Problems problems) {
+        problems.require(!bind.isBlank() && bind.matches("[A-Za-z0-9_.:%-]+"), "bind",
+                "'" + bind + "' is not an address or host name");
+        problems.require(port >= 0 && port <= 65535, "port", "must be between 0 (any free port) and 65535, got " + port);
+        problems.require(!shutdownTimeout.isNegative() && shutdownTimeout.compareTo(Duration.ofMinutes(5)) <= 0,
+                "shutdown_timeout", "must be between 0s and 5m, got " + shutdownTimeout);
+        problems.require(httpsPort >= 0 && httpsPort <= 65535, "https_port",
+                "must be between 0 (any free port) and 65535, got " + httpsPort);
+        problems.require(!httpsEnabled || httpsPort == 0 || httpsPort != port, "https_port",
+                "must differ from port (" + port + ")");
+        problems.require((tlsCertFile == null) == (tlsKeyFile == null), tlsCertFile == null ? "tls_cert_file" : "tls_key_file",
+                "tls_cert_file and tls_key_file go together");
+        for (String key : List.of("tls_cert_file", "tls_key_file")) {
+            Path f = key.equals("tls_cert_file") ? tlsCertFile : tlsKeyFile;
+            problems.require(f == null || Files.isReadable(f), key, "cannot read " + f);
+        }
+        for (int i = 0; i < trustedProxies.size(); i++) {
+            try {
+                Cidr.parse(trustedProxies.get(i));
+            } catch (IllegalArgumentException e) {
+                problems.add("trusted_proxies[" + i + "]", e.getMessage());
+            }
+        }
+    }
+
+    /** Where the manager's secret key is read from or made: {@code auth.secret_key}, else this file. */
+    public Path secretKeyFile() {
+        return dataDir.resolve(ServerKey.FILE_NAME);
+    }
+
+    /**
+     * The database (YAML section {@code db:}).
+     *
+     * @param url            JDBC URL; unset means the embedded database under {@code data_dir}. MariaDB:
+     *                       {@code jdbc:mariadb://host:3306/waddleperf}; several Galera nodes:
+     *                       {@code jdbc:mariadb:sequential://node1,node2,node3/waddleperf} (fail over in order)
+     * @param user           database user (MariaDB); unset for the embedded database
+     * @param password       database password
+     * @param poolSize       connections in the pool
+     * @param connectTimeout how long a request waits for a free connection before failing
+     * @param queryTimeout   longest a single statement may run
+     * @param maxRetries     times a transaction is retried after a deadlock, lock wait timeout or Galera
+     *                       certification failure
+     */
+    public record Db(String url, String user, Secret password, Integer poolSize, Duration connectTimeout,
+                     Duration queryTimeout, Integer maxRetries) implements Validated {
+        public Db {
+            poolSize = Objects.requireNonNullElse(poolSize, 10);
+            connectTimeout = Objects.requireNonNullElse(connectTimeout, Duration.ofSeconds(10));
+            queryTimeout = Objects.requireNonNullElse(queryTimeout, Duration.ofSeconds(30));
+            maxRetries = Objects.requireNonNullElse(maxRetries, 5);
+        }
+
+        public static Db defaults() {
+            return new Db(null, null, null, null, null, null, null);
+        }
+
+        @Override
+        public void validate(Problems problems) {
+            problems.require(url == null || url.startsWith("jdbc:mariadb:") || url.startsWith("jdbc:h2:"), "url",
+                    "must be a jdbc:mariadb: or jdbc:h2: URL, got '" + url + "'");
+            problems.require(poolSize >= 1 && poolSize <= 500, "pool_size", "must be 1-500, got " + poolSize);
+            problems.require(connectTimeout.compareTo(Duration.ofMillis(250)) >= 0
+                    && connectTimeout.compareTo(Duration.ofMinutes(5)) <= 0, "connect_timeout",
+                    "must be between 250ms and 5m, got " + connectTimeout);
+            problems.require(queryTimeout.compareTo(Duration.ofSeconds(1)) >= 0
+                    && queryTimeout.compareTo(Duration.ofHours(1)) <= 0, "query_timeout",
+                    "must be between 1s and 1h, got " + queryTimeout);
+            problems.require(maxRetries >= 0 && maxRetries <= 100, "max_retries", "must be 0-100, got " + maxRetries);
+        }
+    }
+
+    /**
+     * Limits of the HTTP listener (YAML section {@code http:}).
+     *
+     * @param idleTimeout     a connection that sends or reads nothing for this long is closed (slow clients)
+     * @param maxBodyBytes    largest request body accepted; larger ones get 413
+     * @param maxBatchResults most results one {@code POST /api/v1/results} may carry (one transaction each)
+     */
+    public record Http(Duration idleTimeout, @Bytes Long maxBodyBytes, Integer maxBatchResults) implements Validated {
+        public Http {
+            idleTimeout = Objects.requireNonNullElse(idleTimeout, Duration.ofSeconds(30));
+            maxBodyBytes = Objects.requireNonNullElse(maxBodyBytes, 16L << 20);
+            maxBatchResults = Objects.requireNonNullElse(maxBatchResults, 1000);
+        }
+
+        public static Http defaults() {
+            return new Http(null, null, null);
+        }
+
+        @Override
+        public void validate(Problems problems) {
+            problems.require(idleTimeout.compareTo(Duration.ofMillis(100)) >= 0
+                    && idleTimeout.compareTo(Duration.ofHours(1)) <= 0, "idle_timeout",
+                    "must be between 100ms and 1h, got " + idleTimeout);
+            problems.require(maxBodyBytes >= 1024 && maxBodyBytes <= 1L << 30, "max_body_bytes",
+                    "must be between 1K and 1G, got " + maxBodyBytes);
+            problems.require(maxBatchResults >= 1 && maxBatchResults <= 10_000, "max_batch_results",
+                    "must be 1-10000, got " + maxBatchResults);
+        }
+    }
+
+    /**
+     * Sessions and login limits (YAML section {@code auth:}).
+     *
+     * @param sessionTtl             how long a login session token stays valid
+     * @param refreshTtl             how long the refresh token of a login stays valid (each use replaces it)
+     * @param maxFailuresPerAccount  failed logins one account may have per {@code failure_window} before its logins
+     *                               are refused (429) for the rest of the window
+     * @param maxFailuresPerIp       failed logins one client address may have per {@code failure_window}
+     * @param failureWindow          the window over which failed logins are counted
+     * @param mfaRequiredRoles       roles whose users must have MFA; their logins without it may only set it up
+     * @param secretKey              the manager's 256-bit key in Base64 (encrypts MFA secrets, signs CSRF tokens);
+     *                               unset: {@code secret.key} in {@code data_dir}, made at first start. Every manager
+     *                               of one database needs the same key
+     */
+    public record Auth(Duration sessionTtl, Duration refreshTtl, Integer maxFailuresPerAccount, Integer maxFailuresPerIp,
+                       Duration failureWindow, List<Role> mfaRequiredRoles, Secret secretKey) implements Validated {
+        public Auth {
+            sessionTtl = Objects.requireNonNullElse(sessionTtl, Duration.ofHours(12));
+            refreshTtl = Objects.requireNonNullElse(refreshTtl, Duration.ofDays(7));
+            maxFailuresPerAccount = Objects.requireNonNullElse(maxFailuresPerAccount, 5);
+            maxFailuresPerIp = Objects.requireNonNullElse(maxFailuresPerIp, 20);
+            failureWindow = Objects.requireNonNullElse(failureWindow, Duration.ofMinutes(15));
+            mfaRequiredRoles = List.copyOf(Objects.requireNonNullElse(mfaRequiredRoles, List.of()));
+        }
+
+        public static Auth defaults() {
+            return new Auth(null, null, null, null, null, null, null);
+        }
+
+        @Override
+        public void validate(Problems problems) {
+            problems.require(sessionTtl.compareTo(Duration.ofMinutes(1)) >= 0
+                    && sessionTtl.compareTo(Duration.ofDays(30)) <= 0, "session_ttl",
+                    "must be between 1m and 30d, got " + sessionTtl);
+            problems.require(refreshTtl.compareTo(sessionTtl) >= 0 && refreshTtl.compareTo(Duration.ofDays(365)) <= 0,
+                    "refresh_ttl", "must be between session_ttl and 365d, got " + refreshTtl);
+            problems.require(maxFailuresPerAccount >= 1 && maxFailuresPerAccount <= 1000, "max_failures_per_account",
+                    "must be 1-1000, got " + maxFailuresPerAccount);
+            problems.require(maxFailuresPerIp >= 1 && maxFailuresPerIp <= 100_000, "max_failures_per_ip",
+                    "must be 1-100000, got " + maxFailuresPerIp);
+            problems.require(failureWindow.compareTo(Duration.ofSeconds(1)) >= 0
+                    && failureWindow.compareTo(Duration.ofDays(1)) <= 0, "failure_window",
+                    "must be between 1s and 1d, got " + failureWindow);
+            if (secretKey != null) {
+                try {
+                    ServerKey.decode(secretKey.reveal());
+                } catch (IllegalArgumentException e) {
+                    problems.add("secret_key", e.getMessage());
+                }
+            }
+        }
+    }
+
+    /**
+     * Device enrolment (YAML section {@code enrollment:}).
+     *
+     * @param heartbeatInterval  how often devices are asked to send a heartbeat (the status buckets assume about a
+     *                           minute: a device is online while its last contact is under 5 minutes old)
+     * @param configRecheckMin   shortest time a device is told to wait before it asks for its configuration again
+     * @param configRecheckMax   longest such time; each answer picks one at random in between, so devices spread
+     */
+    public record Enrollment(Duration heartbeatInterval, Duration configRecheckMin, Duration configRecheckMax)
+            implements Validated {
+        public Enrollment {
+            heartbeatInterval = Objects.requireNonNullElse(heartbeatInterval, Duration.ofMinutes(1));
+            configRecheckMin = Objects.requireNonNullElse(configRecheckMin, Duration.ofMinutes(30));
+            configRecheckMax = Objects.requireNonNullElse(configRecheckMax, Duration.ofMinutes(60));
+        }
+
+        public static Enrollment defaults() {
+            return new Enrollment(null, null, null);
+        }
+
+        @Override
+        public void validate(Problems problems) {
+            problems.require(heartbeatInterval.compareTo(Duration.ofSeconds(5)) >= 0
+                    && heartbeatInterval.compareTo(Duration.ofMinutes(4)) <= 0, "heartbeat_interval",
+                    "must be between 5s and 4m (a device is online while heard from within 5m), got " + heartbeatInterval);
+            problems.require(configRecheckMin.compareTo(Duration.ofSeconds(10)) >= 0, "config_recheck_min",
+                    "must be at least 10s, got " + configRecheckMin);
+            problems.require(configRecheckMax.compareTo(configRecheckMin) >= 0
+                    && configRecheckMax.compareTo(Duration.ofDays(1)) <= 0, "config_recheck_max",
+                    "must be between config_recheck_min and 24h, got " + configRecheckMax);
+        }
+    }
+}

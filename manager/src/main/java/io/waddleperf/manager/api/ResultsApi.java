@@ -1,0 +1,124 @@
+package io.waddleperf.manager.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.waddleperf.manager.auth.Principal;
+import io.waddleperf.manager.ingest.Ingestor;
+import io.waddleperf.manager.ingest.Ingestor.Receipt;
+import io.waddleperf.manager.store.EnrolledDevice;
+import io.waddleperf.manager.store.ResultRepository;
+import io.waddleperf.manager.store.ResultRepository.Outcome;
+import io.waddleperf.manager.store.ResultRepository.Stored;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * {@code POST /api/v1/results}: one result object (docs/RESULTS.md) or an array of them. Idempotent by the result's
+ * {@code id}: a result stored before is not stored again and its entry says {@code "status": "duplicate"}. The answer
+ * comes after the commit (201 when anything was stored, 200 when all were duplicates); an invalid result refuses the
+ * whole request with the field named. {@code GET /api/v1/results?limit=} lists the newest in the caller's scope,
+ * {@code GET /api/v1/results/{id}} returns one. {@code POST /api/v1/results/upload} takes the original manager's
+ * flat upload body ({@link io.waddleperf.manager.ingest.LegacyUploads}). An enrolled device uploads with its credential
+ * to {@code POST /api/v1/results}; its results are attributed to it and its OU.
+ */
+public final class ResultsApi {
+
+    static final String BASE = "/api/v1/results";
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 1000;
+
+    private final Ingestor ingestor;
+    private final ResultRepository results;
+    private final Requests requests;
+    private final DeviceRequests deviceRequests;
+
+    public ResultsApi(Ingestor ingestor, ResultRepository results, Requests requests, DeviceRequests deviceRequests) {
+        this.ingestor = ingestor;
+        this.results = results;
+        this.requests = requests;
+        this.deviceRequests = deviceRequests;
+    }
+
+    public void addRoutes(RoutesConfig routes) {
+        routes.post(BASE, this::submit);
+        routes.post(BASE + "/upload", this::upload);
+        routes.get(BASE, this::recent);
+        routes.get(BASE + "/{id}", this::get);
+    }
+
+    private void submit(Context ctx) {
+        List<Receipt> receipts;
+        JsonNode body;
+        if (deviceRequests.carriesDeviceCredential(ctx)) {
+            // an enrolled device's upload: its results belong to the device and its OU
+            EnrolledDevice device = deviceRequests.device(ctx);
+            body = requests.json(ctx);
+            receipts = ingestor.ingestFromDevice(body, device);
+        } else {
+            Principal p = requests.caller(ctx);
+            requireSubmitter(p);
+            body = requests.json(ctx);
+            receipts = ingestor.ingest(body, p);
+        }
+        boolean anyStored = receipts.stream().anyMatch(r -> r.outcome() == Outcome.STORED);
+        ctx.status(anyStored ? 201 : 200);
+        if (!body.isArray()) {
+            ctx.json(entry(receipts.getFirst()));
+            return;
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("stored", receipts.stream().filter(r -> r.outcome() == Outcome.STORED).count());
+        answer.put("duplicates", receipts.stream().filter(r -> r.outcome() == Outcome.DUPLICATE).count());
+        answer.put("results", receipts.stream().map(ResultsApi::entry).toList());
+        ctx.json(answer);
+    }
+
+    /** The original manager's upload: one flat body without an id (the manager assigns one). */
+    private void upload(Context ctx) {
+        Principal p = requests.caller(ctx);
+        requireSubmitter(p);
+        Receipt r = ingestor.ingestLegacy(requests.json(ctx), p, false);
+        Map<String, Object> answer = entry(r);
+        answer.put("message", "Results uploaded successfully");
+        ctx.status(r.outcome() == Outcome.STORED ? 201 : 200).json(answer);
+    }
+
+    static void requireSubmitter(Principal p) {
+        if (!p.role().submitsResults()) {
+            throw ApiException.forbidden(null, "role " + p.role() + " reads results but does not submit them");
+        }
+    }
+
+    static Map<String, Object> entry(Receipt r) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("id", r.id());
+        e.put("status", r.outcome().externalName());
+        return e;
+    }
+
+    private void recent(Context ctx) {
+        Principal p = requests.caller(ctx);
+        int limit = Requests.intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+        writeDocuments(ctx, results.recent(Scopes.of(p), limit));
+    }
+
+    private void get(Context ctx) {
+        Principal p = requests.caller(ctx);
+        UUID id = Requests.pathId(ctx, "id");
+        Stored r = results.find(id).filter(s -> Scopes.includes(p, s))
+                .orElseThrow(() -> ApiException.notFound("id", "no result " + id));
+        ctx.contentType("application/json").result(r.document());
+    }
+
+    /** Writes stored documents as a JSON array as they are (they were validated and normalised on the way in). */
+    static void writeDocuments(Context ctx, List<Stored> stored) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < stored.size(); i++) {
+            sb.append(i == 0 ? "" : ",").append(stored.get(i).document());
+        }
+        ctx.contentType("application/json").result(sb.append(']').toString());
+    }
+}

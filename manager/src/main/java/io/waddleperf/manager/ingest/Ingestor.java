@@ -1,0 +1,149 @@
+package io.waddleperf.manager.ingest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.waddleperf.core.result.Json;
+import io.waddleperf.core.result.ProbeResult;
+import io.waddleperf.core.result.Source;
+import io.waddleperf.manager.auth.Principal;
+import io.waddleperf.manager.store.EnrolledDevice;
+import io.waddleperf.manager.store.ResultRepository;
+import io.waddleperf.manager.store.ResultRepository.Incoming;
+import io.waddleperf.manager.store.ResultRepository.Outcome;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Takes one result object or an array of them, validates every one (nothing is stored if any is invalid), stores
+ * them in one transaction and reports per id whether it was stored now or had been stored before.
+ */
+public final class Ingestor {
+
+    /**
+     * What happened to one submitted result.
+     *
+     * @param id      the result id
+     * @param outcome stored now, or a duplicate of a stored one
+     */
+    public record Receipt(UUID id, Outcome outcome) {
+    }
+
+    private final ResultRepository results;
+    private final ResultValidator validator;
+    private final int maxBatch;
+    private final InstantSource clock;
+    private final ObjectMapper mapper = Json.mapper();
+
+    public Ingestor(ResultRepository results, ResultValidator validator, int maxBatch, InstantSource clock) {
+        this.results = results;
+        this.validator = validator;
+        this.maxBatch = maxBatch;
+        this.clock = clock;
+    }
+
+    /**
+     * Validates and stores; returns after the commit.
+     *
+     * @param body      a JSON result object, or a JSON array of them
+     * @param submitter who submits them; the results belong to its OU
+     * @throws InvalidResultException naming the first invalid field (then nothing is stored)
+     */
+    public List<Receipt> ingest(JsonNode body, Principal submitter) {
+        return store(parseBatch(body), submitter);
+    }
+
+    /**
+     * Validates and stores results an enrolled device uploaded with its credential: they belong to the device and its
+     * OU. A result naming another device's serial is refused (a device speaks only for itself), except a browser's
+     * result a test server relays, which names the browser's machine if anything.
+     *
+     * @throws InvalidResultException naming the first invalid field (then nothing is stored)
+     */
+    public List<Receipt> ingestFromDevice(JsonNode body, EnrolledDevice device) {
+        List<Incoming> batch = parseBatch(body);
+        for (int i = 0; i < batch.size(); i++) {
+            ProbeResult r = batch.get(i).result();
+            String serial = r.device() == null ? null : r.device().serial();
+            if (serial != null && !serial.equals(device.serial()) && r.source() != Source.BROWSER) {
+                String field = body.isArray() ? "[" + i + "].device.serial" : "device.serial";
+                throw new InvalidResultException(field, "is '" + serial + "', but this credential belongs to device '"
+                        + device.serial() + "'");
+            }
+        }
+        Map<UUID, Outcome> outcomes = results.store(batch, device.ouId(), null, device.id(), clock.instant());
+        List<Receipt> receipts = new ArrayList<>(outcomes.size());
+        outcomes.forEach((id, outcome) -> receipts.add(new Receipt(id, outcome)));
+        return receipts;
+    }
+
+    private List<Incoming> parseBatch(JsonNode body) {
+        List<Incoming> batch = new ArrayList<>();
+        if (body.isArray()) {
+            if (body.isEmpty()) {
+                throw new InvalidResultException("body", "the array holds no results");
+            }
+            if (body.size() > maxBatch) {
+                throw new InvalidResultException("body", "the array holds " + body.size()
+                        + " results; at most " + maxBatch + " are accepted per request");
+            }
+            for (int i = 0; i < body.size(); i++) {
+                batch.add(parse(body.get(i), "[" + i + "]"));
+            }
+        } else {
+            batch.add(parse(body, ""));
+        }
+        return batch;
+    }
+
+    /**
+     * Converts one body of the original clients ({@link LegacyUploads}), checks the result it makes against the
+     * schema like any other, and stores it.
+     *
+     * @param goClientAllowed whether the Go client's body is accepted here ({@code /api/v1/tests/}) besides the flat one
+     */
+    public Receipt ingestLegacy(JsonNode body, Principal submitter, boolean goClientAllowed) {
+        Instant now = clock.instant();
+        ProbeResult r = goClientAllowed && LegacyUploads.isGoClientBody(body)
+                ? LegacyUploads.fromGoClient(body, now) : LegacyUploads.fromFlat(body, now);
+        JsonNode tree = LegacyUploads.tree(r);
+        return store(List.of(parse(tree, "")), submitter).getFirst();
+    }
+
+    private List<Receipt> store(List<Incoming> batch, Principal submitter) {
+        Instant now = clock.instant();
+        Map<UUID, Outcome> outcomes = results.store(batch, submitter.ouId(), submitter.userId(), now);
+        List<Receipt> receipts = new ArrayList<>(outcomes.size());
+        outcomes.forEach((id, outcome) -> receipts.add(new Receipt(id, outcome)));
+        return receipts;
+    }
+
+    private Incoming parse(JsonNode node, String prefix) {
+        validator.check(node, prefix);
+        ProbeResult r;
+        String document;
+        try {
+            r = mapper.treeToValue(node, ProbeResult.class);
+            document = mapper.writeValueAsString(node);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            // the schema passed, so this is a value the model refuses beyond it (e.g. an id that is not a UUID)
+            throw new InvalidResultException(prefix.isEmpty() ? "body" : prefix, "not a valid result: "
+                    + e.getMessage().lines().findFirst().orElse(""));
+        }
+        String where = prefix.isEmpty() ? "" : prefix + ".";
+        if (r.target().length() > ResultRepository.MAX_TARGET_CHARS) {
+            throw new InvalidResultException(where + "target", "is longer than " + ResultRepository.MAX_TARGET_CHARS
+                    + " characters");
+        }
+        if (r.device() != null && r.device().serial() != null
+                && r.device().serial().length() > ResultRepository.MAX_SERIAL_CHARS) {
+            throw new InvalidResultException(where + "device.serial", "is longer than "
+                    + ResultRepository.MAX_SERIAL_CHARS + " characters");
+        }
+        return new Incoming(r, document);
+    }
+}
