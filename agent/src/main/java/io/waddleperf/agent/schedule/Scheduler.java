@@ -1,0 +1,190 @@
+package io.waddleperf.agent.schedule;
+
+import io.waddleperf.core.autoperf.Tier;
+import io.waddleperf.core.autoperf.Autoperf;
+import io.waddleperf.core.autoperf.ProbeDefinition;
+import io.waddleperf.agent.autoperf.Crossing;
+import io.waddleperf.agent.autoperf.Decision;
+import io.waddleperf.agent.autoperf.Escalation;
+import io.waddleperf.agent.autoperf.EscalationPolicy;
+import io.waddleperf.agent.autoperf.EscalationState;
+import io.waddleperf.agent.autoperf.PlannedRun;
+import io.waddleperf.agent.autoperf.ProbeOutcome;
+import io.waddleperf.agent.autoperf.ThresholdCheck;
+import io.waddleperf.agent.autoperf.TierOutcome;
+import io.waddleperf.agent.autoperf.Trigger;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The AutoPerf loop: the scheduled tier (tier 1 unless disabled) at start and then every {@code interval} with
+ * ±{@code jitter_percent} of random spread, so that many agents do not measure in lockstep; after each tier run its
+ * thresholds are checked and {@link Escalation#decide} says whether a deeper tier runs now (or after a confirmation
+ * delay). One tier runs at a time, on one thread; the escalation state lives only here.
+ */
+public final class Scheduler implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+
+    /** What the scheduler reports besides the results themselves. */
+    public interface Listener {
+        default void tierFinished(int tier, Duration took, List<Crossing> crossings) {
+        }
+
+        default void trigger(Trigger trigger) {
+        }
+    }
+
+    private final Autoperf autoperf;
+    private final List<List<ProbeDefinition>> probes;
+    private final TierRunner runner;
+    private final Consumer<ProbeOutcome> sink;
+    private final AutoperfStatus status;
+    private final Listener listener;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final EscalationPolicy policy;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private volatile boolean stopped;
+    private Thread thread;
+
+    public Scheduler(Autoperf autoperf, List<List<ProbeDefinition>> probes, TierRunner runner,
+                     Consumer<ProbeOutcome> sink, AutoperfStatus status, Listener listener, Clock clock,
+                     RandomGenerator random) {
+        this.autoperf = autoperf;
+        this.probes = List.copyOf(probes);
+        this.runner = runner;
+        this.sink = sink;
+        this.status = status;
+        this.listener = listener;
+        this.clock = clock;
+        this.random = random;
+        this.policy = EscalationPolicy.of(autoperf);
+    }
+
+    /** The delay until the next scheduled run: {@code interval} spread by up to ±{@code percent} %, uniformly. */
+    public static Duration jittered(Duration interval, int percent, RandomGenerator random) {
+        double factor = 1 + (random.nextDouble() * 2 - 1) * percent / 100.0;
+        return Duration.ofNanos(Math.round(interval.toNanos() * factor));
+    }
+
+    public synchronized void start() {
+        if (thread == null) {
+            thread = Thread.ofPlatform().name("autoperf").daemon().start(this::loop);
+        }
+    }
+
+    private void loop() {
+        EscalationState state = EscalationState.initial(policy);
+        int base = policy.baseTier();
+        Instant nextBase = clock.instant();
+        PlannedRun planned = null;
+        while (!stopped) {
+            boolean escalated = planned != null && !planned.at().isAfter(nextBase);
+            Instant due = escalated ? planned.at() : nextBase;
+            int tier = escalated ? planned.tier() : base;
+            status.scheduled(due, tier);
+            if (!sleepUntil(due)) {
+                break;
+            }
+            Instant started = clock.instant();
+            if (escalated) {
+                planned = null;
+            } else {
+                nextBase = started.plus(jittered(autoperf.interval(), autoperf.jitterPercent(), random));
+            }
+            TierOutcome outcome;
+            try {
+                outcome = runTier(tier, started);
+            } catch (RuntimeException e) {
+                // a bug in one run must not end the schedule: the next round runs as planned
+                LOG.error("autoperf: tier {} run failed", tier, e);
+                continue;
+            }
+            Decision d = Escalation.decide(policy, state, outcome);
+            state = d.state();
+            status.tierDone(outcome.finishedAt(), outcome.crossings(), state.currentTier(), state.heldUntil(),
+                    state.awaitingConfirmation());
+            d.trigger().ifPresent(t -> {
+                LOG.info("autoperf: tier {} -> {}: {}", t.fromTier(), t.toTier(), t.reason());
+                status.trigger(t);
+                listener.trigger(t);
+            });
+            if (tier == base && d.trigger().isEmpty() && state.heldUntil() != null) {
+                LOG.info("autoperf: tier {} crossed a threshold, but escalation waits until {} (backoff after {} "
+                        + "escalations)", tier, state.heldUntil(), state.streak());
+            }
+            if (d.next().isPresent()) {
+                planned = d.next().get();
+            }
+        }
+    }
+
+    private TierOutcome runTier(int tier, Instant started) {
+        Tier config = autoperf.tiers().get(tier - 1);
+        long t0 = System.nanoTime();
+        List<ProbeOutcome> outcomes = runner.run(tier, probes.get(tier - 1), config.timeout(), o -> {
+            status.probeDone();
+            sink.accept(o);
+        });
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        List<Crossing> crossings = ThresholdCheck.check(config.thresholds(), config.escalateOnFailure(), outcomes);
+        status.escalationRunTook(tier, took);
+        listener.tierFinished(tier, took, crossings);
+        LOG.debug("autoperf: tier {} ran {} probes in {} ms, {} crossing(s)", tier, outcomes.size(), took.toMillis(),
+                crossings.size());
+        return new TierOutcome(tier, started.plus(took), crossings);
+    }
+
+    /** Waits until {@code due}; false when stopped meanwhile. */
+    private boolean sleepUntil(Instant due) {
+        lock.lock();
+        try {
+            while (!stopped) {
+                long nanos = Duration.between(clock.instant(), due).toNanos();
+                if (nanos <= 0) {
+                    return true;
+                }
+                wake.awaitNanos(nanos);
+            }
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops after the tier run in progress (whose probes end at their own deadlines). */
+    @Override
+    public void close() {
+        stopped = true;
+        lock.lock();
+        try {
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        if (t != null) {
+            try {
+                t.join(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

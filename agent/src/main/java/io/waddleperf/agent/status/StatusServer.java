@@ -1,0 +1,288 @@
+package io.waddleperf.agent.status;
+
+import io.waddleperf.core.autoperf.Tier;
+import io.waddleperf.core.autoperf.Probe;
+import io.waddleperf.core.autoperf.ProbeKind;
+import io.waddleperf.core.autoperf.ProbeDefinition;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.waddleperf.agent.Agent;
+import io.waddleperf.agent.AgentConfig;
+import io.waddleperf.agent.autoperf.Trigger;
+import io.waddleperf.agent.outbox.Outbox;
+import io.waddleperf.agent.schedule.AutoperfStatus;
+import io.waddleperf.agent.schedule.TierRunner;
+import io.waddleperf.core.result.Json;
+import io.waddleperf.core.result.ProbeResult;
+import io.waddleperf.core.result.TestType;
+import io.waddleperf.core.spec.ProbeOptions;
+import io.waddleperf.core.spec.ProbeSpec;
+import io.waddleperf.core.spec.TargetParser;
+import io.waddleperf.core.units.Units;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's status port (9115 by default, as blackbox_exporter): {@code GET /api/autoperf/status},
+ * {@code GET /api/autoperf/triggers}, {@code GET /metrics}, the blackbox-style {@code GET /probe?target=&module=}
+ * and {@code GET /health}. The JDK's small HTTP server on virtual threads is enough for a handful of GETs and keeps
+ * the agent's footprint down (no Jetty in a process that may run on every desktop).
+ */
+public final class StatusServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StatusServer.class);
+
+    /** Probe types {@code /probe} refuses: they load the link, and a scrape must not be able to start that. */
+    static final Set<TestType> NOT_ON_SCRAPE = EnumSet.of(TestType.IPERF3, TestType.SPEEDTEST, TestType.RPM);
+
+    /** The longest a {@code /probe} may take (when the scraper's timeout header is larger or absent). */
+    static final Duration MAX_PROBE_TIME = Duration.ofSeconds(60);
+    static final Duration DEFAULT_PROBE_TIME = Duration.ofSeconds(10);
+
+    private final HttpServer server;
+    private final AutoperfStatus status;
+    private final AgentMetrics metrics;
+    private final Outbox outbox;
+    private final TierRunner runner;
+    private final AgentConfig config;
+
+    private StatusServer(HttpServer server, AutoperfStatus status, AgentMetrics metrics, Outbox outbox,
+                         TierRunner runner, AgentConfig config) {
+        this.server = server;
+        this.status = status;
+        this.metrics = metrics;
+        this.outbox = outbox;
+        this.runner = runner;
+        this.config = config;
+    }
+
+    public static StatusServer start(String bind, int port, AutoperfStatus status, AgentMetrics metrics, Outbox outbox,
+                                     TierRunner runner, AgentConfig config) throws IOException {
+        HttpServer http = HttpServer.create(new InetSocketAddress(bind, port), 64);
+        StatusServer s = new StatusServer(http, status, metrics, outbox, runner, config);
+        http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        http.createContext("/", s::handle);
+        http.start();
+        return s;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getPath();
+            if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
+                send(ex, 405, "application/json", error("only GET is served here"));
+                return;
+            }
+            switch (path) {
+                case "/api/autoperf/status" -> send(ex, 200, "application/json", statusJson());
+                case "/api/autoperf/triggers" -> send(ex, 200, "application/json", triggersJson());
+                case "/metrics" -> {
+                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                    metrics.write(out);
+                    send(ex, 200, AgentMetrics.contentType(), out.toByteArray());
+                }
+                case "/probe" -> probe(ex);
+                case "/health" -> send(ex, 200, "application/json",
+                        Json.write(Map.of("status", "healthy", "version", Agent.version())).getBytes(StandardCharsets.UTF_8));
+                default -> send(ex, 404, "application/json", error("no such path: " + path));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("status port: {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
+            try {
+                send(ex, 500, "application/json", error("internal error"));
+            } catch (IOException ignored) {
+                // the client is gone
+            }
+        }
+    }
+
+    private byte[] statusJson() {
+        AutoperfStatus.Snapshot s = status.snapshot();
+        ObjectNode o = Json.mapper().createObjectNode();
+        o.put("enabled", s.enabled());
+        o.put("current_tier", s.currentTier());
+        o.put("last_run", s.lastRun() == null ? null : s.lastRun().toString());
+        o.put("next_run", s.enabled() && s.nextRun() != null ? s.nextRun().toString() : null);
+        o.put("next_tier", s.enabled() ? s.nextTier() : null);
+        ArrayNode active = o.putArray("triggers");
+        // the triggers of the episode in progress: since the last return to the scheduled tier (none when healthy)
+        List<Trigger> all = s.triggers();
+        int from = all.size();
+        while (from > 0 && all.get(from - 1).escalation()) {
+            from--;
+        }
+        if (s.currentTier() != lowestEnabledTier()) {
+            all.subList(from, all.size()).forEach(t -> active.add(trigger(t)));
+        }
+        o.put("test_count", s.testCount());
+        ArrayNode crossings = o.putArray("last_run_crossings");
+        s.lastCrossings().forEach(c -> crossings.addObject().put("threshold", c.threshold()).put("probe", c.probe())
+                .put("reason", c.reason()));
+        o.put("escalation_held_until", s.heldUntil() == null ? null : s.heldUntil().toString());
+        o.put("awaiting_confirmation_for_tier", s.awaitingConfirmation() == 0 ? null : s.awaitingConfirmation());
+        ObjectNode box = o.putObject("outbox");
+        box.put("results", outbox.spool().count());
+        box.put("bytes", outbox.spool().bytes());
+        box.put("max_bytes", outbox.spool().maxBytes());
+        box.put("dropped", outbox.spool().dropped());
+        ArrayNode sinks = box.putArray("sinks");
+        for (Outbox.SinkStatus ss : outbox.status()) {
+            ObjectNode n = sinks.addObject();
+            n.put("name", ss.name());
+            n.put("pending", ss.pending());
+            n.put("delivered", ss.delivered());
+            n.put("rejected", ss.rejected());
+            n.put("failures", ss.failures());
+            n.put("last_success", text(ss.lastSuccess()));
+            n.put("last_error", ss.lastError());
+            n.put("next_attempt", text(ss.nextAttempt()));
+        }
+        return Json.write(o).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private int lowestEnabledTier() {
+        List<Tier> tiers = config.autoperf().tiers();
+        for (int i = 0; i < tiers.size(); i++) {
+            if (tiers.get(i).enabled()) {
+                return i + 1;
+            }
+        }
+        return 1;
+    }
+
+    private byte[] triggersJson() {
+        ObjectNode o = Json.mapper().createObjectNode();
+        ArrayNode list = o.putArray("triggers");
+        status.triggers().forEach(t -> list.add(trigger(t)));
+        return Json.write(o).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static ObjectNode trigger(Trigger t) {
+        ObjectNode n = Json.mapper().createObjectNode();
+        n.put("timestamp", t.timestamp().toString());
+        n.put("from_tier", t.fromTier());
+        n.put("to_tier", t.toTier());
+        n.put("reason", t.reason());
+        n.put("duration", t.duration() == null ? null : Units.formatDuration(Duration.ofMillis(t.duration().toMillis())));
+        n.put("duration_ms", t.duration() == null ? null : t.duration().toNanos() / 1e6);
+        return n;
+    }
+
+    private static String text(Instant i) {
+        return i == null ? null : i.toString();
+    }
+
+    /**
+     * {@code /probe?target=&module=} as blackbox_exporter answers it: the module names the probe type (a target
+     * URI's scheme also does), the probe runs now — through the same gate as the schedule — within the scraper's
+     * {@code X-Prometheus-Scrape-Timeout-Seconds} (less half a second) or 10 s, at most 60 s, and the answer is that
+     * one result's metrics. The result is not stored: it belongs to the scrape.
+     */
+    private void probe(HttpExchange ex) throws IOException {
+        Map<String, String> q = query(ex.getRequestURI().getRawQuery());
+        String target = q.get("target");
+        String module = q.get("module");
+        if (target == null || target.isBlank()) {
+            send(ex, 400, "text/plain", "target parameter is missing\n".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        ProbeSpec spec;
+        try {
+            if (module == null || module.isBlank()) {
+                spec = TargetParser.parse(target, ProbeOptions.DEFAULTS);
+            } else {
+                spec = TargetParser.forType(TestType.fromWireName(module.strip().toLowerCase().replace('-', '_')),
+                        target, null, ProbeOptions.DEFAULTS);
+            }
+        } catch (IllegalArgumentException e) {
+            send(ex, 400, "text/plain", ("invalid probe: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        if (NOT_ON_SCRAPE.contains(spec.testType())) {
+            send(ex, 400, "text/plain", ("module " + spec.testType().wireName() + " loads the link and is not run on a "
+                    + "scrape; schedule it in a tier instead\n").getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        Duration limit = DEFAULT_PROBE_TIME;
+        String header = ex.getRequestHeaders().getFirst("X-Prometheus-Scrape-Timeout-Seconds");
+        if (header != null) {
+            try {
+                limit = Duration.ofMillis((long) (Double.parseDouble(header) * 1000) - 500);
+            } catch (NumberFormatException ignored) {
+                // keep the default
+            }
+        }
+        if (limit.compareTo(MAX_PROBE_TIME) > 0) {
+            limit = MAX_PROBE_TIME;
+        }
+        if (limit.compareTo(Duration.ofMillis(100)) < 0) {
+            limit = Duration.ofMillis(100);
+        }
+        ProbeDefinition def = new ProbeDefinition(0, spec.testType().wireName(), spec, List.of(), null, null,
+                ProbeKind.LATENCY, limit);
+        ProbeResult r = runner.runNow(def, limit);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AgentMetrics.writeProbe(r, out);
+        send(ex, 200, AgentMetrics.contentType(), out.toByteArray());
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> out = new HashMap<>();
+        if (raw == null) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    private static byte[] error(String message) {
+        return Json.write(Map.of("error", message)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        boolean head = ex.getRequestMethod().equals("HEAD");
+        ex.sendResponseHeaders(status, head ? -1 : body.length);
+        if (!head) {
+            try (OutputStream os = ex.getResponseBody()) {
+                os.write(body);
+            }
+        }
+    }
+
+    private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
+        send(ex, status, type, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
