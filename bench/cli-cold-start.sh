@@ -12,6 +12,10 @@
 #                 launcher's former behaviour, kept to show why it changed
 #   aot-cache     java -jar with a JDK 25 AOT cache (JEP 483/514/515) from the launcher's training workload
 #                 (`demo --once`), so it competes with the AppCDS archive on equal terms
+#   java-version  java -Xshare:auto -version: the floor, a JVM start and exit with no application
+#   script-only   ./waddleperf with a stand-in JDK whose java does nothing: the launcher script's own cost (JDK
+#                 detection, the staleness check over the source tree)
+# Also prints the load average before and after.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-10}"
@@ -22,7 +26,7 @@ trap cleanup EXIT
 ./waddleperf --version >/dev/null   # builds the jar first if needed
 jdk="${WADDLEPERF_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 jar="app/target/waddleperf.jar"
-quick=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED)
+quick=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
 
 # A TCP listener on loopback that accepts and closes, so every probe succeeds.
 python3 - "$work/port" <<'PY' & listener_pid=$!
@@ -42,6 +46,13 @@ target="tcp://127.0.0.1:$port"
 "$jdk/bin/java" "${quick[@]}" -XX:SharedArchiveFile="$work/first.jsa" -XX:+AutoCreateSharedArchive -Xlog:cds=off \
   -Xlog:cds+dynamic=off -jar "$jar" --version >/dev/null 2>&1
 
+# The launcher's own cost: the script with a stand-in "JDK" whose java does nothing (its archive already exists,
+# made by the --version call above, so no training is started).
+mkdir -p "$work/stub/bin"
+echo 'JAVA_VERSION="25"' >"$work/stub/release"
+ln -s /bin/true "$work/stub/bin/java"; ln -s /bin/true "$work/stub/bin/javac"
+
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$runs" "$jdk" "$jar" "$target" "$work" "${quick[@]}" <<'PY'
 import os, statistics, subprocess, sys, time
 runs, jdk, jar, target, work = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
@@ -54,6 +65,8 @@ variants = {
     "first-cmd-cds": ([f"{jdk}/bin/java", *quick, f"-XX:SharedArchiveFile={work}/first.jsa", "-Xlog:cds=off",
                        "-Xlog:cds+dynamic=off", "-jar", jar, *cmd], {}),
     "aot-cache": ([f"{jdk}/bin/java", *quick, f"-XX:AOTCache={work}/app.aot", "-jar", jar, *cmd], {}),
+    "java-version": ([f"{jdk}/bin/java", "-Xshare:auto", "-version"], {}),
+    "script-only": (["./waddleperf", *cmd], {"WADDLEPERF_JAVA_HOME": f"{work}/stub"}),
 }
 times = {k: [] for k in variants}
 for rnd in range(runs + 1):          # round 0 is the unmeasured warm-up
@@ -62,9 +75,12 @@ for rnd in range(runs + 1):          # round 0 is the unmeasured warm-up
         t0 = time.perf_counter()
         p = subprocess.run(argv, env=env, capture_output=True, text=True)
         dt = time.perf_counter() - t0
-        if p.returncode != 0 or not p.stdout.lstrip().startswith("{"):
+        if name in ("java-version", "script-only"):      # the floor: a JVM with the JDK's CDS archive and no application
+            if p.returncode != 0:
+                sys.exit(f"{name}: exit {p.returncode}")
+        elif p.returncode != 0 or not p.stdout.lstrip().startswith("{"):
             sys.exit(f"{name}: exit {p.returncode}, stdout {p.stdout[:200]!r}, stderr {p.stderr[:400]!r}")
-        if p.stderr.strip():
+        if p.stderr.strip() and name not in ("java-version", "script-only"):
             print(f"note: {name} wrote to stderr: {p.stderr.strip()[:200]}")
         if rnd > 0:
             times[name].append(dt * 1000)
@@ -74,3 +90,4 @@ for name, ts in times.items():
     m = statistics.median(ts)
     print(f"{name:<13} {m:10.0f} {min(ts):8.0f} {m / base:18.2f}")
 PY
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

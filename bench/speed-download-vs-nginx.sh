@@ -11,61 +11,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size_mib="${1:-1024}"; reps="${2:-3}"
-for tool in nginx curl python3; do
-  command -v "$tool" >/dev/null || { echo "$tool is not installed (apt-get install nginx curl python3)" >&2; exit 2; }
-done
-work="$(mktemp -d)"
-cleanup() {
-  [ -n "${ts_pid:-}" ] && kill "$ts_pid" 2>/dev/null || true
-  [ -n "${nginx_pid:-}" ] && kill "$nginx_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-free_port() {
-  python3 -c "import socket; s=socket.socket(socket.AF_INET, socket.SOCK_$1); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"
-}
+. bench/lib/servers.sh
+bench_init nginx curl python3
 
-./waddleperf --version >/dev/null   # builds the jar first if needed
-./waddleperf testserver --bind 127.0.0.1 --http-port 0 --no-https --no-auth --udp-echo-port "$(free_port DGRAM)" \
-  --data-dir "$work/data" >"$work/ts.log" 2>&1 & ts_pid=$!
-for _ in $(seq 150); do grep -qs "listening on" "$work/ts.log" && break; sleep 0.2; done
-ours_port="$(sed -n 's/.*listening on [^:]*: http \([0-9]*\).*/\1/p' "$work/ts.log" | head -n 1)"
-[ -n "$ours_port" ] || { echo "test server did not start:" >&2; cat "$work/ts.log" >&2; exit 1; }
-
-mkdir -p "$work/www" "$work/nginx/logs" "$work/nginx/tmp"
+start_testserver
+mkdir -p "$work/www"
 head -c "${size_mib}M" /dev/urandom >"$work/www/blob.bin"
-nginx_port="$(free_port STREAM)"
 # The upload location reads the whole body and drops it: nginx discards the body of a request it answers without
 # using it (ngx_http_discard_request_body), and the client sends all of it because "Expect: 100-continue" is off.
 # The script checks that every upload byte was sent and answered with 200.
-cat >"$work/nginx/nginx.conf" <<EOF
-daemon off;
-user root;
-worker_processes auto;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/logs/error.log warn;
-events { worker_connections 256; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_timeout 65;
-  client_body_temp_path $work/nginx/tmp/body;
-  proxy_temp_path $work/nginx/tmp/proxy;
-  fastcgi_temp_path $work/nginx/tmp/fastcgi;
-  uwsgi_temp_path $work/nginx/tmp/uwsgi;
-  scgi_temp_path $work/nginx/tmp/scgi;
-  types { application/octet-stream bin; }
-  server {
-    listen 127.0.0.1:$nginx_port;
-    root $work/www;
-    location = /upload { client_max_body_size 0; return 200 "ok\n"; }
-  }
-}
-EOF
-nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/logs/error.log" & nginx_pid=$!
-for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$nginx_port/blob.bin" -r 0-0 && break; sleep 0.1; done
+start_nginx "root $work/www; location = /upload { client_max_body_size 0; return 200 \"ok\\n\"; }"
 cat "$work/www/blob.bin" >/dev/null   # into the page cache before the first nginx run
 
 # run <label> <streams> <get|post> <url>: <streams> curls at once; prints "label streams bytes seconds"

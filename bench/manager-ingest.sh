@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Manager ingest rate over HTTP against a raw JDBC batch-insert baseline into the same table, in the same run
+# (manager/src/test/java/io/waddleperf/manager/bench/IngestBench.java): N uploaders each POST a batch of B results to
+# /api/v1/results and wait for the answer (sent after commit), for S seconds after a warm-up; then N threads insert
+# batches of B rows with plain JDBC, one transaction per batch. Runs on the embedded H2 and on the MariaDB at
+# 127.0.0.1:3306 (root, no password; a database of its own, dropped afterwards).
+#   usage: bench/manager-ingest.sh [seconds=20] [uploaders=8] [batch=500] [databases="h2 mariadb"]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-20}"; uploaders="${2:-8}"; batch="${3:-500}"; databases="${4:-h2 mariadb}"
+export JAVA_HOME="${JAVA_HOME:-$(ls -d /usr/lib/jvm/*25* | head -1)}"
+./mvnw -B -ntp -q -pl manager -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile=target/bench.classpath >&2
+cp="manager/target/test-classes:manager/target/classes:$(cat manager/target/bench.classpath)"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores" >&2
+for db in $databases; do
+  "$JAVA_HOME/bin/java" -Xmx1g -cp "$cp" -Dlogback.configurationFile=manager/src/test/resources/logback-test.xml \
+    io.waddleperf.manager.bench.IngestBench "$db" "$seconds" "$uploaders" "$batch" 2>/dev/null
+done
