@@ -50,6 +50,11 @@ final class RateWindow {
         return startNanos >= 0;
     }
 
+    /** True once a tick after the grace period has given a rate (the tick that ends the grace period gives none). */
+    boolean hasRate() {
+        return !recent.isEmpty();
+    }
+
     /** Goodput so far in bit/s (0 before the grace period ended). */
     double rateBitsPerSecond() {
         return rateBitsPerSecond;

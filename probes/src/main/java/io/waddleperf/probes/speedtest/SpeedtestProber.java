@@ -40,6 +40,8 @@ public final class SpeedtestProber implements Prober<SpeedtestSpec> {
     public static final SpeedtestProber INSTANCE = new SpeedtestProber();
 
     static final Duration TICK = Duration.ofMillis(200);
+    /** How long past its planned end a direction may run to get one rate when its grace period ended at the end. */
+    private static final long LATE_RATE_NANOS = Duration.ofSeconds(1).toNanos();
     /** 10 ticks (2 s) within 3 % of each other count as stable. */
     static final int STABLE_TICKS = 10;
     static final double STABLE_TOLERANCE = 0.03;
@@ -185,7 +187,10 @@ public final class SpeedtestProber implements Prober<SpeedtestSpec> {
                 if (failure.get() != null && counter.get() == 0) {
                     throw failure.get();
                 }
-                if (elapsed >= endNanos || window.stable()) {
+                // At the end, wait a little longer for a rate if the grace period ended only at the last tick (a loaded
+                // machine delays ticks): stopping there reported 0 Mbit/s as a measurement.
+                boolean over = elapsed >= endNanos && (window.hasRate() || elapsed >= endNanos + LATE_RATE_NANOS);
+                if (over || window.stable()) {
                     measuredNanos = elapsed - Math.min(elapsed, grace.toNanos());
                     break;
                 }
@@ -197,6 +202,11 @@ public final class SpeedtestProber implements Prober<SpeedtestSpec> {
         if (!window.measuring()) {
             throw failure.get() != null ? failure.get()
                     : new ProbeException(ErrorKind.NO_REPLY, "no bytes moved within " + grace.plus(spec.duration()).toMillis() + " ms");
+        }
+        if (!window.hasRate()) {
+            throw failure.get() != null ? failure.get()
+                    : new ProbeException(ErrorKind.NO_REPLY, "no bytes measured after the " + grace.toMillis()
+                            + " ms warm-up: the transfer stalled or the machine is too busy to time it");
         }
         return new Direction(window.rateBitsPerSecond(), counter.get(), (int) (measuredNanos / 1_000_000));
     }
