@@ -3,30 +3,29 @@ package io.waddleperf.notify;
 import java.util.regex.Pattern;
 
 /**
- * Text from remote peers (target names, probe errors, device host names) made safe for a channel: no control
- * characters (so it cannot add a header line to a mail or break a chat layout), bounded length, and the channel's
- * markup characters escaped so a peer cannot ping a whole channel ({@code <!channel>}, {@code @everyone}) or dress up
- * a link.
+ * Text from remote peers (target names, probe errors, device host names) made safe for a channel: control and
+ * invisible format characters made visible escapes by core's {@link io.waddleperf.core.text.SafeText} (so text cannot
+ * add a header line to a mail, break a chat layout or hide part of itself), bounded length, and the channel's markup
+ * characters escaped so a peer cannot ping a whole channel ({@code <!channel>}, {@code @everyone}) or dress up a link.
  */
 public final class SafeText {
 
-    private static final Pattern CONTROL_EXCEPT_NEWLINE = Pattern.compile("[\\p{Cntrl}\u2028\u2029&&[^\n]]");
-    private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}\u2028\u2029]");
     /** Characters with a meaning in Markdown dialects (Discord, Teams): escaped with a backslash. */
     private static final Pattern MARKDOWN = Pattern.compile("([\\\\`*_~|>\\[\\]()#<@!:])");
 
     private SafeText() {
     }
 
-    /** One line: every control character (newlines too) becomes a space; cut to {@code max} characters. */
+    /** One line: line breaks become spaces, every other control character a visible escape; cut to {@code max}. */
     public static String line(String s, int max) {
-        return cut(CONTROL.matcher(s == null ? "" : s).replaceAll(" "), max);
+        String t = (s == null ? "" : s).replace("\r\n", " ").replace('\r', ' ').replace('\n', ' ');
+        return cut(io.waddleperf.core.text.SafeText.line(t), max);
     }
 
-    /** Several lines: control characters other than a newline become spaces; cut to {@code max} characters. */
+    /** Several lines: line breaks kept (as {@code \n}), every other control character a visible escape; cut to {@code max}. */
     public static String lines(String s, int max) {
         String t = (s == null ? "" : s).replace("\r\n", "\n").replace('\r', '\n');
-        return cut(CONTROL_EXCEPT_NEWLINE.matcher(t).replaceAll(" "), max);
+        return cut(io.waddleperf.core.text.SafeText.block(t), max);
     }
 
     /** Slack's mrkdwn: only {@code &}, {@code <} and {@code >} are control characters (Slack's formatting guide). */

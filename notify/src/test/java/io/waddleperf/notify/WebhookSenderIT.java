@@ -107,7 +107,7 @@ class WebhookSenderIT {
         assertThat(b.get("severity").asText()).isEqualTo("critical");
         // JSON needs no markup escaping, only the control characters go
         assertThat(b.get("title").asText()).isEqualTo("Latency high on <!here> @everyone [click](http://evil.example)");
-        assertThat(b.get("text").asText()).isEqualTo("error: timeout\nBcc: x@evil.example [2J *bold*");
+        assertThat(b.get("text").asText()).isEqualTo("error: timeout\nBcc: x@evil.example\\x1b[2J *bold*");
         assertThat(b.get("facts").get("value").asText()).isEqualTo("151.2 ms");
         assertThat(b.get("data").get("value").asDouble()).isEqualTo(151.2);
         Receiver.Request r = receiver.requests().getFirst();
