@@ -3,11 +3,13 @@
 # (manager/src/test/java/io/waddleperf/manager/bench/IngestBench.java): N uploaders each POST a batch of B results to
 # /api/v1/results and wait for the answer (sent after commit), for S seconds after a warm-up; then N threads insert
 # batches of B rows with plain JDBC, one transaction per batch. Runs on the embedded H2 and on the MariaDB at
-# 127.0.0.1:3306 (root, no password; a database of its own, dropped afterwards).
-#   usage: bench/manager-ingest.sh [seconds=20] [uploaders=8] [batch=500] [databases="h2 mariadb"]
+# 127.0.0.1:3306 (root, no password; a database of its own, dropped afterwards). With alert_rules > 0 the API run is
+# repeated, in the same run, on a manager with that many alert rules on the batches' targets (evaluated after each
+# commit), and the rate is given against the run without rules.
+#   usage: bench/manager-ingest.sh [seconds=20] [uploaders=8] [batch=500] [databases="h2 mariadb"] [alert_rules=0]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds="${1:-20}"; uploaders="${2:-8}"; batch="${3:-500}"; databases="${4:-h2 mariadb}"
+seconds="${1:-20}"; uploaders="${2:-8}"; batch="${3:-500}"; databases="${4:-h2 mariadb}"; rules="${5:-0}"
 export JAVA_HOME="${JAVA_HOME:-$(ls -d /usr/lib/jvm/*25* | head -1)}"
 ./mvnw -B -ntp -q -pl manager -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile=target/bench.classpath >&2
@@ -15,5 +17,5 @@ cp="manager/target/test-classes:manager/target/classes:$(cat manager/target/benc
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores" >&2
 for db in $databases; do
   "$JAVA_HOME/bin/java" -Xmx1g -cp "$cp" -Dlogback.configurationFile=manager/src/test/resources/logback-test.xml \
-    io.waddleperf.manager.bench.IngestBench "$db" "$seconds" "$uploaders" "$batch" 2>/dev/null
+    io.waddleperf.manager.bench.IngestBench "$db" "$seconds" "$uploaders" "$batch" "$rules" 2>/dev/null
 done

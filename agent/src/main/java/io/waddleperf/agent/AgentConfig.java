@@ -160,10 +160,58 @@ public record AgentConfig(
     }
 
     /** Local sinks (the manager sink is configured under {@code manager}). */
-    public record Sinks(FileSink file, Syslog syslog, S3 s3, Email email) {
+    public record Sinks(FileSink file, Syslog syslog, S3 s3, Email email, Webhook webhook) {
 
         public static Sinks defaults() {
-            return new Sinks(FileSink.defaults(), Syslog.defaults(), S3.defaults(), Email.defaults());
+            return new Sinks(FileSink.defaults(), Syslog.defaults(), S3.defaults(), Email.defaults(), Webhook.defaults());
+        }
+    }
+
+    /**
+     * The webhook sink: a post to {@code url} in {@code format} when results show a tier 2 or 3 escalation or a failed
+     * probe, at most one per kind of event per {@code window}. The URL is a secret (chat webhooks carry their token in
+     * it); {@code secret} signs generic posts.
+     */
+    public record Webhook(boolean enabled, Secret url, io.waddleperf.notify.WebhookFormat format, Secret secret,
+                          Duration window, Duration timeout, int batchSize) implements Validated {
+
+        public static Webhook defaults() {
+            return new Webhook(false, null, io.waddleperf.notify.WebhookFormat.GENERIC, null, Duration.ofMinutes(15),
+                    Duration.ofSeconds(10), 500);
+        }
+
+        /** The receiver as the sender takes it (only after a successful load). */
+        public io.waddleperf.notify.Webhook hook() {
+            return new io.waddleperf.notify.Webhook(URI.create(url.reveal()), format,
+                    secret == null || secret.isEmpty() ? null : secret);
+        }
+
+        @Override
+        public void validate(Problems problems) {
+            if (enabled) {
+                problems.require(url != null && !url.isEmpty(), "url", "the webhook sink needs the receiver's URL");
+            }
+            if (url != null && !url.isEmpty()) {
+                URI u = null;
+                try {
+                    u = new URI(url.reveal());
+                } catch (java.net.URISyntaxException e) {
+                    problems.add("url", "is not a URL: " + e.getReason());
+                }
+                if (u != null) {
+                    String scheme = u.getScheme() == null ? "" : u.getScheme();
+                    // the URL itself is never echoed: chat webhook URLs hold their token
+                    problems.require((scheme.equals("http") || scheme.equals("https")) && u.getHost() != null, "url",
+                            "must be an http:// or https:// URL with a host");
+                }
+            }
+            problems.require(secret == null || secret.isEmpty() || format == io.waddleperf.notify.WebhookFormat.GENERIC,
+                    "secret", "signs the generic format only, not " + format.externalName());
+            problems.require(window.compareTo(Duration.ofSeconds(1)) >= 0 && window.compareTo(Duration.ofDays(7)) <= 0,
+                    "window", "must be between 1s and 7d");
+            problems.require(timeout.compareTo(Duration.ofSeconds(1)) >= 0
+                    && timeout.compareTo(Duration.ofMinutes(5)) <= 0, "timeout", "must be between 1s and 5m");
+            problems.require(batchSize >= 1 && batchSize <= 10_000, "batch_size", "must be between 1 and 10000");
         }
     }
 

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import io.waddleperf.agent.sink.S3Sink;
 import io.waddleperf.agent.sink.EmailSink;
+import io.waddleperf.agent.sink.WebhookSink;
+import io.waddleperf.notify.WebhookSender;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -49,6 +51,10 @@ final class LocalSinks {
         AgentConfig.Email email = config.sinks().email();
         if (email.enabled()) {
             out.add(email(email, java.time.Clock.systemUTC()));
+        }
+        AgentConfig.Webhook webhook = config.sinks().webhook();
+        if (webhook.enabled()) {
+            out.add(webhook(webhook, java.time.Clock.systemUTC()));
         }
         return out;
     }
@@ -109,6 +115,12 @@ final class LocalSinks {
     static EmailSink email(AgentConfig.Email c, java.time.Clock clock) throws IOException {
         return new EmailSink(c.smtpHost(), c.smtpPort(), c.starttls(), c.username(), c.password(), c.from(), c.to(),
                 localHostName(), c.window(), c.timeout(), c.batchSize(), clock);
+    }
+
+    static WebhookSink webhook(AgentConfig.Webhook c, java.time.Clock clock) {
+        // one try per export: the outbox owns retries and backoff
+        return new WebhookSink(c.hook(), new WebhookSender(c.timeout(), 1, c.timeout(), c.timeout(), clock),
+                localHostName(), c.window(), c.batchSize(), clock);
     }
 
     /** The machine's host name as the kernel has it (no resolver involved, so it cannot hang). */

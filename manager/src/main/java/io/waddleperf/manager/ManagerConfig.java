@@ -37,6 +37,8 @@ import java.util.Objects;
  * @param trustedProxies  CIDRs of reverse proxies whose {@code X-Forwarded-For} and {@code X-Forwarded-Proto} are
  *                        believed
  * @param enrollment      device enrolment: heartbeats and configuration re-checks the manager asks of devices
+ * @param geoip           GeoIP databases that enrich results on ingest (none: no enrichment)
+ * @param alerts          how alert notifications go out (SMTP server, webhook timeouts) and rule limits
  */
 public record ManagerConfig(
         String bind,
@@ -51,7 +53,9 @@ public record ManagerConfig(
         Path tlsCertFile,
         Path tlsKeyFile,
         List<String> trustedProxies,
-        Enrollment enrollment) implements Validated {
+        Enrollment enrollment,
+        GeoIp geoip,
+        Alerts alerts) implements Validated {
 
     /** Prefix of the environment variables that set keys ({@code WADDLEPERF_MANAGER_PORT}). */
     public static final String ENV_PREFIX = "WADDLEPERF_MANAGER";
@@ -65,7 +69,8 @@ public record ManagerConfig(
     /** All defaults: the one place they are written (nested sections default in their constructors). */
     public static ManagerConfig defaults() {
         return new ManagerConfig("0.0.0.0", 5000, Path.of("data"), Duration.ofSeconds(10), Db.defaults(),
-                Http.defaults(), Auth.defaults(), false, 5443, null, null, List.of(), Enrollment.defaults());
+                Http.defaults(), Auth.defaults(), false, 5443, null, null, List.of(), Enrollment.defaults(),
+                GeoIp.defaults(), Alerts.defaults());
     }
 
     public static ConfigLoader<ManagerConfig> loader() {
@@ -278,6 +283,85 @@ public record ManagerConfig(
             problems.require(configRecheckMax.compareTo(configRecheckMin) >= 0
                     && configRecheckMax.compareTo(Duration.ofDays(1)) <= 0, "config_recheck_max",
                     "must be between config_recheck_min and 24h, got " + configRecheckMax);
+        }
+    }
+
+    /**
+     * GeoIP enrichment of results on ingest (YAML section {@code geoip:}).
+     *
+     * @param databases     {@code .mmdb} files (MaxMind GeoLite2/GeoIP2 City and ASN, DB-IP lite); empty: no enrichment
+     * @param checkInterval how often the files are checked for replacement (hot reload)
+     */
+    public record GeoIp(List<Path> databases, Duration checkInterval) implements Validated {
+        public GeoIp {
+            databases = List.copyOf(Objects.requireNonNullElse(databases, List.of()));
+            checkInterval = Objects.requireNonNullElse(checkInterval, Duration.ofMinutes(1));
+        }
+
+        public static GeoIp defaults() {
+            return new GeoIp(null, null);
+        }
+
+        @Override
+        public void validate(Problems problems) {
+            for (int i = 0; i < databases.size(); i++) {
+                problems.require(Files.isReadable(databases.get(i)), "databases[" + i + "]",
+                        "cannot read " + databases.get(i));
+            }
+            problems.require(databases.size() <= 16, "databases", "at most 16 files, got " + databases.size());
+            problems.require(checkInterval.compareTo(Duration.ofSeconds(1)) >= 0
+                    && checkInterval.compareTo(Duration.ofDays(1)) <= 0, "check_interval",
+                    "must be between 1s and 1d, got " + checkInterval);
+        }
+    }
+
+    /**
+     * Alert notifications and limits (YAML section {@code alerts:}).
+     *
+     * @param smtpHost        SMTP server of the rules' e-mail channel; unset: rules cannot mail
+     * @param smtpPort        its port
+     * @param starttls        {@code none}, {@code optional} or {@code required}
+     * @param smtpUsername    SMTP AUTH user, or unset
+     * @param smtpPassword    SMTP AUTH password
+     * @param mailFrom        sender address of alert mail
+     * @param timeout         longest one webhook post or SMTP conversation may take
+     * @param webhookAttempts tries per webhook notification
+     * @param webhookBackoff  wait before the second try, doubled for each further one (up to 1 min)
+     * @param maxRulesPerOu   most rules one OU (or the global scope) may have
+     */
+    public record Alerts(String smtpHost, Integer smtpPort, io.waddleperf.notify.Mailer.StartTls starttls,
+                         String smtpUsername, Secret smtpPassword, String mailFrom, Duration timeout,
+                         Integer webhookAttempts, Duration webhookBackoff, Integer maxRulesPerOu) implements Validated {
+        public Alerts {
+            smtpPort = Objects.requireNonNullElse(smtpPort, 25);
+            starttls = Objects.requireNonNullElse(starttls, io.waddleperf.notify.Mailer.StartTls.OPTIONAL);
+            mailFrom = Objects.requireNonNullElse(mailFrom, "waddleperf@localhost");
+            timeout = Objects.requireNonNullElse(timeout, Duration.ofSeconds(10));
+            webhookAttempts = Objects.requireNonNullElse(webhookAttempts, 3);
+            webhookBackoff = Objects.requireNonNullElse(webhookBackoff, Duration.ofSeconds(2));
+            maxRulesPerOu = Objects.requireNonNullElse(maxRulesPerOu, 200);
+        }
+
+        public static Alerts defaults() {
+            return new Alerts(null, null, null, null, null, null, null, null, null, null);
+        }
+
+        @Override
+        public void validate(Problems problems) {
+            problems.require(smtpPort >= 1 && smtpPort <= 65535, "smtp_port", "must be between 1 and 65535");
+            problems.require((smtpUsername == null) == (smtpPassword == null || smtpPassword.isEmpty()), "smtp_password",
+                    "give smtp_username and smtp_password together, or neither");
+            problems.require(mailFrom.matches("[^@\\s<>\"]+@[^@\\s<>\"]+"), "mail_from",
+                    "'" + mailFrom + "' is not a mail address");
+            problems.require(timeout.compareTo(Duration.ofSeconds(1)) >= 0 && timeout.compareTo(Duration.ofMinutes(2)) <= 0,
+                    "timeout", "must be between 1s and 2m, got " + timeout);
+            problems.require(webhookAttempts >= 1 && webhookAttempts <= 10, "webhook_attempts",
+                    "must be 1-10, got " + webhookAttempts);
+            problems.require(webhookBackoff.compareTo(Duration.ofMillis(10)) >= 0
+                    && webhookBackoff.compareTo(Duration.ofMinutes(1)) <= 0, "webhook_backoff",
+                    "must be between 10ms and 1m, got " + webhookBackoff);
+            problems.require(maxRulesPerOu >= 1 && maxRulesPerOu <= 10_000, "max_rules_per_ou",
+                    "must be 1-10000, got " + maxRulesPerOu);
         }
     }
 }

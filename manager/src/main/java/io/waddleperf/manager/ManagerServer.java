@@ -5,7 +5,15 @@ import io.javalin.json.JavalinJackson;
 import io.waddleperf.core.address.ClientAddress;
 import io.waddleperf.core.config.ConfigException;
 import io.waddleperf.core.result.Json;
+import io.waddleperf.geo.GeoIp;
+import io.waddleperf.manager.alerts.AlertEvaluator;
+import io.waddleperf.manager.alerts.AlertNotifier;
+import io.waddleperf.manager.api.AlertsApi;
 import io.waddleperf.manager.api.ApiErrors;
+import io.waddleperf.manager.geo.GeoEnricher;
+import io.waddleperf.manager.store.AlertRepository;
+import io.waddleperf.notify.Mailer;
+import io.waddleperf.notify.WebhookSender;
 import io.waddleperf.manager.api.AuditApi;
 import io.waddleperf.manager.api.AuthApi;
 import io.waddleperf.manager.api.ConfigApi;
@@ -84,8 +92,14 @@ public final class ManagerServer implements AutoCloseable {
     private final OptionalInt httpsPort;
     private final TlsCredentials tls;
 
+    private final AlertNotifier notifier;
+    private final GeoIp geoIp;
+
     private ManagerServer(ManagerConfig config, Database db, Javalin app, GracefulHandler graceful,
-                          Housekeeping housekeeping, int port, OptionalInt httpsPort, TlsCredentials tls) {
+                          Housekeeping housekeeping, int port, OptionalInt httpsPort, TlsCredentials tls,
+                          AlertNotifier notifier, GeoIp geoIp) {
+        this.notifier = notifier;
+        this.geoIp = geoIp;
         this.config = config;
         this.db = db;
         this.app = app;
@@ -137,7 +151,14 @@ public final class ManagerServer implements AutoCloseable {
         AuditRepository auditEntries = new AuditRepository(db);
         AuditLog audit = new AuditLog(auditEntries, clock);
         Requests requests = new Requests(auth, config.http().maxBodyBytes(), new ClientAddress(config.trustedProxies()), key);
-        Ingestor ingestor = new Ingestor(results, new ResultValidator(), config.http().maxBatchResults(), clock);
+        GeoIp geoIp = geoIp(config);
+        ManagerConfig.Alerts al = config.alerts();
+        AlertRepository alertRules = new AlertRepository(db);
+        AlertNotifier notifier = new AlertNotifier(alertRules, new WebhookSender(al.timeout(), al.webhookAttempts(),
+                al.webhookBackoff(), Duration.ofMinutes(1), clock), mailer(al));
+        AlertEvaluator evaluator = new AlertEvaluator(alertRules, notifier, clock);
+        Ingestor ingestor = new Ingestor(results, new ResultValidator(), config.http().maxBatchResults(), clock,
+                new GeoEnricher(geoIp), evaluator);
         OpenApi openApi = new OpenApi(version());
         DeviceRepository devices = new DeviceRepository(db);
         EnrollmentSecretRepository secrets = new EnrollmentSecretRepository(db);
@@ -207,6 +228,8 @@ public final class ManagerServer implements AutoCloseable {
                     new AgentSchedule(en.configRecheckMin(), en.configRecheckMax()), en.heartbeatInterval(), clock)
                     .addRoutes(c.routes);
             new IntrospectionApi(auth, requests, deviceRequests).addRoutes(c.routes);
+            new AlertsApi(alertRules, evaluator, notifier, organizations, requests, audit, al.maxRulesPerOu(), clock)
+                    .addRoutes(c.routes);
         });
         openApi.complete(routes(app));
         app.start();
@@ -214,7 +237,7 @@ public final class ManagerServer implements AutoCloseable {
         housekeeping.start();
         OptionalInt httpsPort = connector[1] == null ? OptionalInt.empty() : OptionalInt.of(connector[1].getLocalPort());
         ManagerServer m = new ManagerServer(config, db, app, graceful, housekeeping, connector[0].getLocalPort(), httpsPort,
-                tls);
+                tls, notifier, geoIp);
         LOG.info("manager listening on {}:{}{}", config.bind(), m.port(),
                 httpsPort.isPresent() ? ", HTTPS on port " + httpsPort.getAsInt() : "");
         return m;
@@ -260,6 +283,32 @@ public final class ManagerServer implements AutoCloseable {
         } catch (IOException e) {
             throw new ConfigException(List.of((config.tlsCertFile() != null ? "tls_cert_file: " : "data_dir: cannot keep "
                     + "the self-signed certificate: ") + e.getMessage()));
+        }
+    }
+
+    /** The configured GeoIP databases (none: no enrichment); a file that cannot be opened stops the start. */
+    static GeoIp geoIp(ManagerConfig config) {
+        ManagerConfig.GeoIp g = config.geoip();
+        if (g.databases().isEmpty()) {
+            return GeoIp.none();
+        }
+        try {
+            return GeoIp.open(g.databases(), g.checkInterval());
+        } catch (IOException e) {
+            throw new ConfigException(List.of("geoip.databases: " + e.getMessage()));
+        }
+    }
+
+    /** The mailer of alert e-mail, or null without {@code alerts.smtp_host}. */
+    static Mailer mailer(ManagerConfig.Alerts a) {
+        if (a.smtpHost() == null) {
+            return null;
+        }
+        try {
+            return new Mailer(a.smtpHost(), a.smtpPort(), a.starttls(), a.smtpUsername(), a.smtpPassword(), a.mailFrom(),
+                    a.timeout());
+        } catch (IOException e) {
+            throw new ConfigException(List.of("alerts.mail_from: " + e.getMessage()));
         }
     }
 
@@ -314,6 +363,13 @@ public final class ManagerServer implements AutoCloseable {
         }
         housekeeping.close();
         app.stop();
+        // notifications in progress finish before the pool they note their delivery in closes
+        notifier.close();
+        try {
+            geoIp.close();
+        } catch (IOException e) {
+            LOG.debug("closing the GeoIP databases: {}", e.toString());
+        }
         db.close();
     }
 }

@@ -4,12 +4,8 @@ import io.waddleperf.agent.outbox.Sink;
 import io.waddleperf.agent.outbox.SpooledResult;
 import io.waddleperf.core.config.Secret;
 import io.waddleperf.core.result.ProbeResult;
-import jakarta.mail.Message;
-import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
-import jakarta.mail.Transport;
+import io.waddleperf.notify.Mailer;
 import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +14,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * Mails a short report when results show an AutoPerf escalation (results of tier 2 or 3) or a failed probe, at most
@@ -27,7 +22,8 @@ import java.util.Properties;
  * <p>
  * A mail the SMTP server did not accept fails the batch (the outbox sends it again with backoff); kinds already
  * mailed for that batch are then inside their window, so a batch sent again does not mail them twice. The window is
- * kept in memory: after a restart the first event of each kind is mailed.
+ * kept in memory: after a restart the first event of each kind is mailed. The mail itself goes through the shared
+ * {@link Mailer}.
  */
 public final class EmailSink implements Sink {
 
@@ -47,11 +43,8 @@ public final class EmailSink implements Sink {
 
     private static final int LINES = 50;
 
-    private final Session session;
-    private final String username;
-    private final Secret password;
-    private final InternetAddress from;
-    private final InternetAddress[] to;
+    private final Mailer mailer;
+    private final List<InternetAddress> to;
     private final String hostname;
     private final Duration window;
     private final int batchSize;
@@ -62,27 +55,10 @@ public final class EmailSink implements Sink {
     public EmailSink(String host, int port, StartTls startTls, String username, Secret password, String from,
                      List<String> to, String hostname, Duration window, Duration timeout, int batchSize, Clock clock)
             throws IOException {
-        Properties p = new Properties();
-        p.put("mail.smtp.host", host);
-        p.put("mail.smtp.port", Integer.toString(port));
-        String ms = Long.toString(timeout.toMillis());
-        p.put("mail.smtp.connectiontimeout", ms);
-        p.put("mail.smtp.timeout", ms);
-        p.put("mail.smtp.writetimeout", ms);
-        p.put("mail.smtp.starttls.enable", Boolean.toString(startTls != StartTls.NONE));
-        p.put("mail.smtp.starttls.required", Boolean.toString(startTls == StartTls.REQUIRED));
-        p.put("mail.smtp.auth", Boolean.toString(username != null));
-        this.session = Session.getInstance(p);
-        this.username = username;
-        this.password = password;
-        try {
-            this.from = new InternetAddress(from, true);
-            this.to = new InternetAddress[to.size()];
-            for (int i = 0; i < to.size(); i++) {
-                this.to[i] = new InternetAddress(to.get(i), true);
-            }
-        } catch (jakarta.mail.internet.AddressException e) {
-            throw new IOException("not a mail address: " + e.getMessage(), e);
+        this.mailer = new Mailer(host, port, Mailer.StartTls.valueOf(startTls.name()), username, password, from, timeout);
+        this.to = new ArrayList<>(to.size());
+        for (String address : to) {
+            this.to.add(Mailer.address(address));
         }
         this.hostname = hostname;
         this.window = window;
@@ -152,22 +128,7 @@ public final class EmailSink implements Sink {
             body.append('\n').append(held).append(held == 1 ? " result" : " results")
                     .append(" of this kind came since the last mail, which was held back by the rate limit.\n");
         }
-        try {
-            MimeMessage m = new MimeMessage(session);
-            m.setFrom(from);
-            m.setRecipients(Message.RecipientType.TO, to);
-            m.setSubject(subject, "UTF-8");
-            m.setText(body.toString(), "UTF-8");
-            m.setSentDate(java.util.Date.from(clock.instant()));
-            if (username != null) {
-                Transport.send(m, username, password == null ? "" : password.reveal());
-            } else {
-                Transport.send(m);
-            }
-        } catch (MessagingException e) {
-            throw new IOException("mail to " + to[0] + (to.length > 1 ? " and others" : "") + " via SMTP: "
-                    + e.getMessage(), e);
-        }
+        mailer.send(to, subject, body.toString(), clock.instant());
     }
 
     /** One result as a line; text from the peer loses its control characters so it cannot break the layout. */

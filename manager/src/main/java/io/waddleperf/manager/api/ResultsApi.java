@@ -56,12 +56,12 @@ public final class ResultsApi {
             // an enrolled device's upload: its results belong to the device and its OU
             EnrolledDevice device = deviceRequests.device(ctx);
             body = requests.json(ctx);
-            receipts = ingestor.ingestFromDevice(body, device);
+            receipts = ingestor.ingestFromDevice(body, device, Requests.clientAddress(ctx));
         } else {
             Principal p = requests.caller(ctx);
             requireSubmitter(p);
             body = requests.json(ctx);
-            receipts = ingestor.ingest(body, p);
+            receipts = ingestor.ingest(body, p, Requests.clientAddress(ctx));
         }
         boolean anyStored = receipts.stream().anyMatch(r -> r.outcome() == Outcome.STORED);
         ctx.status(anyStored ? 201 : 200);
@@ -80,7 +80,7 @@ public final class ResultsApi {
     private void upload(Context ctx) {
         Principal p = requests.caller(ctx);
         requireSubmitter(p);
-        Receipt r = ingestor.ingestLegacy(requests.json(ctx), p, false);
+        Receipt r = ingestor.ingestLegacy(requests.json(ctx), p, false, Requests.clientAddress(ctx));
         Map<String, Object> answer = entry(r);
         answer.put("message", "Results uploaded successfully");
         ctx.status(r.outcome() == Outcome.STORED ? 201 : 200).json(answer);

@@ -34,7 +34,7 @@ public final class TestsApi {
     private void upload(Context ctx) {
         Principal p = requests.caller(ctx);
         ResultsApi.requireSubmitter(p);
-        Receipt r = ingestor.ingestLegacy(requests.json(ctx), p, true);
+        Receipt r = ingestor.ingestLegacy(requests.json(ctx), p, true, Requests.clientAddress(ctx));
         Map<String, Object> answer = ResultsApi.entry(r);
         ctx.status(r.outcome() == Outcome.STORED ? 201 : 200).json(answer);
     }

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waddleperf.core.result.Json;
 import io.waddleperf.core.result.ProbeResult;
 import io.waddleperf.core.result.Source;
+import io.waddleperf.manager.alerts.AlertEvaluator;
 import io.waddleperf.manager.auth.Principal;
+import io.waddleperf.manager.geo.GeoEnricher;
 import io.waddleperf.manager.store.EnrolledDevice;
 import io.waddleperf.manager.store.ResultRepository;
 import io.waddleperf.manager.store.ResultRepository.Incoming;
@@ -37,13 +39,26 @@ public final class Ingestor {
     private final ResultValidator validator;
     private final int maxBatch;
     private final InstantSource clock;
+    private final GeoEnricher geo;
+    private final AlertEvaluator alerts;
     private final ObjectMapper mapper = Json.mapper();
 
-    public Ingestor(ResultRepository results, ResultValidator validator, int maxBatch, InstantSource clock) {
+    /**
+     * @param geo    GeoIP lookups of client and target before insert
+     * @param alerts evaluates alert rules after commit, or null for none
+     */
+    public Ingestor(ResultRepository results, ResultValidator validator, int maxBatch, InstantSource clock,
+                    GeoEnricher geo, AlertEvaluator alerts) {
         this.results = results;
         this.validator = validator;
         this.maxBatch = maxBatch;
         this.clock = clock;
+        this.geo = geo;
+        this.alerts = alerts;
+    }
+
+    public Ingestor(ResultRepository results, ResultValidator validator, int maxBatch, InstantSource clock) {
+        this(results, validator, maxBatch, clock, GeoEnricher.none(), null);
     }
 
     /**
@@ -51,10 +66,11 @@ public final class Ingestor {
      *
      * @param body      a JSON result object, or a JSON array of them
      * @param submitter who submits them; the results belong to its OU
+     * @param clientIp  the submitting client's address (GeoIP), or null
      * @throws InvalidResultException naming the first invalid field (then nothing is stored)
      */
-    public List<Receipt> ingest(JsonNode body, Principal submitter) {
-        return store(parseBatch(body), submitter);
+    public List<Receipt> ingest(JsonNode body, Principal submitter, String clientIp) {
+        return store(parseBatch(body), submitter, clientIp);
     }
 
     /**
@@ -64,7 +80,7 @@ public final class Ingestor {
      *
      * @throws InvalidResultException naming the first invalid field (then nothing is stored)
      */
-    public List<Receipt> ingestFromDevice(JsonNode body, EnrolledDevice device) {
+    public List<Receipt> ingestFromDevice(JsonNode body, EnrolledDevice device, String clientIp) {
         List<Incoming> batch = parseBatch(body);
         for (int i = 0; i < batch.size(); i++) {
             ProbeResult r = batch.get(i).result();
@@ -75,7 +91,9 @@ public final class Ingestor {
                         + device.serial() + "'");
             }
         }
+        batch = located(batch, clientIp);
         Map<UUID, Outcome> outcomes = results.store(batch, device.ouId(), null, device.id(), clock.instant());
+        afterCommit(batch, outcomes, device.ouId());
         List<Receipt> receipts = new ArrayList<>(outcomes.size());
         outcomes.forEach((id, outcome) -> receipts.add(new Receipt(id, outcome)));
         return receipts;
@@ -106,20 +124,40 @@ public final class Ingestor {
      *
      * @param goClientAllowed whether the Go client's body is accepted here ({@code /api/v1/tests/}) besides the flat one
      */
-    public Receipt ingestLegacy(JsonNode body, Principal submitter, boolean goClientAllowed) {
+    public Receipt ingestLegacy(JsonNode body, Principal submitter, boolean goClientAllowed, String clientIp) {
         Instant now = clock.instant();
         ProbeResult r = goClientAllowed && LegacyUploads.isGoClientBody(body)
                 ? LegacyUploads.fromGoClient(body, now) : LegacyUploads.fromFlat(body, now);
         JsonNode tree = LegacyUploads.tree(r);
-        return store(List.of(parse(tree, "")), submitter).getFirst();
+        return store(List.of(parse(tree, "")), submitter, clientIp).getFirst();
     }
 
-    private List<Receipt> store(List<Incoming> batch, Principal submitter) {
+    private List<Receipt> store(List<Incoming> batch, Principal submitter, String clientIp) {
         Instant now = clock.instant();
+        batch = located(batch, clientIp);
         Map<UUID, Outcome> outcomes = results.store(batch, submitter.ouId(), submitter.userId(), now);
+        afterCommit(batch, outcomes, submitter.ouId());
         List<Receipt> receipts = new ArrayList<>(outcomes.size());
         outcomes.forEach((id, outcome) -> receipts.add(new Receipt(id, outcome)));
         return receipts;
+    }
+
+    /** The batch with GeoIP of the client and each target, looked up before the insert. */
+    private List<Incoming> located(List<Incoming> batch, String clientIp) {
+        List<Incoming> out = new ArrayList<>(batch.size());
+        for (Incoming in : batch) {
+            out.add(new Incoming(in.result(), in.document(), geo.of(clientIp, in.result().targetIp())));
+        }
+        return out;
+    }
+
+    /** The one call after the commit: alert rules see the results stored now (not the duplicates). */
+    private void afterCommit(List<Incoming> batch, Map<UUID, Outcome> outcomes, UUID ouId) {
+        if (alerts != null) {
+            alerts.afterCommit(batch.stream().filter(in -> outcomes.get(in.result().id()) == Outcome.STORED)
+                    .collect(java.util.stream.Collectors.toMap(in -> in.result().id(), in -> in, (a, b) -> a,
+                            java.util.LinkedHashMap::new)).values().stream().toList(), ouId);
+        }
     }
 
     private Incoming parse(JsonNode node, String prefix) {

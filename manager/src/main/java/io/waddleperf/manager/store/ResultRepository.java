@@ -39,12 +39,22 @@ public final class ResultRepository {
     }
 
     /**
-     * One result to store: the parsed object and its JSON text as received (kept verbatim).
+     * One result to store: the parsed object, its JSON text as received (kept verbatim) and where its client and
+     * target are.
      *
      * @param result   the parsed result
      * @param document its JSON text
+     * @param geo      GeoIP of its client and target
      */
-    public record Incoming(ProbeResult result, String document) {
+    public record Incoming(ProbeResult result, String document, ResultGeo geo) {
+
+        public Incoming {
+            geo = geo == null ? ResultGeo.NONE : geo;
+        }
+
+        public Incoming(ProbeResult result, String document) {
+            this(result, document, ResultGeo.NONE);
+        }
     }
 
     /**
@@ -104,10 +114,11 @@ public final class ResultRepository {
         PreparedBatch insert = h.prepareBatch("INSERT INTO results (id, ou_id, submitted_by, test_type, target, "
                 + "target_host, target_ip, started_at, received_at, duration_ms, success, error, tier, source, "
                 + "device_serial, device_hostname, latency_ms, jitter_ms, packet_loss_percent, throughput_mbps, document, "
-                + "device_id) "
+                + "device_id, " + GEO_COLUMNS + ") "
                 + "VALUES (:id, :ou_id, :submitted_by, :test_type, :target, :target_host, :target_ip, :started_at, "
                 + ":received_at, :duration_ms, :success, :error, :tier, :source, :device_serial, :device_hostname, "
-                + ":latency_ms, :jitter_ms, :packet_loss_percent, :throughput_mbps, :document, :device_id)");
+                + ":latency_ms, :jitter_ms, :packet_loss_percent, :throughput_mbps, :document, :device_id, "
+                + ":" + GEO_COLUMNS.replace(", ", ", :") + ")");
         int rows = 0;
         for (Incoming in : batch) {
             ProbeResult r = in.result();
@@ -127,8 +138,9 @@ public final class ResultRepository {
                     .bind("device_hostname", r.device() == null ? null : cut(r.device().hostname(), MAX_SHORT_CHARS))
                     .bind("latency_ms", r.latencyMs()).bind("jitter_ms", r.jitterMs())
                     .bind("packet_loss_percent", r.packetLossPercent()).bind("throughput_mbps", r.throughputMbps())
-                    .bind("document", in.document()).bind("device_id", deviceId)
-                    .add();
+                    .bind("document", in.document()).bind("device_id", deviceId);
+            bindGeo(insert, in.geo());
+            insert.add();
             rows++;
         }
         if (rows > 0) {
@@ -142,19 +154,57 @@ public final class ResultRepository {
         return ordered;
     }
 
-    /** The newest results (by start time) in scope, at most {@code limit}. */
+    /** The newest results (by start time) in scope, at most {@code limit}; documents carry their {@code geo}. */
     public List<Stored> recent(ResultScope scope, int limit) {
-        return db.read(h -> scoped(h, "SELECT r.id, r.ou_id, r.submitted_by, r.document FROM results r WHERE "
+        return db.read(h -> scoped(h, "SELECT r.id, r.ou_id, r.submitted_by, r.document, r.target_ip, "
+                + GEO_COLUMNS_R + " FROM results r WHERE "
                 + scope.condition() + " ORDER BY r.started_at DESC, r.id DESC LIMIT :limit", scope)
-                .bind("limit", limit).map((rs, ctx) -> new Stored(Rows.uuid(rs, "id"), Rows.uuid(rs, "ou_id"),
-                        Rows.uuid(rs, "submitted_by"), rs.getString("document"))).list());
+                .bind("limit", limit).map((rs, ctx) -> stored(rs)).list());
     }
 
-    /** One result by id, whoever may see it (the caller checks the scope columns). */
+    /** One result by id, whoever may see it (the caller checks the scope columns); the document carries its {@code geo}. */
     public Optional<Stored> find(UUID id) {
-        return db.read(h -> h.createQuery("SELECT r.id, r.ou_id, r.submitted_by, r.document FROM results r WHERE r.id = :id")
-                .bind("id", id).map((rs, ctx) -> new Stored(Rows.uuid(rs, "id"), Rows.uuid(rs, "ou_id"),
-                        Rows.uuid(rs, "submitted_by"), rs.getString("document"))).findOne());
+        return db.read(h -> h.createQuery("SELECT r.id, r.ou_id, r.submitted_by, r.document, r.target_ip, "
+                + GEO_COLUMNS_R + " FROM results r WHERE r.id = :id")
+                .bind("id", id).map((rs, ctx) -> stored(rs)).findOne());
+    }
+
+    private static final String GEO_COLUMNS = "client_ip, client_country, client_city, client_latitude, "
+            + "client_longitude, client_asn, client_as_org, target_country, target_city, target_latitude, "
+            + "target_longitude, target_asn, target_as_org";
+    private static final String GEO_COLUMNS_R = "r." + GEO_COLUMNS.replace(", ", ", r.");
+
+    private static void bindGeo(PreparedBatch insert, ResultGeo g) {
+        insert.bind("client_ip", g.clientIp());
+        for (String side : List.of("client", "target")) {
+            ResultGeo.Place p = side.equals("client") ? g.client() : g.target();
+            insert.bind(side + "_country", p.countryCode()).bind(side + "_city", p.city())
+                    .bind(side + "_latitude", p.latitude()).bind(side + "_longitude", p.longitude())
+                    .bind(side + "_asn", p.asn()).bind(side + "_as_org", p.asOrganization());
+        }
+    }
+
+    private static ResultGeo.Place place(java.sql.ResultSet rs, String side) throws java.sql.SQLException {
+        long asn = rs.getLong(side + "_asn");
+        Long asnOrNull = rs.wasNull() ? null : asn;
+        return new ResultGeo.Place(rs.getString(side + "_country"), rs.getString(side + "_city"),
+                Rows.nullableDouble(rs, side + "_latitude"), Rows.nullableDouble(rs, side + "_longitude"), asnOrNull,
+                rs.getString(side + "_as_org"));
+    }
+
+    /**
+     * A stored row; its document gets the {@code geo} object spliced in at the end. The stored text stays as received
+     * (the result model is strict and knows no {@code geo}); only answers carry it.
+     */
+    private static Stored stored(java.sql.ResultSet rs) throws java.sql.SQLException {
+        String document = rs.getString("document");
+        ResultGeo geo = new ResultGeo(rs.getString("client_ip"), place(rs, "client"), place(rs, "target"));
+        java.util.Map<String, Object> json = geo.json(rs.getString("target_ip"));
+        if (json != null && document.endsWith("}")) {
+            document = document.substring(0, document.length() - 1) + ",\"geo\":"
+                    + io.waddleperf.core.result.Json.write(json) + "}";
+        }
+        return new Stored(Rows.uuid(rs, "id"), Rows.uuid(rs, "ou_id"), Rows.uuid(rs, "submitted_by"), document);
     }
 
     /**

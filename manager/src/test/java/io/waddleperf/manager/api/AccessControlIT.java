@@ -286,7 +286,35 @@ class AccessControlIT {
         rows.add(new Row("POST /auth/mfa/disable", own -> new Request("POST", "/api/v1/auth/mfa/disable",
                 Map.of("password", "not the password")), s(403, 403, 403, 403, 403), null));
         enrolmentRows(rows);
+        alertRows(rows);
         return rows;
+    }
+
+    /** A rule in the own or the other OU, made by the admin. */
+    private String alertRule(boolean own) {
+        Answer a = m.call("POST", "/api/v1/alerts/rules", admin, alertBody(own ? ouOwn : ouOther));
+        assertThat(a.status()).as(a.toString()).isEqualTo(201);
+        return a.json().get("id").asText();
+    }
+
+    private static Map<String, Object> alertBody(UUID ou) {
+        return Map.of("ou_id", ou.toString(), "name", "r-" + UUID.randomUUID(), "target", "tcp://192.0.2.1:80",
+                "metric", "latency_ms", "comparison", "gt", "threshold", 100);
+    }
+
+    private void alertRows(List<Row> rows) {
+        int[] readers = s(200, 200, 200, 200, 403);
+        rows.add(new Row("GET /alerts/rules", own -> new Request("GET", "/api/v1/alerts/rules", null), readers, null));
+        rows.add(new Row("POST /alerts/rules", own -> new Request("POST", "/api/v1/alerts/rules",
+                alertBody(own ? ouOwn : ouOther)), s(201, 403, 201, 403, 403), s(201, 403, 403, 403, 403)));
+        rows.add(new Row("GET /alerts/rules/{id}", own -> new Request("GET", "/api/v1/alerts/rules/" + alertRule(own),
+                null), readers, s(200, 200, 404, 404, 403)));
+        rows.add(new Row("PUT /alerts/rules/{id}", own -> new Request("PUT", "/api/v1/alerts/rules/" + alertRule(own),
+                Map.of("threshold", 150)), s(200, 403, 200, 403, 403), s(200, 403, 404, 404, 403)));
+        rows.add(new Row("DELETE /alerts/rules/{id}", own -> new Request("DELETE", "/api/v1/alerts/rules/"
+                + alertRule(own), null), s(204, 403, 204, 403, 403), s(204, 403, 404, 404, 403)));
+        rows.add(new Row("GET /alerts/state", own -> new Request("GET", "/api/v1/alerts/state", null), readers, null));
+        rows.add(new Row("GET /alerts/history", own -> new Request("GET", "/api/v1/alerts/history", null), readers, null));
     }
 
     /** A throwaway user of role user in the own or the other OU, made by the admin. */
@@ -363,6 +391,13 @@ class AccessControlIT {
         for (JsonNode u : m.call("GET", "/api/v1/users", tokens.get("ou_admin"), null).json()) {
             assertThat(u.get("ou_id").asText()).isEqualTo(ouOwn.toString());
         }
+        alertRule(true);
+        alertRule(false);
+        for (JsonNode r : m.call("GET", "/api/v1/alerts/rules", tokens.get("ou_reporter"), null).json()) {
+            assertThat(r.get("ou_id").asText()).isEqualTo(ouOwn.toString());
+        }
+        assertThat(m.call("GET", "/api/v1/alerts/rules", admin, null).json().findValuesAsText("ou_id"))
+                .contains(ouOwn.toString(), ouOther.toString());
         JsonNode ous = m.call("GET", "/api/v1/organizations", tokens.get("ou_reporter"), null).json();
         assertThat(ous).hasSize(1);
         assertThat(ous.get(0).get("id").asText()).isEqualTo(ouOwn.toString());

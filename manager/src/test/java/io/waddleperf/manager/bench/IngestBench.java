@@ -50,10 +50,26 @@ public final class IngestBench {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int uploaders = args.length > 2 ? Integer.parseInt(args[2]) : 8;
         int batch = args.length > 3 ? Integer.parseInt(args[3]) : 500;
-        double api = viaApi(kind, seconds, uploaders, batch);
+        int rules = args.length > 4 ? Integer.parseInt(args[4]) : 0;
+        double api;
+        double withRules = Double.NaN;
+        if (rules > 0) {
+            // the first manager of a JVM runs on colder code: a throwaway run first, then without rules, with them,
+            // and without again, so the comparison is not the JIT's
+            viaApi(kind, seconds / 2 + 1, uploaders, batch, 0);
+            double before = viaApi(kind, seconds, uploaders, batch, 0);
+            withRules = viaApi(kind, seconds, uploaders, batch, rules);
+            api = (before + viaApi(kind, seconds, uploaders, batch, 0)) / 2;
+        } else {
+            api = viaApi(kind, seconds, uploaders, batch, 0);
+        }
         double jdbc = viaJdbc(kind, seconds, uploaders, batch);
         System.out.printf("%s: %d uploaders x batches of %d for %d s: API %.0f results/s, raw JDBC batch insert %.0f rows/s, ratio %.2f%n",
                 kind, uploaders, batch, seconds, api, jdbc, api / jdbc);
+        if (rules > 0) {
+            System.out.printf("%s: with %d alert rules on the batch's targets: API %.0f results/s, %.2f of the API without rules "
+                    + "(mean of the runs before and after), ratio to raw JDBC %.2f%n", kind, rules, withRules, withRules / api, withRules / jdbc);
+        }
     }
 
     static String body(int batch, int seed) {
@@ -66,10 +82,22 @@ public final class IngestBench {
         return sb.append(']').toString();
     }
 
-    static double viaApi(TestDatabases.Kind kind, int seconds, int uploaders, int batch) throws Exception {
-        try (Harness m = Harness.start(kind, Map.of("db.pool_size", Integer.toString(uploaders + 2)),
-                java.time.InstantSource.system())) {
+    /**
+     * @param rules alert rules to make first, one per target (latency over a 5-minute window, never firing): every
+     *              batch then evaluates {@code min(rules, 250)} of them after its commit
+     */
+    static double viaApi(TestDatabases.Kind kind, int seconds, int uploaders, int batch, int rules) throws Exception {
+        try (Harness m = Harness.start(kind, Map.of("db.pool_size", Integer.toString(uploaders + 2),
+                "alerts.max_rules_per_ou", Integer.toString(Math.max(1, rules))), java.time.InstantSource.system())) {
             String token = m.adminLogin();
+            for (int i = 0; i < rules; i++) {
+                Harness.Answer a = m.call("POST", "/api/v1/alerts/rules", token, Map.of("name", "bench " + i,
+                        "target", "tcp://192.0.2." + (i % 250) + ":443", "metric", "latency_ms", "comparison", "gt",
+                        "threshold", 1000, "window_seconds", 300, "min_samples", 3));
+                if (a.status() != 201) {
+                    throw new IllegalStateException("rule answered " + a);
+                }
+            }
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             // warm-up: the JIT and the pool, not counted
             run(seconds / 4 + 1, uploaders, () -> post(client, m, token, batch), new LongAdder(), batch);

@@ -1,0 +1,287 @@
+package io.waddleperf.manager.store;
+
+import io.waddleperf.manager.store.AlertRule.Comparison;
+import io.waddleperf.manager.store.AlertRule.Metric;
+import io.waddleperf.manager.store.AlertRule.State;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.Update;
+
+/**
+ * Alert rules, their current state and the history of their state changes. A change of state is one conditional
+ * {@code UPDATE … WHERE state <> :new}: of several managers evaluating the same rule at once, exactly one sees its
+ * update take and records (and notifies) the change — no lock involved, as Galera wants.
+ */
+public final class AlertRepository {
+
+    /** Most targets looked up in one query of {@link #rulesFor}. */
+    private static final int TARGETS_PER_QUERY = 500;
+
+    /**
+     * A rule's current state.
+     *
+     * @param ruleId      the rule
+     * @param state       firing or resolved
+     * @param since       when it entered that state (the rule's creation for a rule never evaluated)
+     * @param lastValue   the last mean computed, or null
+     * @param lastSamples how many results it was over, or null
+     * @param evaluatedAt when, or null
+     */
+    public record StateRow(UUID ruleId, State state, Instant since, Double lastValue, Integer lastSamples,
+                           Instant evaluatedAt) {
+    }
+
+    /**
+     * One change of state.
+     *
+     * @param id         event id (UUIDv7)
+     * @param ruleId     the rule
+     * @param ouId       its OU
+     * @param ruleName   its name then
+     * @param target     its target
+     * @param state      the new state
+     * @param occurredAt when
+     * @param metric     the rule's metric then
+     * @param comparison its comparison
+     * @param threshold  its threshold
+     * @param value      the mean that changed it
+     * @param samples    over how many results
+     * @param delivery   how the notifications went, once sent (null before)
+     */
+    public record Event(UUID id, UUID ruleId, UUID ouId, String ruleName, String target, State state, Instant occurredAt,
+                        Metric metric, Comparison comparison, double threshold, double value, int samples,
+                        String delivery) {
+    }
+
+    /**
+     * A window's aggregate.
+     *
+     * @param samples results with the metric in the window
+     * @param mean    their mean, or null when none
+     */
+    public record Window(int samples, Double mean) {
+    }
+
+    private final Database db;
+
+    public AlertRepository(Database db) {
+        this.db = db;
+    }
+
+    /** Stores a new rule and its initial state (resolved since its creation). */
+    public void create(AlertRule r) {
+        db.inTransaction(h -> {
+            bindRule(h.createUpdate("INSERT INTO alert_rules (id, ou_id, name, target, test_type, metric, comparison, "
+                    + "threshold, window_seconds, min_samples, enabled, webhook_url, webhook_format, webhook_secret, "
+                    + "email_to, created_by, created_at, updated_at) VALUES (:id, :ou_id, :name, :target, :test_type, "
+                    + ":metric, :comparison, :threshold, :window_seconds, :min_samples, :enabled, :webhook_url, "
+                    + ":webhook_format, :webhook_secret, :email_to, :created_by, :created_at, :updated_at)"), r)
+                    .bindByType("created_by", r.createdBy(), UUID.class).bind("created_at", r.createdAt()).execute();
+            return h.createUpdate("INSERT INTO alert_states (rule_id, state, since) VALUES (:id, :state, :since)")
+                    .bind("id", r.id()).bind("state", State.RESOLVED.name()).bind("since", r.createdAt()).execute();
+        });
+    }
+
+    /** Replaces a rule's settings (not its OU); its state is kept. */
+    public void update(AlertRule r) {
+        db.inTransaction(h -> bindRule(h.createUpdate("UPDATE alert_rules SET name = :name, target = :target, "
+                + "test_type = :test_type, metric = :metric, comparison = :comparison, threshold = :threshold, "
+                + "window_seconds = :window_seconds, min_samples = :min_samples, enabled = :enabled, "
+                + "webhook_url = :webhook_url, webhook_format = :webhook_format, webhook_secret = :webhook_secret, "
+                + "email_to = :email_to, updated_at = :updated_at WHERE id = :id"), r).execute());
+    }
+
+    private static Update bindRule(Update u, AlertRule r) {
+        return u.bind("id", r.id()).bindByType("ou_id", r.ouId(), UUID.class).bind("name", r.name())
+                .bind("target", r.target()).bind("test_type", r.testType()).bind("metric", r.metric().name())
+                .bind("comparison", r.comparison().name()).bind("threshold", r.threshold())
+                .bind("window_seconds", Math.toIntExact(r.window().toSeconds())).bind("min_samples", r.minSamples())
+                .bind("enabled", r.enabled()).bind("webhook_url", r.webhookUrl())
+                .bind("webhook_format", r.webhookFormat()).bind("webhook_secret", r.webhookSecret())
+                .bind("email_to", r.emailTo().isEmpty() ? null : String.join(",", r.emailTo()))
+                .bind("updated_at", r.updatedAt());
+    }
+
+    /** Deletes a rule and its state (its history stays). */
+    public boolean delete(UUID id) {
+        return db.inTransaction(h -> {
+            h.createUpdate("DELETE FROM alert_states WHERE rule_id = :id").bind("id", id).execute();
+            return h.createUpdate("DELETE FROM alert_rules WHERE id = :id").bind("id", id).execute() == 1;
+        });
+    }
+
+    public Optional<AlertRule> find(UUID id) {
+        return db.read(h -> h.createQuery("SELECT * FROM alert_rules WHERE id = :id").bind("id", id)
+                .map((rs, ctx) -> rule(rs)).findOne());
+    }
+
+    /** Rules of one OU ({@code ouId}), or of all when {@code all}; ordered by name. */
+    public List<AlertRule> list(UUID ouId, boolean all) {
+        return db.read(h -> {
+            Query q = h.createQuery("SELECT * FROM alert_rules" + (all ? "" : " WHERE ou_id = :ou")
+                    + " ORDER BY name, id");
+            if (!all) {
+                q.bind("ou", ouId);
+            }
+            return q.map((rs, ctx) -> rule(rs)).list();
+        });
+    }
+
+    /** How many rules an OU has (null: the global ones). */
+    public int count(UUID ouId) {
+        return db.read(h -> (ouId == null
+                ? h.createQuery("SELECT COUNT(*) FROM alert_rules WHERE ou_id IS NULL")
+                : h.createQuery("SELECT COUNT(*) FROM alert_rules WHERE ou_id = :ou").bind("ou", ouId))
+                .mapTo(Integer.class).one());
+    }
+
+    /** Enabled rules watching any of {@code targets} over results of {@code ouId} (theirs and the global ones). */
+    public List<AlertRule> rulesFor(UUID ouId, Collection<String> targets) {
+        List<String> all = List.copyOf(targets);
+        List<AlertRule> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += TARGETS_PER_QUERY) {
+            List<String> part = all.subList(i, Math.min(all.size(), i + TARGETS_PER_QUERY));
+            out.addAll(db.read(h -> {
+                Query q = h.createQuery("SELECT * FROM alert_rules WHERE enabled = TRUE AND target IN (<targets>) AND "
+                        + (ouId == null ? "ou_id IS NULL" : "(ou_id = :ou OR ou_id IS NULL)")).bindList("targets", part);
+                if (ouId != null) {
+                    q.bind("ou", ouId);
+                }
+                return q.map((rs, ctx) -> rule(rs)).list();
+            }));
+        }
+        return out;
+    }
+
+    /**
+     * The mean of the rule's metric over its results started at or after {@code from}: one range scan of the
+     * {@code (target, test_type, started_at)} index.
+     */
+    public Window window(AlertRule r, Instant from) {
+        String expr = r.metric().expression();
+        String sql = "SELECT COUNT(" + expr + ") AS n, AVG(" + expr + ") AS mean FROM results WHERE target = :target"
+                + (r.testType() == null ? "" : " AND test_type = :test_type")
+                + (r.ouId() == null ? "" : " AND ou_id = :ou") + " AND started_at >= :from";
+        return db.read(h -> {
+            Query q = h.createQuery(sql).bind("target", r.target()).bind("from", from);
+            if (r.testType() != null) {
+                q.bind("test_type", r.testType());
+            }
+            if (r.ouId() != null) {
+                q.bind("ou", r.ouId());
+            }
+            return q.map((rs, ctx) -> new Window(rs.getInt("n"), Rows.nullableDouble(rs, "mean"))).one();
+        });
+    }
+
+    /**
+     * Records an evaluation: when {@code next} differs from the stored state, changes it and appends {@code event}
+     * (returned); otherwise only notes the value. Several managers may race here: only the one whose conditional
+     * update changed the row gets the event back.
+     */
+    public Optional<Event> record(UUID ruleId, State next, double value, int samples, Instant now, Event event) {
+        return db.inTransaction(h -> {
+            int changed = h.createUpdate("UPDATE alert_states SET state = :state, since = :now, last_value = :value, "
+                            + "last_samples = :samples, evaluated_at = :now WHERE rule_id = :id AND state <> :state")
+                    .bind("state", next.name()).bind("now", now).bind("value", value).bind("samples", samples)
+                    .bind("id", ruleId).execute();
+            if (changed == 0) {
+                h.createUpdate("UPDATE alert_states SET last_value = :value, last_samples = :samples, "
+                                + "evaluated_at = :now WHERE rule_id = :id")
+                        .bind("value", value).bind("samples", samples).bind("now", now).bind("id", ruleId).execute();
+                return Optional.<Event>empty();
+            }
+            insertEvent(h, event);
+            return Optional.of(event);
+        });
+    }
+
+    private static void insertEvent(Handle h, Event e) {
+        h.createUpdate("INSERT INTO alert_events (id, rule_id, ou_id, rule_name, target, state, occurred_at, metric, "
+                        + "comparison, threshold, mean_value, samples) VALUES (:id, :rule_id, :ou_id, :rule_name, :target, "
+                        + ":state, :at, :metric, :comparison, :threshold, :value, :samples)")
+                .bind("id", e.id()).bind("rule_id", e.ruleId()).bindByType("ou_id", e.ouId(), UUID.class)
+                .bind("rule_name", e.ruleName()).bind("target", e.target()).bind("state", e.state().name())
+                .bind("at", e.occurredAt()).bind("metric", e.metric().name()).bind("comparison", e.comparison().name())
+                .bind("threshold", e.threshold()).bind("value", e.value()).bind("samples", e.samples()).execute();
+    }
+
+    /** Notes how an event's notifications went. */
+    public void delivered(UUID eventId, String delivery) {
+        db.inTransaction(h -> h.createUpdate("UPDATE alert_events SET delivery = :d WHERE id = :id")
+                .bind("d", delivery.length() > 1024 ? delivery.substring(0, 1024) : delivery).bind("id", eventId)
+                .execute());
+    }
+
+    /** The states of the rules of one OU (or all), keyed by rule. */
+    public List<StateRow> states(UUID ouId, boolean all) {
+        return db.read(h -> {
+            Query q = h.createQuery("SELECT s.* FROM alert_states s JOIN alert_rules r ON r.id = s.rule_id"
+                    + (all ? "" : " WHERE r.ou_id = :ou"));
+            if (!all) {
+                q.bind("ou", ouId);
+            }
+            return q.map((rs, ctx) -> state(rs)).list();
+        });
+    }
+
+    public Optional<StateRow> state(UUID ruleId) {
+        return db.read(h -> h.createQuery("SELECT * FROM alert_states WHERE rule_id = :id").bind("id", ruleId)
+                .map((rs, ctx) -> state(rs)).findOne());
+    }
+
+    /** Events newest first: of one OU (or all), of one rule when {@code ruleId} is set, at most {@code limit}. */
+    public List<Event> events(UUID ouId, boolean all, UUID ruleId, int limit) {
+        List<String> where = new ArrayList<>();
+        if (!all) {
+            where.add("ou_id = :ou");
+        }
+        if (ruleId != null) {
+            where.add("rule_id = :rule");
+        }
+        String sql = "SELECT * FROM alert_events" + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+                + " ORDER BY occurred_at DESC, id DESC LIMIT :limit";
+        return db.read(h -> {
+            Query q = h.createQuery(sql).bind("limit", limit);
+            if (!all) {
+                q.bind("ou", ouId);
+            }
+            if (ruleId != null) {
+                q.bind("rule", ruleId);
+            }
+            return q.map((rs, ctx) -> new Event(Rows.uuid(rs, "id"), Rows.uuid(rs, "rule_id"), Rows.uuid(rs, "ou_id"),
+                    rs.getString("rule_name"), rs.getString("target"), State.valueOf(rs.getString("state")),
+                    Rows.instant(rs, "occurred_at"), Metric.valueOf(rs.getString("metric")),
+                    Comparison.valueOf(rs.getString("comparison")), rs.getDouble("threshold"), rs.getDouble("mean_value"),
+                    rs.getInt("samples"), rs.getString("delivery"))).list();
+        });
+    }
+
+    private static StateRow state(ResultSet rs) throws SQLException {
+        int samples = rs.getInt("last_samples");
+        Integer samplesOrNull = rs.wasNull() ? null : samples;
+        return new StateRow(Rows.uuid(rs, "rule_id"), State.valueOf(rs.getString("state")), Rows.instant(rs, "since"),
+                Rows.nullableDouble(rs, "last_value"), samplesOrNull, Rows.instant(rs, "evaluated_at"));
+    }
+
+    private static AlertRule rule(ResultSet rs) throws SQLException {
+        String to = rs.getString("email_to");
+        return new AlertRule(Rows.uuid(rs, "id"), Rows.uuid(rs, "ou_id"), rs.getString("name"), rs.getString("target"),
+                rs.getString("test_type"), Metric.valueOf(rs.getString("metric")),
+                Comparison.valueOf(rs.getString("comparison")), rs.getDouble("threshold"),
+                Duration.ofSeconds(rs.getInt("window_seconds")), rs.getInt("min_samples"), rs.getBoolean("enabled"),
+                rs.getString("webhook_url"), rs.getString("webhook_format"), rs.getString("webhook_secret"),
+                to == null || to.isEmpty() ? List.of() : Arrays.asList(to.split(",")), Rows.uuid(rs, "created_by"),
+                Rows.instant(rs, "created_at"), Rows.instant(rs, "updated_at"));
+    }
+}
