@@ -50,6 +50,7 @@ import io.waddleperf.manager.store.OrganizationRepository;
 import io.waddleperf.manager.store.ResultRepository;
 import io.waddleperf.manager.store.SessionRepository;
 import io.waddleperf.manager.store.UserRepository;
+import io.waddleperf.manager.ui.WebUi;
 import io.waddleperf.tls.SelfSignedCertificate;
 import io.waddleperf.tls.TlsCredentials;
 import java.io.IOException;
@@ -211,6 +212,7 @@ public final class ManagerServer implements AutoCloseable {
                     ctx.statusCode(), Math.round(ms), ctx.req().getRemoteAddr()));
             ApiErrors.register(c.routes);
             requests.addFilters(c.routes);
+            WebUi.configure(c);
             new HealthApi(version(), db).addRoutes(c.routes);
             openApi.addRoutes(c.routes);
             new AuthApi(auth, mfa, users, hasher, requests, audit, clock).addRoutes(c.routes);
@@ -243,10 +245,14 @@ public final class ManagerServer implements AutoCloseable {
         return m;
     }
 
-    /** Every registered route as {@code METHOD /path} (the OpenAPI description and its test check against these). */
+    /**
+     * Every registered API route as {@code METHOD /path} (the OpenAPI description and its test check against these);
+     * the web UI's library files, served by routes of their own, are files rather than API.
+     */
     static List<String> routes(Javalin app) {
         return app.unsafe.internalRouter.allHttpHandlers().stream()
                 .filter(e -> e.endpoint.method.isHttpMethod())
+                .filter(e -> !e.endpoint.path.startsWith(WebUi.VENDOR_PREFIX))
                 .map(e -> e.endpoint.method.name() + " " + e.endpoint.path)
                 .toList();
     }

@@ -74,4 +74,33 @@ class WebAssetsTest {
         // every module is reached from app.js, so the walk covers the measurement engine and every view
         assertThat(seen).contains("/js/measure.js", "/js/stats.js", "/js/views/speed.js", "/js/views/apitests.js");
     }
+
+    @Test
+    void the_import_map_in_index_html_is_the_one_vendor_modules_are_resolved_with() throws IOException {
+        String index = ui("/index.html");
+        for (var e : WebAssets.imports().entrySet()) {
+            assertThat(index).contains("\"" + e.getKey() + "\": \"" + e.getValue() + "\"");
+        }
+    }
+
+    @Test
+    void resolved_vendor_modules_import_no_bare_name() {
+        Pattern bare = Pattern.compile("\\b(from|import)\\s*[\"']([a-z][a-z/]*)[\"']");
+        for (WebAssets.VendorFile f : WebAssets.vendorFiles()) {
+            String text = new String(WebAssets.readResolved(f), StandardCharsets.UTF_8);
+            assertThat(bare.matcher(text).find()).as("bare import left in %s", f.urlPath()).isFalse();
+        }
+        String hooks = new String(WebAssets.readResolved(WebAssets.vendorFiles().stream()
+                .filter(f -> f.urlPath().equals("/vendor/preact/hooks/dist/hooks.module.js")).findFirst().orElseThrow()),
+                StandardCharsets.UTF_8);
+        assertThat(hooks).contains("from\"/vendor/preact/dist/preact.module.js\"");
+    }
+
+    @Test
+    void an_unknown_bare_import_fails_loudly() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> WebAssets.resolveImports("import x from 'lodash';", "/x.js"))
+                .hasMessageContaining("lodash");
+        assertThat(WebAssets.resolveImports("import {h} from 'preact'; export * from \"htm\";", "/x.js"))
+                .isEqualTo("import {h} from '/vendor/preact/dist/preact.module.js'; export * from \"/vendor/htm/dist/htm.module.js\";");
+    }
 }

@@ -9,7 +9,9 @@ import io.waddleperf.manager.ingest.Ingestor.Receipt;
 import io.waddleperf.manager.store.EnrolledDevice;
 import io.waddleperf.manager.store.ResultRepository;
 import io.waddleperf.manager.store.ResultRepository.Outcome;
+import io.waddleperf.manager.store.ResultRepository.ResultFilter;
 import io.waddleperf.manager.store.ResultRepository.Stored;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +21,8 @@ import java.util.UUID;
  * {@code POST /api/v1/results}: one result object (docs/RESULTS.md) or an array of them. Idempotent by the result's
  * {@code id}: a result stored before is not stored again and its entry says {@code "status": "duplicate"}. The answer
  * comes after the commit (201 when anything was stored, 200 when all were duplicates); an invalid result refuses the
- * whole request with the field named. {@code GET /api/v1/results?limit=} lists the newest in the caller's scope,
+ * whole request with the field named. {@code GET /api/v1/results?limit=} lists the newest in the caller's scope (optionally
+ * only one device's, type's or target's, only failures or successes, only a time range),
  * {@code GET /api/v1/results/{id}} returns one. {@code POST /api/v1/results/upload} takes the original manager's
  * flat upload body ({@link io.waddleperf.manager.ingest.LegacyUploads}). An enrolled device uploads with its credential
  * to {@code POST /api/v1/results}; its results are attributed to it and its OU.
@@ -102,7 +105,39 @@ public final class ResultsApi {
     private void recent(Context ctx) {
         Principal p = requests.caller(ctx);
         int limit = Requests.intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-        writeDocuments(ctx, results.recent(Scopes.of(p), limit));
+        writeDocuments(ctx, results.recent(Scopes.of(p), filter(ctx), limit));
+    }
+
+    /** The listing's optional filters: {@code device_serial, test_type, target, success, from, to}. */
+    static ResultFilter filter(Context ctx) {
+        String success = ctx.queryParam("success");
+        Boolean wanted = null;
+        if (success != null && !success.isEmpty()) {
+            wanted = switch (success) {
+                case "true" -> Boolean.TRUE;
+                case "false" -> Boolean.FALSE;
+                default -> throw ApiException.badRequest("success", "must be true or false, got '" + success + "'");
+            };
+        }
+        Instant from = Requests.timeParam(ctx, "from", null);
+        Instant to = Requests.timeParam(ctx, "to", null);
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw ApiException.badRequest("from", "must be before to (" + to + ")");
+        }
+        return new ResultFilter(textParam(ctx, "device_serial", ResultRepository.MAX_SERIAL_CHARS),
+                textParam(ctx, "test_type", 32), textParam(ctx, "target", ResultRepository.MAX_TARGET_CHARS),
+                wanted, from, to);
+    }
+
+    private static String textParam(Context ctx, String name, int max) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isEmpty()) {
+            return null;
+        }
+        if (v.length() > max) {
+            throw ApiException.badRequest(name, "is longer than " + max + " characters");
+        }
+        return v;
     }
 
     private void get(Context ctx) {

@@ -156,10 +156,69 @@ public final class ResultRepository {
 
     /** The newest results (by start time) in scope, at most {@code limit}; documents carry their {@code geo}. */
     public List<Stored> recent(ResultScope scope, int limit) {
-        return db.read(h -> scoped(h, "SELECT r.id, r.ou_id, r.submitted_by, r.document, r.target_ip, "
-                + GEO_COLUMNS_R + " FROM results r WHERE "
-                + scope.condition() + " ORDER BY r.started_at DESC, r.id DESC LIMIT :limit", scope)
-                .bind("limit", limit).map((rs, ctx) -> stored(rs)).list());
+        return recent(scope, ResultFilter.NONE, limit);
+    }
+
+    /** The newest results (by start time) in scope that match the filter, at most {@code limit}. */
+    public List<Stored> recent(ResultScope scope, ResultFilter filter, int limit) {
+        StringBuilder where = new StringBuilder(scope.condition());
+        if (filter.deviceSerial() != null) {
+            where.append(" AND r.device_serial = :device_serial");
+        }
+        if (filter.testType() != null) {
+            where.append(" AND r.test_type = :test_type");
+        }
+        if (filter.target() != null) {
+            where.append(" AND r.target = :target");
+        }
+        if (filter.success() != null) {
+            where.append(" AND r.success = :success");
+        }
+        if (filter.from() != null) {
+            where.append(" AND r.started_at >= :from");
+        }
+        if (filter.to() != null) {
+            where.append(" AND r.started_at < :to");
+        }
+        return db.read(h -> {
+            var q = scoped(h, "SELECT r.id, r.ou_id, r.submitted_by, r.document, r.target_ip, " + GEO_COLUMNS_R
+                    + " FROM results r WHERE " + where + " ORDER BY r.started_at DESC, r.id DESC LIMIT :limit", scope)
+                    .bind("limit", limit);
+            if (filter.deviceSerial() != null) {
+                q.bind("device_serial", filter.deviceSerial());
+            }
+            if (filter.testType() != null) {
+                q.bind("test_type", filter.testType());
+            }
+            if (filter.target() != null) {
+                q.bind("target", filter.target());
+            }
+            if (filter.success() != null) {
+                q.bind("success", filter.success().booleanValue());
+            }
+            if (filter.from() != null) {
+                q.bind("from", filter.from());
+            }
+            if (filter.to() != null) {
+                q.bind("to", filter.to());
+            }
+            return q.map((rs, ctx) -> stored(rs)).list();
+        });
+    }
+
+    /**
+     * Which results a listing keeps; a null field keeps every value.
+     *
+     * @param deviceSerial the reporting device's serial
+     * @param testType     probe type
+     * @param target       target exactly as stored
+     * @param success      only successes (true) or only failures (false)
+     * @param from         started at or after
+     * @param to           started before
+     */
+    public record ResultFilter(String deviceSerial, String testType, String target, Boolean success, Instant from,
+                               Instant to) {
+        public static final ResultFilter NONE = new ResultFilter(null, null, null, null, null, null);
     }
 
     /** One result by id, whoever may see it (the caller checks the scope columns); the document carries its {@code geo}. */

@@ -1,0 +1,67 @@
+package io.waddleperf.manager.ui;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.staticfiles.Location;
+import io.waddleperf.web.WebAssets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Serves the manager's web UI (docs/MANAGER.md, "Web UI") at {@code /}: its own static files from this jar, and the
+ * browser libraries (Preact, htm, uPlot) from the waddleperf-web jar at the {@code /vendor/} URLs the test server's
+ * browser client uses too, with their bare imports resolved to those URLs so that no import map (an inline script)
+ * is needed. Every answer, API or file, carries a strict Content-Security-Policy: scripts, styles, connections only
+ * from this origin, images also as {@code data:} (the MFA QR code), no frames, no plugins. Javalin matches routes
+ * before static files, so no API path can be shadowed by a file.
+ */
+public final class WebUi {
+
+    /** Classpath folder of the UI (holds {@code index.html}). */
+    public static final String UI_DIRECTORY = "/io/waddleperf/manager/ui";
+
+    /** URL prefix of the library files. */
+    public static final String VENDOR_PREFIX = "/vendor/";
+
+    /** The policy: nothing inline, nothing from elsewhere; the page may not be framed (clickjacking). */
+    public static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data:; connect-src 'self'; font-src 'self'; manifest-src 'self'; base-uri 'none'; "
+            + "form-action 'self'; frame-ancestors 'none'";
+
+    /** Headers on every answer. */
+    public static final Map<String, String> SECURITY_HEADERS = securityHeaders();
+
+    /** The UI changes with the manager's version: revalidate rather than run stale modules. */
+    private static final String CACHE_CONTROL = "no-cache";
+
+    private WebUi() {
+    }
+
+    private static Map<String, String> securityHeaders() {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        h.put("X-Content-Type-Options", "nosniff");
+        h.put("X-Frame-Options", "DENY");
+        h.put("Referrer-Policy", "no-referrer");
+        return Map.copyOf(h);
+    }
+
+    public static void configure(JavalinConfig config) {
+        config.routes.before(ctx -> SECURITY_HEADERS.forEach(ctx::header));
+        Map<String, String> fileHeaders = new LinkedHashMap<>(SECURITY_HEADERS);
+        fileHeaders.put("Cache-Control", CACHE_CONTROL);
+        config.staticFiles.add(files -> {
+            files.hostedPath = "/";
+            files.directory = UI_DIRECTORY;
+            files.location = Location.CLASSPATH;
+            files.headers = Map.copyOf(fileHeaders);
+        });
+        for (WebAssets.VendorFile file : WebAssets.vendorFiles()) {
+            if (!file.urlPath().startsWith(VENDOR_PREFIX)) {
+                throw new IllegalStateException(file.urlPath() + " is outside " + VENDOR_PREFIX);
+            }
+            byte[] bytes = WebAssets.readResolved(file);
+            config.routes.get(file.urlPath(), ctx -> ctx.header("Cache-Control", CACHE_CONTROL)
+                    .contentType(file.contentType()).result(bytes));
+        }
+    }
+}

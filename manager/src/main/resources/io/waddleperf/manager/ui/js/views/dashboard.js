@@ -1,0 +1,97 @@
+// Dashboard: the last 24 hours in figures and charts, refreshed every 15 s while the tab is visible.
+
+import { html, useEffect, useState } from '../lib.js';
+import { get, query } from '../api.js';
+import { readsDevices } from '../session.js';
+import * as stats from '../stats-data.js';
+import { ErrorBox, LineChart, Loading, OkBadge } from '../components.js';
+import * as fmt from '../format.js';
+
+export const REFRESH_MS = 15000;
+const HOURS = 24;
+const TOP_GROUPS = 3;
+
+async function load(user) {
+  // whole minutes, so the range is stable between the figures fetched in one refresh
+  const to = new Date(Math.ceil(Date.now() / 60000) * 60000);
+  const from = new Date(to.getTime() - HOURS * 3600 * 1000);
+  const [overall, series, devices, failures] = await Promise.all([
+    stats.summary(from, to),
+    stats.series(from, to, HOURS),
+    readsDevices(user) ? get('/api/v1/devices/stats') : Promise.resolve(null),
+    get('/api/v1/results' + query({ success: false, limit: 10, from: from.toISOString(), to: to.toISOString() })),
+  ]);
+  return { from, to, overall, series, devices, failures };
+}
+
+function Tile({ label, value, testid, note }) {
+  return html`<div class="tile"><div class="tile-label">${label}</div>
+    <div class="tile-value" data-testid=${testid}>${value}</div>${note && html`<div class="muted small">${note}</div>`}</div>`;
+}
+
+function busiest(groups, field, n) {
+  return groups.filter((g) => g[field] !== undefined).sort((a, b) => b.count - a.count).slice(0, n);
+}
+
+export function Dashboard({ user }) {
+  const [state, setState] = useState({ data: null, error: null });
+  useEffect(() => {
+    let live = true;
+    const refresh = () => load(user).then((data) => live && setState({ data, error: null }),
+      (error) => live && setState((s) => ({ data: s.data, error })));
+    refresh();
+    const timer = setInterval(() => { if (!document.hidden) refresh(); }, REFRESH_MS);
+    const visible = () => { if (!document.hidden) refresh(); };
+    document.addEventListener('visibilitychange', visible);
+    return () => { live = false; clearInterval(timer); document.removeEventListener('visibilitychange', visible); };
+  }, [user.id]);
+
+  const { data, error } = state;
+  if (!data) return html`<section><h1 tabindex="-1">Dashboard</h1>${error ? html`<${ErrorBox} error=${error} />` : html`<${Loading} />`}</section>`;
+  const t = stats.totals(data.overall.groups);
+  const latencyGroups = busiest(data.overall.groups, 'p50_latency_ms', TOP_GROUPS);
+  const throughputGroups = busiest(data.overall.groups, 'mean_throughput_mbps', TOP_GROUPS);
+  const latencySeries = latencyGroups.flatMap((g, i) => {
+    const points = data.series.byGroup.get(stats.groupKey(g)) || [];
+    return [
+      { label: `p50 ${g.target}`, values: points.map((p) => p?.p50_latency_ms ?? null), color: i },
+      { label: `p95 ${g.target}`, values: points.map((p) => p?.p95_latency_ms ?? null), color: i, dash: [6, 4] },
+    ];
+  });
+  const throughputSeries = throughputGroups.map((g, i) => {
+    const points = data.series.byGroup.get(stats.groupKey(g)) || [];
+    return { label: g.target, values: points.map((p) => p?.mean_throughput_mbps ?? null), color: i };
+  });
+  const d = data.devices;
+  return html`<section class="dashboard" data-from=${data.from.toISOString()} data-to=${data.to.toISOString()}
+                       data-testid="dashboard">
+    <h1 tabindex="-1">Dashboard</h1>
+    <p class="muted">Last ${HOURS} hours, ${fmt.time(data.from)} to ${fmt.time(data.to)}; refreshed every ${REFRESH_MS / 1000} s.</p>
+    <${ErrorBox} error=${error} />
+    <div class="tiles">
+      <${Tile} label="Results" value=${fmt.count(t.count)} testid="results-count" />
+      <${Tile} label="Success rate" value=${fmt.rate(t.successRate)} testid="success-rate" />
+      <${Tile} label="Failures" value=${fmt.count(t.failures)} testid="failures-count" />
+      ${d && html`<${Tile} label="Devices online" value=${fmt.count(d.online)} testid="devices-online"
+                          note=${`${d.recent} recent, ${d.offline} offline, ${d.stale} stale, ${d.never} never; ${d.active} of ${d.total} active`} />`}
+    </div>
+    <div class="charts">
+      ${latencySeries.length
+        ? html`<${LineChart} title="Latency p50 (solid) and p95 (dashed) of the busiest targets" x=${data.series.x}
+                             series=${latencySeries} unit="ms" testid="latency-chart" />`
+        : html`<p class="muted">No latency figures in this range.</p>`}
+      ${throughputSeries.length
+        ? html`<${LineChart} title="Mean throughput of the busiest targets" x=${data.series.x} series=${throughputSeries}
+                             unit="Mbit/s" testid="throughput-chart" />`
+        : html`<p class="muted">No throughput figures in this range.</p>`}
+    </div>
+    <h2>Recent failures</h2>
+    ${data.failures.length === 0 ? html`<p class="muted">No failed results in this range.</p>` : html`
+    <div class="table-wrap"><table data-testid="recent-failures">
+      <thead><tr><th scope="col">Started</th><th scope="col">Type</th><th scope="col">Target</th><th scope="col">Device</th><th scope="col">Error</th></tr></thead>
+      <tbody>${data.failures.map((r) => html`<tr>
+        <td><a href=${'#/result/' + r.id}>${fmt.time(r.started_at)}</a></td><td>${r.test_type}</td><td>${r.target}</td>
+        <td>${r.device?.serial || '—'}</td><td><${OkBadge} ok=${false} /> ${r.error || ''}</td></tr>`)}
+      </tbody></table></div>`}
+  </section>`;
+}

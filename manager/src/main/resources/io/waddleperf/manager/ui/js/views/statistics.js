@@ -1,0 +1,180 @@
+// Statistics: filters (device, target, type, time range) in the URL; latency percentile, loss and throughput charts;
+// the figures per target and type as a table; export links. All data comes through stats-data.js.
+
+import { html, useState } from '../lib.js';
+import { get } from '../api.js';
+import { readsDevices } from '../session.js';
+import * as stats from '../stats-data.js';
+import { DownloadLink, ErrorBox, LineChart, Loading, OkBadge, useLoad } from '../components.js';
+import * as fmt from '../format.js';
+import { navigate } from '../nav.js';
+
+/** Range presets: length and number of chart buckets. */
+export const RANGES = {
+  '1h': { label: 'last hour', ms: 3600e3, buckets: 12 },
+  '24h': { label: 'last 24 hours', ms: 86400e3, buckets: 24 },
+  '7d': { label: 'last 7 days', ms: 7 * 86400e3, buckets: 28 },
+  '30d': { label: 'last 30 days', ms: 30 * 86400e3, buckets: 30 },
+};
+const TOP_GROUPS = 5;
+
+function rangeOf(params) {
+  if (params.from && params.to) {
+    const from = new Date(params.from);
+    const to = new Date(params.to);
+    if (!Number.isNaN(from.getTime()) && !Number.isNaN(to.getTime()) && from < to) {
+      const buckets = Math.max(6, Math.min(48, Math.round((to - from) / 3600e3)));
+      return { from, to, buckets, custom: true };
+    }
+  }
+  const preset = RANGES[params.range] || RANGES['24h'];
+  const to = new Date(Math.ceil(Date.now() / 60000) * 60000);
+  return { from: new Date(to.getTime() - preset.ms), to, buckets: preset.buckets, custom: false };
+}
+
+async function load(range, device, filter) {
+  if (device) {
+    return { device: await stats.deviceResults(device, range.from, range.to, filter) };
+  }
+  const [overall, series] = await Promise.all([
+    stats.summary(range.from, range.to), stats.series(range.from, range.to, range.buckets)]);
+  return { overall, series };
+}
+
+function Filters({ params, range, targets, types, devices }) {
+  const [from, setFrom] = useState(params.from ? fmt.localInput(new Date(params.from)) : '');
+  const [to, setTo] = useState(params.to ? fmt.localInput(new Date(params.to)) : '');
+  const set = (changes) => navigate('/statistics', { ...params, ...changes });
+  const applyCustom = (e) => {
+    e.preventDefault();
+    if (from && to) set({ range: undefined, from: new Date(from).toISOString(), to: new Date(to).toISOString() });
+  };
+  return html`<form class="filters" aria-label="Statistics filters" onSubmit=${applyCustom}>
+    <div><label for="stats-range">Time range</label>
+      <select id="stats-range" value=${range.custom ? 'custom' : (params.range || '24h')}
+              onChange=${(e) => e.target.value !== 'custom' && set({ range: e.target.value, from: undefined, to: undefined })}>
+        ${Object.entries(RANGES).map(([k, r]) => html`<option value=${k}>${r.label}</option>`)}
+        <option value="custom">custom (from/to)</option>
+      </select></div>
+    <div><label for="stats-from">From</label>
+      <input id="stats-from" type="datetime-local" value=${from} onInput=${(e) => setFrom(e.target.value)} /></div>
+    <div><label for="stats-to">To</label>
+      <input id="stats-to" type="datetime-local" value=${to} onInput=${(e) => setTo(e.target.value)} /></div>
+    <div class="filter-actions"><button type="submit" class="secondary">Apply range</button></div>
+    <div><label for="stats-type">Test type</label>
+      <select id="stats-type" value=${params.type || ''} onChange=${(e) => set({ type: e.target.value })}>
+        <option value="">any</option>${types.map((t) => html`<option value=${t}>${t}</option>`)}
+      </select></div>
+    <div><label for="stats-target">Target</label>
+      <select id="stats-target" value=${params.target || ''} onChange=${(e) => set({ target: e.target.value })}>
+        <option value="">any</option>${targets.map((t) => html`<option value=${t}>${t}</option>`)}
+      </select></div>
+    ${devices && html`<div><label for="stats-device">Device</label>
+      <select id="stats-device" value=${params.device || ''} onChange=${(e) => set({ device: e.target.value })}>
+        <option value="">all devices</option>
+        ${devices.map((d) => html`<option value=${d.device_serial}>${d.device_serial}${d.device_hostname ? ' (' + d.device_hostname + ')' : ''}</option>`)}
+        ${params.device && !devices.some((d) => d.device_serial === params.device) && html`<option value=${params.device}>${params.device}</option>`}
+      </select></div>`}
+  </form>`;
+}
+
+function GroupCharts({ series, groups }) {
+  const single = groups.length === 1;
+  const shown = [...groups].sort((a, b) => b.count - a.count).slice(0, single ? 1 : TOP_GROUPS);
+  const pts = (g) => series.byGroup.get(stats.groupKey(g)) || [];
+  const latency = single
+    ? [['p50', 'p50_latency_ms'], ['p95', 'p95_latency_ms'], ['p99', 'p99_latency_ms']].map(([l, f], i) =>
+      ({ label: l, values: pts(shown[0]).map((p) => p?.[f] ?? null), color: i }))
+    : shown.filter((g) => g.p95_latency_ms !== undefined).map((g, i) =>
+      ({ label: `p95 ${g.test_type} ${g.target}`, values: pts(g).map((p) => p?.p95_latency_ms ?? null), color: i }));
+  const loss = shown.filter((g) => g.mean_packet_loss_percent !== undefined).map((g, i) =>
+    ({ label: `${g.test_type} ${g.target}`, values: pts(g).map((p) => p?.mean_packet_loss_percent ?? null), color: i }));
+  const throughput = shown.filter((g) => g.mean_throughput_mbps !== undefined).map((g, i) =>
+    ({ label: `${g.test_type} ${g.target}`, values: pts(g).map((p) => p?.mean_throughput_mbps ?? null), color: i }));
+  const what = single ? `${shown[0].test_type} ${shown[0].target}` : `the ${shown.length} busiest targets`;
+  return html`<div class="charts">
+    ${latency.length > 0 && html`<${LineChart} title=${(single ? 'Latency percentiles of ' : 'Latency p95 of ') + what}
+        x=${series.x} series=${latency} unit="ms" testid="stats-latency-chart" />`}
+    ${loss.length > 0 && html`<${LineChart} title=${'Mean packet loss of ' + what} x=${series.x} series=${loss} unit="%"
+        testid="stats-loss-chart" />`}
+    ${throughput.length > 0 && html`<${LineChart} title=${'Mean throughput of ' + what} x=${series.x} series=${throughput}
+        unit="Mbit/s" testid="stats-throughput-chart" />`}
+  </div>`;
+}
+
+function GroupTable({ groups, params }) {
+  return html`<div class="table-wrap"><table data-testid="stats-table">
+    <caption class="visually-hidden">Figures per target and test type</caption>
+    <thead><tr><th scope="col">Type</th><th scope="col">Target</th><th scope="col">Results</th><th scope="col">Success</th>
+      <th scope="col">p50</th><th scope="col">p95</th><th scope="col">p99</th><th scope="col">Loss</th>
+      <th scope="col">Throughput</th></tr></thead>
+    <tbody>${groups.map((g) => html`<tr data-key=${stats.groupKey(g)}>
+      <td>${g.test_type}</td>
+      <td><a href=${'#/statistics?' + new URLSearchParams({ ...params, target: g.target, type: g.test_type })}>${g.target}</a></td>
+      <td class="num" data-field="count">${fmt.count(g.count)}</td><td class="num">${fmt.rate(g.success_rate)}</td>
+      <td class="num" data-field="p50">${fmt.ms(g.p50_latency_ms)}</td><td class="num" data-field="p95">${fmt.ms(g.p95_latency_ms)}</td>
+      <td class="num">${fmt.ms(g.p99_latency_ms)}</td><td class="num">${fmt.pct(g.mean_packet_loss_percent)}</td>
+      <td class="num">${fmt.mbps(g.mean_throughput_mbps)}</td></tr>`)}
+    </tbody></table></div>`;
+}
+
+function DeviceView({ results, serial }) {
+  const ordered = [...results].reverse();
+  const x = ordered.map((r) => new Date(r.started_at).getTime() / 1000);
+  const series = (field) => [{ label: field, values: ordered.map((r) => r[field] ?? null) }];
+  const has = (field) => ordered.some((r) => r[field] !== undefined && r[field] !== null);
+  return html`
+    <p class="muted">Each result of device <strong>${serial}</strong> in the range, as measured
+      (${results.length}${results.length === stats.RESULT_LIMIT ? ', the newest ' + stats.RESULT_LIMIT : ''}).</p>
+    <div class="charts">
+      ${has('latency_ms') && html`<${LineChart} title=${'Latency of device ' + serial} x=${x} series=${series('latency_ms')} unit="ms" testid="stats-latency-chart" />`}
+      ${has('packet_loss_percent') && html`<${LineChart} title=${'Packet loss of device ' + serial} x=${x} series=${series('packet_loss_percent')} unit="%" testid="stats-loss-chart" />`}
+      ${has('throughput_mbps') && html`<${LineChart} title=${'Throughput of device ' + serial} x=${x} series=${series('throughput_mbps')} unit="Mbit/s" testid="stats-throughput-chart" />`}
+    </div>
+    <div class="table-wrap"><table data-testid="stats-device-results">
+      <thead><tr><th scope="col">Started</th><th scope="col">Type</th><th scope="col">Target</th><th scope="col">Outcome</th>
+        <th scope="col">Latency</th><th scope="col">Loss</th><th scope="col">Throughput</th></tr></thead>
+      <tbody>${results.slice(0, 200).map((r) => html`<tr>
+        <td><a href=${'#/result/' + r.id}>${fmt.time(r.started_at)}</a></td><td>${r.test_type}</td><td>${r.target}</td>
+        <td><${OkBadge} ok=${r.success} /></td><td class="num">${fmt.ms(r.latency_ms)}</td>
+        <td class="num">${fmt.pct(r.packet_loss_percent)}</td><td class="num">${fmt.mbps(r.throughput_mbps)}</td></tr>`)}
+      </tbody></table></div>`;
+}
+
+export function Statistics({ user, params }) {
+  const range = rangeOf(params);
+  const filter = { target: params.target, testType: params.type };
+  const key = JSON.stringify(params);
+  const data = useLoad(() => load(range, params.device, filter), [key]);
+  const devices = useLoad(() => (readsDevices(user) ? get('/api/v1/devices?limit=500') : Promise.resolve(null)), []);
+  const all = data.data?.overall?.groups || [];
+  const groups = stats.filterGroups(all, filter);
+  const t = stats.totals(groups);
+  const links = stats.exportLinks(range.from, range.to);
+  const targets = [...new Set(all.map((g) => g.target))].sort();
+  const types = [...new Set(all.map((g) => g.test_type))].sort();
+
+  return html`<section data-testid="statistics" data-from=${range.from.toISOString()} data-to=${range.to.toISOString()}>
+    <h1 tabindex="-1">Statistics</h1>
+    <${Filters} key=${key} params=${params} range=${range} targets=${params.target && !targets.includes(params.target) ? [...targets, params.target] : targets}
+               types=${params.type && !types.includes(params.type) ? [...types, params.type] : types}
+               devices=${devices.data?.devices} />
+    <p class="muted">${fmt.time(range.from)} to ${fmt.time(range.to)}</p>
+    <${ErrorBox} error=${data.error} />
+    ${data.loading ? html`<${Loading} what="statistics" />` : data.data && (params.device
+      ? html`<${DeviceView} results=${data.data.device} serial=${params.device} />`
+      : html`
+        <div class="tiles">
+          <div class="tile"><div class="tile-label">Results</div><div class="tile-value" data-testid="stats-count">${fmt.count(t.count)}</div></div>
+          <div class="tile"><div class="tile-label">Success rate</div><div class="tile-value" data-testid="stats-success-rate">${fmt.rate(t.successRate)}</div></div>
+          <div class="tile"><div class="tile-label">Targets × types</div><div class="tile-value">${groups.length}</div></div>
+        </div>
+        ${groups.length === 0 ? html`<p class="muted">No results match.</p>` : html`
+          <${GroupCharts} series=${data.data.series} groups=${groups} />
+          <${GroupTable} groups=${groups} params=${params} />`}
+        <p class="exports">Export:
+          <a class="button secondary" href=${links.json} download="statistics.json" data-testid="export-json">JSON</a>
+          <${DownloadLink} text=${stats.groupsCsv(groups)} type="text/csv" filename="statistics.csv" label="CSV" testid="export-csv" />
+        </p>`)}
+  </section>`;
+}

@@ -1,0 +1,153 @@
+package io.waddleperf.manager.bench;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import io.waddleperf.core.result.UuidV7;
+import io.waddleperf.manager.Harness;
+import io.waddleperf.manager.store.TestDatabases;
+import io.waddleperf.manager.store.Uuids;
+import io.waddleperf.manager.ui.HeadlessChromium;
+import java.sql.PreparedStatement;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * How long the web UI takes to draw over many stored results (bench/manager-ui.sh, docs/BENCHMARKS.md). Fills a
+ * manager's database with N results spread evenly over the last D days (plain JDBC batches, 200 targets, every 20th
+ * result failed), then in Debian's Chromium measures with the page's own clock ({@code performance.now()}, from the
+ * navigation's start) the time until the dashboard's latency chart and the 30-day statistics view's latency chart are
+ * drawn with their data; the median of R loads each. The baseline, measured in the same run, is the same two views over
+ * a database of 1,000 results.
+ *
+ * <p>usage: UiBench h2|mariadb [rows=1000000] [days=30] [repeats=5]
+ */
+public final class UiBench {
+
+    private static final int BASELINE_ROWS = 1000;
+    private static final int BATCH = 1000;
+
+    private UiBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        TestDatabases.Kind kind = TestDatabases.Kind.valueOf(args[0].toUpperCase(Locale.ROOT));
+        int rows = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
+        int days = args.length > 2 ? Integer.parseInt(args[2]) : 30;
+        int repeats = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+        try (HeadlessChromium chromium = HeadlessChromium.launch()) {
+            double[] base = measure(chromium.browser(), kind, BASELINE_ROWS, days, repeats);
+            double[] big = measure(chromium.browser(), kind, rows, days, repeats);
+            System.out.printf(Locale.ROOT, "%s: dashboard (24 h) drawn in %.0f ms with %,d results vs %.0f ms with %,d (ratio %.2f); "
+                            + "statistics (30 d) drawn in %.0f ms vs %.0f ms (ratio %.2f); median of %d loads each%n",
+                    kind, big[0], rows, base[0], BASELINE_ROWS, big[0] / base[0], big[1], base[1], big[1] / base[1], repeats);
+        }
+    }
+
+    /** Median milliseconds until {dashboard, 30-day statistics} are drawn, over a database of {@code rows} results. */
+    static double[] measure(Browser browser, TestDatabases.Kind kind, int rows, int days, int repeats) throws Exception {
+        try (Harness m = Harness.start(kind, Map.of("http.idle_timeout", "600s"), java.time.InstantSource.system())) {
+            long t0 = System.nanoTime();
+            fill(m, rows, days);
+            System.err.printf(Locale.ROOT, "filled %,d rows in %.1f s%n", rows, (System.nanoTime() - t0) / 1e9);
+            try (BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900))) {
+                Page page = context.newPage();
+                page.setDefaultTimeout(600_000);
+                page.navigate(m.uri("/").toString());
+                page.getByLabel("User name").fill(Harness.ADMIN);
+                page.getByLabel("Password").fill(Harness.ADMIN_PASSWORD);
+                page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                        new Page.GetByRoleOptions().setName("Log in")).click();
+                page.getByTestId("current-user").waitFor();
+                double[] dashboard = new double[repeats];
+                double[] statistics = new double[repeats];
+                for (int i = 0; i < repeats; i++) {
+                    dashboard[i] = drawn(page, m.uri("/?load=" + i + "#/").toString(), "latency-chart");
+                    statistics[i] = drawn(page, m.uri("/?view=statistics&load=" + i + "#/statistics?range=30d").toString(), "stats-latency-chart");
+                }
+                return new double[] {median(dashboard), median(statistics)};
+            }
+        }
+    }
+
+    /** Loads the page afresh and answers when (ms after navigation start) the chart was drawn with its data. */
+    private static double drawn(Page page, String url, String chart) {
+        page.navigate(url);
+        String selector = "[data-testid=" + chart + "]";
+        page.locator(selector + " canvas").waitFor();
+        double drawn = Double.parseDouble(page.locator(selector).getAttribute("data-drawn"));
+        // where the time went: the page's modules, then its API calls (start and end after navigation start)
+        System.err.println(chart + " drawn at " + Math.round(drawn) + " ms; " + page.evaluate("() => { const r = performance"
+                + ".getEntriesByType('resource'); const api = r.filter(e => e.name.includes('/api/'));"
+                + " const files = r.filter(e => !e.name.includes('/api/'));"
+                + " const end = (l) => Math.round(Math.max(0, ...l.map(e => e.responseEnd)));"
+                + " return files.length + ' files loaded by ' + end(files) + ' ms, ' + api.length + ' API calls from '"
+                + " + Math.round(Math.min(...api.map(e => e.startTime))) + ' to ' + end(api) + ' ms, slowest '"
+                + " + Math.round(Math.max(...api.map(e => e.duration))) + ' ms'; }"));
+        return drawn;
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** N tcp results evenly over the last D days, inserted as the manager stores them (scope columns and document). */
+    static void fill(Harness m, int rows, int days) {
+        Instant end = Instant.now();
+        long spanMicros = days * 86_400_000_000L;
+        UUID admin = m.db().read(h -> h.createQuery("SELECT id FROM users WHERE username = :u").bind("u", Harness.ADMIN)
+                .map((rs, ctx) -> Uuids.fromBytes(rs.getBytes(1))).one());
+        for (int start = 0; start < rows; start += BATCH) {
+            int from = start;
+            int to = Math.min(rows, start + BATCH);
+            m.db().inTransaction(h -> {
+                try (PreparedStatement ps = h.getConnection().prepareStatement("INSERT INTO results (id, ou_id, submitted_by, "
+                        + "test_type, target, target_host, target_ip, started_at, received_at, duration_ms, success, error, "
+                        + "tier, source, device_serial, device_hostname, latency_ms, jitter_ms, packet_loss_percent, "
+                        + "throughput_mbps, document) VALUES (?, NULL, ?, 'tcp', ?, ?, ?, ?, ?, 48.2, ?, ?, NULL, 'agent', ?, ?, "
+                        + "?, NULL, 0.0, NULL, ?)")) {
+                    for (int i = from; i < to; i++) {
+                        int n = i % 200;
+                        boolean ok = i % 20 != 0;
+                        Instant at = end.minusNanos((long) ((double) (rows - i) / rows * spanMicros) * 1000);
+                        LocalDateTime started = LocalDateTime.ofInstant(at, ZoneOffset.UTC);
+                        UUID id = UuidV7.next();
+                        double latency = 5 + (i * 7919L % 1000) / 20.0;
+                        ps.setBytes(1, Uuids.toBytes(id));
+                        ps.setBytes(2, Uuids.toBytes(admin));
+                        ps.setString(3, "tcp://192.0.2." + n + ":443");
+                        ps.setString(4, "192.0.2." + n);
+                        ps.setString(5, "192.0.2." + n);
+                        ps.setObject(6, started);
+                        ps.setObject(7, started);
+                        ps.setBoolean(8, ok);
+                        ps.setString(9, ok ? null : "timeout: no answer");
+                        ps.setString(10, "SN-" + (i % 50));
+                        ps.setString(11, "agent-" + (i % 50));
+                        if (ok) {
+                            ps.setDouble(12, latency);
+                        } else {
+                            ps.setNull(12, java.sql.Types.DOUBLE);
+                        }
+                        ps.setString(13, "{\"id\":\"" + id + "\",\"test_type\":\"tcp\",\"target\":\"tcp://192.0.2." + n
+                                + ":443\",\"started_at\":\"" + at + "\",\"duration_ms\":48.2,\"success\":" + ok
+                                + (ok ? ",\"latency_ms\":" + latency : ",\"error\":\"timeout: no answer\"")
+                                + ",\"source\":\"agent\",\"device\":{\"serial\":\"SN-" + (i % 50) + "\"}}");
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+                return null;
+            });
+        }
+    }
+}
