@@ -170,10 +170,10 @@ public final class DeviceLink implements ManagerSink.Credentials, AutoCloseable 
                 backoff.reset();
                 lastError = null;
             } catch (IOException e) {
-                lastError = e.getMessage();
+                lastError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 wait = backoff.next();
                 LOG.info("cannot fetch this agent's configuration from the manager at {}: {}; retrying within {} s",
-                        client.base(), e.getMessage(), wait.toSeconds() + 1);
+                        client.base(), lastError, wait.toSeconds() + 1);
             } catch (RuntimeException e) {
                 lastError = e.toString();
                 wait = backoff.next();
