@@ -8,8 +8,10 @@
 #   launcher_old  the launcher's flags before this study: G1, default heap, an auto-created CDS archive
 #   serial        -XX:+UseSerialGC
 #   serial_heap   -XX:+UseSerialGC -Xms8m -Xmx48m -XX:MaxMetaspaceSize=96m -Xss512k
-#   serial_lean   serial_heap + -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=24m -XX:MaxRAMPercentage unused
+#   serial_lean   serial_heap + -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=24m (C1 only: a small code cache)
 #   lean_cds      serial_lean + an auto-created CDS archive of its own
+#   tight_cds     lean_cds with a 24 MiB heap kept small (-Xms4m, free ratios 10-20 %), a 16 MiB code cache, one
+#                 compiler thread
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib/servers.sh
@@ -37,8 +39,9 @@ declare -A flags=(
   [serial_heap]="-XX:+UseSerialGC -Xms8m -Xmx48m -XX:MaxMetaspaceSize=96m -Xss512k"
   [serial_lean]="-XX:+UseSerialGC -Xms8m -Xmx48m -XX:MaxMetaspaceSize=96m -Xss512k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=24m"
   [lean_cds]="-XX:+UseSerialGC -Xms8m -Xmx48m -XX:MaxMetaspaceSize=96m -Xss512k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=24m -XX:SharedArchiveFile=$work/lean.jsa -XX:+AutoCreateSharedArchive"
+  [tight_cds]="-XX:+UseSerialGC -Xms4m -Xmx24m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:MaxMetaspaceSize=96m -Xss512k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -XX:CICompilerCount=1 -XX:SharedArchiveFile=$work/tight.jsa -XX:+AutoCreateSharedArchive"
 )
-variants=(launcher_old serial serial_heap serial_lean lean_cds)
+variants=(launcher_old serial serial_heap serial_lean lean_cds tight_cds)
 
 start_agent() { # name
   local name="$1" dir="$work/$1"
@@ -68,7 +71,7 @@ YAML
 }
 
 # a first short run of each archive variant makes its archive, so the measured run maps it as a launcher would
-for v in launcher_old lean_cds; do
+for v in launcher_old lean_cds tight_cds; do
   start_agent "$v"; sleep 8; kill "$(cat "$work/$v/pid")"; wait "$(cat "$work/$v/pid")" 2>/dev/null || true
   rm -rf "$work/$v/data"
 done
