@@ -12,6 +12,16 @@ import io.waddleperf.agent.schedule.Scheduler;
 import io.waddleperf.agent.schedule.TierRunner;
 import io.waddleperf.agent.sink.JsonLinesSink;
 import io.waddleperf.agent.sink.ManagerSink;
+import io.waddleperf.agent.manager.DeviceLink;
+import io.waddleperf.agent.status.LastResults;
+import io.waddleperf.core.autoperf.AutoPerfConfig;
+import io.waddleperf.core.config.ConfigException;
+import io.waddleperf.core.config.Secret;
+import io.waddleperf.core.result.Device;
+import io.waddleperf.device.ManagerClient;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
 import io.waddleperf.agent.status.AgentMetrics;
 import io.waddleperf.agent.status.StatusServer;
 import io.waddleperf.core.result.Source;
@@ -35,22 +45,28 @@ public final class Agent implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
 
-    private final AgentConfig config;
+    /** The configuration as loaded; a configuration from the manager replaces only its measuring part. */
+    private final AgentConfig local;
+    /** The configuration running now (the local one, or the local one measuring what the manager said). */
+    private volatile AgentConfig config;
     private final Outbox outbox;
     private final AutoperfStatus status;
     private final AgentMetrics metrics;
     private final TierRunner runner;
-    private final StatusServer statusServer;
+    private final LastResults lastResults;
+    private StatusServer statusServer;
     private Scheduler scheduler;
+    private DeviceLink deviceLink;
 
     private Agent(AgentConfig config, Outbox outbox, AutoperfStatus status, AgentMetrics metrics, TierRunner runner,
-                  StatusServer statusServer) {
+                  LastResults lastResults) {
+        this.local = config;
         this.config = config;
         this.outbox = outbox;
         this.status = status;
         this.metrics = metrics;
         this.runner = runner;
-        this.statusServer = statusServer;
+        this.lastResults = lastResults;
     }
 
     /** The agent's version (the jar's, or {@code dev} when run from classes). */
@@ -65,11 +81,16 @@ public final class Agent implements AutoCloseable {
      * @throws IOException when the data folder or the status port cannot be used
      */
     public static Agent start(AgentConfig config) throws IOException {
-        List<List<ProbeDefinition>> probes = config.autoperf().enabled() ? config.probeDefinitions() : List.of();
         Path outboxDir = config.dataDir().resolve("outbox");
+        Device device = deviceIdentity(config);
+        ManagerClient managerClient = config.enrolls()
+                ? new ManagerClient(config.manager().url(), config.manager().timeout()) : null;
+        // the sink asks the holder for the credential: the link that holds it starts once the agent exists
+        DeviceCredentials deviceCredentials = new DeviceCredentials();
         List<Sink> sinks = new ArrayList<>();
         if (config.manager().url() != null) {
-            sinks.add(new ManagerSink(config.manager().url(), config.manager().apiKey(), config.manager().batchSize(),
+            sinks.add(new ManagerSink(config.manager().url(), config.enrolls() ? deviceCredentials
+                    : ManagerSink.Credentials.apiKey(config.manager().apiKey()), config.manager().batchSize(),
                     config.manager().timeout()));
         }
         AgentConfig.FileSink file = config.sinks().file();
@@ -82,39 +103,111 @@ public final class Agent implements AutoCloseable {
         Spool spool = Spool.open(outboxDir, o.maxBytes(), o.segmentBytes(), o.whenFull(),
                 sinks.stream().map(Sink::name).toList());
         Outbox outbox = new Outbox(spool, outboxDir, sinks, o.retryInitial(), o.retryMax());
-        int base = config.autoperf().tiers().indexOf(config.autoperf().tiers().stream()
-                .filter(Tier::enabled).findFirst().orElse(config.autoperf().tier1())) + 1;
-        AutoperfStatus status = new AutoperfStatus(config.autoperf().enabled(), base);
+        AutoperfStatus status = new AutoperfStatus(config.autoperf().enabled(), baseTier(config));
         AgentMetrics metrics = new AgentMetrics(outbox);
-        ProbeContext context = ProbeContext.of(Source.AGENT).withDevice(DeviceIdentity.local("agent", version()));
+        ProbeContext context = ProbeContext.of(Source.AGENT).withDevice(device);
         TierRunner runner = new TierRunner(context, new ProbeGate());
-        StatusServer server = null;
+        Agent agent = new Agent(config, outbox, status, metrics, runner, new LastResults());
         try {
             if (config.status().enabled()) {
-                server = StatusServer.start(config.status().bind(), config.status().port(), status, metrics, outbox,
-                        runner, config);
+                agent.statusServer = StatusServer.start(config.status().bind(), config.status().port(), status, metrics,
+                        outbox, runner, agent::config, agent.lastResults, agent::managerState);
             }
         } catch (IOException | RuntimeException e) {
             outbox.close();
             throw e;
         }
-        Agent agent = new Agent(config, outbox, status, metrics, runner, server);
         outbox.start();
-        if (config.autoperf().enabled()) {
-            agent.scheduler = new Scheduler(config.autoperf(), probes, runner, agent::record, status, metrics,
-                    Clock.systemUTC(), new Random());
-            agent.scheduler.start();
+        // the scheduler always exists: a configuration from the manager may turn AutoPerf on or off
+        agent.scheduler = new Scheduler(config.autoperf(), config.autoperf().enabled() ? config.probeDefinitions()
+                : List.of(), runner, agent::record, status, metrics, Clock.systemUTC(), new Random());
+        if (managerClient != null) {
+            Secret secret = config.manager().enrollmentSecret();
+            agent.deviceLink = DeviceLink.start(managerClient, config.dataDir(), secret == null || secret.isEmpty()
+                    ? null : secret.reveal(), device, agent::applyServed, config.outbox().retryMax());
+            deviceCredentials.link = agent.deviceLink;
         }
-        LOG.info("agent {} started: AutoPerf {}, interval {}, sinks {}, status port {}", version(),
-                config.autoperf().enabled() ? "on" : "off",
-                io.waddleperf.core.units.Units.formatDuration(config.autoperf().interval()),
-                sinks.stream().map(Sink::name).toList(), server == null ? "off" : server.port());
+        agent.scheduler.start();
+        AgentConfig running = agent.config;
+        LOG.info("agent {} started: AutoPerf {}, interval {}, sinks {}, status port {}{}", version(),
+                running.autoperf().enabled() ? "on" : "off",
+                io.waddleperf.core.units.Units.formatDuration(running.autoperf().interval()),
+                sinks.stream().map(Sink::name).toList(), agent.statusServer == null ? "off" : agent.statusServer.port(),
+                managerClient == null ? "" : ", device " + device.serial() + " of the manager at "
+                        + config.manager().url());
         return agent;
+    }
+
+    /** The machine as the manager and the results know it: {@code manager.device_serial} if set. */
+    static Device deviceIdentity(AgentConfig config) {
+        Device d = DeviceIdentity.local("agent", version());
+        String serial = config.manager().deviceSerial();
+        return serial == null ? d : new Device(serial, d.hostname(), d.os(), d.osVersion(), d.clientType(),
+                d.clientVersion());
+    }
+
+    private static int baseTier(AgentConfig config) {
+        return config.autoperf().tiers().indexOf(config.autoperf().tiers().stream()
+                .filter(Tier::enabled).findFirst().orElse(config.autoperf().tier1())) + 1;
+    }
+
+    /** The sink's view of the device credential, before and after the link has started. */
+    private static final class DeviceCredentials implements ManagerSink.Credentials {
+        private volatile DeviceLink link;
+
+        @Override
+        public Optional<String> current() {
+            DeviceLink l = link;
+            return l == null ? Optional.empty() : l.current();
+        }
+
+        @Override
+        public void refused(String credential) {
+            DeviceLink l = link;
+            if (l != null) {
+                l.refused(credential);
+            }
+        }
+    }
+
+    /**
+     * Runs a configuration the manager served (null: back to the local one) without a restart: checked as the
+     * agent's own configuration (every placeholder must fill from this agent's target server and resolver, every
+     * target must parse), then the scheduler's plan is swapped in one step. A refused configuration changes nothing.
+     *
+     * @return why it was refused, or empty when it runs
+     */
+    synchronized Optional<String> applyServed(AutoPerfConfig served) {
+        AutoPerfConfig measuring = served == null ? local.measuring()
+                : served.targetServer() == null ? served.withTargetServer(local.targetServer()) : served;
+        AgentConfig next = local.withMeasuring(measuring);
+        List<List<ProbeDefinition>> probes;
+        try {
+            AgentConfig.loader().check(next);
+            probes = next.autoperf().enabled() ? next.probeDefinitions() : List.of();
+        } catch (ConfigException e) {
+            return Optional.of(String.join("; ", e.problems()));
+        }
+        config = next;
+        Set<String> names = new HashSet<>();
+        probes.forEach(tier -> tier.forEach(d -> names.add(d.tier() + "/" + d.name())));
+        lastResults.retain(names);
+        if (scheduler != null) {
+            scheduler.replace(next.autoperf(), probes);
+        }
+        return Optional.empty();
+    }
+
+    /** The manager link's state for the status page; null when the agent is no enrolled device. */
+    private DeviceLink.State managerState() {
+        DeviceLink l = deviceLink;
+        return l == null ? null : l.state();
     }
 
     /** Every result's way: into the outbox first (durable), then into metrics. */
     private void record(ProbeOutcome o) {
         outbox.accept(o.result());
+        lastResults.add(o);
         try {
             metrics.result(o);
         } catch (RuntimeException e) {
@@ -150,6 +243,9 @@ public final class Agent implements AutoCloseable {
     @Override
     public void close() {
         pause();
+        if (deviceLink != null) {
+            deviceLink.close();
+        }
         if (statusServer != null) {
             statusServer.close();
         }

@@ -77,6 +77,9 @@ public record AgentConfig(
         m.put("TARGET_SERVER", "target_server");
         m.put("MANAGER_URL", "manager.url");
         m.put("MANAGER_API_KEY", "manager.api_key");
+        m.put("MANAGER_API_KEY_FILE", "manager.api_key_file");
+        m.put("ENROLLMENT_SECRET", "manager.enrollment_secret");
+        m.put("ENROLLMENT_SECRET_FILE", "manager.enrollment_secret_file");
         return Map.copyOf(m);
     }
 
@@ -104,27 +107,61 @@ public record AgentConfig(
         return measuring().probeDefinitions(SystemResolver::first);
     }
 
+    /** The file in {@code data_dir} that keeps the device identity and credential enrolment gave (mode 0600). */
+    public static final String DEVICE_FILE = "manager-device.json";
+
+    /** Where the device identity is kept. */
+    public Path deviceFile() {
+        return dataDir.resolve(DEVICE_FILE);
+    }
+
+    /** Whether the agent talks to the manager as an enrolled device (rather than with a user's API key). */
+    public boolean enrolls() {
+        return manager.url() != null && (manager.apiKey() == null || manager.apiKey().isEmpty());
+    }
+
     @Override
     public void validate(Problems problems) {
         measuring().validateRunnable(problems, SystemResolver::first);
+        if (enrolls() && (manager.enrollmentSecret() == null || manager.enrollmentSecret().isEmpty())
+                && !java.nio.file.Files.exists(deviceFile())) {
+            problems.add("manager.enrollment_secret", "delivery to the manager needs an enrolment secret "
+                    + "(ENROLLMENT_SECRET or manager.enrollment_secret_file) until this agent has enrolled ("
+                    + deviceFile() + " keeps the credential), or an API key (MANAGER_API_KEY or manager.api_key_file)");
+        }
     }
 
 
-    /** Delivery to a manager: batches of results to {@code POST /api/v1/results}, authenticated by an API key. */
-    public record Manager(URI url, Secret apiKey, int batchSize, Duration timeout) implements Validated {
+    /**
+     * Delivery to a manager: batches of results to {@code POST /api/v1/results}. The agent either enrols as a device
+     * with the OU's {@code enrollment_secret} (then it heartbeats, runs the configuration the manager keeps for it and
+     * delivers with its own device credential), or, with {@code api_key}, delivers as that user and keeps its local
+     * configuration.
+     *
+     * @param deviceSerial the serial to enrol under; default the machine's ({@code /etc/machine-id}, DMI product
+     *                     uuid, else a hash of the host name)
+     */
+    public record Manager(URI url, Secret apiKey, Secret enrollmentSecret, String deviceSerial, int batchSize,
+                          Duration timeout) implements Validated {
 
         public static Manager defaults() {
-            return new Manager(null, null, 500, Duration.ofSeconds(30));
+            return new Manager(null, null, null, null, 500, Duration.ofSeconds(30));
         }
 
         @Override
         public void validate(Problems problems) {
+            boolean key = apiKey != null && !apiKey.isEmpty();
+            boolean secret = enrollmentSecret != null && !enrollmentSecret.isEmpty();
             if (url != null) {
                 String scheme = url.getScheme() == null ? "" : url.getScheme();
                 problems.require((scheme.equals("http") || scheme.equals("https")) && url.getHost() != null, "url",
                         "must be an http:// or https:// URL with a host, got '" + url + "'");
-                problems.require(apiKey != null && !apiKey.isEmpty(), "api_key",
-                        "delivery to the manager needs an API key (MANAGER_API_KEY or manager.api_key_file)");
+            }
+            problems.require(!(key && secret), "api_key", "give an API key (deliver as a user) or an enrolment "
+                    + "secret (enrol as a device), not both");
+            if (deviceSerial != null) {
+                problems.require(deviceSerial.matches("[!-~]{1,255}"), "device_serial",
+                        "must be 1 to 255 printable ASCII characters without spaces");
             }
             problems.require(batchSize >= 1 && batchSize <= 10_000, "batch_size",
                     "must be between 1 and 10000, got " + batchSize);

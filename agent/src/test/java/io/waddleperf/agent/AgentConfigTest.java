@@ -193,9 +193,7 @@ class AgentConfigTest {
                                 + "below 100, got 150.0",
                         "unknown key 'autoperf.tier2.thresholds.bandwith' in " + f + ":15 (did you mean 'bandwidth'?)",
                         "'manager.url' in " + f + ":17: must be an http:// or https:// URL with a host, got "
-                                + "'ftp://example'",
-                        "'manager.api_key': delivery to the manager needs an API key (MANAGER_API_KEY or "
-                                + "manager.api_key_file)"));
+                                + "'ftp://example'"));
     }
 
     @Test
@@ -242,5 +240,48 @@ class AgentConfigTest {
                 "manager.api_key", "manager.api_key_file", "outbox.max_bytes", "sinks.file.path", "status.port");
         assertThat(AgentConfig.loader().envAliases()).containsEntry("TARGET_SERVER", "target_server")
                 .containsEntry("AUTOPERF_TIER3_ENABLED", "autoperf.tier3.enabled");
+    }
+
+    @Test
+    void a_manager_needs_an_enrolment_secret_or_an_api_key_until_the_agent_has_enrolled() throws IOException {
+        Map<String, String> env = Map.of("TARGET_SERVER", "127.0.0.1", "MANAGER_URL", "http://127.0.0.1:5000",
+                "WADDLEPERF_AGENT_DATA_DIR", dir.toString());
+        assertThatThrownBy(() -> load(null, env)).isInstanceOfSatisfying(ConfigException.class,
+                e -> assertThat(e.problems()).containsExactly("'manager.enrollment_secret': delivery to the manager "
+                        + "needs an enrolment secret (ENROLLMENT_SECRET or manager.enrollment_secret_file) until this "
+                        + "agent has enrolled (" + dir.resolve("manager-device.json") + " keeps the credential), or an "
+                        + "API key (MANAGER_API_KEY or manager.api_key_file)"));
+
+        Map<String, String> withSecret = new java.util.HashMap<>(env);
+        withSecret.put("ENROLLMENT_SECRET", "wpe_secret");
+        AgentConfig c = load(null, withSecret);
+        assertThat(c.enrolls()).isTrue();
+        assertThat(c.manager().enrollmentSecret().reveal()).isEqualTo("wpe_secret");
+        assertThat(AgentConfig.loader().print(c)).contains("manager.enrollment_secret = ****")
+                .doesNotContain("wpe_secret");
+
+        // the secret from a file, as ENROLLMENT_SECRET_FILE names it
+        Path secretFile = dir.resolve("secret");
+        Files.writeString(secretFile, "wpe_from_file\n");
+        Map<String, String> fromFile = new java.util.HashMap<>(env);
+        fromFile.put("ENROLLMENT_SECRET_FILE", secretFile.toString());
+        assertThat(load(null, fromFile).manager().enrollmentSecret().reveal()).isEqualTo("wpe_from_file");
+
+        // once enrolled, the kept credential is enough
+        Files.writeString(dir.resolve("manager-device.json"), "{}");
+        assertThat(load(null, env).enrolls()).isTrue();
+
+        withSecret.put("MANAGER_API_KEY", "wpk_key");
+        assertThatThrownBy(() -> load(null, withSecret)).hasMessageContaining("'manager.api_key' from environment variable MANAGER_API_KEY: give an API key "
+                + "(deliver as a user) or an enrolment secret (enrol as a device), not both");
+        Map<String, String> keyOnly = new java.util.HashMap<>(env);
+        keyOnly.put("MANAGER_API_KEY", "wpk_key");
+        assertThat(load(null, keyOnly).enrolls()).isFalse();
+    }
+
+    @Test
+    void a_device_serial_must_be_printable() {
+        assertThatThrownBy(() -> AgentConfig.of(Map.of("target_server", "x", "manager.device_serial", "a b")))
+                .hasMessageContaining("'manager.device_serial': must be 1 to 255 printable ASCII characters");
     }
 }

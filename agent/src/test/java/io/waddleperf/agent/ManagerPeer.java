@@ -36,9 +36,16 @@ public final class ManagerPeer implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     public ManagerPeer(Path dataDir) throws IOException {
+        this(dataDir, Map.of());
+    }
+
+    /** A manager with {@code settings} over the test's (a short heartbeat interval, say). */
+    public ManagerPeer(Path dataDir, Map<String, String> settings) throws IOException {
         this.port = freePort();
-        this.config = ManagerConfig.of(Map.of("bind", "127.0.0.1", "port", Integer.toString(port), "data_dir",
-                dataDir.toString()));
+        Map<String, String> all = new java.util.HashMap<>(Map.of("bind", "127.0.0.1", "port", Integer.toString(port),
+                "data_dir", dataDir.toString()));
+        all.putAll(settings);
+        this.config = ManagerConfig.of(all);
         try (Database db = ManagerServer.openDatabase(config)) {
             Admins.create(db, ADMIN, PASSWORD);
         }
@@ -92,6 +99,13 @@ public final class ManagerPeer implements AutoCloseable {
         }
     }
 
+    /** The answer of a {@code SELECT COUNT(*)} on the manager's database. */
+    public long count(String sql) {
+        try (Database db = ManagerServer.openDatabase(config)) {
+            return db.read(h -> h.createQuery(sql).mapTo(Long.class).one());
+        }
+    }
+
     /** Rows in the results table. */
     public long storedRows() {
         try (Database db = ManagerServer.openDatabase(config)) {
@@ -99,7 +113,14 @@ public final class ManagerPeer implements AutoCloseable {
         }
     }
 
-    private JsonNode call(String method, String path, String auth, String body) throws Exception {
+    /** The admin's session, as an {@code Authorization} value. */
+    public String adminToken() throws Exception {
+        return "Bearer " + call("POST", "/api/v1/auth/login", null, Json.write(Map.of("username", ADMIN, "password",
+                PASSWORD))).get("token").asText();
+    }
+
+    /** One call of the manager's API; a status of 300 or more fails the test. */
+    public JsonNode call(String method, String path, String auth, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(url().resolve(path)).timeout(Duration.ofSeconds(30));
         if (auth != null) {
             b.header("Authorization", auth);

@@ -14,8 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The calls a test server makes to the manager's API, over the JDK's HTTP client: enrol, heartbeat, check a key,
- * upload results. Each returns the manager's answer; a network failure is an {@link IOException}.
+ * The calls a device (test server, agent) makes to the manager's API, over the JDK's HTTP client: enrol, heartbeat,
+ * fetch its agent configuration, check a key, upload results. Each returns the manager's answer; a network failure is an {@link IOException}.
  */
 public final class ManagerClient {
 
@@ -55,7 +55,7 @@ public final class ManagerClient {
         }
     }
 
-    /** {@code POST /api/v1/enrollment/enroll}: enrols this server as a device of client type {@code testserver}. */
+    /** {@code POST /api/v1/enrollment/enroll}: enrols this machine as a device of {@code device}'s client type. */
     public Answer enroll(String secret, Device device) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("secret", secret);
@@ -71,6 +71,11 @@ public final class ManagerClient {
     /** {@code POST /api/v1/enrollment/devices/<id>/heartbeat}. */
     public Answer heartbeat(String credential, String deviceId) throws IOException {
         return send("POST", "/api/v1/enrollment/devices/" + deviceId + "/heartbeat", credential, null);
+    }
+
+    /** {@code GET /api/v1/enrollment/config}: the agent configuration the manager has for this device. */
+    public Answer config(String credential) throws IOException {
+        return send("GET", "/api/v1/enrollment/config", credential, null);
     }
 
     /** {@code POST /api/v1/auth/introspect}: is this user key or token valid? */

@@ -18,15 +18,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This test server as a device of the manager: it enrols once with the OU's enrolment secret (retrying with backoff
- * while the manager is unreachable), keeps the credential it gets in a file only its user can read, and sends a
- * heartbeat at the interval the manager asks for. When the manager no longer knows the credential (its database was
- * replaced) the server enrols again. Everything runs on one virtual thread; the rest of the server only asks for the
- * current credential.
+ * This process (a test server, an agent) as a device of the manager: it enrols once with the OU's enrolment secret
+ * (retrying with backoff while the manager is unreachable), keeps the credential it gets in a file only its user can
+ * read, and sends a heartbeat at the interval the manager asks for. When the manager no longer knows the credential
+ * (its database was replaced) the device enrols again. Everything runs on one virtual thread; the rest of the process
+ * only asks for the current credential, and may listen to the heartbeat answers (an agent pulls its configuration
+ * early when one says it changed).
  */
 public final class ManagerLink implements AutoCloseable {
 
@@ -58,6 +60,7 @@ public final class ManagerLink implements AutoCloseable {
     private volatile Identity identity;
     private volatile Duration heartbeatInterval = DEFAULT_HEARTBEAT;
     private volatile boolean heartbeatAccepted;
+    private volatile Consumer<JsonNode> heartbeatListener = answer -> { };
     private Worker worker;
 
     /**
@@ -96,11 +99,16 @@ public final class ManagerLink implements AutoCloseable {
         return heartbeatAccepted;
     }
 
+    /** Called with every accepted heartbeat's answer ({@code config_updated_at} among others), on the link's thread. */
+    public void onHeartbeat(Consumer<JsonNode> listener) {
+        heartbeatListener = listener;
+    }
+
     /** The manager answered 401 to this credential: it no longer knows it, so enrol again (once per credential). */
     public void credentialRefused(String credential) {
         Identity i = identity;
         if (i != null && i.credential().equals(credential)) {
-            LOG.warn("the manager at {} no longer knows this server's device credential; enrolling again", client.base());
+            LOG.warn("the manager at {} no longer knows this device's credential; enrolling again", client.base());
             identity = null;
             if (worker != null) {
                 worker.wake();
@@ -162,11 +170,16 @@ public final class ManagerLink implements AutoCloseable {
             return false;
         }
         if (!a.ok()) {
-            LOG.warn("the manager at {} refused this server's heartbeat: {}", client.base(), a.error());
+            LOG.warn("the manager at {} refused this device's heartbeat: {}", client.base(), a.error());
             return false;
         }
         heartbeatAccepted = true;
         setHeartbeat(a.body());
+        try {
+            heartbeatListener.accept(a.body());
+        } catch (RuntimeException e) {
+            LOG.warn("a heartbeat listener failed", e);
+        }
         return true;
     }
 

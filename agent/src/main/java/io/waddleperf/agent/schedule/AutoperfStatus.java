@@ -24,7 +24,7 @@ public final class AutoperfStatus {
                            int awaitingConfirmation) {
     }
 
-    private final boolean enabled;
+    private boolean enabled;
     private int currentTier;
     private Instant lastRun;
     private Instant nextRun;
@@ -43,6 +43,14 @@ public final class AutoperfStatus {
     public synchronized Snapshot snapshot() {
         return new Snapshot(enabled, currentTier, lastRun, nextRun, nextTier, List.copyOf(triggers), testCount,
                 lastCrossings, heldUntil, awaitingConfirmation);
+    }
+
+    /** A new configuration took over: AutoPerf on or off, and its escalation starts again from the scheduled tier. */
+    synchronized void reconfigured(boolean on, int baseTier) {
+        enabled = on;
+        currentTier = baseTier;
+        heldUntil = null;
+        awaitingConfirmation = 0;
     }
 
     synchronized void scheduled(Instant at, int tier) {

@@ -43,15 +43,26 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    private final Autoperf autoperf;
-    private final List<List<ProbeDefinition>> probes;
+    /**
+     * What the loop runs: one configuration and its parsed probes, swapped whole by {@link #replace}, so that a tier
+     * run always sees one consistent set of tiers, thresholds and probes.
+     *
+     * @param policy null when AutoPerf is off
+     */
+    private record Plan(Autoperf autoperf, List<List<ProbeDefinition>> probes, EscalationPolicy policy) {
+
+        static Plan of(Autoperf autoperf, List<List<ProbeDefinition>> probes) {
+            return new Plan(autoperf, List.copyOf(probes), autoperf.enabled() ? EscalationPolicy.of(autoperf) : null);
+        }
+    }
+
+    private volatile Plan plan;
     private final TierRunner runner;
     private final Consumer<ProbeOutcome> sink;
     private final AutoperfStatus status;
     private final Listener listener;
     private final Clock clock;
     private final RandomGenerator random;
-    private final EscalationPolicy policy;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private volatile boolean stopped;
@@ -60,15 +71,36 @@ public final class Scheduler implements AutoCloseable {
     public Scheduler(Autoperf autoperf, List<List<ProbeDefinition>> probes, TierRunner runner,
                      Consumer<ProbeOutcome> sink, AutoperfStatus status, Listener listener, Clock clock,
                      RandomGenerator random) {
-        this.autoperf = autoperf;
-        this.probes = List.copyOf(probes);
+        this.plan = Plan.of(autoperf, probes);
         this.runner = runner;
         this.sink = sink;
         this.status = status;
         this.listener = listener;
         this.clock = clock;
         this.random = random;
-        this.policy = EscalationPolicy.of(autoperf);
+    }
+
+    /**
+     * Swaps the configuration the loop runs (one read by the loop, never half of each): a tier run in progress
+     * finishes under the old one; then the escalation state starts afresh (the thresholds it was built on may have
+     * changed), any planned escalation is dropped, and the next scheduled run comes one new interval after the last
+     * one started (at once if AutoPerf was off or has not run yet). With {@code autoperf.enabled} false the loop
+     * idles until the next swap.
+     */
+    public void replace(Autoperf autoperf, List<List<ProbeDefinition>> probes) {
+        Plan p = Plan.of(autoperf, probes);
+        lock.lock();
+        try {
+            plan = p;
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The configuration the loop runs now. */
+    public Autoperf autoperf() {
+        return plan.autoperf();
     }
 
     /** The delay until the next scheduled run: {@code interval} spread by up to ±{@code percent} %, uniformly. */
@@ -84,33 +116,58 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private void loop() {
-        EscalationState state = EscalationState.initial(policy);
-        int base = policy.baseTier();
+        Plan current = plan;
+        EscalationState state = null;
         Instant nextBase = clock.instant();
+        Instant lastBaseStart = null;
         PlannedRun planned = null;
+        boolean fresh = true;
         while (!stopped) {
+            Plan p = plan;
+            if (p != current || fresh) {
+                if (p != current) {
+                    Instant now = clock.instant();
+                    nextBase = lastBaseStart == null || current.policy() == null ? now
+                            : lastBaseStart.plus(jittered(p.autoperf().interval(), p.autoperf().jitterPercent(), random));
+                    planned = null;
+                    current = p;
+                }
+                fresh = false;
+                state = p.policy() == null ? null : EscalationState.initial(p.policy());
+                status.reconfigured(p.autoperf().enabled(), p.policy() == null ? 1 : p.policy().baseTier());
+            }
+            if (p.policy() == null) {
+                status.scheduled(null, 0);
+                waitForChange(p);
+                continue;
+            }
+            int base = p.policy().baseTier();
             boolean escalated = planned != null && !planned.at().isAfter(nextBase);
             Instant due = escalated ? planned.at() : nextBase;
             int tier = escalated ? planned.tier() : base;
             status.scheduled(due, tier);
-            if (!sleepUntil(due)) {
-                break;
+            if (!sleepUntil(due, p)) {
+                continue; // stopped, or a new plan: the loop's head decides
             }
             Instant started = clock.instant();
             if (escalated) {
                 planned = null;
             } else {
-                nextBase = started.plus(jittered(autoperf.interval(), autoperf.jitterPercent(), random));
+                lastBaseStart = started;
+                nextBase = started.plus(jittered(p.autoperf().interval(), p.autoperf().jitterPercent(), random));
             }
             TierOutcome outcome;
             try {
-                outcome = runTier(tier, started);
+                outcome = runTier(p, tier, started);
             } catch (RuntimeException e) {
                 // a bug in one run must not end the schedule: the next round runs as planned
                 LOG.error("autoperf: tier {} run failed", tier, e);
                 continue;
             }
-            Decision d = Escalation.decide(policy, state, outcome);
+            if (plan != p) {
+                continue; // the configuration changed during the run: its thresholds no longer decide anything
+            }
+            Decision d = Escalation.decide(p.policy(), state, outcome);
             state = d.state();
             status.tierDone(outcome.finishedAt(), outcome.crossings(), state.currentTier(), state.heldUntil(),
                     state.awaitingConfirmation());
@@ -129,10 +186,10 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    private TierOutcome runTier(int tier, Instant started) {
-        Tier config = autoperf.tiers().get(tier - 1);
+    private TierOutcome runTier(Plan p, int tier, Instant started) {
+        Tier config = p.autoperf().tiers().get(tier - 1);
         long t0 = System.nanoTime();
-        List<ProbeOutcome> outcomes = runner.run(tier, probes.get(tier - 1), config.timeout(), o -> {
+        List<ProbeOutcome> outcomes = runner.run(tier, p.probes().get(tier - 1), config.timeout(), o -> {
             status.probeDone();
             sink.accept(o);
         });
@@ -145,11 +202,26 @@ public final class Scheduler implements AutoCloseable {
         return new TierOutcome(tier, started.plus(took), crossings);
     }
 
-    /** Waits until {@code due}; false when stopped meanwhile. */
-    private boolean sleepUntil(Instant due) {
+    /** Waits while {@code p} is the plan and the scheduler runs. */
+    private void waitForChange(Plan p) {
         lock.lock();
         try {
-            while (!stopped) {
+            while (!stopped && plan == p) {
+                wake.await();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopped = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until {@code due}; false when stopped or given a new plan meanwhile. */
+    private boolean sleepUntil(Instant due, Plan p) {
+        lock.lock();
+        try {
+            while (!stopped && plan == p) {
                 long nanos = Duration.between(clock.instant(), due).toNanos();
                 if (nanos <= 0) {
                     return true;

@@ -13,12 +13,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Delivers batches to a manager's {@code POST /api/v1/results} (docs/MANAGER.md, Ingestion) as one JSON array,
- * authenticated with {@code Authorization: ApiKey <key>}. The manager stores each id once and answers only after
+ * authenticated with {@code Authorization: ApiKey <key>}: a user's API key, or the agent's device credential once it
+ * has enrolled (until then every batch waits, as while the manager is down). The manager stores each id once and answers only after
  * its database committed, so a batch sent again after a lost answer or a crash is harmless, and a 2xx answer means
  * every result of the batch is stored (or was already). A 400 names the refused result ({@code field} {@code [3].…});
  * a 413 refuses the batch's size: both are rejections, which the outbox resolves one result at a time. Every other
@@ -29,16 +31,36 @@ public final class ManagerSink implements Sink {
 
     private static final Pattern INDEX = Pattern.compile("^\\[(\\d+)]");
 
+    /** Where the sink gets the credential it sends. */
+    public interface Credentials {
+
+        /** The credential to send now; empty while there is none yet (the agent has not enrolled). */
+        Optional<String> current();
+
+        /** The manager answered 401 to {@code credential}: a device credential it no longer knows. */
+        default void refused(String credential) {
+        }
+
+        /** A fixed API key. */
+        static Credentials apiKey(Secret key) {
+            return () -> Optional.of(key.reveal());
+        }
+    }
+
     private final URI endpoint;
-    private final Secret apiKey;
+    private final Credentials credentials;
     private final int batchSize;
     private final Duration timeout;
     private final HttpClient client;
 
     public ManagerSink(URI managerUrl, Secret apiKey, int batchSize, Duration timeout) {
+        this(managerUrl, Credentials.apiKey(apiKey), batchSize, timeout);
+    }
+
+    public ManagerSink(URI managerUrl, Credentials credentials, int batchSize, Duration timeout) {
         String base = managerUrl.toString();
         this.endpoint = URI.create(base.endsWith("/") ? base : base + "/").resolve("api/v1/results");
-        this.apiKey = apiKey;
+        this.credentials = credentials;
         this.batchSize = batchSize;
         this.timeout = timeout;
         this.client = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
@@ -56,6 +78,8 @@ public final class ManagerSink implements Sink {
 
     @Override
     public void export(List<SpooledResult> batch) throws Exception {
+        String credential = credentials.current().orElseThrow(() -> new IOException(
+                "not enrolled with the manager yet; results wait in the outbox"));
         StringBuilder body = new StringBuilder(batch.size() * 600).append('[');
         for (int i = 0; i < batch.size(); i++) {
             body.append(i == 0 ? "" : ",").append(batch.get(i).json());
@@ -63,7 +87,7 @@ public final class ManagerSink implements Sink {
         body.append(']');
         HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(timeout)
                 .header("Content-Type", "application/json")
-                .header("Authorization", "ApiKey " + apiKey.reveal())
+                .header("Authorization", "ApiKey " + credential)
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
         HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
         int status = r.statusCode();
@@ -78,7 +102,11 @@ public final class ManagerSink implements Sink {
             throw new RejectedException("the manager refused a batch of " + batch.size() + " as too large", -1);
         }
         if (status == 401 || status == 403) {
-            throw new IOException("the manager refused the API key (" + status + " " + error + ")");
+            if (status == 401) {
+                credentials.refused(credential);
+            }
+            throw new IOException("the manager refused the " + (credential.startsWith("wpd_") ? "device credential"
+                    : "API key") + " (" + status + " " + error + ")");
         }
         throw new IOException("the manager answered " + status + (error.isEmpty() ? "" : " " + error));
     }

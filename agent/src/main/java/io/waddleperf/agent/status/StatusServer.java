@@ -10,7 +10,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.waddleperf.agent.Agent;
 import io.waddleperf.agent.AgentConfig;
+import io.waddleperf.agent.autoperf.ProbeOutcome;
 import io.waddleperf.agent.autoperf.Trigger;
+import io.waddleperf.agent.manager.DeviceLink;
 import io.waddleperf.agent.outbox.Outbox;
 import io.waddleperf.agent.schedule.AutoperfStatus;
 import io.waddleperf.agent.schedule.TierRunner;
@@ -35,12 +37,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's status port (9115 by default, as blackbox_exporter): {@code GET /api/autoperf/status},
- * {@code GET /api/autoperf/triggers}, {@code GET /metrics}, the blackbox-style {@code GET /probe?target=&module=}
+ * The agent's status port (9115 by default, as blackbox_exporter): the status page at {@code /} (see
+ * {@link StatusPage}), {@code GET /api/autoperf/status}, {@code GET /api/autoperf/triggers},
+ * {@code GET /api/autoperf/results}, {@code GET /api/agent}, {@code GET /metrics}, the blackbox-style {@code GET /probe?target=&module=}
  * and {@code GET /health}. The JDK's small HTTP server on virtual threads is enough for a handful of GETs and keeps
  * the agent's footprint down (no Jetty in a process that may run on every desktop).
  */
@@ -60,22 +64,34 @@ public final class StatusServer implements AutoCloseable {
     private final AgentMetrics metrics;
     private final Outbox outbox;
     private final TierRunner runner;
-    private final AgentConfig config;
+    private final Supplier<AgentConfig> config;
+    private final LastResults lastResults;
+    private final Supplier<DeviceLink.State> manager;
+    private final StatusPage page = StatusPage.load();
 
     private StatusServer(HttpServer server, AutoperfStatus status, AgentMetrics metrics, Outbox outbox,
-                         TierRunner runner, AgentConfig config) {
+                         TierRunner runner, Supplier<AgentConfig> config, LastResults lastResults,
+                         Supplier<DeviceLink.State> manager) {
         this.server = server;
         this.status = status;
         this.metrics = metrics;
         this.outbox = outbox;
         this.runner = runner;
         this.config = config;
+        this.lastResults = lastResults;
+        this.manager = manager;
     }
 
+    /**
+     * @param config      the configuration running now (it changes when the manager serves a new one)
+     * @param lastResults the newest result of each probe
+     * @param manager     the manager link's state, or null from the supplier when the agent is no enrolled device
+     */
     public static StatusServer start(String bind, int port, AutoperfStatus status, AgentMetrics metrics, Outbox outbox,
-                                     TierRunner runner, AgentConfig config) throws IOException {
+                                     TierRunner runner, Supplier<AgentConfig> config, LastResults lastResults,
+                                     Supplier<DeviceLink.State> manager) throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(bind, port), 64);
-        StatusServer s = new StatusServer(http, status, metrics, outbox, runner, config);
+        StatusServer s = new StatusServer(http, status, metrics, outbox, runner, config, lastResults, manager);
         http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         http.createContext("/", s::handle);
         http.start();
@@ -96,6 +112,8 @@ public final class StatusServer implements AutoCloseable {
             switch (path) {
                 case "/api/autoperf/status" -> send(ex, 200, "application/json", statusJson());
                 case "/api/autoperf/triggers" -> send(ex, 200, "application/json", triggersJson());
+                case "/api/autoperf/results" -> send(ex, 200, "application/json", resultsJson());
+                case "/api/agent" -> send(ex, 200, "application/json", agentJson());
                 case "/metrics" -> {
                     ByteArrayOutputStream out = new ByteArrayOutputStream();
                     metrics.write(out);
@@ -104,7 +122,15 @@ public final class StatusServer implements AutoCloseable {
                 case "/probe" -> probe(ex);
                 case "/health" -> send(ex, 200, "application/json",
                         Json.write(Map.of("status", "healthy", "version", Agent.version())).getBytes(StandardCharsets.UTF_8));
-                default -> send(ex, 404, "application/json", error("no such path: " + path));
+                default -> {
+                    StatusPage.Asset asset = page.find(path);
+                    if (asset == null) {
+                        send(ex, 404, "application/json", error("no such path: " + path));
+                    } else {
+                        page.headers(ex.getResponseHeaders());
+                        send(ex, 200, asset.contentType(), asset.bytes());
+                    }
+                }
             }
         } catch (RuntimeException e) {
             LOG.warn("status port: {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
@@ -161,13 +187,61 @@ public final class StatusServer implements AutoCloseable {
     }
 
     private int lowestEnabledTier() {
-        List<Tier> tiers = config.autoperf().tiers();
+        List<Tier> tiers = config.get().autoperf().tiers();
         for (int i = 0; i < tiers.size(); i++) {
             if (tiers.get(i).enabled()) {
                 return i + 1;
             }
         }
         return 1;
+    }
+
+    /** The newest result of each probe of the running configuration, whole, as the outbox holds it. */
+    private byte[] resultsJson() {
+        ObjectNode o = Json.mapper().createObjectNode();
+        ArrayNode list = o.putArray("results");
+        for (ProbeOutcome p : lastResults.list()) {
+            ObjectNode n = list.addObject();
+            n.put("tier", p.definition().tier());
+            n.put("probe", p.definition().name());
+            try {
+                n.set("result", Json.mapper().readTree(Json.write(p.result())));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return Json.write(o).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** What the agent runs and where its configuration comes from; the manager link's state (never the credential). */
+    private byte[] agentJson() {
+        AgentConfig c = config.get();
+        ObjectNode o = Json.mapper().createObjectNode();
+        o.put("version", Agent.version());
+        o.put("target_server", c.targetServer());
+        o.put("autoperf_enabled", c.autoperf().enabled());
+        o.put("interval", Units.formatDuration(c.autoperf().interval()));
+        o.put("interval_seconds", c.autoperf().interval().toMillis() / 1000.0);
+        DeviceLink.State m = manager.get();
+        o.put("config_source", m == null ? "local" : m.configSource());
+        if (m == null) {
+            o.putNull("manager");
+        } else {
+            ObjectNode n = o.putObject("manager");
+            n.put("url", m.managerUrl());
+            n.put("enrolled", m.enrolled());
+            n.put("device_id", m.deviceId());
+            n.put("device_serial", m.deviceSerial());
+            n.put("ou_id", m.ouId());
+            n.put("heartbeat_accepted", m.heartbeatAccepted());
+            n.put("config_name", m.configName());
+            n.put("config_updated_at", m.configUpdatedAt());
+            n.put("last_config_check", text(m.lastPull()));
+            n.put("next_config_check", text(m.nextPull()));
+            n.put("last_error", m.lastError());
+            n.put("last_refusal", m.lastRefusal());
+        }
+        return Json.write(o).getBytes(StandardCharsets.UTF_8);
     }
 
     private byte[] triggersJson() {
