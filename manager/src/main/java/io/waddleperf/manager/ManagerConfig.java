@@ -39,6 +39,7 @@ import java.util.Objects;
  * @param enrollment      device enrolment: heartbeats and configuration re-checks the manager asks of devices
  * @param geoip           GeoIP databases that enrich results on ingest (none: no enrichment)
  * @param alerts          how alert notifications go out (SMTP server, webhook timeouts) and rule limits
+ * @param retention       how long raw results (per AutoPerf tier) and rollups are kept
  */
 public record ManagerConfig(
         String bind,
@@ -55,7 +56,8 @@ public record ManagerConfig(
         List<String> trustedProxies,
         Enrollment enrollment,
         GeoIp geoip,
-        Alerts alerts) implements Validated {
+        Alerts alerts,
+        Retention retention) implements Validated {
 
     /** Prefix of the environment variables that set keys ({@code WADDLEPERF_MANAGER_PORT}). */
     public static final String ENV_PREFIX = "WADDLEPERF_MANAGER";
@@ -64,13 +66,14 @@ public record ManagerConfig(
 
     public ManagerConfig {
         trustedProxies = List.copyOf(trustedProxies);
+        retention = Objects.requireNonNullElse(retention, Retention.defaults());
     }
 
     /** All defaults: the one place they are written (nested sections default in their constructors). */
     public static ManagerConfig defaults() {
         return new ManagerConfig("0.0.0.0", 5000, Path.of("data"), Duration.ofSeconds(10), Db.defaults(),
                 Http.defaults(), Auth.defaults(), false, 5443, null, null, List.of(), Enrollment.defaults(),
-                GeoIp.defaults(), Alerts.defaults());
+                GeoIp.defaults(), Alerts.defaults(), Retention.defaults());
     }
 
     public static ConfigLoader<ManagerConfig> loader() {
@@ -362,6 +365,79 @@ public record ManagerConfig(
                     "must be between 10ms and 1m, got " + webhookBackoff);
             problems.require(maxRulesPerOu >= 1 && maxRulesPerOu <= 10_000, "max_rules_per_ou",
                     "must be 1-10000, got " + maxRulesPerOu);
+        }
+    }
+
+    /**
+     * How long stored data is kept (YAML section {@code retention:}); older data is deleted in small batches by the
+     * housekeeping job. Raw results are kept per AutoPerf tier: tier 1 runs all the time and is the bulk, tiers 2 and
+     * 3 are the escalations worth keeping longer. Rollups outlive the raw results, so long-range statistics stay.
+     *
+     * @param results       results of no AutoPerf tier (CLI, test servers, browsers, the original clients)
+     * @param tier1Results  results of AutoPerf tier 1
+     * @param tier2Results  results of AutoPerf tier 2
+     * @param tier3Results  results of AutoPerf tier 3
+     * @param minuteRollups per-minute rollups
+     * @param hourRollups   per-hour rollups
+     * @param dayRollups    per-day rollups
+     * @param batchSize     rows deleted per transaction (small transactions, as Galera wants)
+     */
+    public record Retention(Duration results, Duration tier1Results, Duration tier2Results, Duration tier3Results,
+                            Duration minuteRollups, Duration hourRollups, Duration dayRollups, Integer batchSize)
+            implements Validated {
+        public Retention {
+            results = Objects.requireNonNullElse(results, Duration.ofDays(30));
+            tier1Results = Objects.requireNonNullElse(tier1Results, Duration.ofDays(7));
+            tier2Results = Objects.requireNonNullElse(tier2Results, Duration.ofDays(30));
+            tier3Results = Objects.requireNonNullElse(tier3Results, Duration.ofDays(90));
+            minuteRollups = Objects.requireNonNullElse(minuteRollups, Duration.ofDays(7));
+            hourRollups = Objects.requireNonNullElse(hourRollups, Duration.ofDays(365));
+            dayRollups = Objects.requireNonNullElse(dayRollups, Duration.ofDays(365));
+            batchSize = Objects.requireNonNullElse(batchSize, 500);
+        }
+
+        public static Retention defaults() {
+            return new Retention(null, null, null, null, null, null, null, null);
+        }
+
+        /** The retention of raw results of AutoPerf tier {@code tier} (null: of no tier). */
+        public Duration ofResults(Integer tier) {
+            if (tier == null) {
+                return results;
+            }
+            return switch (tier) {
+                case 1 -> tier1Results;
+                case 2 -> tier2Results;
+                default -> tier3Results;
+            };
+        }
+
+        /** The retention of a rollup tier. */
+        public Duration ofRollups(io.waddleperf.manager.stats.RollupTier tier) {
+            return switch (tier) {
+                case MINUTE -> minuteRollups;
+                case HOUR -> hourRollups;
+                case DAY -> dayRollups;
+            };
+        }
+
+        @Override
+        public void validate(Problems problems) {
+            Duration longest = Duration.ofDays(36_500);
+            for (var e : List.of(Map.entry("results", results), Map.entry("tier1_results", tier1Results),
+                    Map.entry("tier2_results", tier2Results), Map.entry("tier3_results", tier3Results),
+                    Map.entry("minute_rollups", minuteRollups), Map.entry("hour_rollups", hourRollups),
+                    Map.entry("day_rollups", dayRollups))) {
+                problems.require(e.getValue().compareTo(Duration.ofHours(1)) >= 0 && e.getValue().compareTo(longest) <= 0,
+                        e.getKey(), "must be between 1h and 36500d, got " + e.getValue());
+            }
+            // statistics read a range's older end from the finest tier that still holds it, so coarser tiers must
+            // hold at least as long
+            problems.require(hourRollups.compareTo(minuteRollups) >= 0, "hour_rollups",
+                    "must be at least minute_rollups (" + minuteRollups + "), got " + hourRollups);
+            problems.require(dayRollups.compareTo(hourRollups) >= 0, "day_rollups",
+                    "must be at least hour_rollups (" + hourRollups + "), got " + dayRollups);
+            problems.require(batchSize >= 1 && batchSize <= 10_000, "batch_size", "must be 1-10000, got " + batchSize);
         }
     }
 }

@@ -20,6 +20,7 @@ import io.waddleperf.manager.api.ConfigApi;
 import io.waddleperf.manager.api.DeviceRequests;
 import io.waddleperf.manager.api.DevicesApi;
 import io.waddleperf.manager.api.EnrollmentApi;
+import io.waddleperf.manager.api.ExportApi;
 import io.waddleperf.manager.api.HealthApi;
 import io.waddleperf.manager.api.MfaApi;
 import io.waddleperf.manager.api.OpenApi;
@@ -48,6 +49,7 @@ import io.waddleperf.manager.store.DeviceRepository;
 import io.waddleperf.manager.store.EnrollmentSecretRepository;
 import io.waddleperf.manager.store.OrganizationRepository;
 import io.waddleperf.manager.store.ResultRepository;
+import io.waddleperf.manager.store.RollupRepository;
 import io.waddleperf.manager.store.SessionRepository;
 import io.waddleperf.manager.store.UserRepository;
 import io.waddleperf.manager.ui.WebUi;
@@ -139,6 +141,7 @@ public final class ManagerServer implements AutoCloseable {
         SessionRepository sessions = new SessionRepository(db);
         OrganizationRepository organizations = new OrganizationRepository(db);
         ResultRepository results = new ResultRepository(db);
+        RollupRepository rollups = new RollupRepository(db);
         PasswordHasher hasher = new PasswordHasher();
         ManagerConfig.Auth a = config.auth();
         ServerKey key = serverKey(config);
@@ -222,7 +225,8 @@ public final class ManagerServer implements AutoCloseable {
             new AuditApi(auditEntries, requests).addRoutes(c.routes);
             new ResultsApi(ingestor, results, requests, deviceRequests).addRoutes(c.routes);
             new TestsApi(ingestor, requests).addRoutes(c.routes);
-            new StatisticsApi(results, requests, clock).addRoutes(c.routes);
+            new StatisticsApi(results, rollups, requests, config.retention(), clock).addRoutes(c.routes);
+            new ExportApi(results, requests, clock).addRoutes(c.routes);
             new EnrollmentApi(secrets, devices, organizations, agentConfigs, requests, deviceRequests, enrolLimiter,
                     audit, en.heartbeatInterval(), clock).addRoutes(c.routes);
             new DevicesApi(devices, organizations, secrets, agentConfigs, requests, audit, clock).addRoutes(c.routes);
@@ -235,7 +239,7 @@ public final class ManagerServer implements AutoCloseable {
         });
         openApi.complete(routes(app));
         app.start();
-        Housekeeping housekeeping = new Housekeeping(sessions, clock);
+        Housekeeping housekeeping = new Housekeeping(sessions, results, rollups, config.retention(), clock);
         housekeeping.start();
         OptionalInt httpsPort = connector[1] == null ? OptionalInt.empty() : OptionalInt.of(connector[1].getLocalPort());
         ManagerServer m = new ManagerServer(config, db, app, graceful, housekeeping, connector[0].getLocalPort(), httpsPort,

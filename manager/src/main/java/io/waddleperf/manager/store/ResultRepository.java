@@ -119,7 +119,7 @@ public final class ResultRepository {
                 + ":received_at, :duration_ms, :success, :error, :tier, :source, :device_serial, :device_hostname, "
                 + ":latency_ms, :jitter_ms, :packet_loss_percent, :throughput_mbps, :document, :device_id, "
                 + ":" + GEO_COLUMNS.replace(", ", ", :") + ")");
-        int rows = 0;
+        List<ProbeResult> inserted = new java.util.ArrayList<>();
         for (Incoming in : batch) {
             ProbeResult r = in.result();
             if (existing.contains(r.id()) || outcomes.containsKey(r.id())) {
@@ -141,10 +141,12 @@ public final class ResultRepository {
                     .bind("document", in.document()).bind("device_id", deviceId);
             bindGeo(insert, in.geo());
             insert.add();
-            rows++;
+            inserted.add(r);
         }
-        if (rows > 0) {
+        if (!inserted.isEmpty()) {
             insert.execute();
+            // the rollups count exactly what this transaction stored
+            RollupRepository.add(h, inserted, ouId, submittedBy);
         }
         // a duplicate reported for the first occurrence of an id already stored, in batch order
         Map<UUID, Outcome> ordered = new LinkedHashMap<>();
@@ -267,18 +269,46 @@ public final class ResultRepository {
     }
 
     /**
-     * One row per result started in {@code [from, to)} in scope, ordered by target and type, for aggregation
-     * without holding all rows at once.
+     * The figures of one result that summaries aggregate.
+     *
+     * @param target            target as given
+     * @param testType          probe type
+     * @param deviceSerial      device serial, or null
+     * @param startedAt         start time
+     * @param success           whether it succeeded
+     * @param latencyMs         mean latency, or null
+     * @param packetLossPercent loss, or null
+     * @param throughputMbps    goodput, or null
+     */
+    public record MetricRow(String target, String testType, String deviceSerial, Instant startedAt, boolean success,
+                            Double latencyMs, Double packetLossPercent, Double throughputMbps) {
+    }
+
+    /**
+     * The newest results in scope matching {@code filter} (null parts match anything), at most {@code limit}.
+     */
+    public List<Stored> recent(ResultScope scope, RollupRepository.Filter filter, int limit) {
+        return db.read(h -> filter.bind(scoped(h, "SELECT r.id, r.ou_id, r.submitted_by, r.document FROM results r WHERE "
+                        + scope.condition() + filter.sql() + " ORDER BY r.started_at DESC, r.id DESC LIMIT :limit", scope))
+                .bind("limit", limit).map((rs, ctx) -> new Stored(Rows.uuid(rs, "id"), Rows.uuid(rs, "ou_id"),
+                        Rows.uuid(rs, "submitted_by"), rs.getString("document"))).list());
+    }
+
+    /**
+     * One row per result in scope matching {@code filter} started in {@code [from, to)}, unordered, for exact
+     * statistics without holding all rows at once.
      *
      * @param sink receives each row
      */
-    public void metricsBetween(ResultScope scope, Instant from, Instant to, Consumer<MetricRow> sink) {
+    public void metricsBetween(ResultScope scope, RollupRepository.Filter filter, Instant from, Instant to,
+                               Consumer<MetricRow> sink) {
         db.read(h -> {
-            try (var rows = scoped(h, "SELECT r.target, r.test_type, r.success, r.latency_ms, r.packet_loss_percent, "
-                    + "r.throughput_mbps FROM results r WHERE " + scope.condition()
-                    + " AND r.started_at >= :from AND r.started_at < :to ORDER BY r.target, r.test_type", scope)
+            try (var rows = filter.bind(scoped(h, "SELECT r.target, r.test_type, r.device_serial, r.started_at, r.success, "
+                            + "r.latency_ms, r.packet_loss_percent, r.throughput_mbps FROM results r WHERE " + scope.condition()
+                            + filter.sql() + " AND r.started_at >= :from AND r.started_at < :to", scope))
                     .bind("from", from).bind("to", to).setFetchSize(1000)
                     .map((rs, ctx) -> new MetricRow(rs.getString("target"), rs.getString("test_type"),
+                            rs.getString("device_serial"), Rows.instant(rs, "started_at"),
                             rs.getBoolean("success"), Rows.nullableDouble(rs, "latency_ms"),
                             Rows.nullableDouble(rs, "packet_loss_percent"), Rows.nullableDouble(rs, "throughput_mbps")))
                     .stream()) {
@@ -289,17 +319,86 @@ public final class ResultRepository {
     }
 
     /**
-     * The figures of one result that summaries aggregate.
+     * One exported result: the indexed columns and the stored document.
      *
-     * @param target            target as given
-     * @param testType          probe type
-     * @param success           whether it succeeded
-     * @param latencyMs         mean latency, or null
+     * @param id       result id
+     * @param ouId     OU, or null
+     * @param startedAt start time
+     * @param testType probe type
+     * @param target   target
+     * @param targetHost host, or null
+     * @param targetIp address, or null
+     * @param success  whether it succeeded
+     * @param error    error text, or null
+     * @param tier     AutoPerf tier, or null
+     * @param source   source, or null
+     * @param deviceSerial device serial, or null
+     * @param deviceHostname device host name, or null
+     * @param durationMs run time, or null
+     * @param latencyMs latency, or null
+     * @param jitterMs jitter, or null
      * @param packetLossPercent loss, or null
-     * @param throughputMbps    goodput, or null
+     * @param throughputMbps throughput, or null
+     * @param document the result object's JSON text
      */
-    public record MetricRow(String target, String testType, boolean success, Double latencyMs, Double packetLossPercent,
-                            Double throughputMbps) {
+    public record ExportRow(UUID id, UUID ouId, Instant startedAt, String testType, String target, String targetHost,
+                            String targetIp, boolean success, String error, Integer tier, String source,
+                            String deviceSerial, String deviceHostname, Double durationMs, Double latencyMs,
+                            Double jitterMs, Double packetLossPercent, Double throughputMbps, String document) {
+    }
+
+    /**
+     * One page of results in scope started in {@code [from, to)}, oldest first, after the row
+     * {@code (afterStart, afterId)} (both null for the first page). Each page is its own short query, so an export of
+     * many pages never holds a connection while the client reads.
+     */
+    public List<ExportRow> exportPage(ResultScope scope, RollupRepository.Filter filter, Instant from, Instant to,
+                                      Instant afterStart, UUID afterId, int limit) {
+        return db.read(h -> {
+            Query q = filter.bind(scoped(h, "SELECT r.id, r.ou_id, r.started_at, r.test_type, r.target, r.target_host, "
+                    + "r.target_ip, r.success, r.error, r.tier, r.source, r.device_serial, r.device_hostname, r.duration_ms, "
+                    + "r.latency_ms, r.jitter_ms, r.packet_loss_percent, r.throughput_mbps, r.document FROM results r WHERE "
+                    + scope.condition() + filter.sql() + " AND r.started_at >= :from AND r.started_at < :to"
+                    + (afterStart == null ? "" : " AND (r.started_at > :after_start OR (r.started_at = :after_start AND r.id > :after_id))")
+                    + " ORDER BY r.started_at, r.id LIMIT :limit", scope));
+            if (afterStart != null) {
+                q.bind("after_start", afterStart).bind("after_id", afterId);
+            }
+            return q.bind("from", from).bind("to", to).bind("limit", limit)
+                    .map((rs, ctx) -> new ExportRow(Rows.uuid(rs, "id"), Rows.uuid(rs, "ou_id"),
+                            Rows.instant(rs, "started_at"), rs.getString("test_type"), rs.getString("target"),
+                            rs.getString("target_host"), rs.getString("target_ip"), rs.getBoolean("success"),
+                            rs.getString("error"), (Integer) rs.getObject("tier", Integer.class), rs.getString("source"),
+                            rs.getString("device_serial"), rs.getString("device_hostname"),
+                            Rows.nullableDouble(rs, "duration_ms"), Rows.nullableDouble(rs, "latency_ms"),
+                            Rows.nullableDouble(rs, "jitter_ms"), Rows.nullableDouble(rs, "packet_loss_percent"),
+                            Rows.nullableDouble(rs, "throughput_mbps"), rs.getString("document")))
+                    .list();
+        });
+    }
+
+    /** Whether a result of this device serial is stored in scope. */
+    public boolean hasDevice(ResultScope scope, String serial) {
+        return db.read(h -> scoped(h, "SELECT 1 FROM results r WHERE " + scope.condition()
+                + " AND r.device_serial = :serial LIMIT 1", scope).bind("serial", serial).mapTo(Integer.class).findOne().isPresent());
+    }
+
+    /**
+     * Deletes at most {@code batch} results of AutoPerf tier {@code tier} (null: results of no tier) started before
+     * {@code cutoff}, oldest first, in one short transaction; returns how many. Their rollups stay.
+     */
+    public int deleteStartedBefore(Integer tier, Instant cutoff, int batch) {
+        return db.inTransaction(h -> {
+            List<UUID> ids = h.createQuery("SELECT id FROM results WHERE " + (tier == null ? "tier IS NULL" : "tier = :tier")
+                            + " AND started_at < :cutoff ORDER BY started_at LIMIT :n")
+                    .bindMap(tier == null ? Map.of() : Map.of("tier", tier))
+                    .bind("cutoff", cutoff).bind("n", batch).mapTo(UUID.class).list();
+            if (ids.isEmpty()) {
+                return 0;
+            }
+            h.createUpdate("DELETE FROM results WHERE id IN (<ids>)").bindList("ids", ids).execute();
+            return ids.size();
+        });
     }
 
     /** How many results are stored (all scopes). */

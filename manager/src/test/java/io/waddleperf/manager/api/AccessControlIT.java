@@ -92,8 +92,8 @@ class AccessControlIT {
             tokens.put(role, m.login("actor-" + role, PASSWORD));
         }
         UUID otherUser = createUser("other-user", "user", ouOther);
-        resultOwn = submit(tokens.get("user"));
-        resultOther = submit(m.login("other-user", PASSWORD));
+        resultOwn = submit(tokens.get("user"), "SN-own");
+        resultOther = submit(m.login("other-user", PASSWORD), "SN-other");
         assertThat(otherUser).isNotNull();
         setUpEnrollment();
     }
@@ -225,8 +225,9 @@ class AccessControlIT {
         return UUID.fromString(a.json().get("id").asText());
     }
 
-    private UUID submit(String token) {
-        ProbeResult r = ManagerApiIT.result("tcp://192.0.2.1:80", Instant.now(), true, 3.0);
+    private UUID submit(String token, String serial) {
+        ProbeResult r = ManagerApiIT.result("tcp://192.0.2.1:80", Instant.now(), true, 3.0).toBuilder()
+                .device(new io.waddleperf.core.result.Device(serial, null, null, null, null, null)).build();
         assertThat(m.call("POST", "/api/v1/results", token, r).status()).isEqualTo(201);
         return r.id();
     }
@@ -274,6 +275,13 @@ class AccessControlIT {
                 s(200, 200, 200, 200, 200), s(200, 200, 404, 404, 404)));
         rows.add(new Row("GET /statistics/recent", own -> new Request("GET", "/api/v1/statistics/recent", null), s(200, 200, 200, 200, 200), null));
         rows.add(new Row("GET /statistics/summary", own -> new Request("GET", "/api/v1/statistics/summary", null), s(200, 200, 200, 200, 200), null));
+        rows.add(new Row("GET /statistics/timeseries", own -> new Request("GET", "/api/v1/statistics/timeseries", null),
+                s(200, 200, 200, 200, 200), null));
+        // a device serial is known to a caller only through results in its scope
+        rows.add(new Row("GET /statistics/device/{serial}", own -> new Request("GET", "/api/v1/statistics/device/"
+                + (own ? "SN-own" : "SN-other"), null), s(200, 200, 200, 200, 200), s(200, 200, 404, 404, 404)));
+        rows.add(new Row("GET /export/results", own -> new Request("GET", "/api/v1/export/results?format=json", null),
+                s(200, 200, 200, 200, 200), null));
         rows.add(new Row("POST /tests", own -> new Request("POST", "/api/v1/tests", LegacyUploadsIT.CONTAINER_BODY),
                 s(201, 403, 201, 403, 201), null));
         rows.add(new Row("GET /auth/me", own -> new Request("GET", "/api/v1/auth/me", null), s(200, 200, 200, 200, 200), null));
@@ -388,6 +396,19 @@ class AccessControlIT {
         assertThat(ids(m.call("GET", "/api/v1/results", tokens.get("user"), null))).contains(resultOwn).doesNotContain(resultOther);
         assertThat(ids(m.call("GET", "/api/v1/results", tokens.get("ou_reporter"), null))).contains(resultOwn).doesNotContain(resultOther);
         assertThat(ids(m.call("GET", "/api/v1/results", tokens.get("global_reporter"), null))).contains(resultOwn, resultOther);
+        // exports and statistics hold the same scope as the listings
+        for (String role : List.of("user", "ou_reporter", "ou_admin")) {
+            assertThat(ids(m.call("GET", "/api/v1/export/results?format=json", tokens.get(role), null)))
+                    .contains(resultOwn).doesNotContain(resultOther);
+            String csv = m.call("GET", "/api/v1/export/results", tokens.get(role), null).body();
+            assertThat(csv).contains(resultOwn.toString()).doesNotContain(resultOther.toString());
+            JsonNode devices = m.call("GET", "/api/v1/statistics/summary?group_by=device", tokens.get(role), null).json().get("groups");
+            assertThat(devices.findValuesAsText("device_serial")).contains("SN-own").doesNotContain("SN-other");
+            JsonNode series = m.call("GET", "/api/v1/statistics/timeseries?group_by=device", tokens.get(role), null).json().get("series");
+            assertThat(series.findValuesAsText("device_serial")).contains("SN-own").doesNotContain("SN-other");
+        }
+        assertThat(ids(m.call("GET", "/api/v1/export/results?format=json", tokens.get("global_reporter"), null)))
+                .contains(resultOwn, resultOther);
         for (JsonNode u : m.call("GET", "/api/v1/users", tokens.get("ou_admin"), null).json()) {
             assertThat(u.get("ou_id").asText()).isEqualTo(ouOwn.toString());
         }

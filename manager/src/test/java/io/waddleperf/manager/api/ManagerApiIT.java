@@ -138,7 +138,7 @@ class ManagerApiIT {
             batch.add(result("tcp://y:1", t.plusSeconds(1), true, 7.0));
             batch.add(result("tcp://y:1", t.minusSeconds(10), true, 9.0)); // before the range
             assertThat(m.call("POST", "/api/v1/results", admin, batch).status()).isEqualTo(201);
-            Answer s = m.call("GET", "/api/v1/statistics/summary?from=2026-05-01T12:00:00Z&to=2026-05-01T13:00:00Z", admin, null);
+            Answer s = m.call("GET", "/api/v1/statistics/summary?from=2026-05-01T12:00:00Z&to=2026-05-01T13:00:00Z&exact=true", admin, null);
             assertThat(s.status()).as(s.toString()).isEqualTo(200);
             JsonNode groups = s.json().get("groups");
             assertThat(groups).hasSize(2);

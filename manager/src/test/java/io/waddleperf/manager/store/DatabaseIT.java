@@ -122,11 +122,11 @@ class DatabaseIT {
             ProbeResult at = result(UuidV7.next(), "tcp://a:1", T0, true, 1.0);
             results.store(List.of(incoming(at)), null, null, T0);
             List<ResultRepository.MetricRow> rows = new ArrayList<>();
-            results.metricsBetween(new ResultScope.All(), T0, T0.plusNanos(1000), rows::add);
+            results.metricsBetween(new ResultScope.All(), RollupRepository.Filter.NONE, T0, T0.plusNanos(1000), rows::add);
             assertThat(rows).hasSize(1);
             rows.clear();
             // one microsecond earlier ends before it: the stored time kept its microseconds
-            results.metricsBetween(new ResultScope.All(), T0.minusSeconds(1), T0, rows::add);
+            results.metricsBetween(new ResultScope.All(), RollupRepository.Filter.NONE, T0.minusSeconds(1), T0, rows::add);
             assertThat(rows).isEmpty();
         }
     }
