@@ -136,10 +136,14 @@ public final class Database implements AutoCloseable {
      */
     private static void migrate(HikariDataSource pool, String url, String user, String password, int maxRetries) {
         try (MigrationLock lock = isGaleraNode(pool) ? MigrationLock.acquire(pool, MigrationLock.STALE) : null) {
+            // on a new database the lock's table is the only one; Flyway refuses a non-empty schema without its
+            // history unless told to start from an empty baseline (version 0, before every migration)
+            boolean onlyLock = lock != null && MigrationLock.onlyTableOfSchema(pool);
             for (int attempt = 0; ; attempt++) {
                 try {
                     Flyway.configure().dataSource(url, user, password).locations(MIGRATIONS).failOnMissingLocations(true)
-                            .load().migrate();
+                            .baselineOnMigrate(onlyLock).baselineVersion("0")
+                            .baselineDescription("empty schema with the migration lock").load().migrate();
                     return;
                 } catch (RuntimeException e) {
                     if (!TransientErrors.isTransient(e) || attempt >= maxRetries) {

@@ -75,7 +75,7 @@ final class MigrationLock implements AutoCloseable {
                 }
                 if (System.nanoTime() > deadline) {
                     throw new StoreException("another manager (" + currentHolder(c) + ") has held the schema migration "
-                            + "lock for over " + timeout.toSeconds() + " s; if it is gone, delete the row of " + TABLE);
+                            + "lock for over " + timeout.toSeconds() + " s; if it is gone, delete the row of " + TABLE, null);
                 }
                 if (!waited) {
                     LOG.info("waiting for another manager to finish migrating the schema ({})", currentHolder(c));
@@ -88,6 +88,21 @@ final class MigrationLock implements AutoCloseable {
                     throw new StoreException("interrupted while waiting for the schema migration lock", e);
                 }
             }
+        }
+    }
+
+    /** Whether the lock's table is the only table of the connection's schema (a database never migrated). */
+    static boolean onlyTableOfSchema(DataSource source) throws SQLException {
+        try (Connection c = source.getConnection(); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()")) {
+            boolean lock = false;
+            while (rs.next()) {
+                if (!rs.getString(1).equalsIgnoreCase(TABLE)) {
+                    return false;
+                }
+                lock = true;
+            }
+            return lock;
         }
     }
 
