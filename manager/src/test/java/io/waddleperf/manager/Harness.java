@@ -63,6 +63,30 @@ public final class Harness implements AutoCloseable {
         return new Harness(f, ManagerServer.start(config, db, clock), dataDir);
     }
 
+    /**
+     * A manager over a database someone else owns (a Galera cluster's): {@code url}, {@code user} and {@code password}
+     * as {@code db.*} settings, plus {@code settings}. With {@code createAdmin} the test's admin is made first. The
+     * database is left in place on close.
+     */
+    public static Harness startOn(String url, String user, String password, Map<String, String> settings,
+                                  boolean createAdmin) {
+        Path dataDir;
+        try {
+            dataDir = Files.createTempDirectory("wp-manager-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> all = new HashMap<>(Map.of("bind", "127.0.0.1", "port", "0", "db.url", url,
+                "data_dir", dataDir.toString(), "db.user", user, "db.password", password));
+        all.putAll(settings);
+        ManagerConfig config = ManagerConfig.of(all);
+        Database db = ManagerServer.openDatabase(config);
+        if (createAdmin) {
+            Admins.create(db, ADMIN, ADMIN_PASSWORD);
+        }
+        return new Harness(null, ManagerServer.start(config, db, InstantSource.system()), dataDir);
+    }
+
     public ManagerServer server() {
         return server;
     }
@@ -140,7 +164,9 @@ public final class Harness implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-        fresh.close();
+        if (fresh != null) {
+            fresh.close();
+        }
         try (var files = Files.walk(dataDir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

@@ -113,7 +113,7 @@ public final class Database implements AutoCloseable {
             throw new StoreException("cannot connect to the database at " + redact(url) + ": " + rootMessage(e), e);
         }
         try {
-            Flyway.configure().dataSource(pool).locations(MIGRATIONS).failOnMissingLocations(true).load().migrate();
+            migrate(pool, url, user, password, maxRetries);
         } catch (RuntimeException e) {
             pool.close();
             throw new StoreException("cannot bring the database schema up to date at " + redact(url) + ": "
@@ -123,6 +123,52 @@ public final class Database implements AutoCloseable {
         db.jdbi.getConfig(SqlStatements.class).setQueryTimeout(Math.toIntExact(Math.max(1, queryTimeout.toSeconds())));
         LOG.info("database ready: {}", redact(url));
         return db;
+    }
+
+    /**
+     * Brings the schema up to date, once even when several managers start together. On a single MariaDB Flyway's
+     * own named lock serialises them. On a Galera node it cannot (named locks are not replicated, and the row lock
+     * Flyway uses there is released by a migration's first DDL statement), so the managers first take
+     * {@link MigrationLock}, a replicated row. A deadlock or certification failure that still reaches Flyway is
+     * retried; the next attempt finds what the other manager applied. Flyway gets connections of its own without
+     * server-side prepared statements: a lock wait aborted by a replicated DDL statement left a binary-protocol
+     * statement waiting for an answer the server never sent (seen on MariaDB 10.11 with Galera 26.4).
+     */
+    private static void migrate(HikariDataSource pool, String url, String user, String password, int maxRetries) {
+        try (MigrationLock lock = isGaleraNode(pool) ? MigrationLock.acquire(pool, MigrationLock.STALE) : null) {
+            // on a new database the lock's table is the only one; Flyway refuses a non-empty schema without its
+            // history unless told to start from an empty baseline (version 0, before every migration)
+            boolean onlyLock = lock != null && MigrationLock.onlyTableOfSchema(pool);
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    Flyway.configure().dataSource(url, user, password).locations(MIGRATIONS).failOnMissingLocations(true)
+                            .baselineOnMigrate(onlyLock).baselineVersion("0")
+                            .baselineDescription("empty schema with the migration lock").load().migrate();
+                    return;
+                } catch (RuntimeException e) {
+                    if (!TransientErrors.isTransient(e) || attempt >= maxRetries) {
+                        throw e;
+                    }
+                    LOG.info("schema migration met another writer ({}), retry {} of {}", rootMessage(e), attempt + 1,
+                            maxRetries);
+                    sleep(backoff(attempt + 4));
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            throw new StoreException("cannot take the schema migration lock: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isGaleraNode(HikariDataSource pool) {
+        if (!pool.getJdbcUrl().startsWith("jdbc:mariadb:")) {
+            return false;
+        }
+        try (java.sql.Connection c = pool.getConnection(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SHOW GLOBAL VARIABLES LIKE 'wsrep_on'")) {
+            return rs.next() && rs.getString(2).equalsIgnoreCase("ON");
+        } catch (java.sql.SQLException e) {
+            throw new StoreException("cannot read wsrep_on: " + e.getMessage(), e);
+        }
     }
 
     /** Runs {@code work} in one transaction, retried after deadlocks, lock wait timeouts and certification failures. */
@@ -166,35 +212,78 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Whether the database answers and, on a Galera node, whether the node is synced and part of the primary
-     * component ({@code wsrep_ready = ON}, {@code wsrep_cluster_status = Primary}); the reason when not.
+     * What this manager's database node says of its Galera cluster: {@code wsrep_cluster_size},
+     * {@code wsrep_cluster_status} (Primary or not), {@code wsrep_local_state_comment} (Synced, Donor/Desynced, Joining,
+     * Joined …), {@code wsrep_ready}, and the node's name and incoming address. Empty on H2 and on a MariaDB that is no
+     * cluster node ({@code wsrep_on} off).
+     *
+     * @param clusterSize   nodes in this node's component
+     * @param clusterStatus {@code Primary}, or {@code non-Primary} / {@code Disconnected} when it lost the quorum
+     * @param localState    this node's state
+     * @param ready         whether the node accepts queries ({@code wsrep_ready = ON})
+     * @param nodeName      {@code wsrep_node_name}
+     * @param nodeAddress   {@code wsrep_incoming_addresses} entry of this node, as clients reach it
+     */
+    public record ClusterView(int clusterSize, String clusterStatus, String localState, boolean ready, String nodeName,
+                              String nodeAddress) {
+
+        /** Why a manager should not take traffic through this node, or empty when it may. */
+        public Optional<String> notReadyReason() {
+            if (!ready) {
+                return Optional.of("galera node not ready (wsrep_ready=OFF)");
+            }
+            if (!"Primary".equalsIgnoreCase(clusterStatus)) {
+                return Optional.of("galera node not in the primary component (wsrep_cluster_status=" + clusterStatus + ")");
+            }
+            // a donor or desynced node still answers, but lags the cluster or blocks writes during the transfer
+            if (!"Synced".equalsIgnoreCase(localState)) {
+                return Optional.of("galera node not synced (wsrep_local_state_comment=" + localState + ")");
+            }
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The Galera cluster as the node this manager is connected to sees it; empty when the database is not a Galera
+     * node. {@link StoreException} when the database cannot be reached.
+     */
+    public Optional<ClusterView> clusterView() {
+        if (!mariadb) {
+            return Optional.empty();
+        }
+        return read(h -> {
+            // a MariaDB built with Galera reports wsrep status even when it is no cluster node; wsrep_on says
+            boolean galera = h.createQuery("SHOW GLOBAL VARIABLES LIKE 'wsrep_on'")
+                    .map((rs, ctx) -> rs.getString(2)).findOne().map(v -> v.equalsIgnoreCase("ON")).orElse(false);
+            if (!galera) {
+                return Optional.<ClusterView>empty();
+            }
+            Map<String, String> s = new java.util.HashMap<>();
+            h.createQuery("SHOW GLOBAL STATUS WHERE variable_name IN ('wsrep_ready', 'wsrep_cluster_status', "
+                            + "'wsrep_cluster_size', 'wsrep_local_state_comment')")
+                    .map((rs, ctx) -> s.put(rs.getString(1).toLowerCase(java.util.Locale.ROOT), rs.getString(2))).list();
+            h.createQuery("SHOW GLOBAL VARIABLES WHERE variable_name IN ('wsrep_node_name', 'wsrep_node_incoming_address')")
+                    .map((rs, ctx) -> s.put(rs.getString(1).toLowerCase(java.util.Locale.ROOT), rs.getString(2))).list();
+            int size;
+            try {
+                size = Integer.parseInt(s.getOrDefault("wsrep_cluster_size", "0"));
+            } catch (NumberFormatException e) {
+                size = 0;
+            }
+            return Optional.of(new ClusterView(size, s.getOrDefault("wsrep_cluster_status", "unknown"),
+                    s.getOrDefault("wsrep_local_state_comment", "unknown"), "ON".equalsIgnoreCase(s.get("wsrep_ready")),
+                    s.getOrDefault("wsrep_node_name", ""), s.getOrDefault("wsrep_node_incoming_address", "")));
+        });
+    }
+
+    /**
+     * Whether the database answers and, on a Galera node, whether the node is ready, in the primary component and
+     * synced ({@link ClusterView#notReadyReason()}); the reason when not.
      */
     public Optional<String> notReadyReason() {
         try {
-            return read(h -> {
-                h.createQuery("SELECT 1").mapTo(Integer.class).one();
-                if (!mariadb) {
-                    return Optional.<String>empty();
-                }
-                // a MariaDB built with Galera reports wsrep status even when it is no cluster node; wsrep_on says
-                boolean galera = h.createQuery("SHOW GLOBAL VARIABLES LIKE 'wsrep_on'")
-                        .map((rs, ctx) -> rs.getString(2)).findOne().map(v -> v.equalsIgnoreCase("ON")).orElse(false);
-                if (!galera) {
-                    return Optional.<String>empty();
-                }
-                var status = h.createQuery("SHOW GLOBAL STATUS WHERE variable_name IN ('wsrep_ready', 'wsrep_cluster_status')")
-                        .map((rs, ctx) -> new String[] {rs.getString(1).toLowerCase(java.util.Locale.ROOT), rs.getString(2)})
-                        .list();
-                for (String[] s : status) {
-                    if (s[0].equals("wsrep_ready") && !s[1].equalsIgnoreCase("ON")) {
-                        return Optional.of("galera node not ready (wsrep_ready=" + s[1] + ")");
-                    }
-                    if (s[0].equals("wsrep_cluster_status") && !s[1].equalsIgnoreCase("Primary")) {
-                        return Optional.of("galera node not in the primary component (wsrep_cluster_status=" + s[1] + ")");
-                    }
-                }
-                return Optional.<String>empty();
-            });
+            read(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
+            return clusterView().flatMap(ClusterView::notReadyReason);
         } catch (RuntimeException e) {
             return Optional.of("database unreachable: " + rootMessage(e));
         }
