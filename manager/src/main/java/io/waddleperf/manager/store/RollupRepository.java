@@ -167,6 +167,8 @@ public final class RollupRepository {
         if (stored.isEmpty()) {
             return;
         }
+        // One transaction at a time changes rollup rows (V7__rollup_lock.sql says why); held until the commit.
+        h.createQuery("SELECT name FROM rollup_lock WHERE name = 'rollups' FOR UPDATE").mapTo(String.class).list();
         for (RollupTier tier : RollupTier.values()) {
             Map<Key, Delta> deltas = new TreeMap<>(KEY_ORDER);
             for (ProbeResult r : stored) {
