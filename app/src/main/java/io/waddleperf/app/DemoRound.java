@@ -47,7 +47,7 @@ final class DemoRound {
             specs.add(TargetParser.parse("iperf3://127.0.0.1:" + iperf3Port,
                     new ProbeOptions(null, null, null, null, Map.of("time", "1"))));
             specs.add(TargetParser.parse("speedtest://127.0.0.1:" + httpPort, new ProbeOptions(null, null, null, null,
-                    Map.of("duration_ms", "1000", "download_grace_ms", "200", "upload_grace_ms", "200",
+                    Map.of("duration_ms", "2000", "download_grace_ms", "300", "upload_grace_ms", "300",
                             "download_streams", "2", "upload_streams", "2", "pings", "3"))));
         }
         return new DemoRound(specs);
