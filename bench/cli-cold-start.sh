@@ -11,7 +11,7 @@
 #   first-cmd-cds java -jar with a dynamic archive auto-created by the first one-shot command (`--version`): the
 #                 launcher's former behaviour, kept to show why it changed
 #   aot-cache     java -jar with a JDK 25 AOT cache (JEP 483/514/515) from the launcher's training workload
-#                 (`demo --once`), so it competes with the AppCDS archive on equal terms
+#                 (`demo --probes-only`, as the launcher), so it competes with the AppCDS archive on equal terms
 #   java-version  java -Xshare:auto -version: the floor, a JVM start and exit with no application
 #   script-only   ./waddleperf with a stand-in JDK whose java does nothing: the launcher script's own cost (JDK
 #                 detection, the staleness check over the source tree)
@@ -42,7 +42,7 @@ target="tcp://127.0.0.1:$port"
 
 # Training run for the AOT cache (JDK 25: -XX:AOTCacheOutput records, then creates the cache at exit), on the
 # launcher's own training workload; and the former launcher archive, auto-created by `--version`.
-"$jdk/bin/java" "${quick[@]}" -XX:AOTCacheOutput="$work/app.aot" -jar "$jar" demo --once >"$work/aot-train.log" 2>&1
+"$jdk/bin/java" "${quick[@]}" -XX:AOTCacheOutput="$work/app.aot" -jar "$jar" demo --probes-only >"$work/aot-train.log" 2>&1
 "$jdk/bin/java" "${quick[@]}" -XX:SharedArchiveFile="$work/first.jsa" -XX:+AutoCreateSharedArchive -Xlog:cds=off \
   -Xlog:cds+dynamic=off -jar "$jar" --version >/dev/null 2>&1
 

@@ -115,6 +115,9 @@ public final class Agent implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             outbox.close();
+            if (managerClient != null) {
+                managerClient.close();
+            }
             throw e;
         }
         outbox.start();

@@ -1,17 +1,8 @@
 package io.waddleperf.app;
 
-import io.waddleperf.app.report.Reports;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.waddleperf.app.report.Units;
-import io.waddleperf.core.result.ProbeResult;
-import io.waddleperf.core.result.Source;
-import io.waddleperf.core.spec.ProbeOptions;
-import io.waddleperf.core.spec.ProbeSpec;
-import io.waddleperf.core.spec.TargetParser;
-import io.waddleperf.probes.DeviceIdentity;
-import io.waddleperf.probes.ProbeContext;
-import io.waddleperf.probes.ProbeRunner;
 import io.waddleperf.testserver.TestServer;
-import io.waddleperf.testserver.TestServerConfig;
 import io.waddleperf.testserver.TestServerListeners;
 import io.waddleperf.testserver.dns.DnsResponder;
 import io.waddleperf.testserver.echo.UdpEchoResponder;
@@ -23,102 +14,250 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code waddleperf demo}: a test server on 127.0.0.1 and a round of tcp, udp, http and dns probes against it,
- * shown as a table; repeated every {@code --interval} until interrupted, or once with {@code --once}.
+ * {@code waddleperf demo}: the whole platform on 127.0.0.1 ({@link DemoPlatform}: manager with its web UI, test
+ * server, an agent enrolled to the manager), a header saying where each is, then a table of the demo's own probes
+ * against the test server every {@code --interval}, with what the manager has stored from the agent. With
+ * {@code --once}: one round including a short iperf3 test and a short speed test, and a bounded wait until the
+ * agent's first results can be read back from the manager; exit code 0 when everything worked.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
-        description = {"Start a test server on 127.0.0.1 and probe it (tcp, udp, http, dns), showing a table.",
-            "With --once: one round, exit code 0 when every probe succeeded, 1 otherwise."})
+        description = {"Start the whole platform on 127.0.0.1 — the manager (web UI, embedded database), a test server and "
+                + "an agent enrolled to the manager — and show a table of probes against the test server.",
+            "With --once: one round plus an iperf3 test and a speed test, and a wait until the agent's first results are "
+                + "stored in the manager; exit code 0 when all of it worked, 1 otherwise."},
+        footer = {"", "Examples:",
+            "  waddleperf demo                          # then open the printed web UI address; Ctrl-C stops everything",
+            "  waddleperf demo --data-dir demo-data     # keep the manager's database and the agent's identity"})
 public final class DemoCommand implements Callable<Integer> {
 
-    static final String ZONE = "waddleperf.test";
+    /** How long {@code --once} waits for the agent's first results to be stored in the manager. */
+    static final Duration AGENT_RESULTS_WAIT = Duration.ofSeconds(60);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--once", description = "Run one round and exit.")
+    @Option(names = "--once", description = "Run one round (with an iperf3 and a speed test), wait for the agent's results in the manager, and exit.")
     boolean once;
 
     @Option(names = "--interval", paramLabel = "D", converter = TestCommand.DurationConverter.class, defaultValue = "10s",
-            description = "Time between rounds (default ${DEFAULT-VALUE}).")
+            description = "Time between rounds of the table (default ${DEFAULT-VALUE}).")
     Duration interval;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Keep the manager's database and the agent's state here (default: a temporary folder, removed at exit).")
+    Path dataDir;
+
+    /**
+     * The test server and one round of its four probes, nothing else: the launcher's class-data training run, which
+     * should load what one-shot commands load, not a manager and an agent.
+     */
+    @Option(names = "--probes-only", hidden = true)
+    boolean probesOnly;
+
+    private volatile boolean stopping;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         quietLogs();
-        Path dataDir = Files.createTempDirectory("waddleperf-demo");
-        String apiKey = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
-        InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        TestServerConfig config = TestServerConfig.of(Map.ofEntries(
-                Map.entry("bind", "127.0.0.1"),
-                Map.entry("http_port", Integer.toString(tcpPortOr(loopback, 8080))),
-                Map.entry("https_enabled", "false"),
-                Map.entry("udp_echo_port", Integer.toString(udpPortOr(loopback, 2000))),
-                Map.entry("api_keys", apiKey),
-                Map.entry("allow_private_targets", "true"),
-                Map.entry("data_dir", dataDir.toString()),
-                Map.entry("shutdown_timeout", "2s"),
-                Map.entry("dns.enabled", "true"),
-                Map.entry("dns.port", "0"),
-                Map.entry("dns.zone", ZONE),
-                Map.entry("iperf3.port", Integer.toString(tcpPortOr(loopback, 5201)))));
-        try (TestServer server = TestServer.start(config, TestServerListeners.standard(Set.of()))) {
-            return rounds(server, apiKey, out);
+        if (probesOnly) {
+            return probesOnly(out);
+        }
+        Thread hook = new Thread(this::stop, "demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            DemoPlatform platform;
+            try {
+                platform = DemoPlatform.start(dataDir);
+            } catch (DemoPlatform.StartException e) {
+                err.println("waddleperf demo: " + e.getMessage());
+                err.flush();
+                return ExitCode.PROBE_FAILED.code();
+            }
+            try {
+                header(platform, out);
+                return once ? once(platform, out) : rounds(platform, out);
+            } finally {
+                platform.close();
+            }
         } finally {
-            deleteTree(dataDir);
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is what is running: nothing to remove
+            }
         }
     }
 
-    private int rounds(TestServer server, String apiKey, PrintWriter out) throws InterruptedException {
-        int udpPort = server.listener(UdpEchoResponder.class).orElseThrow().port();
-        int dnsPort = server.listener(DnsResponder.class).orElseThrow().port();
-        out.println(TestServerCommand.describe(server));
-        out.println("test API key for this run: " + apiKey + "   (try: curl -H 'Authorization: ApiKey " + apiKey
-                + "' -H 'Content-Type: application/json' -d '{\"target\":\"127.0.0.1\",\"port\":" + server.httpPort()
-                + "}' http://127.0.0.1:" + server.httpPort() + "/api/v1/test/tcp)");
-        List<ProbeSpec> specs = List.of(
-                TargetParser.parse("tcp://127.0.0.1:" + server.httpPort(), new ProbeOptions(5, Duration.ofMillis(20), null, null, Map.of())),
-                TargetParser.parse("udp://127.0.0.1:" + udpPort, new ProbeOptions(50, Duration.ofMillis(10), Duration.ofSeconds(1), null, Map.of())),
-                TargetParser.parse("http://127.0.0.1:" + server.httpPort() + "/health", new ProbeOptions(3, Duration.ofMillis(20), null, null, Map.of())),
-                TargetParser.parse("dns://127.0.0.1:" + dnsPort + "/demo." + ZONE, new ProbeOptions(5, Duration.ofMillis(20), null, null, Map.of())));
-        ProbeContext context = ProbeContext.of(Source.CLI).withDevice(DeviceIdentity.local("demo", VersionProvider.version()));
-        for (int round = 1; ; round++) {
-            boolean allOk = true;
-            out.printf(Locale.ROOT, "%nround %d  %s%n", round, Instant.now().truncatedTo(ChronoUnit.SECONDS));
-            out.printf(Locale.ROOT, "  %-5s %-44s %-7s %10s  %s%n", "probe", "target", "result", "latency", "detail");
-            for (ProbeSpec s : specs) {
-                ProbeResult r = ProbeRunner.run(s, context);
-                allOk &= r.success();
-                out.printf(Locale.ROOT, "  %-5s %-44s %-7s %10s  %s%n", r.testType().wireName(), r.target(),
-                        r.success() ? "ok" : "FAILED",
-                        r.latencyMs() == null ? "" : Units.ms(r.latencyMs()), detail(r));
-            }
-            out.flush();
-            if (once) {
-                return allOk ? ExitCode.OK.code() : ExitCode.PROBE_FAILED.code();
-            }
-            Thread.sleep(interval.toMillis());
+    /**
+     * Ends the demo and waits until agent, test server and manager are stopped (the shutdown hook on Ctrl-C; tests
+     * call it directly). A probe in progress finishes first; each is bounded by its own timeout.
+     */
+    void stop() {
+        stopping = true;
+        stopRequested.countDown();
+        try {
+            finished.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    /** The demo's data folder is scratch (a self-signed certificate, stored browser results): nothing to keep. */
-    private static void deleteTree(Path root) throws IOException {
+    private void header(DemoPlatform p, PrintWriter out) {
+        TestServer ts = p.testServer();
+        out.println("WaddlePerf demo " + VersionProvider.version() + ": manager, test server and agent on 127.0.0.1 (Ctrl-C stops all three)");
+        out.println();
+        out.println("  web UI        " + p.managerUrl() + "   log in as " + DemoPlatform.ADMIN + " / " + p.adminPassword()
+                + "   (password shown this once)");
+        out.println("  agent status  " + p.agentStatusUrl() + "   device " + DemoPlatform.DEVICE_SERIAL + " in OU "
+                + DemoPlatform.OU_NAME + ", AutoPerf tier 1 (" + String.join(", ", p.agentProbes()) + ") every "
+                + DemoPlatform.AGENT_INTERVAL.toSeconds() + " s, results to the manager");
+        out.println("  test server   " + TestServerCommand.describe(ts));
+        out.println("  test API key  " + p.testApiKey() + "   (curl -H 'Authorization: ApiKey " + p.testApiKey()
+                + "' -H 'Content-Type: application/json' -d '{\"target\":\"127.0.0.1\",\"port\":" + ts.httpPort()
+                + "}' http://127.0.0.1:" + ts.httpPort() + "/api/v1/test/tcp)");
+        out.println("  data          " + p.dataDir().toAbsolutePath() + (p.temporary() ? "   (removed at exit; keep it with --data-dir)" : ""));
+        out.flush();
+    }
+
+    private DemoRound round(DemoPlatform p, boolean throughput) {
+        return DemoRound.against(p.testServer().httpPort(), p.udpEchoPort(), p.dnsPort(), p.iperf3Port(), throughput);
+    }
+
+    private int rounds(DemoPlatform p, PrintWriter out) throws InterruptedException {
+        DemoRound round = round(p, false);
+        for (int n = 1; !stopping; n++) {
+            round.run(n, out, () -> stopping);
+            if (!stopping) {
+                out.println(managerLine(p));
+                out.flush();
+            }
+            if (stopRequested.await(interval.toMillis(), TimeUnit.MILLISECONDS)) {
+                break;
+            }
+        }
+        return ExitCode.OK.code();
+    }
+
+    /** What the manager holds from the agent: the dashboard's figures, read through the same API. */
+    private static String managerLine(DemoPlatform p) {
+        try {
+            long stored = 0;
+            for (JsonNode g : p.client().summary().path("groups")) {
+                stored += g.path("count").asLong();
+            }
+            JsonNode newest = p.client().deviceResults(DemoPlatform.DEVICE_SERIAL, 1);
+            String last = newest.isEmpty() ? "none yet" : newest.get(0).path("test_type").asText() + " "
+                    + (newest.get(0).path("success").asBoolean() ? "ok" : "FAILED") + " started "
+                    + newest.get(0).path("started_at").asText();
+            return "  manager   " + stored + " results stored in the last 24 h; the agent's newest: " + last;
+        } catch (IOException e) {
+            return "  manager   cannot read the statistics: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "  manager   (stopping)";
+        }
+    }
+
+    private int once(DemoPlatform p, PrintWriter out) throws InterruptedException {
+        List<String> failures = new ArrayList<>(round(p, true).run(1, out, () -> stopping));
+        if (!stopping) {
+            awaitAgentResults(p, out).ifPresent(failures::add);
+        }
+        if (stopping) {
+            failures.add("stopped before the round finished");
+        }
+        if (failures.isEmpty()) {
+            out.println();
+            out.println("all probes succeeded, and the agent's results are stored in the manager");
+        } else {
+            out.println();
+            failures.forEach(f -> out.println("FAILED " + f));
+        }
+        out.flush();
+        return failures.isEmpty() ? ExitCode.OK.code() : ExitCode.PROBE_FAILED.code();
+    }
+
+    /**
+     * Waits (at most {@link #AGENT_RESULTS_WAIT}) until the manager has a result of every probe of the agent's tier 1,
+     * read back through {@code GET /api/v1/results}: enrolment, delivery and ingestion all worked.
+     *
+     * @return why it did not happen, if it did not
+     */
+    private java.util.Optional<String> awaitAgentResults(DemoPlatform p, PrintWriter out) throws InterruptedException {
+        long deadline = System.nanoTime() + AGENT_RESULTS_WAIT.toNanos();
+        Set<String> seen = new TreeSet<>();
+        String lastProblem = null;
+        int count = 0;
+        while (true) {
+            try {
+                JsonNode results = p.client().deviceResults(DemoPlatform.DEVICE_SERIAL, 100);
+                count = results.size();
+                results.forEach(r -> seen.add(r.path("test_type").asText()));
+                lastProblem = null;
+            } catch (IOException e) {
+                lastProblem = "reading results from the manager: " + e.getMessage();
+            }
+            if (seen.containsAll(p.agentProbes())) {
+                out.printf(Locale.ROOT, "  %-9s agent results stored in the manager: %d (%s) from device %s, read back through "
+                                + "GET /api/v1/results %s after the agent started%n", "manager", count, String.join(", ", seen),
+                        DemoPlatform.DEVICE_SERIAL, Units.seconds(p.sinceAgentStartMs()));
+                out.flush();
+                return java.util.Optional.empty();
+            }
+            if (System.nanoTime() >= deadline || stopping) {
+                break;
+            }
+            stopRequested.await(500, TimeUnit.MILLISECONDS);
+        }
+        List<String> missing = new ArrayList<>(p.agentProbes());
+        missing.removeAll(seen);
+        String why = lastProblem != null ? lastProblem
+                : p.agentDeliveryError().map(e -> "the agent's last delivery failed: " + e)
+                        .orElse("no " + String.join(", ", missing) + " result of the agent yet");
+        out.printf(Locale.ROOT, "  %-9s %-44s %-7s %10s  %s%n", "manager", "agent results", "FAILED", "", why);
+        out.flush();
+        return java.util.Optional.of("manager: the agent's results were not stored within "
+                + AGENT_RESULTS_WAIT.toSeconds() + " s: " + why);
+    }
+
+    /** The launcher's training run: the test server and one round of the four probes, no manager or agent. */
+    private int probesOnly(PrintWriter out) throws IOException {
+        Path dir = Files.createTempDirectory("waddleperf-demo");
+        try (TestServer server = TestServer.start(DemoPlatform.testServerConfig(dir, DemoPlatform.newTestApiKey()),
+                TestServerListeners.standard(Set.of()))) {
+            out.println(TestServerCommand.describe(server));
+            List<String> failures = DemoRound.against(server.httpPort(), server.listener(UdpEchoResponder.class).orElseThrow().port(),
+                    server.listener(DnsResponder.class).orElseThrow().port(), 0, false).run(1, out, () -> false);
+            return failures.isEmpty() ? ExitCode.OK.code() : ExitCode.PROBE_FAILED.code();
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /** The demo's temporary folder is scratch (databases, an outbox, a self-signed certificate): nothing to keep. */
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
         try (var paths = Files.walk(root)) {
             for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
@@ -126,41 +265,15 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** The demo's table is the output; server start-up chatter is kept to warnings unless the user asked for a level. */
+    /**
+     * The demo's header and table are the output; the start-up chatter of manager, test server and agent is kept to
+     * warnings unless the user asked for a level.
+     */
     private static void quietLogs() {
-        if (System.getenv("WADDLEPERF_LOG_LEVEL") == null
+        if (System.getenv(LogConfigurator.LEVEL_VARIABLE) == null
                 && org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
             root.setLevel(ch.qos.logback.classic.Level.WARN);
         }
-    }
-
-    /** One short phrase per probe type with the figures a person looks at first. */
-    static String detail(ProbeResult r) {
-        if (!r.success()) {
-            return Reports.why(r.error());
-        }
-        return switch (r.testType()) {
-            case TCP -> r.packetsReceived() + "/" + r.packetsSent() + " connected, p95 " + Units.ms(r.p95LatencyMs());
-            case UDP -> r.packetsReceived() + "/" + r.packetsSent() + " replies, " + Units.percent(r.packetLossPercent())
-                    + " loss, jitter " + Units.ms(r.jitterMs());
-            case HTTP -> "status " + r.statusCode() + " " + r.protocolDetail().toUpperCase(Locale.ROOT) + ", ttfb " + Units.ms(r.ttfbMs());
-            case DNS -> r.rawResults().get("rcode") + answers(r) + ", " + r.packetsReceived() + "/" + r.packetsSent() + " answered";
-            default -> "";
-        };
-    }
-
-    /** The answer records' data, e.g. {@code  127.0.0.1}, as dig +short shows them. */
-    private static String answers(ProbeResult r) {
-        if (!(r.rawResults().get("answers") instanceof List<?> list) || list.isEmpty()) {
-            return "";
-        }
-        StringBuilder s = new StringBuilder();
-        for (Object a : list) {
-            if (a instanceof java.util.Map<?, ?> m && m.get("data") != null) {
-                s.append(s.isEmpty() ? " " : ", ").append(m.get("data"));
-            }
-        }
-        return s.toString();
     }
 
     /** The preferred port when it is free on {@code address}, else 0 (any free port), so a demo always starts. */

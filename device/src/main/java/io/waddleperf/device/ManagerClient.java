@@ -17,7 +17,7 @@ import java.util.Map;
  * The calls a device (test server, agent) makes to the manager's API, over the JDK's HTTP client: enrol, heartbeat,
  * fetch its agent configuration, check a key, upload results. Each returns the manager's answer; a network failure is an {@link IOException}.
  */
-public final class ManagerClient {
+public final class ManagerClient implements AutoCloseable {
 
     /** Longest answer read from the manager (its answers are small JSON objects). */
     private static final int MAX_ANSWER_BYTES = 1 << 20;
@@ -35,6 +35,15 @@ public final class ManagerClient {
 
     public URI base() {
         return base;
+    }
+
+    /**
+     * Stops the HTTP client: its selector thread lives until then (or until the client is garbage), which an
+     * embedding program that starts and stops components (the demo, tests) would otherwise collect.
+     */
+    @Override
+    public void close() {
+        http.close();
     }
 
     /**

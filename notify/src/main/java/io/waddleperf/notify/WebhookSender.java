@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * {@code X-WaddlePerf-Signature: sha256=<hex>}, the HMAC-SHA256 of {@code <timestamp>.<body>} under the secret: the
  * receiver recomputes it and may refuse old timestamps, so a captured request cannot be replayed later.
  */
-public final class WebhookSender {
+public final class WebhookSender implements AutoCloseable {
 
     public static final String SIGNATURE_HEADER = "X-WaddlePerf-Signature";
     public static final String TIMESTAMP_HEADER = "X-WaddlePerf-Timestamp";
@@ -60,6 +60,12 @@ public final class WebhookSender {
         this.maxBackoff = maxBackoff;
         this.clock = clock;
         this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** Stops the HTTP client and its threads (they would otherwise outlive a stopped manager or agent in the JVM). */
+    @Override
+    public void close() {
+        client.close();
     }
 
     /** Sends {@code n} to {@code hook}; blocks through retries and backoff; never throws for a failed delivery. */

@@ -338,5 +338,7 @@ public final class DeviceLink implements ManagerSink.Credentials, AutoCloseable 
             worker.close();
         }
         link.close();
+        // the link was the client's only user; its HTTP client's threads go with it
+        client.close();
     }
 }

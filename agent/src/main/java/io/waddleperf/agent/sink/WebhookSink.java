@@ -46,6 +46,12 @@ public final class WebhookSink implements Sink {
         this.clock = clock;
     }
 
+    /** The sink owns its sender (made for it by the agent's sink set-up): its HTTP client stops with it. */
+    @Override
+    public void close() {
+        sender.close();
+    }
+
     @Override
     public String name() {
         return "webhook";

@@ -154,5 +154,6 @@ public final class AlertNotifier implements AutoCloseable {
             Thread.currentThread().interrupt();
             executor.shutdownNow();
         }
+        webhooks.close();
     }
 }
