@@ -165,6 +165,10 @@ final class DemoPlatform implements AutoCloseable {
                 Map.entry("http_port", Integer.toString(DemoCommand.tcpPortOr(LOOPBACK, 8080))),
                 Map.entry("https_enabled", "false"),
                 Map.entry("udp_echo_port", Integer.toString(DemoCommand.udpPortOr(LOOPBACK, 2000))),
+                // the demo's round and the agent both echo from 127.0.0.1: the default per-source limit (100/s, burst
+                // 10) is for strangers on a network and showed up here as 2 % "loss"
+                Map.entry("udp_echo.rate_per_source", "2000"),
+                Map.entry("udp_echo.burst_per_source", "200"),
                 Map.entry("api_keys", apiKey),
                 Map.entry("allow_private_targets", "true"),
                 Map.entry("data_dir", dataDir.toString()),
