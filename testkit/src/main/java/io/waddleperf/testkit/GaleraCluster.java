@@ -104,14 +104,21 @@ public final class GaleraCluster implements AutoCloseable {
     public static GaleraCluster start(Path parent, int size) throws IOException, InterruptedException {
         Optional<String> missing = missing();
         Requirements.require(missing.isEmpty(), "a Galera cluster cannot run here: " + missing.orElse(""));
-        Path dir = Files.createTempDirectory(parent, "galera-");
-        GaleraCluster c = new GaleraCluster(dir, size);
-        try {
-            c.bootstrap();
-            return c;
-        } catch (IOException | InterruptedException | RuntimeException | Error e) {
-            c.close();
-            throw e;
+        // Two tries, each in a new folder on new ports: in one CI run (load 12) the installer of a second cluster in the
+        // same JVM failed once; the first failure is printed with the node's error log, the second one thrown.
+        for (int attempt = 1; ; attempt++) {
+            Path dir = Files.createTempDirectory(parent, "galera-");
+            GaleraCluster c = new GaleraCluster(dir, size);
+            try {
+                c.bootstrap();
+                return c;
+            } catch (IOException | InterruptedException | RuntimeException | Error e) {
+                c.close();
+                if (attempt >= 2 || e instanceof InterruptedException) {
+                    throw e;
+                }
+                System.out.println("galera: cluster start failed, trying once more in a new folder: " + e.getMessage());
+            }
         }
     }
 
@@ -418,7 +425,15 @@ public final class GaleraCluster implements AutoCloseable {
             if (asMysql) {
                 cmd.add("--user=mysql");
             }
-            run(cmd, Duration.ofSeconds(120));
+            try {
+                run(cmd, Duration.ofSeconds(120));
+            } catch (IOException e) {
+                // the installer says only "failed"; its reason is in the node's error log
+                Path log = home.resolve("error.log");
+                List<String> lines = Files.isReadable(log) ? Files.readAllLines(log) : List.of();
+                throw new IOException(e.getMessage() + "\n" + log + " ends with:\n"
+                        + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())), e);
+            }
         }
 
         private void launch(boolean newCluster) throws IOException {

@@ -233,8 +233,13 @@ class PhaseAccuracyLabIT {
         double tolerance = tolerance(o[0], o[1], c[0], c[1]);
         System.out.printf("[phase lab] %s: ours added %.3f, curl %.3f, difference %+.3f, allowed ±%.3f%n", field, added,
                 truth, added - truth, tolerance);
-        assertThat(added - truth).as("%s: ours added %.3f, curl %.3f (allowed ±%.3f, known excess %.1f)", field, added,
-                truth, tolerance, knownExcessMs).isBetween(-tolerance, tolerance + knownExcessMs);
+        // Below curl is fine down to the injected delay itself: under load curl's own figure grows (a CI run at load 12
+        // had curl add 41.58 ms to an injected 40, ours 40.71), and a probe cannot see less than the delay the relay
+        // injects without being wrong.
+        double lowest = Math.min(-tolerance, roundTrips * RTT_MS - tolerance - truth);
+        assertThat(added - truth).as("%s: ours added %.3f, curl %.3f (allowed %+.3f..%+.3f, known excess %.1f)", field,
+                added, truth, lowest, tolerance + knownExcessMs, knownExcessMs)
+                .isBetween(lowest, tolerance + knownExcessMs);
     }
 
     /**
