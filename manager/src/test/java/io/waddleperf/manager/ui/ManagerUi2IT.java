@@ -1,0 +1,265 @@
+package io.waddleperf.manager.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import io.waddleperf.core.result.Json;
+import io.waddleperf.core.result.UuidV7;
+import io.waddleperf.manager.Harness;
+import io.waddleperf.manager.Harness.Answer;
+import io.waddleperf.manager.store.TestDatabases;
+import io.waddleperf.testkit.DbIpCityDatabase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The alerts and map screens in Debian's Chromium against a real manager on the embedded database with the real
+ * DB-IP lite City database configured. Rules are made through the page and results sent through the API; the page
+ * must then show what the API answers. Like {@link ManagerUiIT}, every test fails on a console error (a CSP
+ * violation is one) or a request leaving the manager's origin.
+ */
+class ManagerUi2IT {
+
+    private static final String PASSWORD = "a long enough password";
+
+    private static HeadlessChromium chromium;
+    private static Harness manager;
+    private static String admin;
+
+    private BrowserContext context;
+    private Page page;
+    private final List<String> consoleErrors = new CopyOnWriteArrayList<>();
+    private final List<String> foreignRequests = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void start() throws IOException {
+        chromium = HeadlessChromium.launch();
+        // results come "through a proxy" on loopback that names the client, so the test can give public client addresses
+        manager = Harness.start(TestDatabases.Kind.H2, Map.of("geoip.databases", DbIpCityDatabase.ipv4().toString(),
+                "trusted_proxies", "127.0.0.1/32"), InstantSource.system());
+        admin = manager.adminLogin();
+        created(manager.call("POST", "/api/v1/users", admin, Map.of("username", "reporter", "password", PASSWORD,
+                "role", "global_reporter")));
+        created(manager.call("POST", "/api/v1/users", admin, Map.of("username", "plain", "password", PASSWORD,
+                "role", "user")));
+        Files.createDirectories(ManagerUiIT.SCREENSHOTS);
+    }
+
+    private static JsonNode created(Answer a) {
+        assertThat(a.status()).as(a.toString()).isIn(200, 201);
+        return a.json();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (manager != null) {
+            manager.close();
+        }
+        if (chromium != null) {
+            chromium.close();
+        }
+    }
+
+    @BeforeEach
+    void open() {
+        context = chromium.browser().newContext(new com.microsoft.playwright.Browser.NewContextOptions()
+                .setViewportSize(1280, 900));
+        String origin = "http://127.0.0.1:" + manager.server().port() + "/";
+        context.route("**/*", route -> {
+            String url = route.request().url();
+            if (url.startsWith(origin) || url.startsWith("blob:") || url.startsWith("data:")) {
+                route.resume();
+            } else {
+                foreignRequests.add(url);
+                route.abort();
+            }
+        });
+        page = context.newPage();
+        page.onConsoleMessage(m -> {
+            // Chromium logs every 4xx answer to a fetch; the screens handle those (the 401 before login, a 403)
+            if (m.type().equals("error") && !m.text().startsWith("Failed to load resource")) {
+                consoleErrors.add(m.text());
+            }
+        });
+        page.onResponse(r -> {
+            if (r.status() >= 400 && !r.url().contains("/api/")) {
+                consoleErrors.add(r.status() + " " + r.url());
+            }
+        });
+        page.onPageError(e -> consoleErrors.add(e));
+        // the delete button asks first
+        page.onDialog(d -> d.accept());
+    }
+
+    @AfterEach
+    void close() {
+        try {
+            assertThat(consoleErrors).as("console errors").isEmpty();
+            assertThat(foreignRequests).as("requests off the manager").isEmpty();
+        } finally {
+            context.close();
+        }
+    }
+
+    private String url(String path) {
+        return manager.uri(path).toString();
+    }
+
+    private void shot(String name) {
+        page.screenshot(new Page.ScreenshotOptions().setPath(ManagerUiIT.SCREENSHOTS.resolve(name + ".png"))
+                .setFullPage(true));
+    }
+
+    private void login(String user, String password) {
+        page.navigate(url("/"));
+        page.getByLabel("User name").fill(user);
+        page.getByLabel("Password").fill(password);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+        page.getByTestId("current-user").waitFor();
+    }
+
+    private Locator button(String name) {
+        return page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name).setExact(true));
+    }
+
+    private JsonNode api(String path) {
+        Answer a = manager.call("GET", path, admin, null);
+        assertThat(a.status()).as(a.toString()).isEqualTo(200);
+        return a.json();
+    }
+
+    private static ObjectNode result(String target, String targetIp, double latency) {
+        ObjectNode r = Json.mapper().createObjectNode();
+        r.put("id", UuidV7.next().toString());
+        r.put("test_type", "tcp");
+        r.put("target", target);
+        if (targetIp != null) {
+            r.put("target_ip", targetIp);
+        }
+        r.put("started_at", Instant.now().toString());
+        r.put("duration_ms", 20.0);
+        r.put("success", true);
+        r.put("source", "agent");
+        r.put("latency_ms", latency);
+        return r;
+    }
+
+    private static void ingest(String clientIp, List<ObjectNode> batch) {
+        Answer a = manager.send("POST", "/api/v1/results", Map.of("Authorization", admin, "X-Forwarded-For", clientIp),
+                batch);
+        assertThat(a.status()).as(a.toString()).isEqualTo(201);
+    }
+
+    @Test
+    void a_rule_made_in_the_page_fires_on_results_and_is_changed_and_deleted() {
+        String target = "tcp://alert-edge.example:443";
+        login(Harness.ADMIN, Harness.ADMIN_PASSWORD);
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Alerts")).click();
+        page.getByTestId("no-firing").waitFor();
+
+        button("New rule").click();
+        page.getByLabel("Name").fill("edge latency");
+        page.getByLabel("Target").fill(target);
+        page.getByLabel("Test type").selectOption("tcp");
+        page.getByLabel("Metric").selectOption("latency_ms");
+        page.getByLabel("Fires while the mean is").selectOption("gt");
+        page.getByLabel("Threshold").fill("100");
+        page.getByLabel("Window (seconds)").fill("600");
+        page.getByLabel("Minimum results").fill("3");
+        button("Create rule").click();
+        assertThat(page.getByRole(AriaRole.STATUS).textContent()).contains("edge latency created").contains("resolved");
+        JsonNode rules = api("/api/v1/alerts/rules");
+        assertThat(rules).hasSize(1);
+        JsonNode rule = rules.get(0);
+        assertThat(rule.get("target").asText()).isEqualTo(target);
+        assertThat(rule.get("threshold").asDouble()).isEqualTo(100.0);
+        assertThat(rule.get("window_seconds").asInt()).isEqualTo(600);
+        assertThat(rule.path("ou_id").isMissingNode() || rule.get("ou_id").isNull()).as("a global admin's rule over every OU").isTrue();
+
+        // three slow results cross it: firing after a refresh
+        ingest("1.1.1.1", List.of(result(target, null, 140), result(target, null, 150), result(target, null, 160)));
+        JsonNode state = api("/api/v1/alerts/state").get(0);
+        assertThat(state.get("state").asText()).isEqualTo("firing");
+        button("Refresh").click();
+        Locator firing = page.locator("[data-testid=firing] tr[data-rule='edge latency']");
+        firing.waitFor();
+        assertThat(firing.textContent()).contains(target).contains("150.00").contains("3");
+        Locator history = page.locator("[data-testid=alert-history] tbody tr");
+        history.first().waitFor();
+        assertThat(history.count()).isEqualTo(1);
+        assertThat(history.first().textContent()).contains("firing").contains("edge latency");
+        page.locator("[data-testid=rules] tr[data-rule='edge latency'] .badge.fail").waitFor();
+        shot("alerts-firing");
+
+        // a higher threshold: the rule is judged again on save and resolves
+        button("Edit edge latency").click();
+        Locator threshold = page.getByLabel("Threshold");
+        assertThat(threshold.inputValue()).isEqualTo("100");
+        threshold.fill("200");
+        button("Save rule").click();
+        assertThat(page.getByRole(AriaRole.STATUS).textContent()).contains("edge latency saved").contains("resolved");
+        page.getByTestId("no-firing").waitFor();
+        page.locator("[data-testid=alert-history] tbody tr").nth(1).waitFor();
+        assertThat(page.locator("[data-testid=alert-history] tbody tr").first().textContent()).contains("resolved");
+        assertThat(api("/api/v1/alerts/rules").get(0).get("threshold").asDouble()).isEqualTo(200.0);
+
+        // a bad field is the API's error, naming it
+        button("Edit edge latency").click();
+        page.getByLabel("Window (seconds)").fill("30");
+        // the browser's own range check would stop the form first; the manager's is the one that counts
+        page.locator("[data-testid=rule-form]").evaluate("f => f.noValidate = true");
+        button("Save rule").click();
+        Locator alert = page.locator("[data-testid=rule-form] [role=alert]");
+        alert.waitFor();
+        assertThat(alert.textContent()).contains("window_seconds");
+        button("Cancel").click();
+
+        button("Delete edge latency").click();
+        assertThat(page.getByRole(AriaRole.STATUS).textContent()).contains("edge latency deleted");
+        page.getByText("No alert rules.").waitFor();
+        assertThat(api("/api/v1/alerts/rules")).isEmpty();
+        // the history stays
+        assertThat(page.locator("[data-testid=alert-history] tbody tr").count()).isEqualTo(2);
+    }
+
+    @Test
+    void a_reporter_reads_alerts_without_changing_them_and_a_user_is_refused() {
+        created(manager.call("POST", "/api/v1/alerts/rules", admin, Map.of("name", "reporter sees this",
+                "target", "tcp://reported.example:443", "metric", "latency_ms", "comparison", "gt", "threshold", 50)));
+        try {
+            login("reporter", PASSWORD);
+            page.navigate(url("/#/alerts"));
+            page.locator("[data-testid=rules] tr[data-rule='reporter sees this']").waitFor();
+            assertThat(button("New rule").count()).isZero();
+            assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Delete reporter sees this"))
+                    .count()).isZero();
+        } finally {
+            for (JsonNode r : api("/api/v1/alerts/rules")) {
+                manager.call("DELETE", "/api/v1/alerts/rules/" + r.get("id").asText(), admin, null);
+            }
+        }
+        context.clearCookies();
+        login("plain", PASSWORD);
+        assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Alerts")).count()).isZero();
+        page.navigate(url("/#/alerts"));
+        assertThat(page.getByRole(AriaRole.ALERT).textContent()).contains("may not use this screen");
+        assertThat(manager.call("GET", "/api/v1/alerts/state", manager.login("plain", PASSWORD), null).status())
+                .isEqualTo(403);
+    }
+}
