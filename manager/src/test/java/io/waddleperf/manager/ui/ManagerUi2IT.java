@@ -145,9 +145,13 @@ class ManagerUi2IT {
     }
 
     private static ObjectNode result(String target, String targetIp, double latency) {
+        return result("tcp", target, targetIp, latency);
+    }
+
+    private static ObjectNode result(String type, String target, String targetIp, double latency) {
         ObjectNode r = Json.mapper().createObjectNode();
         r.put("id", UuidV7.next().toString());
-        r.put("test_type", "tcp");
+        r.put("test_type", type);
         r.put("target", target);
         if (targetIp != null) {
             r.put("target_ip", targetIp);
@@ -261,5 +265,77 @@ class ManagerUi2IT {
         assertThat(page.getByRole(AriaRole.ALERT).textContent()).contains("may not use this screen");
         assertThat(manager.call("GET", "/api/v1/alerts/state", manager.login("plain", PASSWORD), null).status())
                 .isEqualTo(403);
+    }
+
+    @Test
+    void the_map_shows_the_places_geoip_gives_clients_and_targets() {
+        // udp results, so the alert test's tcp results in the same manager do not count here
+        ingest("1.1.1.1", List.of(result("udp", "udp://8.8.8.8:53", "8.8.8.8", 20),
+                result("udp", "udp://8.8.8.8:53", "8.8.8.8", 30)));
+        ingest("9.9.9.9", List.of(result("udp", "udp://8.8.8.8:53", "8.8.8.8", 40)));
+        // a private target from a loopback client: stored, placed nowhere
+        Answer lan = manager.call("POST", "/api/v1/results", admin, result("udp", "udp://192.168.1.20:53", "192.168.1.20", 5));
+        assertThat(lan.status()).as(lan.toString()).isEqualTo(201);
+
+        // what the map must show, from the API's own answer: places by coordinates, as GeoIP gave them
+        JsonNode listed = api("/api/v1/results?test_type=udp&limit=100");
+        assertThat(listed).hasSize(4);
+        Map<String, Integer> clients = new java.util.TreeMap<>();
+        String targetPlace = null;
+        for (JsonNode r : listed) {
+            JsonNode geo = r.get("geo");
+            if (geo == null) {
+                continue;
+            }
+            clients.merge(place(geo.get("client")), 1, Integer::sum);
+            targetPlace = place(geo.get("target"));
+            assertThat(geo.get("target").get("ip").asText()).isEqualTo("8.8.8.8");
+        }
+        assertThat(clients.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(3);
+
+        login(Harness.ADMIN, Harness.ADMIN_PASSWORD);
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Map")).click();
+        page.getByLabel("Test type").fill("udp");
+        button("Show").click();
+        page.waitForURL("**/#/map?range=24h&type=udp");
+        Locator summary = page.getByTestId("map-summary");
+        summary.waitFor();
+        assertThat(summary.textContent()).contains("3 of 4 results").contains(clients.size() + " client place")
+                .contains("1 target place");
+        Locator map = page.getByTestId("world-map");
+        assertThat(map.locator(".countries path").count()).as("country outlines").isGreaterThan(150);
+        Locator target = map.locator("[data-testid=targets] circle");
+        assertThat(target.count()).isEqualTo(1);
+        assertThat(target.getAttribute("data-place")).isEqualTo(targetPlace);
+        assertThat(target.locator("title").textContent()).startsWith("Target " + targetPlace + ": 3 results, 0 failed")
+                .contains("mean latency 30.0 ms").contains("udp://8.8.8.8:53");
+        for (Map.Entry<String, Integer> c : clients.entrySet()) {
+            Locator point = map.locator("[data-testid=clients] circle[data-place='" + c.getKey() + "']");
+            assertThat(point.count()).as(c.getKey()).isEqualTo(1);
+            assertThat(point.locator("title").textContent())
+                    .startsWith("Client " + c.getKey() + ": " + c.getValue() + " result");
+        }
+        // the point sits where its coordinates say: x = (longitude + 180) * scale on the 720-wide view box
+        double lon = listed.findValues("target").stream().filter(JsonNode::isObject).findFirst().orElseThrow()
+                .get("longitude").asDouble();
+        assertThat(Double.parseDouble(target.getAttribute("cx"))).isCloseTo((lon + 180) * 2, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(map.locator(".links line").count()).isEqualTo(clients.size());
+        assertThat(page.locator("[data-testid=target-places] tbody tr").first().textContent()).contains(targetPlace)
+                .contains("30.0 ms");
+        // hovering shows the title as the browser's tooltip; the same words are the point's accessible name
+        assertThat(page.getByRole(AriaRole.IMG, new Page.GetByRoleOptions().setName("Target " + targetPlace)).count()).isEqualTo(1);
+        shot("map");
+    }
+
+    /** A place as the map names it: "city, country code". */
+    private static String place(JsonNode g) {
+        List<String> parts = new ArrayList<>();
+        if (g.hasNonNull("city")) {
+            parts.add(g.get("city").asText());
+        }
+        if (g.hasNonNull("country_code")) {
+            parts.add(g.get("country_code").asText());
+        }
+        return String.join(", ", parts);
     }
 }
