@@ -327,6 +327,35 @@ class ManagerUi2IT {
         shot("map");
     }
 
+    @Test
+    void every_field_of_the_new_screens_has_a_label_and_map_points_take_the_keyboard_focus() {
+        ingest("1.1.1.1", List.of(result("dns", "dns://8.8.8.8:53", "8.8.8.8", 12)));
+        login(Harness.ADMIN, Harness.ADMIN_PASSWORD);
+        page.navigate(url("/#/alerts"));
+        button("New rule").click();
+        page.getByTestId("rule-form").waitFor();
+        assertThat(unlabelled()).as("fields without a label on the alerts screen").isEmpty();
+        page.navigate(url("/#/map?type=dns"));
+        Locator point = page.locator("[data-testid=world-map] [data-testid=targets] circle");
+        point.waitFor();
+        assertThat(unlabelled()).as("fields without a label on the map").isEmpty();
+        // the points are in the tab order, after the filters, and show that they have the focus
+        button("Show").focus();
+        for (int i = 0; i < 3 && !"circle".equals(page.evaluate("document.activeElement.tagName")); i++) {
+            page.keyboard().press("Tab");
+        }
+        assertThat(page.evaluate("document.activeElement.getAttribute('aria-label')")).asString().startsWith("Target ");
+        assertThat(page.evaluate("getComputedStyle(document.activeElement).strokeWidth")).isEqualTo("3px");
+    }
+
+    /** Ids (or tag names) of visible form fields that no label names (as in {@link ManagerUiIT}). */
+    @SuppressWarnings("unchecked")
+    private List<String> unlabelled() {
+        return (List<String>) page.evaluate("() => [...document.querySelectorAll('input, select, textarea')]"
+                + ".filter(e => e.type !== 'hidden' && e.labels.length === 0 && !e.getAttribute('aria-label')"
+                + " && !e.getAttribute('aria-labelledby')).map(e => e.id || e.outerHTML.slice(0, 80))");
+    }
+
     /** A place as the map names it: "city, country code". */
     private static String place(JsonNode g) {
         List<String> parts = new ArrayList<>();
