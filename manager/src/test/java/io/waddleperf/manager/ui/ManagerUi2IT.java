@@ -325,6 +325,9 @@ class ManagerUi2IT {
         // hovering shows the title as the browser's tooltip; the same words are the point's accessible name
         assertThat(page.getByRole(AriaRole.IMG, new Page.GetByRoleOptions().setName("Target " + targetPlace)).count()).isEqualTo(1);
         shot("map");
+        page.getByLabel("Theme").selectOption("dark");
+        shot("map-dark");
+        page.getByLabel("Theme").selectOption("auto");
     }
 
     @Test

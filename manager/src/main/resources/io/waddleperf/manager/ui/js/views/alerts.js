@@ -1,7 +1,8 @@
-// Alerts: what fires now, the history of changes, and the rules (made, changed and deleted by admins). Reading is
-// every role but `user`; the manager answers 403 to `user` and decides what each admin may change.
+// Alerts: what fires now (refreshed every 15 s while the tab is visible), the history of changes, and the rules
+// (made, changed and deleted by admins). Reading is every role but `user`; the manager answers 403 to `user` and
+// decides what each admin may change.
 
-import { html, useState } from '../lib.js';
+import { html, useEffect, useState } from '../lib.js';
 import { del, get, post, put, query } from '../api.js';
 import { isAdmin, isGlobalAdmin } from '../session.js';
 import { ErrorBox, Loading, useLoad } from '../components.js';
@@ -17,6 +18,8 @@ const TEST_TYPES = ['tcp', 'tls', 'udp', 'udp_raw', 'dns', 'http', 'ssh', 'icmp'
   'http_trace', 'tcp_trace', 'udp_trace', 'iperf3', 'speedtest', 'rpm'];
 const FORMATS = ['slack', 'teams', 'discord', 'generic'];
 const HISTORY = 50;
+/** Firing rules and history are read again this often while the tab is visible, as on the dashboard. */
+const REFRESH_MS = 15000;
 
 const symbol = (c) => COMPARISONS.find(([k]) => k === c)?.[1] || c;
 const value = (v) => (v === null || v === undefined ? '—' : fmt.num(v, 2));
@@ -37,6 +40,13 @@ export function Alerts({ user }) {
   const ouName = (id) => (id ? ouList.find((o) => o.id === id)?.name || id : 'every OU');
   const reload = () => { state.reload(); history.reload(); rules.reload(); };
   const firing = (state.data || []).filter((s) => s.state === 'firing');
+  useEffect(() => {
+    // states and history only: the rules change through this page, and an open form keeps what is typed
+    const refresh = () => { if (!document.hidden) { state.reload(); history.reload(); } };
+    const timer = setInterval(refresh, REFRESH_MS);
+    document.addEventListener('visibilitychange', refresh);
+    return () => { clearInterval(timer); document.removeEventListener('visibilitychange', refresh); };
+  }, []);
 
   const remove = async (r) => {
     if (!confirm(`Delete the alert rule ${r.name}? Its history stays.`)) return;
