@@ -410,13 +410,14 @@ class ManagerUiIT {
         page.locator(".skip").focus();
         assertThat(page.evaluate("getComputedStyle(document.activeElement).outlineStyle")).isNotEqualTo("none");
         List<String> order = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 8; i++) {
             page.keyboard().press("Tab");
             order.add((String) page.evaluate("document.activeElement.textContent"));
             Object outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle");
             assertThat(outline).as("focus outline of " + order.getLast()).isNotEqualTo("none");
         }
-        assertThat(order).containsExactly("Dashboard", "Devices", "Statistics", "Results", "Admin", "Profile");
+        assertThat(order).containsExactly("Dashboard", "Devices", "Statistics", "Results", "Map", "Alerts", "Admin",
+                "Profile");
 
         for (String theme : List.of("light", "dark")) {
             page.evaluate("t => document.documentElement.dataset.theme = t", theme);

@@ -10,6 +10,8 @@ import { Statistics } from './views/statistics.js';
 import { Results, ResultDetail } from './views/results.js';
 import { Admin } from './views/admin.js';
 import { Profile } from './views/profile.js';
+import { Alerts, readsAlerts } from './views/alerts.js';
+import { GeoMap } from './views/map.js';
 import { parseHash } from './nav.js';
 
 const THEME_KEY = 'waddleperf.manager.theme';
@@ -48,6 +50,8 @@ function navItems(user) {
     ['/devices', 'Devices', readsDevices(user)],
     ['/statistics', 'Statistics', true],
     ['/results', 'Results', true],
+    ['/map', 'Map', true],
+    ['/alerts', 'Alerts', readsAlerts(user)],
     ['/admin', 'Admin', isAdmin(user)],
     ['/profile', 'Profile', true],
   ].filter(([, , shown]) => shown);
@@ -65,6 +69,8 @@ function page(route, user) {
     case 'statistics': return html`<${Statistics} user=${user} params=${route.params} />`;
     case 'results': return html`<${Results} params=${route.params} />`;
     case 'result': return html`<${ResultDetail} id=${second} />`;
+    case 'map': return html`<${GeoMap} params=${route.params} />`;
+    case 'alerts': return readsAlerts(user) ? html`<${Alerts} user=${user} />` : html`<${NotAllowed} />`;
     case 'admin': return isAdmin(user) ? html`<${Admin} user=${user} tab=${second || 'users'} />` : html`<${NotAllowed} />`;
     case 'profile': return html`<${Profile} user=${user} />`;
     default: return html`<section><h1>Not found</h1><p>No screen at ${location.hash}.</p></section>`;
