@@ -3,24 +3,29 @@ package io.waddleperf.manager.bench;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
+import io.waddleperf.core.result.Device;
+import io.waddleperf.core.result.Json;
+import io.waddleperf.core.result.ProbeResult;
+import io.waddleperf.core.result.Source;
+import io.waddleperf.core.result.TestType;
 import io.waddleperf.core.result.UuidV7;
 import io.waddleperf.manager.Harness;
+import io.waddleperf.manager.store.ResultRepository;
 import io.waddleperf.manager.store.TestDatabases;
 import io.waddleperf.manager.store.Uuids;
 import io.waddleperf.manager.ui.HeadlessChromium;
-import java.sql.PreparedStatement;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
 /**
  * How long the web UI takes to draw over many stored results (bench/manager-ui.sh, docs/BENCHMARKS.md). Fills a
- * manager's database with N results spread evenly over the last D days (plain JDBC batches, 200 targets, every 20th
- * result failed), then in Debian's Chromium measures with the page's own clock ({@code performance.now()}, from the
+ * manager's database with N results spread evenly over the last D days (the manager's store path, batches of 1,000;
+ * 200 targets, every 20th result failed), then in Debian's Chromium measures with the page's own clock ({@code performance.now()}, from the
  * navigation's start) the time until the dashboard's latency chart and the 30-day statistics view's latency chart are
  * drawn with their data; the median of R loads each. The baseline, measured in the same run, is the same two views over
  * a database of 1,000 results.
@@ -98,56 +103,31 @@ public final class UiBench {
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
-    /** N tcp results evenly over the last D days, inserted as the manager stores them (scope columns and document). */
+    /**
+     * N tcp results evenly over the last D days, stored through the manager's own store path (results and their rollups
+     * in one transaction per batch, as an upload stores them), since the statistics the UI draws are read from the
+     * rollups.
+     */
     static void fill(Harness m, int rows, int days) {
         Instant end = Instant.now();
         long spanMicros = days * 86_400_000_000L;
         UUID admin = m.db().read(h -> h.createQuery("SELECT id FROM users WHERE username = :u").bind("u", Harness.ADMIN)
                 .map((rs, ctx) -> Uuids.fromBytes(rs.getBytes(1))).one());
+        ResultRepository store = new ResultRepository(m.db());
         for (int start = 0; start < rows; start += BATCH) {
-            int from = start;
-            int to = Math.min(rows, start + BATCH);
-            m.db().inTransaction(h -> {
-                try (PreparedStatement ps = h.getConnection().prepareStatement("INSERT INTO results (id, ou_id, submitted_by, "
-                        + "test_type, target, target_host, target_ip, started_at, received_at, duration_ms, success, error, "
-                        + "tier, source, device_serial, device_hostname, latency_ms, jitter_ms, packet_loss_percent, "
-                        + "throughput_mbps, document) VALUES (?, NULL, ?, 'tcp', ?, ?, ?, ?, ?, 48.2, ?, ?, NULL, 'agent', ?, ?, "
-                        + "?, NULL, 0.0, NULL, ?)")) {
-                    for (int i = from; i < to; i++) {
-                        int n = i % 200;
-                        boolean ok = i % 20 != 0;
-                        Instant at = end.minusNanos((long) ((double) (rows - i) / rows * spanMicros) * 1000);
-                        LocalDateTime started = LocalDateTime.ofInstant(at, ZoneOffset.UTC);
-                        UUID id = UuidV7.next();
-                        double latency = 5 + (i * 7919L % 1000) / 20.0;
-                        ps.setBytes(1, Uuids.toBytes(id));
-                        ps.setBytes(2, Uuids.toBytes(admin));
-                        ps.setString(3, "tcp://192.0.2." + n + ":443");
-                        ps.setString(4, "192.0.2." + n);
-                        ps.setString(5, "192.0.2." + n);
-                        ps.setObject(6, started);
-                        ps.setObject(7, started);
-                        ps.setBoolean(8, ok);
-                        ps.setString(9, ok ? null : "timeout: no answer");
-                        ps.setString(10, "SN-" + (i % 50));
-                        ps.setString(11, "agent-" + (i % 50));
-                        if (ok) {
-                            ps.setDouble(12, latency);
-                        } else {
-                            ps.setNull(12, java.sql.Types.DOUBLE);
-                        }
-                        ps.setString(13, "{\"id\":\"" + id + "\",\"test_type\":\"tcp\",\"target\":\"tcp://192.0.2." + n
-                                + ":443\",\"started_at\":\"" + at + "\",\"duration_ms\":48.2,\"success\":" + ok
-                                + (ok ? ",\"latency_ms\":" + latency : ",\"error\":\"timeout: no answer\"")
-                                + ",\"source\":\"agent\",\"device\":{\"serial\":\"SN-" + (i % 50) + "\"}}");
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                } catch (java.sql.SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-                return null;
-            });
+            List<ResultRepository.Incoming> batch = new ArrayList<>(BATCH);
+            for (int i = start; i < Math.min(rows, start + BATCH); i++) {
+                int n = i % 200;
+                boolean ok = i % 20 != 0;
+                Instant at = end.minusNanos((long) ((double) (rows - i) / rows * spanMicros) * 1000);
+                ProbeResult r = ProbeResult.builder().id(UuidV7.next()).testType(TestType.TCP)
+                        .target("tcp://192.0.2." + n + ":443").startedAt(at).durationMs(48.2).success(ok)
+                        .error(ok ? null : "timeout: no answer").source(Source.AGENT)
+                        .device(new Device("SN-" + (i % 50), "agent-" + (i % 50), null, null, null, null))
+                        .latencyMs(ok ? 5 + (i * 7919L % 1000) / 20.0 : null).packetLossPercent(0.0).build();
+                batch.add(new ResultRepository.Incoming(r, Json.write(r)));
+            }
+            store.store(batch, null, admin, end);
         }
     }
 }

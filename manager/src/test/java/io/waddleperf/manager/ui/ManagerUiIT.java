@@ -18,6 +18,7 @@ import io.waddleperf.manager.auth.Totp;
 import io.waddleperf.manager.store.TestDatabases;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,6 +60,8 @@ class ManagerUiIT {
     private Page page;
     private final List<String> consoleErrors = new CopyOnWriteArrayList<>();
     private final List<String> foreignRequests = new CopyOnWriteArrayList<>();
+    /** The statistics requests the page made, as path and query. */
+    private final List<String> statisticsCalls = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws IOException {
@@ -169,6 +172,12 @@ class ManagerUiIT {
             }
         });
         page.onPageError(e -> consoleErrors.add(e));
+        page.onRequest(r -> {
+            String path = URI.create(r.url()).getRawPath();
+            if (path.startsWith("/api/v1/statistics/")) {
+                statisticsCalls.add(path + "?" + URI.create(r.url()).getRawQuery());
+            }
+        });
     }
 
     @AfterEach
@@ -236,6 +245,17 @@ class ManagerUiIT {
         assertThat(devices.get("online").asInt()).isEqualTo(1);
         JsonNode failures = api("/api/v1/results?success=false&limit=10&from=" + q(from) + "&to=" + q(to));
         assertThat(page.locator("[data-testid=recent-failures] tbody tr").count()).isEqualTo(failures.size()).isEqualTo(6);
+        // one summary and one hourly time series per refresh (it refreshes every 15 s, so a second pair may be under way)
+        List<String> calls = List.copyOf(statisticsCalls);
+        assertThat(calls.subList(0, 2)).as(calls.toString()).containsExactlyInAnyOrder(
+                "/api/v1/statistics/summary?from=" + q(from) + "&to=" + q(to),
+                "/api/v1/statistics/timeseries?from=" + q(from) + "&to=" + q(to) + "&interval=1h&group_by=test_type");
+        assertThat(calls).as(calls.toString()).allMatch(c -> c.startsWith("/api/v1/statistics/summary?")
+                || c.startsWith("/api/v1/statistics/timeseries?")).hasSizeLessThanOrEqualTo(4);
+        JsonNode series = api("/api/v1/statistics/timeseries?from=" + q(from) + "&to=" + q(to)
+                + "&interval=1h&group_by=test_type");
+        assertThat(series.get("series")).extracting(s -> s.get("test_type").asText()).contains("tcp");
+        assertThat(page.getByTestId("latency-chart").textContent()).contains("p50 tcp").contains("p95 tcp");
         shot("dashboard-light");
         page.getByLabel("Theme").selectOption("dark");
         page.locator("[data-testid=latency-chart] canvas").waitFor();
@@ -272,6 +292,7 @@ class ManagerUiIT {
         page.navigate(url("/#/statistics?range=24h"));
         Locator stats = page.getByTestId("statistics");
         page.getByTestId("stats-table").waitFor();
+        statisticsCalls.clear();
         page.getByLabel("Test type").selectOption("tcp");
         page.waitForCondition(() -> page.locator("[data-testid=stats-table] tbody tr").count() == 2
                 && page.locator("[data-testid=stats-table] tbody tr[data-key^='tcp ']").count() == 2);
@@ -289,14 +310,40 @@ class ManagerUiIT {
         }
         assertThat(page.getByTestId("stats-count").textContent()).isEqualTo("30");
         page.locator("[data-testid=stats-latency-chart] canvas").waitFor();
+        // one type chosen: its percentiles over all its targets, hourly over 24 hours
+        assertThat(page.getByTestId("stats-latency-chart").textContent()).contains("p50").contains("p95").contains("p99");
+        assertThat(statisticsCalls).containsExactlyInAnyOrder(
+                "/api/v1/statistics/summary?from=" + q(from) + "&to=" + q(to),
+                "/api/v1/statistics/timeseries?from=" + q(from) + "&to=" + q(to) + "&interval=1h&group_by=test_type&test_type=tcp");
+        JsonNode tcp = api("/api/v1/statistics/timeseries?from=" + q(from) + "&to=" + q(to)
+                + "&interval=1h&group_by=test_type&test_type=tcp");
+        long charted = 0;
+        for (JsonNode p : tcp.get("series").get(0).get("points")) {
+            charted += p.get("count").asLong();
+        }
+        assertThat(tcp.get("series").size()).isOne();
+        assertThat(charted).isEqualTo(30);
         assertThat(page.getByTestId("export-json").getAttribute("href")).startsWith("/api/v1/statistics/summary?from=");
         shot("statistics-tcp");
 
+        statisticsCalls.clear();
         page.getByLabel("Device").selectOption(DEVICE);
         page.getByTestId("stats-device-results").waitFor();
-        JsonNode mine = api("/api/v1/results?device_serial=" + DEVICE + "&test_type=tcp&from=" + q(from) + "&to=" + q(to));
-        assertThat(mine.size()).isEqualTo(10);
-        assertThat(page.locator("[data-testid=stats-device-results] tbody tr").count()).isEqualTo(mine.size());
+        String device = "/api/v1/statistics/device/" + DEVICE + "?from=" + q(from) + "&to=" + q(to) + "&test_type=tcp&limit=100";
+        assertThat(statisticsCalls).containsExactlyInAnyOrder(device, "/api/v1/statistics/timeseries?from=" + q(from)
+                + "&to=" + q(to) + "&interval=1h&group_by=test_type&device=" + DEVICE + "&test_type=tcp");
+        JsonNode mine = api(device);
+        assertThat(mine.get("recent").size()).isEqualTo(10);
+        assertThat(page.locator("[data-testid=stats-device-results] tbody tr").count()).isEqualTo(mine.get("recent").size());
+        long count = 0;
+        for (JsonNode g : mine.get("groups")) {
+            count += g.get("count").asLong();
+        }
+        assertThat(count).isEqualTo(10);
+        assertThat(page.getByTestId("stats-count").textContent()).isEqualTo(String.valueOf(count));
+        page.locator("[data-testid=stats-latency-chart] canvas").waitFor();
+        assertThat(page.getByTestId("export-json").getAttribute("href"))
+                .isEqualTo("/api/v1/statistics/summary?from=" + q(from) + "&to=" + q(to) + "&device=" + DEVICE);
         shot("statistics-device");
     }
 

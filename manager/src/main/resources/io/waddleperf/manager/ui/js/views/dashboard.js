@@ -9,7 +9,7 @@ import * as fmt from '../format.js';
 
 export const REFRESH_MS = 15000;
 const HOURS = 24;
-const TOP_GROUPS = 3;
+const TOP_TYPES = 3;
 
 async function load(user) {
   // whole minutes, so the range is stable between the figures fetched in one refresh
@@ -17,7 +17,7 @@ async function load(user) {
   const from = new Date(to.getTime() - HOURS * 3600 * 1000);
   const [overall, series, devices, failures] = await Promise.all([
     stats.summary(from, to),
-    stats.series(from, to, HOURS),
+    stats.series(from, to),
     readsDevices(user) ? get('/api/v1/devices/stats') : Promise.resolve(null),
     get('/api/v1/results' + query({ success: false, limit: 10, from: from.toISOString(), to: to.toISOString() })),
   ]);
@@ -29,8 +29,9 @@ function Tile({ label, value, testid, note }) {
     <div class="tile-value" data-testid=${testid}>${value}</div>${note && html`<div class="muted small">${note}</div>`}</div>`;
 }
 
-function busiest(groups, field, n) {
-  return groups.filter((g) => g[field] !== undefined).sort((a, b) => b.count - a.count).slice(0, n);
+/** The n busiest test types (series come busiest first) with a figure `field` somewhere in the range. */
+function busiest(series, field, n) {
+  return series.filter((s) => s.points.some((p) => p?.[field] !== undefined)).slice(0, n);
 }
 
 export function Dashboard({ user }) {
@@ -49,19 +50,12 @@ export function Dashboard({ user }) {
   const { data, error } = state;
   if (!data) return html`<section><h1 tabindex="-1">Dashboard</h1>${error ? html`<${ErrorBox} error=${error} />` : html`<${Loading} />`}</section>`;
   const t = stats.totals(data.overall.groups);
-  const latencyGroups = busiest(data.overall.groups, 'p50_latency_ms', TOP_GROUPS);
-  const throughputGroups = busiest(data.overall.groups, 'mean_throughput_mbps', TOP_GROUPS);
-  const latencySeries = latencyGroups.flatMap((g, i) => {
-    const points = data.series.byGroup.get(stats.groupKey(g)) || [];
-    return [
-      { label: `p50 ${g.target}`, values: points.map((p) => p?.p50_latency_ms ?? null), color: i },
-      { label: `p95 ${g.target}`, values: points.map((p) => p?.p95_latency_ms ?? null), color: i, dash: [6, 4] },
-    ];
-  });
-  const throughputSeries = throughputGroups.map((g, i) => {
-    const points = data.series.byGroup.get(stats.groupKey(g)) || [];
-    return { label: g.target, values: points.map((p) => p?.mean_throughput_mbps ?? null), color: i };
-  });
+  const latencySeries = busiest(data.series.series, 'p50_latency_ms', TOP_TYPES).flatMap((s, i) => [
+    { label: `p50 ${s.test_type}`, values: s.points.map((p) => p?.p50_latency_ms ?? null), color: i },
+    { label: `p95 ${s.test_type}`, values: s.points.map((p) => p?.p95_latency_ms ?? null), color: i, dash: [6, 4] },
+  ]);
+  const throughputSeries = busiest(data.series.series, 'mean_throughput_mbps', TOP_TYPES).map((s, i) =>
+    ({ label: s.test_type, values: s.points.map((p) => p?.mean_throughput_mbps ?? null), color: i }));
   const d = data.devices;
   return html`<section class="dashboard" data-from=${data.from.toISOString()} data-to=${data.to.toISOString()}
                        data-testid="dashboard">
@@ -77,11 +71,11 @@ export function Dashboard({ user }) {
     </div>
     <div class="charts">
       ${latencySeries.length
-        ? html`<${LineChart} title="Latency p50 (solid) and p95 (dashed) of the busiest targets" x=${data.series.x}
+        ? html`<${LineChart} title="Latency p50 (solid) and p95 (dashed) of the busiest test types" x=${data.series.x}
                              series=${latencySeries} unit="ms" testid="latency-chart" />`
         : html`<p class="muted">No latency figures in this range.</p>`}
       ${throughputSeries.length
-        ? html`<${LineChart} title="Mean throughput of the busiest targets" x=${data.series.x} series=${throughputSeries}
+        ? html`<${LineChart} title="Mean throughput of the busiest test types" x=${data.series.x} series=${throughputSeries}
                              unit="Mbit/s" testid="throughput-chart" />`
         : html`<p class="muted">No throughput figures in this range.</p>`}
     </div>

@@ -1,5 +1,6 @@
-// Statistics: filters (device, target, type, time range) in the URL; latency percentile, loss and throughput charts;
-// the figures per target and type as a table; export links. All data comes through stats-data.js.
+// Statistics: filters (device, target, type, time range) in the URL; latency percentile, loss and throughput charts
+// per test type; the figures per target and type as a table; a device's newest results; export links. All data comes
+// through stats-data.js: one summary and one time series request per view.
 
 import { html, useState } from '../lib.js';
 import { get } from '../api.js';
@@ -9,35 +10,33 @@ import { DownloadLink, ErrorBox, LineChart, Loading, OkBadge, useLoad } from '..
 import * as fmt from '../format.js';
 import { navigate } from '../nav.js';
 
-/** Range presets: length and number of chart buckets. */
+/** Range presets (the chart's interval follows from the length, see stats.intervalFor). */
 export const RANGES = {
-  '1h': { label: 'last hour', ms: 3600e3, buckets: 12 },
-  '24h': { label: 'last 24 hours', ms: 86400e3, buckets: 24 },
-  '7d': { label: 'last 7 days', ms: 7 * 86400e3, buckets: 28 },
-  '30d': { label: 'last 30 days', ms: 30 * 86400e3, buckets: 30 },
+  '1h': { label: 'last hour', ms: 3600e3 },
+  '24h': { label: 'last 24 hours', ms: 86400e3 },
+  '7d': { label: 'last 7 days', ms: 7 * 86400e3 },
+  '30d': { label: 'last 30 days', ms: 30 * 86400e3 },
 };
-const TOP_GROUPS = 5;
+const TOP_TYPES = 5;
 
 function rangeOf(params) {
   if (params.from && params.to) {
     const from = new Date(params.from);
     const to = new Date(params.to);
     if (!Number.isNaN(from.getTime()) && !Number.isNaN(to.getTime()) && from < to) {
-      const buckets = Math.max(6, Math.min(48, Math.round((to - from) / 3600e3)));
-      return { from, to, buckets, custom: true };
+      return { from, to, custom: true };
     }
   }
   const preset = RANGES[params.range] || RANGES['24h'];
   const to = new Date(Math.ceil(Date.now() / 60000) * 60000);
-  return { from: new Date(to.getTime() - preset.ms), to, buckets: preset.buckets, custom: false };
+  return { from: new Date(to.getTime() - preset.ms), to, custom: false };
 }
 
 async function load(range, device, filter) {
-  if (device) {
-    return { device: await stats.deviceResults(device, range.from, range.to, filter) };
-  }
+  // without a device the summary is not narrowed by target and type, so the filters can offer all of them
   const [overall, series] = await Promise.all([
-    stats.summary(range.from, range.to), stats.series(range.from, range.to, range.buckets)]);
+    stats.summary(range.from, range.to, device ? { device, ...filter } : {}),
+    stats.series(range.from, range.to, { device, ...filter })]);
   return { overall, series };
 }
 
@@ -78,21 +77,25 @@ function Filters({ params, range, targets, types, devices }) {
   </form>`;
 }
 
-function GroupCharts({ series, groups }) {
-  const single = groups.length === 1;
-  const shown = [...groups].sort((a, b) => b.count - a.count).slice(0, single ? 1 : TOP_GROUPS);
-  const pts = (g) => series.byGroup.get(stats.groupKey(g)) || [];
+function TypeCharts({ series, filter, device }) {
+  const single = series.series.length === 1;
+  const shown = series.series.slice(0, single ? 1 : TOP_TYPES);
+  const values = (s, field) => s.points.map((p) => p?.[field] ?? null);
+  const has = (s, field) => s.points.some((p) => p?.[field] !== undefined);
   const latency = single
-    ? [['p50', 'p50_latency_ms'], ['p95', 'p95_latency_ms'], ['p99', 'p99_latency_ms']].map(([l, f], i) =>
-      ({ label: l, values: pts(shown[0]).map((p) => p?.[f] ?? null), color: i }))
-    : shown.filter((g) => g.p95_latency_ms !== undefined).map((g, i) =>
-      ({ label: `p95 ${g.test_type} ${g.target}`, values: pts(g).map((p) => p?.p95_latency_ms ?? null), color: i }));
-  const loss = shown.filter((g) => g.mean_packet_loss_percent !== undefined).map((g, i) =>
-    ({ label: `${g.test_type} ${g.target}`, values: pts(g).map((p) => p?.mean_packet_loss_percent ?? null), color: i }));
-  const throughput = shown.filter((g) => g.mean_throughput_mbps !== undefined).map((g, i) =>
-    ({ label: `${g.test_type} ${g.target}`, values: pts(g).map((p) => p?.mean_throughput_mbps ?? null), color: i }));
-  const what = single ? `${shown[0].test_type} ${shown[0].target}` : `the ${shown.length} busiest targets`;
-  return html`<div class="charts">
+    ? [['p50', 'p50_latency_ms'], ['p95', 'p95_latency_ms'], ['p99', 'p99_latency_ms']]
+      .filter(([, f]) => has(shown[0], f)).map(([l, f], i) => ({ label: l, values: values(shown[0], f), color: i }))
+    : shown.filter((s) => has(s, 'p95_latency_ms')).map((s, i) =>
+      ({ label: `p95 ${s.test_type}`, values: values(s, 'p95_latency_ms'), color: i }));
+  const loss = shown.filter((s) => has(s, 'mean_packet_loss_percent')).map((s, i) =>
+    ({ label: s.test_type, values: values(s, 'mean_packet_loss_percent'), color: i }));
+  const throughput = shown.filter((s) => has(s, 'mean_throughput_mbps')).map((s, i) =>
+    ({ label: s.test_type, values: values(s, 'mean_throughput_mbps'), color: i }));
+  // the types by name (busiest first), so the title says what is drawn
+  const what = shown.map((s) => s.test_type).join(', ')
+    + (filter.target ? ` to ${filter.target}` : single ? ', all targets' : '')
+    + (device ? `, device ${device}` : '');
+  return html`<div class="charts" data-interval=${series.interval}>
     ${latency.length > 0 && html`<${LineChart} title=${(single ? 'Latency percentiles of ' : 'Latency p95 of ') + what}
         x=${series.x} series=${latency} unit="ms" testid="stats-latency-chart" />`}
     ${loss.length > 0 && html`<${LineChart} title=${'Mean packet loss of ' + what} x=${series.x} series=${loss} unit="%"
@@ -118,27 +121,19 @@ function GroupTable({ groups, params }) {
     </tbody></table></div>`;
 }
 
-function DeviceView({ results, serial }) {
-  const ordered = [...results].reverse();
-  const x = ordered.map((r) => new Date(r.started_at).getTime() / 1000);
-  const series = (field) => [{ label: field, values: ordered.map((r) => r[field] ?? null) }];
-  const has = (field) => ordered.some((r) => r[field] !== undefined && r[field] !== null);
-  return html`
-    <p class="muted">Each result of device <strong>${serial}</strong> in the range, as measured
-      (${results.length}${results.length === stats.RESULT_LIMIT ? ', the newest ' + stats.RESULT_LIMIT : ''}).</p>
-    <div class="charts">
-      ${has('latency_ms') && html`<${LineChart} title=${'Latency of device ' + serial} x=${x} series=${series('latency_ms')} unit="ms" testid="stats-latency-chart" />`}
-      ${has('packet_loss_percent') && html`<${LineChart} title=${'Packet loss of device ' + serial} x=${x} series=${series('packet_loss_percent')} unit="%" testid="stats-loss-chart" />`}
-      ${has('throughput_mbps') && html`<${LineChart} title=${'Throughput of device ' + serial} x=${x} series=${series('throughput_mbps')} unit="Mbit/s" testid="stats-throughput-chart" />`}
-    </div>
+function RecentResults({ results, serial }) {
+  return html`<h2>Newest results of device ${serial}</h2>
+    <p class="muted">Its newest ${results.length === stats.RECENT_LIMIT ? stats.RECENT_LIMIT + ' ' : ''}results of the chosen
+      target and type, from any time, as measured.</p>
+    ${results.length === 0 ? html`<p class="muted">No results of this device.</p>` : html`
     <div class="table-wrap"><table data-testid="stats-device-results">
       <thead><tr><th scope="col">Started</th><th scope="col">Type</th><th scope="col">Target</th><th scope="col">Outcome</th>
         <th scope="col">Latency</th><th scope="col">Loss</th><th scope="col">Throughput</th></tr></thead>
-      <tbody>${results.slice(0, 200).map((r) => html`<tr>
+      <tbody>${results.map((r) => html`<tr>
         <td><a href=${'#/result/' + r.id}>${fmt.time(r.started_at)}</a></td><td>${r.test_type}</td><td>${r.target}</td>
         <td><${OkBadge} ok=${r.success} /></td><td class="num">${fmt.ms(r.latency_ms)}</td>
         <td class="num">${fmt.pct(r.packet_loss_percent)}</td><td class="num">${fmt.mbps(r.throughput_mbps)}</td></tr>`)}
-      </tbody></table></div>`;
+      </tbody></table></div>`}`;
 }
 
 export function Statistics({ user, params }) {
@@ -150,7 +145,7 @@ export function Statistics({ user, params }) {
   const all = data.data?.overall?.groups || [];
   const groups = stats.filterGroups(all, filter);
   const t = stats.totals(groups);
-  const links = stats.exportLinks(range.from, range.to);
+  const links = stats.exportLinks(range.from, range.to, params.device);
   const targets = [...new Set(all.map((g) => g.target))].sort();
   const types = [...new Set(all.map((g) => g.test_type))].sort();
 
@@ -161,20 +156,20 @@ export function Statistics({ user, params }) {
                devices=${devices.data?.devices} />
     <p class="muted">${fmt.time(range.from)} to ${fmt.time(range.to)}</p>
     <${ErrorBox} error=${data.error} />
-    ${data.loading ? html`<${Loading} what="statistics" />` : data.data && (params.device
-      ? html`<${DeviceView} results=${data.data.device} serial=${params.device} />`
-      : html`
+    ${data.loading ? html`<${Loading} what="statistics" />` : data.data && html`
         <div class="tiles">
           <div class="tile"><div class="tile-label">Results</div><div class="tile-value" data-testid="stats-count">${fmt.count(t.count)}</div></div>
           <div class="tile"><div class="tile-label">Success rate</div><div class="tile-value" data-testid="stats-success-rate">${fmt.rate(t.successRate)}</div></div>
           <div class="tile"><div class="tile-label">Targets × types</div><div class="tile-value">${groups.length}</div></div>
         </div>
         ${groups.length === 0 ? html`<p class="muted">No results match.</p>` : html`
-          <${GroupCharts} series=${data.data.series} groups=${groups} />
+          ${data.data.series.series.length > 0 && html`<${TypeCharts} series=${data.data.series} filter=${filter}
+                                                                   device=${params.device} />`}
           <${GroupTable} groups=${groups} params=${params} />`}
+        ${params.device && html`<${RecentResults} results=${data.data.overall.recent || []} serial=${params.device} />`}
         <p class="exports">Export:
           <a class="button secondary" href=${links.json} download="statistics.json" data-testid="export-json">JSON</a>
           <${DownloadLink} text=${stats.groupsCsv(groups)} type="text/csv" filename="statistics.csv" label="CSV" testid="export-csv" />
-        </p>`)}
+        </p>`}
   </section>`;
 }
