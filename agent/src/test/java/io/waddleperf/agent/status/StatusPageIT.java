@@ -1,5 +1,7 @@
 package io.waddleperf.agent.status;
 
+import io.waddleperf.testkit.HeadlessChromium;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.BrowserContext;
@@ -44,7 +46,7 @@ class StatusPageIT {
     private UdpEchoResponder echo;
     private ServerSocket tcp;
     private Agent agent;
-    private AgentChromium chromium;
+    private HeadlessChromium chromium;
 
     @BeforeEach
     void start() throws Exception {
@@ -87,7 +89,7 @@ class StatusPageIT {
                 status: {bind: 127.0.0.1, port: 0}
                 """.formatted(dir.resolve("data"), echo.port(), tcp.getLocalPort(), script, tcp.getLocalPort()));
         agent = Agent.start(AgentConfig.loader().load(f, Map.of(), Map.of()));
-        chromium = AgentChromium.launch();
+        chromium = HeadlessChromium.launch();
     }
 
     @AfterEach

@@ -1,5 +1,7 @@
 package io.waddleperf.manager.bench;
 
+import io.waddleperf.testkit.HeadlessChromium;
+
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
@@ -13,7 +15,6 @@ import io.waddleperf.manager.Harness;
 import io.waddleperf.manager.store.ResultRepository;
 import io.waddleperf.manager.store.TestDatabases;
 import io.waddleperf.manager.store.Uuids;
-import io.waddleperf.manager.ui.HeadlessChromium;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,5 +1,7 @@
 package io.waddleperf.testserver.web;
 
+import io.waddleperf.testkit.HeadlessChromium;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

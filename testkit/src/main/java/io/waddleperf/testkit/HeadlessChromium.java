@@ -1,4 +1,4 @@
-package io.waddleperf.testserver.web;
+package io.waddleperf.testkit;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
@@ -11,10 +11,10 @@ import java.util.Map;
 
 /**
  * Debian's Chromium, headless, driven by Playwright for Java with Playwright's own browser download disabled
- * (no browser build is downloaded: Playwright's own download is off and Debian's {@code chromium} package is used). Skips the calling test with a printed reason when Chromium is not installed, unless
+ * (Debian's {@code chromium} package is used), for the browser tests of the test server, the manager and the agent. Skips the calling test with a printed reason when Chromium is not installed, unless
  * {@code CI=true}, where a missing browser must fail the build instead.
  */
-final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements AutoCloseable {
 
     static final Path EXECUTABLE = Path.of("/usr/bin/chromium");
     /** Chromium flags for a root, GPU-less, offline machine: no sandbox (root), no background calls home. */
@@ -29,7 +29,7 @@ final class HeadlessChromium implements AutoCloseable {
         this.browser = browser;
     }
 
-    static HeadlessChromium launch() {
+    public static HeadlessChromium launch() {
         Requirements.require(Files.isExecutable(EXECUTABLE), EXECUTABLE + " is missing (apt-get install -y chromium)");
         Playwright playwright = Playwright.create(new Playwright.CreateOptions()
                 .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
@@ -43,7 +43,7 @@ final class HeadlessChromium implements AutoCloseable {
         }
     }
 
-    Browser browser() {
+    public Browser browser() {
         return browser;
     }
 
