@@ -32,6 +32,31 @@ public final class GeoEnricher {
         return new ResultGeo(client, place(clientIp), place(targetIp));
     }
 
+    /**
+     * Lookups for one request's results: the client is looked up once, each distinct target once (a batch repeats
+     * its client always and its targets often). Not shared between requests or threads.
+     */
+    public ForClient forClient(String clientIp) {
+        return new ForClient(of(clientIp, null));
+    }
+
+    /** {@link #of} for one client and many targets; see {@link #forClient}. */
+    public final class ForClient {
+        private final ResultGeo clientOnly;
+        private final java.util.Map<String, ResultGeo.Place> targets = new java.util.HashMap<>();
+
+        private ForClient(ResultGeo clientOnly) {
+            this.clientOnly = clientOnly;
+        }
+
+        /** The same as {@code of(clientIp, targetIp)}. */
+        public ResultGeo of(String targetIp) {
+            ResultGeo.Place target = targetIp == null ? ResultGeo.Place.NONE
+                    : targets.computeIfAbsent(targetIp, GeoEnricher.this::place);
+            return new ResultGeo(clientOnly.clientIp(), clientOnly.client(), target);
+        }
+    }
+
     private ResultGeo.Place place(String ip) {
         InetAddress a = geo.configured() ? literal(ip) : null;
         if (a == null) {

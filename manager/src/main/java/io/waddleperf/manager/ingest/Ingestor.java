@@ -145,8 +145,9 @@ public final class Ingestor {
     /** The batch with GeoIP of the client and each target, looked up before the insert. */
     private List<Incoming> located(List<Incoming> batch, String clientIp) {
         List<Incoming> out = new ArrayList<>(batch.size());
+        GeoEnricher.ForClient lookups = geo.forClient(clientIp);
         for (Incoming in : batch) {
-            out.add(new Incoming(in.result(), in.document(), geo.of(clientIp, in.result().targetIp())));
+            out.add(new Incoming(in.result(), in.document(), lookups.of(in.result().targetIp())));
         }
         return out;
     }

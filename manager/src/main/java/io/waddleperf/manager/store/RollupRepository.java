@@ -27,12 +27,12 @@ import org.jdbi.v3.core.statement.Query;
  * submitter, device serial, target, test type). {@link #add} runs inside the transaction that inserts the results,
  * so a rollup never counts a result that was not stored, nor misses one that was.
  *
- * <p>Concurrent writers into one row lose nothing: the counters are added by the database itself
- * ({@code INSERT … ON DUPLICATE KEY UPDATE n = n + VALUES(n)}, the same text on H2 in MariaDB mode and on MariaDB),
- * which also takes the row's lock; the histogram is then read under that lock, merged and written back. Rows are
- * touched in key order, so two batches meeting in several rows queue rather than deadlock; a deadlock or Galera
- * certification failure that still happens rolls the whole transaction back and {@link Database#inTransaction}
- * runs it again.
+ * <p>Concurrent writers lose nothing: one ingest transaction at a time changes rollup rows (the one-row
+ * {@code rollup_lock}, V7__rollup_lock.sql), held to its commit. Under it each tier's existing rows are read and
+ * locked in key order ({@code SELECT … FOR UPDATE}), added to ({@code n = n + :n}) with their histograms merged, and
+ * missing rows inserted. A deadlock or Galera certification failure that still happens rolls the whole transaction
+ * back and {@link Database#inTransaction} runs it again. The figures are worked out before the lock is taken, so
+ * the lock covers only the statements and the commit.
  */
 public final class RollupRepository {
 
@@ -167,75 +167,107 @@ public final class RollupRepository {
         if (stored.isEmpty()) {
             return;
         }
+        // Everything that needs no rows is worked out before the lock: the lock is held to the commit and every
+        // ingest waits for it, so only the statements that read and write rollup rows run under it.
+        List<Map<Key, Delta>> perTier = deltas(stored, ouId, submittedBy);
         // One transaction at a time changes rollup rows (V7__rollup_lock.sql says why); held until the commit.
         h.createQuery("SELECT name FROM rollup_lock WHERE name = 'rollups' FOR UPDATE").mapTo(String.class).list();
-        for (RollupTier tier : RollupTier.values()) {
-            Map<Key, Delta> deltas = new TreeMap<>(KEY_ORDER);
-            for (ProbeResult r : stored) {
-                String device = r.device() == null ? null : r.device().serial();
-                String type = r.testType().wireName();
-                UUID series = seriesId(ouId, submittedBy, device, r.target(), type);
-                Instant bucket = tier.floor(r.startedAt());
-                deltas.computeIfAbsent(new Key(bucket, series), k -> new Delta(bucket, series, device, r.target(), type)).add(r);
-            }
-            apply(h, tier, deltas, ouId, submittedBy);
+        RollupTier[] tiers = RollupTier.values();
+        for (int i = 0; i < tiers.length; i++) {
+            apply(h, tiers[i], perTier.get(i), ouId, submittedBy);
         }
     }
 
+    /** The figures each tier's buckets gain from these results, in {@link RollupTier} order, rows in key order. */
+    private static List<Map<Key, Delta>> deltas(List<ProbeResult> stored, UUID ouId, UUID submittedBy) {
+        // a batch repeats few series (device, target, type): each one's hash is taken once, not per result and tier
+        Map<List<String>, UUID> seriesOf = new java.util.HashMap<>();
+        RollupTier[] tiers = RollupTier.values();
+        List<Map<Key, Delta>> perTier = new ArrayList<>(tiers.length);
+        for (int i = 0; i < tiers.length; i++) {
+            perTier.add(new TreeMap<>(KEY_ORDER));
+        }
+        for (ProbeResult r : stored) {
+            String device = r.device() == null ? null : r.device().serial();
+            String type = r.testType().wireName();
+            UUID series = seriesOf.computeIfAbsent(Arrays.asList(device, r.target(), type),
+                    k -> seriesId(ouId, submittedBy, device, r.target(), type));
+            for (int i = 0; i < tiers.length; i++) {
+                Instant bucket = tiers[i].floor(r.startedAt());
+                perTier.get(i).computeIfAbsent(new Key(bucket, series),
+                        k -> new Delta(bucket, series, device, r.target(), type)).add(r);
+            }
+        }
+        return perTier;
+    }
+
+    /**
+     * Writes one tier's deltas: locks the rows that exist (in key order) and reads their histograms, adds to those
+     * rows and inserts the others. Under the rollup lock no other ingest inserts a row between the read and the
+     * insert; on Galera a row another node inserted meanwhile fails the insert as a duplicate and the whole
+     * transaction runs again ({@link ResultRepository#store}), then finding the row. Each row's histogram is merged
+     * here, so a row is written once (an upsert followed by a histogram update wrote it twice, and H2 turns every
+     * duplicate key of an upsert into an exception and a freshly parsed UPDATE).
+     */
     private static void apply(Handle h, RollupTier tier, Map<Key, Delta> deltas, UUID ouId, UUID submittedBy) {
         String t = tier.table();
-        PreparedBatch upsert = h.prepareBatch("INSERT INTO " + t + " (" + COLUMNS + ", latency_histogram) VALUES "
-                + "(:bucket_start, :series_id, :ou_id, :submitted_by, :device_serial, :target, :test_type, :result_count, "
-                + ":success_count, :latency_count, :latency_sum, :latency_min, :latency_max, :loss_count, :loss_sum, "
-                + ":throughput_count, :throughput_sum, :empty) ON DUPLICATE KEY UPDATE "
-                + "result_count = result_count + VALUES(result_count), "
-                + "success_count = success_count + VALUES(success_count), "
-                + "latency_count = latency_count + VALUES(latency_count), "
-                + "latency_sum = latency_sum + VALUES(latency_sum), "
-                // LEAST/GREATEST treat NULL differently on the two databases; with COALESCE on both sides they agree
-                + "latency_min = LEAST(COALESCE(latency_min, VALUES(latency_min)), COALESCE(VALUES(latency_min), latency_min)), "
-                + "latency_max = GREATEST(COALESCE(latency_max, VALUES(latency_max)), COALESCE(VALUES(latency_max), latency_max)), "
-                + "loss_count = loss_count + VALUES(loss_count), loss_sum = loss_sum + VALUES(loss_sum), "
-                + "throughput_count = throughput_count + VALUES(throughput_count), "
-                + "throughput_sum = throughput_sum + VALUES(throughput_sum)");
-        for (Delta d : deltas.values()) {
-            upsert.bind("bucket_start", d.bucket).bind("series_id", d.series).bind("ou_id", ouId)
-                    .bind("submitted_by", submittedBy).bind("device_serial", d.device).bind("target", d.target)
-                    .bind("test_type", d.testType).bind("result_count", d.count).bind("success_count", d.successes)
-                    .bind("latency_count", d.latencyCount).bind("latency_sum", d.latencySum)
-                    .bind("latency_min", d.latencyMin).bind("latency_max", d.latencyMax)
-                    .bind("loss_count", d.lossCount).bind("loss_sum", d.lossSum)
-                    .bind("throughput_count", d.throughputCount).bind("throughput_sum", d.throughputSum)
-                    .bind("empty", new byte[0]).add();
-        }
-        upsert.execute();
-        // the rows are ours now (the upsert locked them): merge the histograms under that lock
-        List<Delta> withLatency = deltas.values().stream().filter(d -> d.latencyCount > 0).toList();
-        if (withLatency.isEmpty()) {
-            return;
-        }
         Set<Instant> buckets = new LinkedHashSet<>();
         Set<UUID> series = new LinkedHashSet<>();
-        for (Delta d : withLatency) {
+        for (Delta d : deltas.values()) {
             buckets.add(d.bucket);
             series.add(d.series);
         }
-        Map<Key, byte[]> current = new TreeMap<>(KEY_ORDER);
+        Map<Key, byte[]> current = new java.util.HashMap<>();
         h.createQuery("SELECT bucket_start, series_id, latency_histogram FROM " + t
                         + " WHERE bucket_start IN (<buckets>) AND series_id IN (<series>) ORDER BY bucket_start, series_id FOR UPDATE")
                 .bindList("buckets", new ArrayList<>(buckets)).bindList("series", new ArrayList<>(series))
                 .map((rs, ctx) -> Map.entry(new Key(Rows.instant(rs, "bucket_start"), Rows.uuid(rs, "series_id")),
                         rs.getBytes("latency_histogram")))
                 .forEach(e -> current.put(e.getKey(), e.getValue()));
-        PreparedBatch update = h.prepareBatch("UPDATE " + t + " SET latency_histogram = :h "
-                + "WHERE bucket_start = :bucket_start AND series_id = :series_id");
-        for (Delta d : withLatency) {
+        PreparedBatch update = null;
+        PreparedBatch insert = null;
+        for (Map.Entry<Key, Delta> e : deltas.entrySet()) {
+            Delta d = e.getValue();
+            byte[] stored = current.get(e.getKey());
             LatencyHistogram merged = new LatencyHistogram();
-            merged.mergeEncoded(current.get(new Key(d.bucket, d.series)));
+            merged.mergeEncoded(stored);
             merged.merge(d.histogram);
-            update.bind("h", merged.encode()).bind("bucket_start", d.bucket).bind("series_id", d.series).add();
+            PreparedBatch b;
+            if (stored != null) {
+                b = update != null ? update : (update = h.prepareBatch("UPDATE " + t + " SET "
+                        + "result_count = result_count + :result_count, "
+                        + "success_count = success_count + :success_count, "
+                        + "latency_count = latency_count + :latency_count, "
+                        + "latency_sum = latency_sum + :latency_sum, "
+                        // LEAST/GREATEST treat NULL differently on the two databases; with COALESCE on both sides they agree
+                        + "latency_min = LEAST(COALESCE(latency_min, :latency_min), COALESCE(:latency_min, latency_min)), "
+                        + "latency_max = GREATEST(COALESCE(latency_max, :latency_max), COALESCE(:latency_max, latency_max)), "
+                        + "loss_count = loss_count + :loss_count, loss_sum = loss_sum + :loss_sum, "
+                        + "throughput_count = throughput_count + :throughput_count, "
+                        + "throughput_sum = throughput_sum + :throughput_sum, latency_histogram = :histogram "
+                        + "WHERE bucket_start = :bucket_start AND series_id = :series_id"));
+            } else {
+                b = insert != null ? insert : (insert = h.prepareBatch("INSERT INTO " + t + " (" + COLUMNS
+                        + ", latency_histogram) VALUES (:bucket_start, :series_id, :ou_id, :submitted_by, :device_serial, "
+                        + ":target, :test_type, :result_count, :success_count, :latency_count, :latency_sum, :latency_min, "
+                        + ":latency_max, :loss_count, :loss_sum, :throughput_count, :throughput_sum, :histogram)"));
+                b.bind("ou_id", ouId).bind("submitted_by", submittedBy).bind("device_serial", d.device)
+                        .bind("target", d.target).bind("test_type", d.testType);
+            }
+            b.bind("bucket_start", d.bucket).bind("series_id", d.series)
+                    .bind("result_count", d.count).bind("success_count", d.successes)
+                    .bind("latency_count", d.latencyCount).bind("latency_sum", d.latencySum)
+                    .bind("latency_min", d.latencyMin).bind("latency_max", d.latencyMax)
+                    .bind("loss_count", d.lossCount).bind("loss_sum", d.lossSum)
+                    .bind("throughput_count", d.throughputCount).bind("throughput_sum", d.throughputSum)
+                    .bind("histogram", merged.encode()).add();
         }
-        update.execute();
+        if (update != null) {
+            update.execute();
+        }
+        if (insert != null) {
+            insert.execute();
+        }
     }
 
     /**
