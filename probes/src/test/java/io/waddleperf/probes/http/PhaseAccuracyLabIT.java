@@ -228,9 +228,12 @@ class PhaseAccuracyLabIT {
         }
         double[][] c = curl.get(field);
         double truth = median(c[0]) - median(c[1]);
-        assertThat(truth).as("%s: curl saw the relay add %.3f ms", field, truth)
-                .isBetween(roundTrips * RTT_MS - RELAY_SLACK_MS, roundTrips * RTT_MS + RELAY_SLACK_MS);
         double tolerance = tolerance(o[0], o[1], c[0], c[1]);
+        // The lab itself is checked through curl: it must see the injected delay, give or take the relay's slack and
+        // what the run's spread cannot resolve (a CI run at load 15 had curl's TLS handshake add 50.9 ms to 40).
+        double labSlack = RELAY_SLACK_MS + tolerance;
+        assertThat(truth).as("%s: curl saw the relay add %.3f ms (allowed %.1f ± %.1f)", field, truth,
+                roundTrips * RTT_MS, labSlack).isBetween(roundTrips * RTT_MS - labSlack, roundTrips * RTT_MS + labSlack);
         System.out.printf("[phase lab] %s: ours added %.3f, curl %.3f, difference %+.3f, allowed ±%.3f%n", field, added,
                 truth, added - truth, tolerance);
         // Below curl is fine down to the injected delay itself: under load curl's own figure grows (a CI run at load 12
