@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -22,7 +23,7 @@ import java.util.UUID;
  * {@code id}: a result stored before is not stored again and its entry says {@code "status": "duplicate"}. The answer
  * comes after the commit (201 when anything was stored, 200 when all were duplicates); an invalid result refuses the
  * whole request with the field named. {@code GET /api/v1/results?limit=} lists the newest in the caller's scope (optionally
- * only one device's, type's or target's, only failures or successes, only a time range),
+ * only one device's, type's or target's, only failures or successes, only a time range, only some AutoPerf tiers),
  * {@code GET /api/v1/results/{id}} returns one. {@code POST /api/v1/results/upload} takes the original manager's
  * flat upload body ({@link io.waddleperf.manager.ingest.LegacyUploads}). An enrolled device uploads with its credential
  * to {@code POST /api/v1/results}; its results are attributed to it and its OU.
@@ -108,7 +109,7 @@ public final class ResultsApi {
         writeDocuments(ctx, results.recent(Scopes.of(p), filter(ctx), limit));
     }
 
-    /** The listing's optional filters: {@code device_serial, test_type, target, success, from, to}. */
+    /** The listing's optional filters: {@code device_serial, test_type, target, success, from, to, tier}. */
     static ResultFilter filter(Context ctx) {
         String success = ctx.queryParam("success");
         Boolean wanted = null;
@@ -126,7 +127,30 @@ public final class ResultsApi {
         }
         return new ResultFilter(textParam(ctx, "device_serial", ResultRepository.MAX_SERIAL_CHARS),
                 textParam(ctx, "test_type", 32), textParam(ctx, "target", ResultRepository.MAX_TARGET_CHARS),
-                wanted, from, to);
+                wanted, from, to, tiers(ctx));
+    }
+
+    /**
+     * The {@code tier} filter: AutoPerf tiers 1-3, comma-separated (the dashboard asks for {@code 2,3}, the
+     * escalations). Results of no tier cannot be asked for by tier; leaving the filter out lists them with the rest.
+     */
+    static List<Integer> tiers(Context ctx) {
+        String v = ctx.queryParam("tier");
+        if (v == null || v.isEmpty()) {
+            return List.of();
+        }
+        if (v.length() > 16) {
+            throw ApiException.badRequest("tier", "is longer than 16 characters");
+        }
+        TreeSet<Integer> out = new TreeSet<>();
+        for (String part : v.split(",", -1)) {
+            String t = part.strip();
+            if (!t.equals("1") && !t.equals("2") && !t.equals("3")) {
+                throw ApiException.badRequest("tier", "'" + t + "' is not an AutoPerf tier (1, 2 or 3, comma-separated)");
+            }
+            out.add(Integer.valueOf(t));
+        }
+        return List.copyOf(out);
     }
 
     private static String textParam(Context ctx, String name, int max) {

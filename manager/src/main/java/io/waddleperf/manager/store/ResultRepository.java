@@ -182,6 +182,13 @@ public final class ResultRepository {
         if (filter.to() != null) {
             where.append(" AND r.started_at < :to");
         }
+        if (!filter.tiers().isEmpty()) {
+            StringBuilder in = new StringBuilder();
+            for (int i = 0; i < filter.tiers().size(); i++) {
+                in.append(i == 0 ? "" : ", ").append(":tier").append(i);
+            }
+            where.append(" AND r.tier IN (").append(in).append(')');
+        }
         return db.read(h -> {
             var q = scoped(h, "SELECT r.id, r.ou_id, r.submitted_by, r.document, r.target_ip, " + GEO_COLUMNS_R
                     + " FROM results r WHERE " + where + " ORDER BY r.started_at DESC, r.id DESC LIMIT :limit", scope)
@@ -204,6 +211,9 @@ public final class ResultRepository {
             if (filter.to() != null) {
                 q.bind("to", filter.to());
             }
+            for (int i = 0; i < filter.tiers().size(); i++) {
+                q.bind("tier" + i, filter.tiers().get(i).intValue());
+            }
             return q.map((rs, ctx) -> stored(rs)).list();
         });
     }
@@ -217,10 +227,15 @@ public final class ResultRepository {
      * @param success      only successes (true) or only failures (false)
      * @param from         started at or after
      * @param to           started before
+     * @param tiers        only results of one of these AutoPerf tiers (empty: of any tier or none)
      */
     public record ResultFilter(String deviceSerial, String testType, String target, Boolean success, Instant from,
-                               Instant to) {
-        public static final ResultFilter NONE = new ResultFilter(null, null, null, null, null, null);
+                               Instant to, List<Integer> tiers) {
+        public static final ResultFilter NONE = new ResultFilter(null, null, null, null, null, null, List.of());
+
+        public ResultFilter {
+            tiers = tiers == null ? List.of() : List.copyOf(tiers);
+        }
     }
 
     /** One result by id, whoever may see it (the caller checks the scope columns); the document carries its {@code geo}. */

@@ -19,7 +19,7 @@ import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The result listing's filters (device, type, target, outcome, time range) on both databases, and their limits. */
+/** The result listing's filters (device, type, target, outcome, time range, AutoPerf tier) on both databases, and their limits. */
 class ResultFilterIT {
 
     @ParameterizedTest
@@ -42,6 +42,10 @@ class ResultFilterIT {
                     r.put("error", "timeout: no answer");
                 }
                 r.putObject("device").put("serial", i < 6 ? "SN-A" : "SN-B");
+                // AutoPerf tiers by i % 4: none, 2, 3, 1
+                if (i % 4 != 0) {
+                    r.put("tier", new int[] {0, 2, 3, 1}[i % 4]);
+                }
                 batch.add(r);
             }
             Answer stored = m.call("POST", "/api/v1/results", admin, batch);
@@ -56,6 +60,14 @@ class ResultFilterIT {
             // [from, to): started 4, 3 and 2 hours ago; not 1 hour ago
             assertThat(list(m, admin, "from=" + from + "&to=" + to)).hasSize(3);
             assertThat(list(m, admin, "device_serial=SN-C")).isEmpty();
+            // the escalations: tiers 2 and 3, newest first; results of no tier and of tier 1 are left out
+            List<JsonNode> escalated = list(m, admin, "tier=2,3");
+            assertThat(escalated).extracting(r -> r.get("tier").asInt()).containsExactly(2, 3, 2, 3, 2, 3);
+            assertThat(escalated).extracting(r -> Instant.parse(r.get("started_at").asText()))
+                    .isSortedAccordingTo(java.util.Comparator.reverseOrder());
+            assertThat(list(m, admin, "tier=2")).hasSize(3).allMatch(r -> r.get("tier").asInt() == 2);
+            assertThat(list(m, admin, "tier=1&device_serial=SN-A")).hasSize(1).allMatch(r -> r.get("tier").asInt() == 1);
+            assertThat(list(m, admin, "tier=3&success=false")).hasSize(1);
 
             assertField(m.call("GET", "/api/v1/results?success=maybe", admin, null), 400, "success");
             assertField(m.call("GET", "/api/v1/results?from=" + to + "&to=" + from, admin, null), 400, "from");
@@ -63,6 +75,10 @@ class ResultFilterIT {
             assertField(m.call("GET", "/api/v1/results?device_serial=" + "x".repeat(256), admin, null), 400, "device_serial");
             assertField(m.call("GET", "/api/v1/results?target=" + "x".repeat(513), admin, null), 400, "target");
             assertField(m.call("GET", "/api/v1/results?test_type=" + "x".repeat(33), admin, null), 400, "test_type");
+            assertField(m.call("GET", "/api/v1/results?tier=4", admin, null), 400, "tier");
+            assertField(m.call("GET", "/api/v1/results?tier=2,,3", admin, null), 400, "tier");
+            assertField(m.call("GET", "/api/v1/results?tier=high", admin, null), 400, "tier");
+            assertField(m.call("GET", "/api/v1/results?tier=" + "1,".repeat(9) + "1", admin, null), 400, "tier");
         }
     }
 

@@ -12,6 +12,7 @@ import { Admin } from './views/admin.js';
 import { Profile } from './views/profile.js';
 import { Alerts, readsAlerts } from './views/alerts.js';
 import { GeoMap } from './views/map.js';
+import { SmokePing } from './views/smokeping.js';
 import { parseHash } from './nav.js';
 
 const THEME_KEY = 'waddleperf.manager.theme';
@@ -70,6 +71,7 @@ function page(route, user) {
     case 'results': return html`<${Results} params=${route.params} />`;
     case 'result': return html`<${ResultDetail} id=${second} />`;
     case 'map': return html`<${GeoMap} params=${route.params} />`;
+    case 'smokeping': return html`<${SmokePing} params=${route.params} />`;
     case 'alerts': return readsAlerts(user) ? html`<${Alerts} user=${user} />` : html`<${NotAllowed} />`;
     case 'admin': return isAdmin(user) ? html`<${Admin} user=${user} tab=${second || 'users'} />` : html`<${NotAllowed} />`;
     case 'profile': return html`<${Profile} user=${user} />`;

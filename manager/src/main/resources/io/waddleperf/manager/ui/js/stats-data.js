@@ -66,7 +66,7 @@ export function intervalFor(from, to) {
 
 /**
  * The figures of [from, to) per test type and time bucket, filtered by device, target and test type: {interval,
- * x: [bucket starts, unix seconds], series: [{test_type, count, points: [the bucket's figures or null per x]}]},
+ * step: [its length in seconds], x: [bucket starts, unix seconds], series: [{test_type, count, points: [the bucket's figures or null per x]}]},
  * series busiest first. A bucket without results is null, so a chart shows a gap there.
  */
 export async function series(from, to, { device, target, testType } = {}) {
@@ -92,7 +92,7 @@ export async function series(from, to, { device, target, testType } = {}) {
     return { test_type: s.test_type, count: s.points.reduce((a, p) => a + p.count, 0), points };
   });
   out.sort((a, b) => b.count - a.count);
-  return { interval: answer.interval, x, series: out };
+  return { interval: answer.interval, step, x, series: out };
 }
 
 /** Links to the figures as files: the API's JSON answer (the CSV is made from the same groups, see groupsCsv). */

@@ -10,18 +10,36 @@ import * as fmt from '../format.js';
 export const REFRESH_MS = 15000;
 const HOURS = 24;
 const TOP_TYPES = 3;
+/** Most escalations the dashboard lists. */
+const ESCALATIONS = 10;
 
 async function load(user) {
   // whole minutes, so the range is stable between the figures fetched in one refresh
   const to = new Date(Math.ceil(Date.now() / 60000) * 60000);
   const from = new Date(to.getTime() - HOURS * 3600 * 1000);
-  const [overall, series, devices, failures] = await Promise.all([
+  const [overall, series, devices, failures, escalations] = await Promise.all([
     stats.summary(from, to),
     stats.series(from, to),
     readsDevices(user) ? get('/api/v1/devices/stats') : Promise.resolve(null),
     get('/api/v1/results' + query({ success: false, limit: 10, from: from.toISOString(), to: to.toISOString() })),
+    // AutoPerf escalated: a tier 1 threshold was crossed (tier 2) or tier 2 found the problem too (tier 3)
+    get('/api/v1/results' + query({ tier: '2,3', limit: ESCALATIONS, from: from.toISOString(), to: to.toISOString() })),
   ]);
-  return { from, to, overall, series, devices, failures };
+  return { from, to, overall, series, devices, failures, escalations };
+}
+
+function Escalations({ results }) {
+  return html`<h2>Recent escalations</h2>
+    ${results.length === 0 ? html`<p class="muted" data-testid="no-escalations">No AutoPerf escalations (tier 2 or 3) in this range.</p>` : html`
+    <div class="table-wrap"><table data-testid="recent-escalations">
+      <caption class="visually-hidden">The newest results of AutoPerf tiers 2 and 3</caption>
+      <thead><tr><th scope="col">Started</th><th scope="col">Tier</th><th scope="col">Device</th><th scope="col">Type</th>
+        <th scope="col">Target</th><th scope="col">Outcome</th></tr></thead>
+      <tbody>${results.map((r) => html`<tr data-id=${r.id} data-tier=${r.tier}>
+        <td><a href=${'#/result/' + r.id}>${fmt.time(r.started_at)}</a></td>
+        <td class="escalation-tier">tier ${r.tier}</td><td>${r.device?.serial || '—'}</td><td>${r.test_type}</td>
+        <td>${r.target}</td><td><${OkBadge} ok=${r.success} /></td></tr>`)}
+      </tbody></table></div>`}`;
 }
 
 function Tile({ label, value, testid, note }) {
@@ -79,6 +97,7 @@ export function Dashboard({ user }) {
                              unit="Mbit/s" testid="throughput-chart" />`
         : html`<p class="muted">No throughput figures in this range.</p>`}
     </div>
+    <${Escalations} results=${data.escalations} />
     <h2>Recent failures</h2>
     ${data.failures.length === 0 ? html`<p class="muted">No failed results in this range.</p>` : html`
     <div class="table-wrap"><table data-testid="recent-failures">

@@ -19,7 +19,8 @@ export const RANGES = {
 };
 const TOP_TYPES = 5;
 
-function rangeOf(params) {
+/** The range the URL's filters name: from/to when both are valid, else a preset (24 hours by default) up to now. */
+export function rangeOf(params) {
   if (params.from && params.to) {
     const from = new Date(params.from);
     const to = new Date(params.to);
@@ -110,14 +111,16 @@ function GroupTable({ groups, params }) {
     <caption class="visually-hidden">Figures per target and test type</caption>
     <thead><tr><th scope="col">Type</th><th scope="col">Target</th><th scope="col">Results</th><th scope="col">Success</th>
       <th scope="col">p50</th><th scope="col">p95</th><th scope="col">p99</th><th scope="col">Loss</th>
-      <th scope="col">Throughput</th></tr></thead>
+      <th scope="col">Throughput</th><th scope="col">Over time</th></tr></thead>
     <tbody>${groups.map((g) => html`<tr data-key=${stats.groupKey(g)}>
       <td>${g.test_type}</td>
       <td><a href=${'#/statistics?' + new URLSearchParams({ ...params, target: g.target, type: g.test_type })}>${g.target}</a></td>
       <td class="num" data-field="count">${fmt.count(g.count)}</td><td class="num">${fmt.rate(g.success_rate)}</td>
       <td class="num" data-field="p50">${fmt.ms(g.p50_latency_ms)}</td><td class="num" data-field="p95">${fmt.ms(g.p95_latency_ms)}</td>
       <td class="num">${fmt.ms(g.p99_latency_ms)}</td><td class="num">${fmt.pct(g.mean_packet_loss_percent)}</td>
-      <td class="num">${fmt.mbps(g.mean_throughput_mbps)}</td></tr>`)}
+      <td class="num">${fmt.mbps(g.mean_throughput_mbps)}</td>
+      <td><a href=${'#/smokeping?' + new URLSearchParams({ ...params, target: g.target, type: g.test_type })}
+             aria-label=${`Latency and loss of ${g.test_type} to ${g.target}`}>latency and loss</a></td></tr>`)}
     </tbody></table></div>`;
 }
 
