@@ -4,12 +4,13 @@
 # loopback port, makes an admin, samples VmRSS once a second for S seconds idle, then for S seconds while U uploaders
 # (curl, one batch at a time each, waiting for the 201) POST batches of B new results (unique ids, 10 devices x 5
 # targets x 2 types, spread over the last day) to /api/v1/results; then S more seconds idle after the load.
-# Prints min / median / max RSS of each phase, the results stored, and the load average.
+# Prints min / median / max RSS of each phase, the results stored, and the load average. java_flags (e.g. -Xmx256m)
+# go to the manager's JVM; without them it runs with the JVM's defaults (heap up to a quarter of the RAM).
 # Build the jar first: ./mvnw -o -q package -DskipTests -pl app -am
-#   usage: bench/manager-memory.sh [seconds=30] [uploaders=4] [batch=500] [jar=app/target/waddleperf.jar]
+#   usage: bench/manager-memory.sh [seconds=30] [uploaders=4] [batch=500] [java_flags=""] [jar=app/target/waddleperf.jar]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds="${1:-30}"; uploaders="${2:-4}"; batch="${3:-500}"; jar="${4:-app/target/waddleperf.jar}"
+seconds="${1:-30}"; uploaders="${2:-4}"; batch="${3:-500}"; flags="${4:-}"; jar="${5:-app/target/waddleperf.jar}"
 export JAVA_HOME="${JAVA_HOME:-$(ls -d /usr/lib/jvm/*25* | head -1)}"
 [ -f "$jar" ] || { echo "no $jar: build it with ./mvnw -o -q package -DskipTests -pl app -am" >&2; exit 2; }
 work=$(mktemp -d /tmp/wp-manager-memory.XXXXXX)
@@ -23,8 +24,9 @@ trap cleanup EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 password="memory-bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
 printf '%s\n' "$password" | "$JAVA_HOME/bin/java" -jar "$jar" manager create-admin --username admin \
-  --data-dir "$work/data" >/dev/null
-"$JAVA_HOME/bin/java" -jar "$jar" manager --bind 127.0.0.1 --port "$port" --data-dir "$work/data" \
+  --data-dir "$work/data" >"$work/create-admin.log" 2>&1 || { cat "$work/create-admin.log" >&2; exit 1; }
+# shellcheck disable=SC2086 # the flags are words
+"$JAVA_HOME/bin/java" $flags -jar "$jar" manager --bind 127.0.0.1 --port "$port" --data-dir "$work/data" \
   >"$work/manager.log" 2>&1 &
 pid=$!
 base="http://127.0.0.1:$port"
@@ -89,7 +91,7 @@ EOF
   done
 }
 
-echo "load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores; manager pid $pid, $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores; manager pid $pid, JVM flags: ${flags:-none}, $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
 sample "$seconds" "$work/idle"
 report "idle after start" "$work/idle"
 for u in $(seq "$uploaders"); do uploader "$u" & loaders+=($!); done
