@@ -311,21 +311,29 @@ public final class StatisticsApi {
         long step = interval.toSeconds();
         Instant from = Instant.ofEpochSecond(Math.floorDiv(r[0].getEpochSecond(), step) * step);
         Instant to = Instant.ofEpochSecond(-Math.floorDiv(-r[1].getEpochSecond(), step) * step);
+        // Read as the summary does: the coarsest rows that fit inside the points (day rows for the whole days of a
+        // daily chart), finer ones only where the requested range cuts a point, so the edge points hold what the
+        // range holds and a long chart reads few rows. Every row read lies inside exactly one point: points are whole
+        // multiples of the interval's tier since the epoch, and no row is coarser than that tier.
+        RangePlan plan = RangePlan.of(r[0], r[1], now, retention::ofRollups, tier);
         TreeMap<GroupKey, TreeMap<Instant, Figures>> series = new TreeMap<>();
-        rollups.scan(tier, Scopes.of(p), filter, from, to, row -> {
-            GroupKey key = GroupKey.of(dims, row.target(), row.testType(), row.deviceSerial());
-            TreeMap<Instant, Figures> points = series.get(key);
-            if (points == null) {
-                if (series.size() >= MAX_SERIES) {
-                    throw ApiException.badRequest("group_by", "more than " + MAX_SERIES + " series in this range; "
-                            + "narrow it with device, target or test_type, or group by fewer dimensions");
+        ResultScope scope = Scopes.of(p);
+        for (RangePlan.Piece piece : plan.pieces()) {
+            rollups.scan(piece.tier(), scope, filter, piece.from(), piece.to(), row -> {
+                GroupKey key = GroupKey.of(dims, row.target(), row.testType(), row.deviceSerial());
+                TreeMap<Instant, Figures> points = series.get(key);
+                if (points == null) {
+                    if (series.size() >= MAX_SERIES) {
+                        throw ApiException.badRequest("group_by", "more than " + MAX_SERIES + " series in this range; "
+                                + "narrow it with device, target or test_type, or group by fewer dimensions");
+                    }
+                    points = new TreeMap<>();
+                    series.put(key, points);
                 }
-                points = new TreeMap<>();
-                series.put(key, points);
-            }
-            Instant bucket = Instant.ofEpochSecond(Math.floorDiv(row.bucketStart().getEpochSecond(), step) * step);
-            add(points.computeIfAbsent(bucket, b -> Figures.fromRollups()), row);
-        });
+                Instant bucket = Instant.ofEpochSecond(Math.floorDiv(row.bucketStart().getEpochSecond(), step) * step);
+                add(points.computeIfAbsent(bucket, b -> Figures.fromRollups()), row);
+            });
+        }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("from", from);
         answer.put("to", to);
@@ -333,6 +341,9 @@ public final class StatisticsApi {
                 .findFirst().orElseThrow().getKey());
         answer.put("interval_seconds", step);
         answer.put("resolution", tier.externalName());
+        answer.put("covered_from", plan.from());
+        answer.put("covered_to", plan.to());
+        answer.put("resolutions", plan.resolutions());
         List<Map<String, Object>> out = new ArrayList<>();
         series.forEach((key, points) -> {
             Map<String, Object> s = key.describe(dims);

@@ -35,11 +35,29 @@ public record RangePlan(Instant from, Instant to, List<Piece> pieces) {
      * @param retention how long each tier is kept
      */
     public static RangePlan of(Instant from, Instant to, Instant now, Function<RollupTier, Duration> retention) {
-        Instant start = holder(from, now, retention).floor(from);
-        Instant end = holder(to, now, retention).ceil(to);
+        return of(from, to, now, retention, RollupTier.DAY);
+    }
+
+    /**
+     * The plan for {@code [from, to)} reading no bucket coarser than {@code coarsest}: a time series whose points are
+     * {@code coarsest} buckets or whole multiples of them (aligned to the epoch) then finds every row it reads inside
+     * exactly one point.
+     *
+     * @param now       the current time
+     * @param retention how long each tier is kept
+     * @param coarsest  the coarsest tier to read
+     */
+    public static RangePlan of(Instant from, Instant to, Instant now, Function<RollupTier, Duration> retention,
+                               RollupTier coarsest) {
+        Instant start = min(holder(from, now, retention), coarsest).floor(from);
+        Instant end = min(holder(to, now, retention), coarsest).ceil(to);
         List<Piece> pieces = new ArrayList<>();
-        cover(start, end, pieces);
+        cover(start, end, coarsest, pieces);
         return new RangePlan(start, end, List.copyOf(pieces));
+    }
+
+    private static RollupTier min(RollupTier a, RollupTier b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** The finest tier that still holds the bucket of {@code t}; the coarsest when none does. */
@@ -53,18 +71,21 @@ public record RangePlan(Instant from, Instant to, List<Piece> pieces) {
     }
 
     /** Covers {@code [a, b)} (both whole minutes) with the coarsest buckets that fit, in time order. */
-    private static void cover(Instant a, Instant b, List<Piece> out) {
+    private static void cover(Instant a, Instant b, RollupTier coarsest, List<Piece> out) {
         if (!a.isBefore(b)) {
             return;
         }
         RollupTier[] coarseFirst = {RollupTier.DAY, RollupTier.HOUR, RollupTier.MINUTE};
         for (RollupTier tier : coarseFirst) {
+            if (tier.compareTo(coarsest) > 0) {
+                continue;
+            }
             Instant s = tier.ceil(a);
             Instant e = tier.floor(b);
             if (s.isBefore(e)) {
-                cover(a, s, out);
+                cover(a, s, coarsest, out);
                 out.add(new Piece(tier, s, e));
-                cover(e, b, out);
+                cover(e, b, coarsest, out);
                 return;
             }
         }

@@ -143,6 +143,70 @@ class StatisticsIT {
 
     @ParameterizedTest
     @MethodSource("io.waddleperf.manager.store.TestDatabases#kinds")
+    void a_daily_series_reads_day_rows_inside_and_finer_rows_at_the_edges_and_equals_the_exact_figures(Kind kind) {
+        MutableClock clock = new MutableClock(NOW);
+        try (Harness m = Harness.start(kind, Map.of(), clock)) {
+            String admin = m.adminLogin();
+            Random rnd = new Random(11);
+            List<ProbeResult> batch = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                // eight days, so some results lie before the requested week inside its first day
+                Instant at = NOW.minusSeconds(1 + rnd.nextInt(8 * 86_400));
+                batch.add(result(rnd, "tcp://t" + rnd.nextInt(2) + ":80", rnd.nextBoolean() ? TestType.TCP : TestType.ICMP,
+                        "SN-" + rnd.nextInt(3), at));
+            }
+            Answer a = m.call("POST", "/api/v1/results", admin, batch);
+            assertThat(a.status()).as(a.toString()).isEqualTo(201);
+            Instant weekAgo = NOW.minus(Duration.ofDays(7));
+            JsonNode ts = ok(m.call("GET", "/api/v1/statistics/timeseries?interval=1d&group_by=test_type&from=" + weekAgo
+                    + "&to=" + NOW, admin, null));
+            assertThat(ts.get("resolution").asText()).isEqualTo("day");
+            assertThat(ts.get("resolutions").toString()).isEqualTo("[\"minute\",\"hour\",\"day\"]");
+            // the edges are cut at whole hours (the minute rollups of a week ago are past their 7 days) and whole
+            // minutes, not widened to whole days
+            Instant coveredFrom = Instant.parse(ts.get("covered_from").asText());
+            Instant coveredTo = Instant.parse(ts.get("covered_to").asText());
+            assertThat(coveredFrom).isEqualTo(weekAgo.minusSeconds(30 * 60 + 20));
+            assertThat(coveredTo).isEqualTo(NOW.plusSeconds(40));
+            long inRange = batch.stream().filter(r -> !r.startedAt().isBefore(coveredFrom)
+                    && r.startedAt().isBefore(coveredTo)).count();
+            assertThat(inRange).isLessThan(batch.size());
+            long counted = 0;
+            int points = 0;
+            for (JsonNode s : ts.get("series")) {
+                for (JsonNode p : s.get("points")) {
+                    points++;
+                    Instant start = Instant.parse(p.get("time").asText());
+                    Instant from = start.isBefore(coveredFrom) ? coveredFrom : start;
+                    Instant end = start.plus(Duration.ofDays(1));
+                    Instant to = end.isAfter(coveredTo) ? coveredTo : end;
+                    JsonNode groups = ok(m.call("GET", "/api/v1/statistics/summary?exact=true&group_by=test_type&test_type="
+                            + s.get("test_type").asText() + "&from=" + from + "&to=" + to, admin, null)).get("groups");
+                    assertThat(groups).hasSize(1);
+                    JsonNode e = groups.get(0);
+                    for (String f : List.of("count", "success_count", "latency_samples")) {
+                        assertThat(p.get(f).asLong()).as(start + " " + f).isEqualTo(e.get(f).asLong());
+                    }
+                    for (String f : List.of("success_rate", "mean_latency_ms", "min_latency_ms", "max_latency_ms",
+                            "mean_packet_loss_percent")) {
+                        assertThat(p.get(f).asDouble()).as(start + " " + f).isCloseTo(e.get(f).asDouble(),
+                                org.assertj.core.data.Offset.offset(1e-9));
+                    }
+                    for (String f : List.of("p50_latency_ms", "p95_latency_ms", "p99_latency_ms")) {
+                        double x = e.get(f).asDouble();
+                        assertThat(Math.abs(p.get(f).asDouble() - x)).as(start + " " + f)
+                                .isLessThanOrEqualTo(x * LatencyHistogram.RELATIVE_ACCURACY * 1.000001);
+                    }
+                    counted += p.get("count").asLong();
+                }
+            }
+            assertThat(points).isEqualTo(2 * 8);
+            assertThat(counted).isEqualTo(inRange);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.waddleperf.manager.store.TestDatabases#kinds")
     void every_limit_is_a_400_naming_its_parameter(Kind kind) {
         MutableClock clock = new MutableClock(NOW);
         try (Harness m = Harness.start(kind, Map.of(), clock)) {

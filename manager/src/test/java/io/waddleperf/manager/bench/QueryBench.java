@@ -80,6 +80,10 @@ public final class QueryBench {
             queries.put("recent results (50)", "/api/v1/statistics/recent?limit=50");
             queries.put("device list 7 d (per-device summary)", "/api/v1/statistics/summary?group_by=device&" + week);
             queries.put("chart 7 d per test type (auto interval)", "/api/v1/statistics/timeseries?group_by=test_type&" + week);
+            // what the web UI asks for a week (at most 48 points), and daily points
+            queries.put("chart 7 d per test type (6 h)", "/api/v1/statistics/timeseries?interval=6h&group_by=test_type&" + week);
+            queries.put("chart 7 d per test type (1 d)", "/api/v1/statistics/timeseries?interval=1d&group_by=test_type&" + week);
+            explain(m, kind, now);
             Map<String, double[]> results = new java.util.LinkedHashMap<>();
             for (Map.Entry<String, String> q : queries.entrySet()) {
                 // the raw-row summary reads every row of the week; fewer rounds keep the run short
@@ -107,6 +111,23 @@ public final class QueryBench {
                     files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                 }
             }
+        }
+    }
+
+    /** Prints how each database reads the chart's and summary's rollup rows of the week (a range on the key). */
+    private static void explain(Harness m, TestDatabases.Kind kind, Instant now) {
+        for (RollupTier tier : RollupTier.values()) {
+            String sql = "EXPLAIN SELECT r.bucket_start, r.target, r.test_type, r.result_count, r.latency_histogram FROM "
+                    + tier.table() + " r WHERE 1 = 1 AND r.bucket_start >= :from AND r.bucket_start < :to";
+            List<String> plan = m.db().read(h -> h.createQuery(sql).bind("from", now.minus(Duration.ofDays(6)))
+                    .bind("to", now).map((rs, ctx) -> {
+                        StringBuilder b = new StringBuilder();
+                        for (int c = 1; c <= rs.getMetaData().getColumnCount(); c++) {
+                            b.append(c > 1 ? " | " : "").append(rs.getString(c));
+                        }
+                        return b.toString().replaceAll("\\s+", " ");
+                    }).list());
+            System.out.printf("%s: plan of a %s scan: %s%n", kind, tier.table(), String.join(" / ", plan));
         }
     }
 

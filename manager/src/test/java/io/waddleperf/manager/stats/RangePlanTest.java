@@ -31,6 +31,22 @@ class RangePlanTest {
     }
 
     @Test
+    void a_plan_capped_at_hours_reads_no_day_rows_so_each_row_fits_inside_one_hourly_point() {
+        Instant now = Instant.parse("2026-03-20T10:17:30Z");
+        RangePlan plan = RangePlan.of(now.minus(Duration.ofDays(3)), now, now, RETENTION, RollupTier.HOUR);
+        assertThat(plan.from()).isEqualTo(Instant.parse("2026-03-17T10:17:00Z"));
+        assertThat(plan.pieces()).containsExactly(
+                new RangePlan.Piece(RollupTier.MINUTE, Instant.parse("2026-03-17T10:17:00Z"), Instant.parse("2026-03-17T11:00:00Z")),
+                new RangePlan.Piece(RollupTier.HOUR, Instant.parse("2026-03-17T11:00:00Z"), Instant.parse("2026-03-20T10:00:00Z")),
+                new RangePlan.Piece(RollupTier.MINUTE, Instant.parse("2026-03-20T10:00:00Z"), Instant.parse("2026-03-20T10:18:00Z")));
+        // where minutes are gone the end is widened to the cap's tier at most, never to a whole day
+        RangePlan old = RangePlan.of(now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(20)), now, RETENTION,
+                RollupTier.HOUR);
+        assertThat(old.pieces()).extracting(RangePlan.Piece::tier).containsOnly(RollupTier.HOUR);
+        assertThat(old.from()).isEqualTo(Instant.parse("2026-02-18T10:00:00Z"));
+    }
+
+    @Test
     void pieces_cover_the_widened_range_exactly_once_in_order() {
         Instant now = Instant.parse("2026-03-20T10:17:30Z");
         for (long minutes : new long[] {1, 7, 59, 61, 1441, 3 * 1440 + 17, 30 * 1440 + 5, 399 * 1440}) {
