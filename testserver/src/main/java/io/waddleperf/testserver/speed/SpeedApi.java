@@ -279,12 +279,13 @@ public final class SpeedApi {
             if (n == null || n.isNull()) {
                 continue;
             }
+            // + 0.0 turns a "-0" a client sent into 0: negative zero passes the range check but is no rate to store
             if (n.isNumber()) {
-                return n.asDouble();
+                return n.asDouble() + 0.0;
             }
             if (n.isTextual()) {
                 try {
-                    return Double.parseDouble(n.asText().strip());
+                    return Double.parseDouble(n.asText().strip()) + 0.0;
                 } catch (NumberFormatException e) {
                     throw ApiException.badRequest(name, "expected a number, got '" + n.asText() + "'");
                 }
