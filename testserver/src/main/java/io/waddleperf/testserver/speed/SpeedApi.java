@@ -225,7 +225,7 @@ public final class SpeedApi {
         Double jitter = number(obj, "jitter_ms", "jitter");
         if (down == null && up == null && latency == null) {
             throw ApiException.badRequest("download_mbps", "a result needs at least one of download_mbps, upload_mbps"
-                    + " or latency_ms (or a SPEC result object with test_type)");
+                    + " or latency_ms (or a WaddlePerf result object with test_type, docs/RESULTS.md)");
         }
         checkRates(down, up, latency, jitter);
         return ProbeResult.builder().id(UuidV7.next()).testType(TestType.SPEEDTEST).target("browser")
