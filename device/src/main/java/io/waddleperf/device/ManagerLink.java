@@ -235,6 +235,14 @@ public final class ManagerLink implements AutoCloseable {
         m.put("device_serial", i.serial());
         m.put("ou_id", i.ouId());
         m.put("device_credential", i.credential());
+        writePrivate(file, Json.writePretty(m));
+    }
+
+    /**
+     * Writes {@code text} to {@code file} readable by this user only (identities and the configurations devices keep
+     * hold credentials or what a manager sent), replacing it in one step and on disk before it returns.
+     */
+    public static void writePrivate(Path file, String text) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = dir.resolve(file.getFileName() + ".tmp");
@@ -247,7 +255,7 @@ public final class ManagerLink implements AutoCloseable {
             throw new IOException("cannot create " + tmp, e);
         }
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.wrap(Json.writePretty(m).getBytes(StandardCharsets.UTF_8)));
+            ch.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
             ch.force(true);
         }
         try {

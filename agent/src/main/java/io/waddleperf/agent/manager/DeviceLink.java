@@ -10,14 +10,9 @@ import io.waddleperf.device.ManagerClient;
 import io.waddleperf.device.ManagerLink;
 import io.waddleperf.device.Worker;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -304,31 +299,9 @@ public final class DeviceLink implements ManagerSink.Credentials, AutoCloseable 
             m.put("config_name", name);
             m.put("updated_at", updated);
             m.put("document", appliedText == null ? null : Json.mapper().readTree(appliedText));
-            writePrivate(cacheFile, Json.writePretty(m));
+            ManagerLink.writePrivate(cacheFile, Json.writePretty(m));
         } catch (IOException e) {
             LOG.warn("cannot keep the manager's configuration in {}: {}", cacheFile, e.getMessage());
-        }
-    }
-
-    /** Writes {@code text} readable by this user only, replacing {@code file} in one step. */
-    static void writePrivate(Path file, String text) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        try {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(tmp);
-        }
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
-            ch.force(true);
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
