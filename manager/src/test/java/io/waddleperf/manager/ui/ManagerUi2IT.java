@@ -82,29 +82,7 @@ class ManagerUi2IT {
     void open() {
         context = chromium.browser().newContext(new com.microsoft.playwright.Browser.NewContextOptions()
                 .setViewportSize(1280, 900));
-        String origin = "http://127.0.0.1:" + manager.server().port() + "/";
-        context.route("**/*", route -> {
-            String url = route.request().url();
-            if (url.startsWith(origin) || url.startsWith("blob:") || url.startsWith("data:")) {
-                route.resume();
-            } else {
-                foreignRequests.add(url);
-                route.abort();
-            }
-        });
-        page = context.newPage();
-        page.onConsoleMessage(m -> {
-            // Chromium logs every 4xx answer to a fetch; the screens handle those (the 401 before login, a 403)
-            if (m.type().equals("error") && !m.text().startsWith("Failed to load resource")) {
-                consoleErrors.add(m.text());
-            }
-        });
-        page.onResponse(r -> {
-            if (r.status() >= 400 && !r.url().contains("/api/")) {
-                consoleErrors.add(r.status() + " " + r.url());
-            }
-        });
-        page.onPageError(e -> consoleErrors.add(e));
+        page = GuardedPages.open(context, manager.server().port(), foreignRequests, consoleErrors);
         // the delete button asks first
         page.onDialog(d -> d.accept());
     }
