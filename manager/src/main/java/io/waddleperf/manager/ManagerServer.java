@@ -157,7 +157,11 @@ public final class ManagerServer implements AutoCloseable {
         Requests requests = new Requests(auth, config.http().maxBodyBytes(), new ClientAddress(config.trustedProxies()), key);
         GeoIp geoIp = geoIp(config);
         ManagerConfig.Alerts al = config.alerts();
-        AlertRepository alertRules = new AlertRepository(db);
+        AlertRepository alertRules = new AlertRepository(db, key);
+        int sealed = alertRules.sealClearWebhooks();
+        if (sealed > 0) {
+            LOG.info("sealed the webhooks of {} alert rules stored in clear by an earlier version", sealed);
+        }
         AlertNotifier notifier = new AlertNotifier(alertRules, new WebhookSender(al.timeout(), al.webhookAttempts(),
                 al.webhookBackoff(), Duration.ofMinutes(1), clock), mailer(al));
         AlertEvaluator evaluator = new AlertEvaluator(alertRules, notifier, clock);

@@ -20,14 +20,14 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The manager's own 256-bit secret key and what it is used for: it encrypts MFA secrets in the database (AES-256-GCM,
- * bound to their user) and signs CSRF tokens (HMAC-SHA256 of the session). Each use has a key of its own derived from
+ * The manager's own 256-bit secret key and what it is used for: it encrypts MFA secrets and alert rules' webhooks in
+ * the database (AES-256-GCM, bound to their user or rule) and signs CSRF tokens (HMAC-SHA256 of the session). Each use has a key of its own derived from
  * this one (HMAC-SHA256 of the master key over the use's label), so one use can never stand in for another.
  *
  * <p>Every manager node of one database must have the same key: it comes from {@code auth.secret_key} (or
  * {@code auth.secret_key_file}), else from {@code secret.key} in the data folder, made at first start.
  */
-public final class ServerKey {
+public final class ServerKey implements io.waddleperf.manager.store.Sealer {
 
     /** Bytes of the master key. */
     public static final int BYTES = 32;
@@ -46,6 +46,8 @@ public final class ServerKey {
         if (master.length != BYTES) {
             throw new IllegalArgumentException("the secret key must be " + BYTES + " bytes, got " + master.length);
         }
+        // The label predates the key's second sealed use (webhooks, which bind their own context); changing it would
+        // make every stored MFA secret unreadable.
         this.encryptionKey = new SecretKeySpec(hmac(master, "waddleperf mfa secret encryption"), "AES");
         this.csrfKey = hmac(master, "waddleperf csrf token");
     }
@@ -127,6 +129,7 @@ public final class ServerKey {
      * authenticated too, so the ciphertext cannot be moved to another row. Format: version byte, nonce, ciphertext
      * with tag.
      */
+    @Override
     public byte[] seal(byte[] plain, byte[] context) {
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
@@ -149,6 +152,7 @@ public final class ServerKey {
      * The plain bytes of {@link #seal}'s output, or empty when they were sealed under another key or context, or
      * were altered.
      */
+    @Override
     public Optional<byte[]> open(byte[] sealed, byte[] context) {
         if (sealed == null || sealed.length < 1 + NONCE_BYTES + TAG_BITS / 8 || sealed[0] != FORMAT_V1) {
             return Optional.empty();

@@ -3,6 +3,13 @@ package io.waddleperf.manager.store;
 import io.waddleperf.manager.store.AlertRule.Comparison;
 import io.waddleperf.manager.store.AlertRule.Metric;
 import io.waddleperf.manager.store.AlertRule.State;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -16,6 +23,8 @@ import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.Update;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Alert rules, their current state and the history of their state changes. A change of state is one conditional
@@ -72,10 +81,18 @@ public final class AlertRepository {
     public record Window(int samples, Double mean) {
     }
 
-    private final Database db;
+    private static final Logger LOG = LoggerFactory.getLogger(AlertRepository.class);
 
-    public AlertRepository(Database db) {
+    private final Database db;
+    private final Sealer sealer;
+
+    /**
+     * @param sealer seals each rule's webhook (URL and signing secret) before it is stored: chat webhook URLs carry
+     *               their token, the generic format's secret is a key
+     */
+    public AlertRepository(Database db, Sealer sealer) {
         this.db = db;
+        this.sealer = sealer;
     }
 
     /** Stores a new rule and its initial state (resolved since its creation). */
@@ -83,9 +100,9 @@ public final class AlertRepository {
         db.inTransaction(h -> {
             bindRule(h.createUpdate("INSERT INTO alert_rules (id, ou_id, name, target, test_type, metric, comparison, "
                     + "threshold, window_seconds, min_samples, enabled, webhook_url, webhook_format, webhook_secret, "
-                    + "email_to, created_by, created_at, updated_at) VALUES (:id, :ou_id, :name, :target, :test_type, "
-                    + ":metric, :comparison, :threshold, :window_seconds, :min_samples, :enabled, :webhook_url, "
-                    + ":webhook_format, :webhook_secret, :email_to, :created_by, :created_at, :updated_at)"), r)
+                    + "webhook_sealed, email_to, created_by, created_at, updated_at) VALUES (:id, :ou_id, :name, "
+                    + ":target, :test_type, :metric, :comparison, :threshold, :window_seconds, :min_samples, :enabled, "
+                    + ":webhook_url, :webhook_format, :webhook_secret, :webhook_sealed, :email_to, :created_by, :created_at, :updated_at)"), r)
                     .bindByType("created_by", r.createdBy(), UUID.class).bind("created_at", r.createdAt()).execute();
             return h.createUpdate("INSERT INTO alert_states (rule_id, state, since) VALUES (:id, :state, :since)")
                     .bind("id", r.id()).bind("state", State.RESOLVED.name()).bind("since", r.createdAt()).execute();
@@ -98,16 +115,17 @@ public final class AlertRepository {
                 + "test_type = :test_type, metric = :metric, comparison = :comparison, threshold = :threshold, "
                 + "window_seconds = :window_seconds, min_samples = :min_samples, enabled = :enabled, "
                 + "webhook_url = :webhook_url, webhook_format = :webhook_format, webhook_secret = :webhook_secret, "
-                + "email_to = :email_to, updated_at = :updated_at WHERE id = :id"), r).execute());
+                + "webhook_sealed = :webhook_sealed, email_to = :email_to, updated_at = :updated_at WHERE id = :id"), r).execute());
     }
 
-    private static Update bindRule(Update u, AlertRule r) {
+    private Update bindRule(Update u, AlertRule r) {
         return u.bind("id", r.id()).bindByType("ou_id", r.ouId(), UUID.class).bind("name", r.name())
                 .bind("target", r.target()).bind("test_type", r.testType()).bind("metric", r.metric().name())
                 .bind("comparison", r.comparison().name()).bind("threshold", r.threshold())
                 .bind("window_seconds", Math.toIntExact(r.window().toSeconds())).bind("min_samples", r.minSamples())
-                .bind("enabled", r.enabled()).bind("webhook_url", r.webhookUrl())
-                .bind("webhook_format", r.webhookFormat()).bind("webhook_secret", r.webhookSecret())
+                .bind("enabled", r.enabled()).bind("webhook_url", (String) null)
+                .bind("webhook_format", r.webhookFormat()).bind("webhook_secret", (String) null)
+                .bindByType("webhook_sealed", sealedWebhook(r), byte[].class)
                 .bind("email_to", r.emailTo().isEmpty() ? null : String.join(",", r.emailTo()))
                 .bind("updated_at", r.updatedAt());
     }
@@ -267,6 +285,65 @@ public final class AlertRepository {
         });
     }
 
+    /**
+     * Seals the webhooks of rules stored before webhooks were sealed (their URL and secret in clear columns) and
+     * clears those columns. Run at start; several managers doing it at once each seal every row, and either write is
+     * a valid one.
+     *
+     * @return how many rules were sealed
+     */
+    public int sealClearWebhooks() {
+        return db.inTransaction(h -> {
+            List<AlertRule> clear = h.createQuery("SELECT * FROM alert_rules WHERE webhook_url IS NOT NULL")
+                    .map((rs, ctx) -> rule(rs)).list();
+            int n = 0;
+            for (AlertRule r : clear) {
+                n += h.createUpdate("UPDATE alert_rules SET webhook_sealed = :sealed, webhook_url = NULL, "
+                                + "webhook_secret = NULL WHERE id = :id AND webhook_url IS NOT NULL")
+                        .bindByType("sealed", sealedWebhook(r), byte[].class).bind("id", r.id()).execute();
+            }
+            return n;
+        });
+    }
+
+    private byte[] sealedWebhook(AlertRule r) {
+        return r.webhookUrl() == null ? null
+                : sealer.seal(new Webhook(r.webhookUrl(), r.webhookSecret()).encode(), webhookContext(r.id()));
+    }
+
+    /** Binds a sealed webhook to its rule and to this use, so it cannot be copied to another rule or column. */
+    private static byte[] webhookContext(UUID ruleId) {
+        return ("waddleperf alert_rule webhook " + ruleId).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** What is sealed: the URL and the secret (or none), length-prefixed so either may hold any character. */
+    record Webhook(String url, String secret) {
+
+        byte[] encode() {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(b)) {
+                out.writeUTF(url);
+                out.writeBoolean(secret != null);
+                if (secret != null) {
+                    out.writeUTF(secret);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return b.toByteArray();
+        }
+
+        static Webhook decode(byte[] plain) {
+            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(plain))) {
+                String url = in.readUTF();
+                return new Webhook(url, in.readBoolean() ? in.readUTF() : null);
+            } catch (IOException e) {
+                // authenticated by the seal, so only a bug writes something else
+                throw new IllegalStateException("a sealed webhook that does not decode", e);
+            }
+        }
+    }
+
     private static StateRow state(ResultSet rs) throws SQLException {
         int samples = rs.getInt("last_samples");
         Integer samplesOrNull = rs.wasNull() ? null : samples;
@@ -274,13 +351,32 @@ public final class AlertRepository {
                 Rows.nullableDouble(rs, "last_value"), samplesOrNull, Rows.instant(rs, "evaluated_at"));
     }
 
-    private static AlertRule rule(ResultSet rs) throws SQLException {
+    private AlertRule rule(ResultSet rs) throws SQLException {
         String to = rs.getString("email_to");
-        return new AlertRule(Rows.uuid(rs, "id"), Rows.uuid(rs, "ou_id"), rs.getString("name"), rs.getString("target"),
+        UUID id = Rows.uuid(rs, "id");
+        String url = rs.getString("webhook_url");
+        String secret = rs.getString("webhook_secret");
+        byte[] sealed = rs.getBytes("webhook_sealed");
+        if (sealed != null) {
+            Optional<byte[]> plain = sealer.open(sealed, webhookContext(id));
+            if (plain.isPresent()) {
+                Webhook w = Webhook.decode(plain.get());
+                url = w.url();
+                secret = w.secret();
+            } else {
+                // a changed server key (auth.secret_key) or an altered row: the rule keeps working without its
+                // webhook, and the log says how to get it back
+                LOG.warn("alert rule {}: its webhook was sealed under another server key and cannot be read; "
+                        + "set the rule's webhook again", id);
+                url = null;
+                secret = null;
+            }
+        }
+        return new AlertRule(id, Rows.uuid(rs, "ou_id"), rs.getString("name"), rs.getString("target"),
                 rs.getString("test_type"), Metric.valueOf(rs.getString("metric")),
                 Comparison.valueOf(rs.getString("comparison")), rs.getDouble("threshold"),
                 Duration.ofSeconds(rs.getInt("window_seconds")), rs.getInt("min_samples"), rs.getBoolean("enabled"),
-                rs.getString("webhook_url"), rs.getString("webhook_format"), rs.getString("webhook_secret"),
+                url, rs.getString("webhook_format"), secret,
                 to == null || to.isEmpty() ? List.of() : Arrays.asList(to.split(",")), Rows.uuid(rs, "created_by"),
                 Rows.instant(rs, "created_at"), Rows.instant(rs, "updated_at"));
     }
