@@ -1,6 +1,7 @@
 package io.waddleperf.manager;
 
 import io.waddleperf.manager.stats.RollupTier;
+import io.waddleperf.manager.store.AuditRepository;
 import io.waddleperf.manager.store.ResultRepository;
 import io.waddleperf.manager.store.RollupRepository;
 import io.waddleperf.manager.store.SessionRepository;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Periodic clean-up in small batches, each its own short transaction (as Galera wants): expired login sessions, raw
- * results past their tier's retention and rollups past theirs ({@code retention.*}). A failed step is logged and
+ * results past their tier's retention, rollups past theirs and audit log entries past theirs ({@code retention.*}). A failed step is logged and
  * tried again next period; the other steps still run.
  */
 final class Housekeeping implements AutoCloseable {
@@ -35,23 +36,26 @@ final class Housekeeping implements AutoCloseable {
      * @param sessions expired sessions
      * @param results  raw results past retention
      * @param rollups  rollup rows past retention
+     * @param audit    audit log entries past retention
      */
-    record Round(int sessions, int results, int rollups) {
+    record Round(int sessions, int results, int rollups, int audit) {
     }
 
     private final SessionRepository sessions;
     private final ResultRepository results;
     private final RollupRepository rollups;
+    private final AuditRepository audit;
     private final ManagerConfig.Retention retention;
     private final InstantSource clock;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofVirtual().name("manager-housekeeping").factory());
 
-    Housekeeping(SessionRepository sessions, ResultRepository results, RollupRepository rollups,
+    Housekeeping(SessionRepository sessions, ResultRepository results, RollupRepository rollups, AuditRepository audit,
                  ManagerConfig.Retention retention, InstantSource clock) {
         this.sessions = sessions;
         this.results = results;
         this.rollups = rollups;
+        this.audit = audit;
         this.retention = retention;
         this.clock = clock;
     }
@@ -76,10 +80,12 @@ final class Housekeeping implements AutoCloseable {
             Instant cutoff = now.minus(retention.ofRollups(tier));
             u += drain(tier.externalName() + " rollups", batch, () -> rollups.deleteBefore(tier, cutoff, batch));
         }
-        if (r + u > 0) {
-            LOG.info("retention: deleted {} results and {} rollup rows", r, u);
+        Instant auditCutoff = now.minus(retention.audit());
+        int a = drain("audit log entries", batch, () -> audit.deleteBefore(auditCutoff, batch));
+        if (r + u + a > 0) {
+            LOG.info("retention: deleted {} results, {} rollup rows and {} audit log entries", r, u, a);
         }
-        return new Round(s, r, u);
+        return new Round(s, r, u, a);
     }
 
     private static int drain(String what, int batch, IntSupplier step) {

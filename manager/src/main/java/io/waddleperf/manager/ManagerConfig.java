@@ -380,10 +380,12 @@ public record ManagerConfig(
      * @param minuteRollups per-minute rollups
      * @param hourRollups   per-hour rollups
      * @param dayRollups    per-day rollups
+     * @param audit         audit log entries (who changed users, roles, OUs, secrets, configurations, settings)
      * @param batchSize     rows deleted per transaction (small transactions, as Galera wants)
      */
     public record Retention(Duration results, Duration tier1Results, Duration tier2Results, Duration tier3Results,
-                            Duration minuteRollups, Duration hourRollups, Duration dayRollups, Integer batchSize)
+                            Duration minuteRollups, Duration hourRollups, Duration dayRollups, Duration audit,
+                            Integer batchSize)
             implements Validated {
         public Retention {
             results = Objects.requireNonNullElse(results, Duration.ofDays(30));
@@ -393,11 +395,13 @@ public record ManagerConfig(
             minuteRollups = Objects.requireNonNullElse(minuteRollups, Duration.ofDays(7));
             hourRollups = Objects.requireNonNullElse(hourRollups, Duration.ofDays(365));
             dayRollups = Objects.requireNonNullElse(dayRollups, Duration.ofDays(365));
+            // two years: long enough to answer "who changed this, and when" about last year's change
+            audit = Objects.requireNonNullElse(audit, Duration.ofDays(730));
             batchSize = Objects.requireNonNullElse(batchSize, 500);
         }
 
         public static Retention defaults() {
-            return new Retention(null, null, null, null, null, null, null, null);
+            return new Retention(null, null, null, null, null, null, null, null, null);
         }
 
         /** The retention of raw results of AutoPerf tier {@code tier} (null: of no tier). */
@@ -437,6 +441,8 @@ public record ManagerConfig(
                     "must be at least minute_rollups (" + minuteRollups + "), got " + hourRollups);
             problems.require(dayRollups.compareTo(hourRollups) >= 0, "day_rollups",
                     "must be at least hour_rollups (" + hourRollups + "), got " + dayRollups);
+            problems.require(audit.compareTo(Duration.ofDays(1)) >= 0 && audit.compareTo(longest) <= 0, "audit",
+                    "must be between 1d and 36500d, got " + audit);
             problems.require(batchSize >= 1 && batchSize <= 10_000, "batch_size", "must be 1-10000, got " + batchSize);
         }
     }

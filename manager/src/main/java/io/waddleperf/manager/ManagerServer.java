@@ -243,7 +243,8 @@ public final class ManagerServer implements AutoCloseable {
         });
         openApi.complete(routes(app));
         app.start();
-        Housekeeping housekeeping = new Housekeeping(sessions, results, rollups, config.retention(), clock);
+        Housekeeping housekeeping = new Housekeeping(sessions, results, rollups, auditEntries, config.retention(),
+                clock);
         housekeeping.start();
         OptionalInt httpsPort = connector[1] == null ? OptionalInt.empty() : OptionalInt.of(connector[1].getLocalPort());
         ManagerServer m = new ManagerServer(config, db, app, graceful, housekeeping, connector[0].getLocalPort(), httpsPort,

@@ -9,6 +9,7 @@ import io.waddleperf.core.result.UuidV7;
 import io.waddleperf.manager.auth.Role;
 import io.waddleperf.manager.auth.Tokens;
 import io.waddleperf.manager.stats.RollupTier;
+import io.waddleperf.manager.store.AuditRepository;
 import io.waddleperf.manager.store.ResultRepository;
 import io.waddleperf.manager.store.RollupRepository;
 import io.waddleperf.manager.store.SessionRepository;
@@ -44,6 +45,37 @@ class HousekeepingTest {
                 assertThat(h.runOnce().sessions()).isZero();
             }
             assertThat(sessions.findUser(Tokens.digest(live), now.instant())).isPresent();
+        }
+    }
+
+    /**
+     * Audit log entries older than {@code retention.audit} go, in batches, oldest first; younger ones stay and are still
+     * listed.
+     */
+    @ParameterizedTest
+    @MethodSource("io.waddleperf.manager.store.TestDatabases#kinds")
+    void retention_deletes_audit_entries_past_their_age_in_batches_and_keeps_the_rest(TestDatabases.Kind kind) {
+        try (TestDatabases.Opened t = TestDatabases.open(kind)) {
+            AuditRepository audit = new AuditRepository(t.db());
+            // one entry a day for ten days
+            for (int day = 0; day < 10; day++) {
+                audit.append(new AuditRepository.Entry(UuidV7.next(), T0.plus(Duration.ofDays(day)), null, "admin",
+                        "127.0.0.1", "user.update", "user", "u" + day, "u" + day, null, null));
+            }
+            ManagerConfig.Retention retention = ManagerConfig.of(Map.of("retention.audit", "3d",
+                    "retention.batch_size", "2")).retention();
+            MutableClock clock = new MutableClock(T0.plus(Duration.ofDays(2)));
+            try (Housekeeping h = housekeeping(t, new SessionRepository(t.db()), retention, clock)) {
+                assertThat(h.runOnce().audit()).isZero();
+                // day 0..4 are more than 3 days old at day 7 + 1 minute
+                clock.advance(Duration.ofDays(5).plusMinutes(1));
+                assertThat(h.runOnce().audit()).isEqualTo(5);
+                List<AuditRepository.Entry> left = audit.list(new AuditRepository.Filter(null, null, null, null, null,
+                        null, null, null), 100);
+                assertThat(left).extracting(AuditRepository.Entry::targetId)
+                        .containsExactly("u9", "u8", "u7", "u6", "u5");
+                assertThat(h.runOnce().audit()).isZero();
+            }
         }
     }
 
@@ -85,7 +117,7 @@ class HousekeepingTest {
                 assertThat(h.runOnce().results()).isEqualTo(4);
                 assertThat(results.count()).isEqualTo(21);
                 clock.advance(Duration.ofDays(2));
-                assertThat(h.runOnce()).isEqualTo(new Housekeeping.Round(0, 7, 0));
+                assertThat(h.runOnce()).isEqualTo(new Housekeeping.Round(0, 7, 0, 0));
                 clock.advance(Duration.ofDays(2));
                 assertThat(h.runOnce().results()).isEqualTo(7);
                 clock.advance(Duration.ofDays(2));
@@ -108,6 +140,7 @@ class HousekeepingTest {
 
     private static Housekeeping housekeeping(TestDatabases.Opened t, SessionRepository sessions,
                                              ManagerConfig.Retention retention, MutableClock clock) {
-        return new Housekeeping(sessions, new ResultRepository(t.db()), new RollupRepository(t.db()), retention, clock);
+        return new Housekeeping(sessions, new ResultRepository(t.db()), new RollupRepository(t.db()),
+                new AuditRepository(t.db()), retention, clock);
     }
 }

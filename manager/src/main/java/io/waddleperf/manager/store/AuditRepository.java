@@ -69,6 +69,25 @@ public final class AuditRepository {
                 .bindByType("ou_id", e.ouId(), UUID.class).bind("details", e.details()).execute());
     }
 
+    /**
+     * Deletes up to {@code batch} entries that occurred before {@code cutoff}, oldest first, in one short transaction.
+     *
+     * @return how many were deleted
+     */
+    public int deleteBefore(Instant cutoff, int batch) {
+        return db.inTransaction(h -> {
+            List<UUID> ids = h.createQuery("SELECT id FROM audit_log WHERE occurred_at < :cutoff "
+                            + "ORDER BY occurred_at, id LIMIT :n")
+                    .bind("cutoff", cutoff).bind("n", batch).map((rs, ctx) -> Rows.uuid(rs, "id")).list();
+            if (ids.isEmpty()) {
+                return 0;
+            }
+            h.createUpdate("DELETE FROM audit_log WHERE id IN (<ids>)").bindList("ids", ids).execute();
+            // counted from the ids read: a peer deleting the same rows at once is not an error
+            return ids.size();
+        });
+    }
+
     /** Up to {@code limit} entries matching {@code f}, newest first. */
     public List<Entry> list(Filter f, int limit) {
         List<String> where = new ArrayList<>();
