@@ -124,6 +124,13 @@ class AgentTrayIT {
         assertThat(near(c.ask("pixel " + at[0] + " " + at[1]).split(" ")[1], 0x2ea043)).as("screen pixel").isTrue();
         assertThat(c.ask("shot " + SHOTS.toAbsolutePath().resolve("tray-healthy.png"))).startsWith("SHOT ");
 
+        // a real right click on the icon opens its menu (a popup window of the child's on the screen)
+        assertThat(c.ask("rightclick " + at[0] + " " + at[1])).isEqualTo("RIGHTCLICKED");
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> xwininfoTree(display)
+                .contains("\"sun-awt-X11-XPopupMenuPeer\": (\"io-waddleperf-app-TrayAgentChild\""));
+        assertThat(c.ask("shot " + SHOTS.toAbsolutePath().resolve("tray-menu.png"))).startsWith("SHOT ");
+        assertThat(c.ask("escape")).isEqualTo("ESCAPED");
+
         // Pause: the status says paused, the icon turns grey, its item reads Resume
         assertThat(c.ask("click Pause")).isEqualTo("CLICKED Pause");
         JsonNode paused = awaitStatus(c, s -> s.get("paused").asBoolean());
@@ -149,6 +156,9 @@ class AgentTrayIT {
         String page = "http://127.0.0.1:" + c.port + "/";
         await().atMost(WAIT).until(() -> Files.readString(c.log).contains("The status page is at " + page)
                 || Files.readString(c.log).contains("opened the status page " + page));
+        // and shows it as the icon's balloon: a window of the child's with a close button
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> xwininfoTree(display)
+                .contains("\"sun-awt-X11-XButtonPeer\": (\"io-waddleperf-app-TrayAgentChild\""));
         assertThat(c.ask("shot " + SHOTS.toAbsolutePath().resolve("tray-notice.png"))).startsWith("SHOT ");
 
         // Quit: every result delivered to the file, then the process ends with 0
@@ -166,7 +176,7 @@ class AgentTrayIT {
 
     @Test
     void without_a_display_the_agent_says_why_and_goes_on_and_without_tray_it_loads_no_awt() throws Exception {
-        Child c = startAgent(null, true, "nodisplay");
+        Child c = startAgent(null, true, "nodisplay", WaddlePerf.class);
         awaitStatus(c, s -> s.get("test_count").asLong() >= 1);
         await().atMost(WAIT).until(() -> Files.readString(c.log).contains("--tray: no tray icon"));
         assertThat(Files.readString(c.log)).contains("waddleperf agent: --tray: no tray icon: no display (DISPLAY is not "
@@ -178,7 +188,7 @@ class AgentTrayIT {
         assertThat(awtClasses(c)).as("AWT classes loaded without a display").isEmpty();
 
         // and an agent without --tray loads none of AWT nor the tray's classes, display or not
-        Child plain = startAgent(null, false, "plain");
+        Child plain = startAgent(null, false, "plain", WaddlePerf.class);
         awaitStatus(plain, s -> s.get("test_count").asLong() >= 1);
         plain.process.destroy();
         assertThat(plain.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -287,6 +297,11 @@ class AgentTrayIT {
 
     /** The agent in a child JVM; {@code display} null: without DISPLAY. */
     private Child startAgent(String display, boolean tray, String name) throws IOException {
+        return startAgent(display, tray, name, TrayAgentChild.class);
+    }
+
+    /** {@code main}: {@link TrayAgentChild} to drive the tray, or {@link WaddlePerf} itself, which names no AWT class. */
+    private Child startAgent(String display, boolean tray, String name, Class<?> main) throws IOException {
         Path data = dir.resolve(name);
         Files.createDirectories(data);
         Path config = data.resolve("autoperf.yml");
@@ -305,7 +320,7 @@ class AgentTrayIT {
         String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
         List<String> cmd = new java.util.ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "-Xlog:class+load=info:file=" + classes, "-cp", System.getProperty("java.class.path"),
-                TrayAgentChild.class.getName(), "agent", "--config", config.toString(), "--set", "data_dir=" + data));
+                main.getName(), "agent", "--config", config.toString(), "--set", "data_dir=" + data));
         if (tray) {
             cmd.add("--tray");
         }

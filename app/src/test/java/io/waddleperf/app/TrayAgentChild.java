@@ -11,6 +11,8 @@ import java.awt.Toolkit;
 import java.awt.TrayIcon;
 import java.awt.event.ActionEvent;
 import java.awt.event.ActionListener;
+import java.awt.event.InputEvent;
+import java.awt.event.KeyEvent;
 import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
 import java.io.File;
@@ -103,6 +105,22 @@ public final class TrayAgentChild {
                 String[] xy = w[1].split(" ");
                 Color c = new Robot().getPixelColor(Integer.parseInt(xy[0]), Integer.parseInt(xy[1]));
                 out.set("PIXEL " + String.format("%06x", c.getRGB() & 0xffffff));
+            }
+            // a real right click (X events from the XTEST extension) at x y, as a user opens the menu
+            case "rightclick" -> {
+                String[] xy = w[1].split(" ");
+                Robot r = new Robot();
+                r.mouseMove(Integer.parseInt(xy[0]), Integer.parseInt(xy[1]));
+                r.mousePress(InputEvent.BUTTON3_DOWN_MASK);
+                r.mouseRelease(InputEvent.BUTTON3_DOWN_MASK);
+                out.set("RIGHTCLICKED");
+            }
+            case "escape" -> {
+                Robot r = new Robot();
+                r.keyPress(KeyEvent.VK_ESCAPE);
+                r.keyRelease(KeyEvent.VK_ESCAPE);
+                r.mouseMove(10, 300);
+                out.set("ESCAPED");
             }
             case "shot" -> {
                 BufferedImage s = new Robot().createScreenCapture(new Rectangle(Toolkit.getDefaultToolkit().getScreenSize()));
