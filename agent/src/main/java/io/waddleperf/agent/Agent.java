@@ -269,8 +269,11 @@ public final class Agent implements AgentControls, AutoCloseable {
     @Override
     public AgentView view() {
         AutoperfStatus.Snapshot s = status.snapshot();
+        Instant next = s.nextRun();
+        // a run that is due already is running (or about to): there is no next run to name yet
+        boolean upcoming = next != null && next.isAfter(Instant.now());
         return new AgentView(s.enabled(), s.paused(), s.currentTier(), lastRun, lastResult,
-                s.enabled() && !s.paused() ? s.nextRun() : null);
+                s.enabled() && !s.paused() && upcoming ? next : null);
     }
 
     @Override

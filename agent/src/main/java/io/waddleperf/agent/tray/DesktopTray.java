@@ -202,8 +202,9 @@ public final class DesktopTray implements AutoCloseable {
         }
         URI uri = page.get();
         if (!Desktop.isDesktopSupported() || !Desktop.getDesktop().isSupported(Desktop.Action.BROWSE)) {
-            notice("This desktop gives Java no way to open a browser (java.awt.Desktop cannot browse here). "
-                    + "The status page is at " + uri, TrayIcon.MessageType.WARNING);
+            // java.awt.Desktop browses only where the desktop gives it a way to (on Linux, GNOME's libraries)
+            notice("This desktop gives Java no way to open a browser. The status page is at " + uri,
+                    TrayIcon.MessageType.WARNING);
             return;
         }
         try {
