@@ -28,6 +28,11 @@ import io.waddleperf.core.result.Source;
 import io.waddleperf.probes.DeviceIdentity;
 import io.waddleperf.probes.ProbeContext;
 import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -41,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * feeding it, the metrics and the status port. Every result goes to the outbox first; metrics and status see it
  * after.
  */
-public final class Agent implements AutoCloseable {
+public final class Agent implements AgentControls, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
 
@@ -55,8 +60,12 @@ public final class Agent implements AutoCloseable {
     private final TierRunner runner;
     private final LastResults lastResults;
     private StatusServer statusServer;
-    private Scheduler scheduler;
+    private volatile Scheduler scheduler;
     private DeviceLink deviceLink;
+    private final List<Consumer<AgentView>> listeners = new CopyOnWriteArrayList<>();
+    private volatile AgentView.LastRun lastRun;
+    private volatile ProbeOutcome lastResult;
+    private volatile boolean closed;
 
     private Agent(AgentConfig config, Outbox outbox, AutoperfStatus status, AgentMetrics metrics, TierRunner runner,
                   LastResults lastResults) {
@@ -123,7 +132,8 @@ public final class Agent implements AutoCloseable {
         outbox.start();
         // the scheduler always exists: a configuration from the manager may turn AutoPerf on or off
         agent.scheduler = new Scheduler(config.autoperf(), config.autoperf().enabled() ? config.probeDefinitions()
-                : List.of(), runner, agent::record, status, metrics, Clock.systemUTC(), new Random());
+                : List.of(), runner, agent::record, status, agent.schedulerListener(metrics), Clock.systemUTC(),
+                new Random());
         if (managerClient != null) {
             Secret secret = config.manager().enrollmentSecret();
             agent.deviceLink = DeviceLink.start(managerClient, config.dataDir(), secret == null || secret.isEmpty()
@@ -207,15 +217,89 @@ public final class Agent implements AutoCloseable {
         return l == null ? null : l.state();
     }
 
-    /** Every result's way: into the outbox first (durable), then into metrics. */
+    /** Every result's way: into the outbox first (durable), then into metrics, then to the listeners. */
     private void record(ProbeOutcome o) {
         outbox.accept(o.result());
         lastResults.add(o);
+        lastResult = o;
         try {
             metrics.result(o);
         } catch (RuntimeException e) {
             LOG.error("metrics could not take a result of probe '{}'", o.definition().name(), e);
         }
+        changed();
+    }
+
+    /** The metrics' view of the schedule, and the end of each run for the listeners. */
+    private Scheduler.Listener schedulerListener(AgentMetrics metrics) {
+        return new Scheduler.Listener() {
+            @Override
+            public void tierFinished(int tier, java.time.Duration took, List<io.waddleperf.agent.autoperf.Crossing> c) {
+                metrics.tierFinished(tier, took, c);
+            }
+
+            @Override
+            public void trigger(io.waddleperf.agent.autoperf.Trigger t) {
+                metrics.trigger(t);
+            }
+
+            @Override
+            public void settled(int tier, List<ProbeOutcome> outcomes) {
+                lastRun = new AgentView.LastRun(tier, Instant.now(), outcomes.size(),
+                        (int) outcomes.stream().filter(o -> !o.result().success()).count());
+                changed();
+            }
+        };
+    }
+
+    private void changed() {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        AgentView v = view();
+        for (Consumer<AgentView> l : listeners) {
+            try {
+                l.accept(v);
+            } catch (RuntimeException e) {
+                LOG.warn("a listener of the agent's state failed", e);
+            }
+        }
+    }
+
+    @Override
+    public AgentView view() {
+        AutoperfStatus.Snapshot s = status.snapshot();
+        Instant next = s.nextRun();
+        // a run that is due already is running (or about to): there is no next run to name yet
+        boolean upcoming = next != null && next.isAfter(Instant.now());
+        return new AgentView(s.enabled(), s.paused(), s.currentTier(), lastRun, lastResult,
+                s.enabled() && !s.paused() && upcoming ? next : null);
+    }
+
+    @Override
+    public void addListener(Consumer<AgentView> listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public boolean runNow() {
+        Scheduler s = scheduler;
+        return s != null && !closed && s.runNow();
+    }
+
+    @Override
+    public Optional<URI> statusPage() {
+        if (statusServer == null) {
+            return Optional.empty();
+        }
+        String bind = config.status().bind();
+        // a wildcard bind answers on loopback too, and loopback is what a browser on this machine reaches surely
+        String host = switch (bind) {
+            case "0.0.0.0", "" -> "127.0.0.1";
+            case "::", "[::]", "::0" -> "[::1]";
+            default -> bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind;
+        };
+        return Optional.of(URI.create("http://" + host + ":" + statusServer.port() + "/"));
     }
 
     public AgentConfig config() {
@@ -235,17 +319,40 @@ public final class Agent implements AutoCloseable {
         return statusServer == null ? -1 : statusServer.port();
     }
 
-    /** Stops scheduling new probe runs (after the run in progress); delivery of what is in the outbox goes on. */
-    public synchronized void pause() {
-        if (scheduler != null) {
-            scheduler.close();
-            scheduler = null;
+    /**
+     * Stops scheduling new probe runs and returns after the run in progress (at most 10 s); delivery of what is in
+     * the outbox goes on. {@link #resume} undoes it.
+     */
+    @Override
+    public void pause() {
+        Scheduler s = scheduler;
+        if (s != null) {
+            s.pause(Duration.ofSeconds(10));
+            LOG.info("autoperf: paused");
+            changed();
         }
     }
 
     @Override
-    public void close() {
-        pause();
+    public void resume() {
+        Scheduler s = scheduler;
+        if (s != null && !closed) {
+            s.resume();
+            LOG.info("autoperf: resumed");
+            changed();
+        }
+    }
+
+    /** Stops the schedule (after the run in progress), the manager link, the status port and the outbox; once. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (scheduler != null) {
+            scheduler.close();
+        }
         if (deviceLink != null) {
             deviceLink.close();
         }

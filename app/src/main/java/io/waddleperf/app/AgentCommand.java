@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
             "  TARGET_SERVER=testserver.example.net waddleperf agent",
             "  waddleperf agent --config /etc/waddleperf/autoperf.yml",
+            "  waddleperf agent --tray --config ~/.config/waddleperf/autoperf.yml",
             "  MANAGER_URL=http://manager:5000 MANAGER_API_KEY_FILE=/etc/waddleperf/api-key \\",
             "    waddleperf agent --config autoperf.yml --set autoperf.interval=60s"})
 public final class AgentCommand implements Callable<Integer> {
@@ -45,6 +46,11 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Set any configuration key by its dotted path (repeatable).")
     Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(names = "--tray", description = {"Show an icon in the desktop's system tray: coloured by tier, the last result",
+        "as tooltip, a menu to run now, pause, open the status page, quit. Without a tray the agent says why and",
+        "goes on without the icon."})
+    boolean tray;
 
     @Override
     public Integer call() throws Exception {
@@ -69,14 +75,20 @@ public final class AgentCommand implements Callable<Integer> {
             return ExitCode.USAGE.code();
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        // SIGTERM and the tray's Quit stop the agent the same way (closing it twice is a no-op)
+        Runnable stop = () -> {
             agent.close();
             stopped.countDown();
-        }, "agent-shutdown"));
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "agent-shutdown"));
         PrintWriter out = spec.commandLine().getOut();
         out.println(describe(agent));
         out.flush();
+        AutoCloseable trayIcon = tray ? AgentTray.start(agent, stop, env, err) : null;
         stopped.await();
+        if (trayIcon != null) {
+            trayIcon.close();
+        }
         return ExitCode.OK.code();
     }
 

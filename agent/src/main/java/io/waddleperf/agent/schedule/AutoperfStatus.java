@@ -21,7 +21,7 @@ public final class AutoperfStatus {
     /** One read of the status. */
     public record Snapshot(boolean enabled, int currentTier, Instant lastRun, Instant nextRun, int nextTier,
                            List<Trigger> triggers, long testCount, List<Crossing> lastCrossings, Instant heldUntil,
-                           int awaitingConfirmation) {
+                           int awaitingConfirmation, boolean paused) {
     }
 
     private boolean enabled;
@@ -34,6 +34,7 @@ public final class AutoperfStatus {
     private List<Crossing> lastCrossings = List.of();
     private Instant heldUntil;
     private int awaitingConfirmation;
+    private boolean paused;
 
     public AutoperfStatus(boolean enabled, int baseTier) {
         this.enabled = enabled;
@@ -42,7 +43,7 @@ public final class AutoperfStatus {
 
     public synchronized Snapshot snapshot() {
         return new Snapshot(enabled, currentTier, lastRun, nextRun, nextTier, List.copyOf(triggers), testCount,
-                lastCrossings, heldUntil, awaitingConfirmation);
+                lastCrossings, heldUntil, awaitingConfirmation, paused);
     }
 
     /** A new configuration took over: AutoPerf on or off, and its escalation starts again from the scheduled tier. */
@@ -51,6 +52,11 @@ public final class AutoperfStatus {
         currentTier = baseTier;
         heldUntil = null;
         awaitingConfirmation = 0;
+    }
+
+    /** Scheduled runs paused (from the desktop tray) or resumed. */
+    synchronized void paused(boolean on) {
+        paused = on;
     }
 
     synchronized void scheduled(Instant at, int tier) {

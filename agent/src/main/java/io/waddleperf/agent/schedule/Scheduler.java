@@ -41,6 +41,13 @@ public final class Scheduler implements AutoCloseable {
 
         default void trigger(Trigger trigger) {
         }
+
+        /**
+         * A tier run is over and everything it decided (tier, triggers, backoff) is in the status: the moment a view
+         * of the agent's state is complete. {@code outcomes} are the run's results.
+         */
+        default void settled(int tier, List<ProbeOutcome> outcomes) {
+        }
     }
 
     /**
@@ -66,6 +73,13 @@ public final class Scheduler implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private volatile boolean stopped;
+    /** Guarded by {@link #lock}: no scheduled run starts while set; a run asked for by {@link #runNow} still does. */
+    private boolean paused;
+    /** Guarded by {@link #lock}: {@link #runNow} was asked and the loop has not started that run yet. */
+    private boolean runNowAsked;
+    /** Guarded by {@link #lock}: a tier run is in progress. */
+    private boolean running;
+    private final Condition idle = lock.newCondition();
     private Thread thread;
 
     public Scheduler(Autoperf autoperf, List<List<ProbeDefinition>> probes, TierRunner runner,
@@ -142,14 +156,23 @@ public final class Scheduler implements AutoCloseable {
                 continue;
             }
             int base = p.policy().baseTier();
-            boolean escalated = planned != null && !planned.at().isAfter(nextBase);
-            Instant due = escalated ? planned.at() : nextBase;
+            boolean now = takeRunNow();
+            boolean escalated = !now && planned != null && !planned.at().isAfter(nextBase);
+            Instant due = now ? clock.instant() : escalated ? planned.at() : nextBase;
             int tier = escalated ? planned.tier() : base;
+            if (!now && isPaused()) {
+                status.scheduled(null, 0);
+                waitWhilePaused(p);
+                continue; // resumed (an overdue run starts at once), asked to run now, stopped, or a new plan
+            }
             status.scheduled(due, tier);
-            if (!sleepUntil(due, p)) {
-                continue; // stopped, or a new plan: the loop's head decides
+            if (!now && !sleepUntil(due, p)) {
+                continue; // stopped, a new plan, paused or asked to run now: the loop's head decides
             }
             Instant started = clock.instant();
+            if (now) {
+                LOG.info("autoperf: tier {} runs now, as asked", tier);
+            }
             if (escalated) {
                 planned = null;
             } else {
@@ -157,14 +180,19 @@ public final class Scheduler implements AutoCloseable {
                 nextBase = started.plus(jittered(p.autoperf().interval(), p.autoperf().jitterPercent(), random));
             }
             TierOutcome outcome;
+            List<ProbeOutcome> results = new java.util.ArrayList<>();
+            setRunning(true);
             try {
-                outcome = runTier(p, tier, started);
+                outcome = runTier(p, tier, started, results);
             } catch (RuntimeException e) {
                 // a bug in one run must not end the schedule: the next round runs as planned
                 LOG.error("autoperf: tier {} run failed", tier, e);
                 continue;
+            } finally {
+                setRunning(false);
             }
             if (plan != p) {
+                listener.settled(tier, results);
                 continue; // the configuration changed during the run: its thresholds no longer decide anything
             }
             Decision d = Escalation.decide(p.policy(), state, outcome);
@@ -183,16 +211,18 @@ public final class Scheduler implements AutoCloseable {
             if (d.next().isPresent()) {
                 planned = d.next().get();
             }
+            listener.settled(tier, results);
         }
     }
 
-    private TierOutcome runTier(Plan p, int tier, Instant started) {
+    private TierOutcome runTier(Plan p, int tier, Instant started, List<ProbeOutcome> results) {
         Tier config = p.autoperf().tiers().get(tier - 1);
         long t0 = System.nanoTime();
         List<ProbeOutcome> outcomes = runner.run(tier, p.probes().get(tier - 1), config.timeout(), o -> {
             status.probeDone();
             sink.accept(o);
         });
+        results.addAll(outcomes);
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         List<Crossing> crossings = ThresholdCheck.check(config.thresholds(), config.escalateOnFailure(), outcomes);
         status.escalationRunTook(tier, took);
@@ -200,6 +230,111 @@ public final class Scheduler implements AutoCloseable {
         LOG.debug("autoperf: tier {} ran {} probes in {} ms, {} crossing(s)", tier, outcomes.size(), took.toMillis(),
                 crossings.size());
         return new TierOutcome(tier, started.plus(took), crossings);
+    }
+
+    /**
+     * Stops starting scheduled runs, and returns once the run in progress (if any) has ended or {@code wait} has
+     * passed; the escalation state is kept for {@link #resume}.
+     *
+     * @return true when no run is in progress any more
+     */
+    public boolean pause(Duration wait) {
+        lock.lock();
+        try {
+            paused = true;
+            status.paused(true);
+            wake.signalAll();
+            long nanos = wait.toNanos();
+            while (running && nanos > 0) {
+                nanos = idle.awaitNanos(nanos);
+            }
+            return !running;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !running;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Starts scheduling again; a run that fell due while paused starts at once. */
+    public void resume() {
+        lock.lock();
+        try {
+            paused = false;
+            status.paused(false);
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether scheduled runs are paused. */
+    public boolean isPaused() {
+        lock.lock();
+        try {
+            return paused;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Asks for a run of the scheduled tier now (also while paused: the one run asked for, then the pause goes on);
+     * a run in progress finishes first. It counts as the scheduled run: the next one comes an interval after it.
+     *
+     * @return false when AutoPerf is off, so that there is nothing to run
+     */
+    public boolean runNow() {
+        if (plan.policy() == null) {
+            return false;
+        }
+        lock.lock();
+        try {
+            runNowAsked = true;
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        return true;
+    }
+
+    private boolean takeRunNow() {
+        lock.lock();
+        try {
+            boolean asked = runNowAsked;
+            runNowAsked = false;
+            return asked;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void setRunning(boolean on) {
+        lock.lock();
+        try {
+            running = on;
+            if (!on) {
+                idle.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits while paused, {@code p} is the plan, the scheduler runs and no run was asked for. */
+    private void waitWhilePaused(Plan p) {
+        lock.lock();
+        try {
+            while (!stopped && plan == p && paused && !runNowAsked) {
+                wake.await();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopped = true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Waits while {@code p} is the plan and the scheduler runs. */
@@ -217,11 +352,11 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    /** Waits until {@code due}; false when stopped or given a new plan meanwhile. */
+    /** Waits until {@code due}; false when stopped, given a new plan, paused or asked to run now meanwhile. */
     private boolean sleepUntil(Instant due, Plan p) {
         lock.lock();
         try {
-            while (!stopped && plan == p) {
+            while (!stopped && plan == p && !paused && !runNowAsked) {
                 long nanos = Duration.between(clock.instant(), due).toNanos();
                 if (nanos <= 0) {
                     return true;

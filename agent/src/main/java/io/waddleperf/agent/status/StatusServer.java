@@ -146,6 +146,7 @@ public final class StatusServer implements AutoCloseable {
         AutoperfStatus.Snapshot s = status.snapshot();
         ObjectNode o = Json.mapper().createObjectNode();
         o.put("enabled", s.enabled());
+        o.put("paused", s.paused());
         o.put("current_tier", s.currentTier());
         o.put("last_run", s.lastRun() == null ? null : s.lastRun().toString());
         o.put("next_run", s.enabled() && s.nextRun() != null ? s.nextRun().toString() : null);

@@ -175,6 +175,58 @@ class SchedulerIT {
     }
 
     @Test
+    void pause_holds_the_schedule_run_now_runs_once_even_paused_and_resume_runs_what_fell_due() throws Exception {
+        try (Loopback peers = new Loopback()) {
+            AgentConfig config = load("""
+                    target_server: 127.0.0.1
+                    autoperf:
+                      interval: 300ms
+                      jitter_percent: 0
+                      tier1:
+                        probes: [{name: port, target: "tcp://{target_server}:%d"}]
+                    """.formatted(peers.tcp.getLocalPort()));
+            AutoperfStatus status = new AutoperfStatus(true, 1);
+            try (Scheduler s = scheduler(config, status)) {
+                s.start();
+                await().atMost(Duration.ofSeconds(30)).until(() -> results.size() >= 2);
+
+                assertThat(s.pause(Duration.ofSeconds(30))).as("the run in progress ended").isTrue();
+                assertThat(s.isPaused()).isTrue();
+                int held = results.size();
+                await().atMost(Duration.ofSeconds(30)).until(() -> status.snapshot().nextRun() == null);
+                assertThat(status.snapshot().paused()).isTrue();
+                // that nothing runs can only be seen by letting time pass: four intervals here
+                Thread.sleep(1200);
+                assertThat(results).hasSize(held);
+
+                assertThat(s.runNow()).isTrue();
+                await().atMost(Duration.ofSeconds(30)).until(() -> results.size() == held + 1
+                        && status.snapshot().nextRun() == null);
+                assertThat(s.isPaused()).as("run now leaves the pause on").isTrue();
+                Thread.sleep(900); // three intervals more, still paused
+                assertThat(results).hasSize(held + 1);
+
+                s.resume();
+                assertThat(status.snapshot().paused()).isFalse();
+                await().atMost(Duration.ofSeconds(30)).until(() -> results.size() >= held + 3);
+            }
+        }
+    }
+
+    @Test
+    void run_now_says_so_when_autoperf_is_off() throws Exception {
+        AgentConfig config = load("target_server: 127.0.0.1\nautoperf: {enabled: false}\n");
+        AutoperfStatus status = new AutoperfStatus(false, 1);
+        try (Scheduler s = new Scheduler(config.autoperf(), List.of(), new TierRunner(ProbeContext.of(Source.AGENT),
+                new ProbeGate()), o -> results.add(o.result()), status, new Scheduler.Listener() { }, Clock.systemUTC(),
+                new Random(1))) {
+            s.start();
+            assertThat(s.runNow()).isFalse();
+        }
+        assertThat(results).isEmpty();
+    }
+
+    @Test
     void the_interval_is_spread_by_up_to_the_jitter_both_ways() {
         Random random = new Random(42);
         Duration interval = Duration.ofSeconds(300);

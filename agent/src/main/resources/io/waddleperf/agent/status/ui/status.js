@@ -69,7 +69,7 @@ function Summary({ status, agent, now }) {
       </div>
       <div class="card" data-test="next-run">
         <div class="muted">next run</div>
-        <div class="value">${status.next_run ? 'Tier ' + status.next_tier : '—'}</div>
+        <div class="value">${status.paused ? 'paused' : status.next_run ? 'Tier ' + status.next_tier : '—'}</div>
         <div>${when(status.next_run, now)}</div>
       </div>
       <div class="card"><div class="muted">last run</div><div>${when(status.last_run, now)}</div>
