@@ -1,5 +1,8 @@
 package io.waddleperf.testserver.speed;
 
+import io.waddleperf.speed.SpeedStreams;
+import io.waddleperf.speed.LibreSpeedApi;
+import io.waddleperf.speed.SpeedConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
@@ -11,8 +14,8 @@ import io.waddleperf.core.result.TestType;
 import io.waddleperf.core.result.UuidV7;
 import io.waddleperf.core.stats.LatencyStats;
 import io.waddleperf.testserver.api.ApiException;
-import io.waddleperf.testserver.limits.LimitExceededException;
-import io.waddleperf.testserver.limits.StreamAdmission;
+import io.waddleperf.speed.LimitExceededException;
+import io.waddleperf.speed.StreamAdmission;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
