@@ -3,7 +3,9 @@ package io.waddleperf.manager.ui;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.staticfiles.Location;
 import io.waddleperf.web.WebAssets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,6 +23,14 @@ public final class WebUi {
 
     /** URL prefix of the library files. */
     public static final String VENDOR_PREFIX = "/vendor/";
+
+    /**
+     * The speed test's measurement engine, shared with the test server's browser client: the waddleperf-web jar's
+     * {@code js/measure.js} and the {@code js/stats.js} it imports by relative path, served here side by side (the
+     * manager's own {@code /js/} has files of the same names).
+     */
+    public static final String SPEED_CLIENT_PREFIX = VENDOR_PREFIX + "waddleperf-web/js/";
+    private static final List<String> SPEED_CLIENT_FILES = List.of("measure.js", "stats.js");
 
     /** The policy: nothing inline, nothing from elsewhere; the page may not be framed (clickjacking). */
     public static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
@@ -55,7 +65,12 @@ public final class WebUi {
             files.location = Location.CLASSPATH;
             files.headers = Map.copyOf(fileHeaders);
         });
-        for (WebAssets.VendorFile file : WebAssets.vendorFiles()) {
+        List<WebAssets.VendorFile> files = new ArrayList<>(WebAssets.vendorFiles());
+        for (String name : SPEED_CLIENT_FILES) {
+            files.add(new WebAssets.VendorFile(SPEED_CLIENT_PREFIX + name, WebAssets.UI_DIRECTORY + "/js/" + name,
+                    "text/javascript; charset=utf-8"));
+        }
+        for (WebAssets.VendorFile file : files) {
             if (!file.urlPath().startsWith(VENDOR_PREFIX)) {
                 throw new IllegalStateException(file.urlPath() + " is outside " + VENDOR_PREFIX);
             }

@@ -284,6 +284,20 @@ class AccessControlIT {
                 s(200, 200, 200, 200, 200), null));
         rows.add(new Row("POST /tests", own -> new Request("POST", "/api/v1/tests", LegacyUploadsIT.CONTAINER_BODY),
                 s(201, 403, 201, 403, 201), null));
+        // the manager's browser speed test: the ping answers anyone; moving bytes and getIP need a login, storing a
+        // result a role that submits results (SpeedTestIT runs it from a real page)
+        rows.add(new Row("GET /speedtest/empty", own -> new Request("GET", "/api/v1/speedtest/empty", null),
+                s(200, 200, 200, 200, 200), null, 200, null));
+        rows.add(new Row("POST /speedtest/empty", own -> new Request("POST", "/api/v1/speedtest/empty", Map.of("pad", "x")),
+                s(200, 200, 200, 200, 200), null));
+        rows.add(new Row("GET /speedtest/garbage", own -> new Request("GET", "/api/v1/speedtest/garbage?ckSize=1", null),
+                s(200, 200, 200, 200, 200), null));
+        rows.add(new Row("GET /speedtest/getIP", own -> new Request("GET", "/api/v1/speedtest/getIP", null),
+                s(200, 200, 200, 200, 200), null));
+        rows.add(new Row("POST /speedtest/results", own -> new Request("POST", "/api/v1/speedtest/results",
+                Map.of("test_type", "speedtest", "success", true, "download_mbps", 10.0, "upload_mbps", 5.0,
+                        "raw_results", Map.of("latency_samples_ms", List.of(1.0, 2.0, 3.0)))),
+                s(201, 403, 201, 403, 201), null));
         rows.add(new Row("GET /auth/me", own -> new Request("GET", "/api/v1/auth/me", null), s(200, 200, 200, 200, 200), null));
         rows.add(new Row("GET /audit", own -> new Request("GET", "/api/v1/audit?limit=1000", null), s(200, 403, 200, 403, 403), null));
         // every role manages its own MFA from its session: setup, then a malformed code and a wrong password
