@@ -111,9 +111,9 @@ export function SpeedTest({ user }) {
   const { latency, download, upload } = figures;
   return html`<section data-testid="speedtest">
     <h1 tabindex="-1">Speed test</h1>
-    <p class="muted">Measures ping, jitter, download and upload between this browser and the chosen test server.
-      ${mayStore ? 'The result is stored under your name and listed with the other results.'
-        : 'Your role reads results but does not store them: the figures are shown here only.'}</p>
+    <p class="muted">${'Measures ping, jitter, download and upload between this browser and the chosen test server. '
+      + (mayStore ? 'The result is stored under your name and listed with the other results.'
+        : 'Your role reads results but does not store them: the figures are shown here only.')}</p>
     <form class="filters" onSubmit=${(e) => { e.preventDefault(); if (!running) run(); }}>
       <div><label for="speed-server">Test server</label>
         <select id="speed-server" value=${serverId} disabled=${running} onChange=${(e) => setServerId(e.target.value)}>
@@ -144,7 +144,6 @@ export function SpeedTest({ user }) {
         <tr><th scope="row">Upload</th><td data-testid="speed-upload">${fmt.mbps(upload?.mbps ?? null)}</td></tr>
       </tbody>
     </table></div>
-    ${stored && html`<p role="status" data-testid="speed-stored">Stored as
-      <a href=${'#/result/' + stored.id} data-result-id=${stored.id}>result ${stored.id}</a>.</p>`}
+    ${stored && html`<p role="status" data-testid="speed-stored">Stored as${' '}<a href=${'#/result/' + stored.id} data-result-id=${stored.id}>result ${stored.id}</a>.</p>`}
   </section>`;
 }
