@@ -169,7 +169,7 @@ public final class ManagerServer implements AutoCloseable {
                 new GeoEnricher(geoIp), evaluator);
         OpenApi openApi = new OpenApi(version());
         SpeedTestApi speedTest = new SpeedTestApi(SpeedConfig.defaults(), new ClientAddress(config.trustedProxies()), geoIp,
-                ingestor, requests);
+                ingestor, requests, config.speedtest().testServers());
         DeviceRepository devices = new DeviceRepository(db);
         EnrollmentSecretRepository secrets = new EnrollmentSecretRepository(db);
         AgentConfigRepository agentConfigs = new AgentConfigRepository(db);
@@ -221,7 +221,7 @@ public final class ManagerServer implements AutoCloseable {
                     ctx.statusCode(), Math.round(ms), ctx.req().getRemoteAddr()));
             ApiErrors.register(c.routes);
             requests.addFilters(c.routes);
-            WebUi.configure(c);
+            WebUi.configure(c, config.speedtest().origins());
             new HealthApi(version(), db).addRoutes(c.routes);
             openApi.addRoutes(c.routes);
             new AuthApi(auth, mfa, users, hasher, requests, audit, clock).addRoutes(c.routes);

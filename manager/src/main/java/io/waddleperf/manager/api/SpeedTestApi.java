@@ -18,14 +18,19 @@ import io.waddleperf.speed.LibreSpeedApi;
 import io.waddleperf.speed.SpeedConfig;
 import io.waddleperf.speed.SpeedStreams;
 import io.waddleperf.speed.StreamAdmission;
+import java.net.URI;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The manager's browser speed test (docs/MANAGER.md, "Speed test"): LibreSpeed's endpoints served by the test
  * server's own code ({@link LibreSpeedApi}, with its per-client stream and byte admission and stall guard) under
  * {@code /api/v1/speedtest/}, and {@code POST /api/v1/speedtest/results}, where the page posts what it measured to be
- * stored as a {@code speedtest} result of the logged-in user.
+ * stored as a {@code speedtest} result of the logged-in user. {@code GET /api/v1/speedtest/servers} lists what the page
+ * offers to measure against: the manager itself, then the configured test servers ({@code speedtest.test_servers}),
+ * whose endpoints the page calls directly (their CORS headers allow it; the page's CSP names their origins).
  *
  * <p>Downloads, uploads and {@code getIP} need a caller like every other API route (an upload with the session
  * cookie also its CSRF token), so the manager moves bytes only for its users. The bodiless ping {@code GET
@@ -40,16 +45,36 @@ public final class SpeedTestApi implements AutoCloseable {
     private final LibreSpeedApi libreSpeed;
     private final Ingestor ingestor;
     private final Requests requests;
+    private final List<Map<String, Object>> servers;
 
-    /** @param limits the stream and byte limits of the speed endpoints (the test server's defaults) */
+    /**
+     * @param limits      the stream and byte limits of the speed endpoints (the test server's defaults)
+     * @param testServers the configured test servers' base URLs ({@code speedtest.test_servers})
+     */
     public SpeedTestApi(SpeedConfig limits, ClientAddress clientAddress, GeoIp geoIp, Ingestor ingestor,
-                        Requests requests) {
+                        Requests requests, List<URI> testServers) {
         StreamAdmission admission = new StreamAdmission(limits.perClientStreams(), limits.globalStreams(),
                 limits.perClientBytes(), limits.bytesWindow(), MonotonicClock.SYSTEM);
         this.streams = new SpeedStreams(admission, limits, clientAddress);
         this.libreSpeed = new LibreSpeedApi(streams, geoIp, null);
         this.ingestor = ingestor;
         this.requests = requests;
+        List<Map<String, Object>> all = new ArrayList<>();
+        all.add(server("manager", "This manager", BASE, true));
+        for (URI u : testServers) {
+            String base = u.toString().replaceFirst("/+$", "");
+            all.add(server(base, u.getRawAuthority() + u.getRawPath().replaceFirst("/+$", ""), base, false));
+        }
+        this.servers = List.copyOf(all);
+    }
+
+    private static Map<String, Object> server(String id, String name, String url, boolean own) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("name", name);
+        m.put("url", url);
+        m.put("manager", own);
+        return m;
     }
 
     public void addRoutes(RoutesConfig routes) {
@@ -67,6 +92,10 @@ public final class SpeedTestApi implements AutoCloseable {
             libreSpeed.getIp(ctx);
         });
         routes.post(BASE + "/results", this::submit);
+        routes.get(BASE + "/servers", ctx -> {
+            requests.caller(ctx);
+            ctx.json(Map.of("servers", servers));
+        });
     }
 
     /**

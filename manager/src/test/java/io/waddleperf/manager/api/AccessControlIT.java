@@ -292,6 +292,8 @@ class AccessControlIT {
                 s(200, 200, 200, 200, 200), null));
         rows.add(new Row("GET /speedtest/garbage", own -> new Request("GET", "/api/v1/speedtest/garbage?ckSize=1", null),
                 s(200, 200, 200, 200, 200), null));
+        rows.add(new Row("GET /speedtest/servers", own -> new Request("GET", "/api/v1/speedtest/servers", null),
+                s(200, 200, 200, 200, 200), null));
         rows.add(new Row("GET /speedtest/getIP", own -> new Request("GET", "/api/v1/speedtest/getIP", null),
                 s(200, 200, 200, 200, 200), null));
         rows.add(new Row("POST /speedtest/results", own -> new Request("POST", "/api/v1/speedtest/results",

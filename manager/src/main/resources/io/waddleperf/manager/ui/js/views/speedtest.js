@@ -4,26 +4,27 @@
 // import map, which the Content-Security-Policy would block as an inline script.
 
 import { html, useRef, useState } from '../lib.js';
-import { csrfToken, post } from '../api.js';
-import { ErrorBox } from '../components.js';
+import { csrfToken, get, post } from '../api.js';
+import { ErrorBox, Loading, useLoad } from '../components.js';
 import * as fmt from '../format.js';
 import { submitsResults } from '../session.js';
 import { measureDownload, measureLatency, measureUpload } from '/vendor/waddleperf-web/js/measure.js';
 
 /**
- * The test servers the page offers. The manager serves LibreSpeed's endpoints itself (the test server's code), so
- * the path measured is the one between this browser and the manager users already reach.
+ * A server of GET /api/v1/speedtest/servers as the page uses it. The manager serves LibreSpeed's endpoints itself
+ * (the test server's code), so its entry measures the path to the manager users already reach; a configured test
+ * server is called directly at its own origin (its CORS headers allow it, the page's CSP names it). Only the
+ * manager's own upload carries the CSRF token: it must never go to another origin.
  */
-const SERVERS = [{
-  id: 'manager',
-  label: `This manager (${location.host})`,
-  target: `${location.origin}/api/v1/speedtest`,
-  endpoints: {
-    ping: '/api/v1/speedtest/empty',
-    upload: '/api/v1/speedtest/empty',
-    download: (mib) => `/api/v1/speedtest/garbage?ckSize=${mib}`,
-  },
-}];
+function usable(s) {
+  const base = s.url.replace(/\/+$/, '');
+  return {
+    ...s,
+    label: s.manager ? `This manager (${location.host})` : s.name,
+    target: s.manager ? `${location.origin}${base}` : base,
+    endpoints: { ping: `${base}/empty`, upload: `${base}/empty`, download: (mib) => `${base}/garbage?ckSize=${mib}` },
+  };
+}
 
 /** How long and how heavy: the quick run asks for small bodies (and suits slow links), the standard one LibreSpeed's. */
 const PROFILES = {
@@ -37,7 +38,8 @@ const PROFILES = {
 const grace = (phaseMs, ms) => Math.min(ms, Math.round(phaseMs * 0.3));
 
 export function SpeedTest({ user }) {
-  const [serverId, setServerId] = useState(SERVERS[0].id);
+  const list = useLoad(() => get('/api/v1/speedtest/servers'), []);
+  const [serverId, setServerId] = useState('manager');
   const [profileId, setProfileId] = useState('standard');
   const [running, setRunning] = useState(false);
   const [progress, setProgress] = useState(null); // {phase, fraction, mbps}
@@ -48,7 +50,7 @@ export function SpeedTest({ user }) {
   const mayStore = submitsResults(user);
 
   const run = async () => {
-    const server = SERVERS.find((s) => s.id === serverId);
+    const server = usable(list.data.servers.find((s) => s.id === serverId));
     const profile = PROFILES[profileId];
     const controller = new AbortController();
     abort.current = controller;
@@ -70,14 +72,14 @@ export function SpeedTest({ user }) {
       const token = csrfToken();
       const upload = await measureUpload({ streams: profile.uploadStreams, phaseMs: profile.phaseMs,
         graceMs: grace(profile.phaseMs, 3000), signal, onTick: phase('Upload'), endpoints: server.endpoints,
-        chunkMiB: profile.uploadChunkMiB, headers: token ? { 'X-CSRF-Token': token } : {} });
+        chunkMiB: profile.uploadChunkMiB, headers: server.manager && token ? { 'X-CSRF-Token': token } : {} });
       setFigures((f) => ({ ...f, upload }));
       if (mayStore) {
         setProgress({ phase: 'Saving', fraction: 1, mbps: null });
         const answer = await post('/api/v1/speedtest/results', {
           test_type: 'speedtest',
           target: server.target,
-          target_host: location.hostname,
+          target_host: new URL(server.target).hostname,
           protocol_detail: latency.protocol || null,
           started_at: startedAt.toISOString(),
           duration_ms: Math.round((performance.now() - t0) * 1000) / 1000,
@@ -109,6 +111,11 @@ export function SpeedTest({ user }) {
   };
 
   const { latency, download, upload } = figures;
+  if (list.loading || list.error) {
+    return html`<section><h1 tabindex="-1">Speed test</h1>${list.error ? html`<${ErrorBox} error=${list.error} />`
+      : html`<${Loading} what="test servers" />`}</section>`;
+  }
+  const servers = list.data.servers.map(usable);
   return html`<section data-testid="speedtest">
     <h1 tabindex="-1">Speed test</h1>
     <p class="muted">${'Measures ping, jitter, download and upload between this browser and the chosen test server. '
@@ -117,7 +124,7 @@ export function SpeedTest({ user }) {
     <form class="filters" onSubmit=${(e) => { e.preventDefault(); if (!running) run(); }}>
       <div><label for="speed-server">Test server</label>
         <select id="speed-server" value=${serverId} disabled=${running} onChange=${(e) => setServerId(e.target.value)}>
-          ${SERVERS.map((s) => html`<option value=${s.id}>${s.label}</option>`)}
+          ${servers.map((s) => html`<option value=${s.id}>${s.label}</option>`)}
         </select></div>
       <div><label for="speed-profile">Length</label>
         <select id="speed-profile" value=${profileId} disabled=${running} onChange=${(e) => setProfileId(e.target.value)}>
