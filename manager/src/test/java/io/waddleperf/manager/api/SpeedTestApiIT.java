@@ -162,6 +162,10 @@ class SpeedTestApiIT {
         assertThat(download.headers().firstValueAsLong("Content-Length").orElse(-1)).isEqualTo(2L << 20);
         Answer upload = withCookie("POST", "/api/v1/speedtest/empty", "y".repeat(1 << 20), true);
         assertThat(upload.status()).as(upload.toString()).isEqualTo(200);
+        // the upload sink is bounded by the byte quota and the stall guard, not by http.max_body_bytes (16 MiB)
+        Answer big = m.send("POST", "/api/v1/speedtest/empty", Map.of("Authorization", bearer,
+                "Content-Type", "application/octet-stream"), "z".repeat(20 << 20));
+        assertThat(big.status()).as(big.toString()).isEqualTo(200);
         Answer ip = m.call("GET", "/api/v1/speedtest/getIP", bearer, null);
         assertThat(ip.json().get("processedString").asText()).startsWith("127.0.0.1");
         assertField(m.call("GET", "/api/v1/speedtest/getIP?distance=parsec", bearer, null), 400, "distance");
