@@ -10,6 +10,7 @@ import io.waddleperf.core.config.Validated;
 import io.waddleperf.manager.auth.Role;
 import io.waddleperf.manager.auth.ServerKey;
 import io.waddleperf.manager.store.Database;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +58,8 @@ public record ManagerConfig(
         Enrollment enrollment,
         GeoIp geoip,
         Alerts alerts,
-        Retention retention) implements Validated {
+        Retention retention,
+        Speedtest speedtest) implements Validated {
 
     /** Prefix of the environment variables that set keys ({@code WADDLEPERF_MANAGER_PORT}). */
     public static final String ENV_PREFIX = "WADDLEPERF_MANAGER";
@@ -67,13 +69,14 @@ public record ManagerConfig(
     public ManagerConfig {
         trustedProxies = List.copyOf(trustedProxies);
         retention = Objects.requireNonNullElse(retention, Retention.defaults());
+        speedtest = Objects.requireNonNullElse(speedtest, Speedtest.defaults());
     }
 
     /** All defaults: the one place they are written (nested sections default in their constructors). */
     public static ManagerConfig defaults() {
         return new ManagerConfig("0.0.0.0", 5000, Path.of("data"), Duration.ofSeconds(10), Db.defaults(),
                 Http.defaults(), Auth.defaults(), false, 5443, null, null, List.of(), Enrollment.defaults(),
-                GeoIp.defaults(), Alerts.defaults(), Retention.defaults());
+                GeoIp.defaults(), Alerts.defaults(), Retention.defaults(), Speedtest.defaults());
     }
 
     public static ConfigLoader<ManagerConfig> loader() {
@@ -444,6 +447,43 @@ public record ManagerConfig(
             problems.require(audit.compareTo(Duration.ofDays(1)) >= 0 && audit.compareTo(longest) <= 0, "audit",
                     "must be between 1d and 36500d, got " + audit);
             problems.require(batchSize >= 1 && batchSize <= 10_000, "batch_size", "must be 1-10000, got " + batchSize);
+        }
+    }
+
+    /**
+     * The browser speed test (YAML section {@code speedtest:}).
+     *
+     * @param testServers base URLs of test servers the speed test page offers besides the manager itself: where
+     *                    LibreSpeed's {@code garbage}, {@code empty} (a WaddlePerf test server's root, or a LibreSpeed
+     *                    backend's folder); the page's Content-Security-Policy lets it connect to their origins
+     */
+    public record Speedtest(List<URI> testServers) implements Validated {
+        public Speedtest {
+            testServers = List.copyOf(Objects.requireNonNullElse(testServers, List.of()));
+        }
+
+        public static Speedtest defaults() {
+            return new Speedtest(null);
+        }
+
+        @Override
+        public void validate(Problems problems) {
+            problems.require(testServers.size() <= 32, "test_servers", "at most 32, got " + testServers.size());
+            for (int i = 0; i < testServers.size(); i++) {
+                URI u = testServers.get(i);
+                String key = "test_servers[" + i + "]";
+                boolean http = "http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme());
+                problems.require(http && u.getHost() != null && u.getRawUserInfo() == null && u.getRawQuery() == null
+                        && u.getRawFragment() == null, key, "'" + u + "' is not an http:// or https:// base URL "
+                        + "(host, optional port and path; no user, query or fragment)");
+                problems.require(testServers.indexOf(u) == i, key, "'" + u + "' is listed twice");
+            }
+        }
+
+        /** The origins ({@code scheme://host[:port]}) of the test servers, for the page's connect-src. */
+        public List<String> origins() {
+            return testServers.stream().map(u -> u.getScheme().toLowerCase(java.util.Locale.ROOT) + "://"
+                    + u.getRawAuthority()).distinct().toList();
         }
     }
 }

@@ -14,6 +14,7 @@ import io.waddleperf.manager.geo.GeoEnricher;
 import io.waddleperf.manager.store.AlertRepository;
 import io.waddleperf.notify.Mailer;
 import io.waddleperf.notify.WebhookSender;
+import io.waddleperf.speed.SpeedConfig;
 import io.waddleperf.manager.api.AuditApi;
 import io.waddleperf.manager.api.AuthApi;
 import io.waddleperf.manager.api.ConfigApi;
@@ -28,6 +29,7 @@ import io.waddleperf.manager.api.IntrospectionApi;
 import io.waddleperf.manager.api.OrganizationsApi;
 import io.waddleperf.manager.api.Requests;
 import io.waddleperf.manager.api.ResultsApi;
+import io.waddleperf.manager.api.SpeedTestApi;
 import io.waddleperf.manager.api.StatisticsApi;
 import io.waddleperf.manager.api.TestsApi;
 import io.waddleperf.manager.api.UsersApi;
@@ -97,10 +99,12 @@ public final class ManagerServer implements AutoCloseable {
 
     private final AlertNotifier notifier;
     private final GeoIp geoIp;
+    private final SpeedTestApi speedTest;
 
     private ManagerServer(ManagerConfig config, Database db, Javalin app, GracefulHandler graceful,
                           Housekeeping housekeeping, int port, OptionalInt httpsPort, TlsCredentials tls,
-                          AlertNotifier notifier, GeoIp geoIp) {
+                          AlertNotifier notifier, GeoIp geoIp, SpeedTestApi speedTest) {
+        this.speedTest = speedTest;
         this.notifier = notifier;
         this.geoIp = geoIp;
         this.config = config;
@@ -168,6 +172,8 @@ public final class ManagerServer implements AutoCloseable {
         Ingestor ingestor = new Ingestor(results, new ResultValidator(), config.http().maxBatchResults(), clock,
                 new GeoEnricher(geoIp), evaluator);
         OpenApi openApi = new OpenApi(version());
+        SpeedTestApi speedTest = new SpeedTestApi(SpeedConfig.defaults(), new ClientAddress(config.trustedProxies()), geoIp,
+                ingestor, requests, config.speedtest().testServers());
         DeviceRepository devices = new DeviceRepository(db);
         EnrollmentSecretRepository secrets = new EnrollmentSecretRepository(db);
         AgentConfigRepository agentConfigs = new AgentConfigRepository(db);
@@ -219,7 +225,7 @@ public final class ManagerServer implements AutoCloseable {
                     ctx.statusCode(), Math.round(ms), ctx.req().getRemoteAddr()));
             ApiErrors.register(c.routes);
             requests.addFilters(c.routes);
-            WebUi.configure(c);
+            WebUi.configure(c, config.speedtest().origins());
             new HealthApi(version(), db).addRoutes(c.routes);
             openApi.addRoutes(c.routes);
             new AuthApi(auth, mfa, users, hasher, requests, audit, clock).addRoutes(c.routes);
@@ -229,6 +235,7 @@ public final class ManagerServer implements AutoCloseable {
             new AuditApi(auditEntries, requests).addRoutes(c.routes);
             new ResultsApi(ingestor, results, requests, deviceRequests).addRoutes(c.routes);
             new TestsApi(ingestor, requests).addRoutes(c.routes);
+            speedTest.addRoutes(c.routes);
             new StatisticsApi(results, rollups, requests, config.retention(), clock).addRoutes(c.routes);
             new ExportApi(results, requests, clock).addRoutes(c.routes);
             new EnrollmentApi(secrets, devices, organizations, agentConfigs, requests, deviceRequests, enrolLimiter,
@@ -248,7 +255,7 @@ public final class ManagerServer implements AutoCloseable {
         housekeeping.start();
         OptionalInt httpsPort = connector[1] == null ? OptionalInt.empty() : OptionalInt.of(connector[1].getLocalPort());
         ManagerServer m = new ManagerServer(config, db, app, graceful, housekeeping, connector[0].getLocalPort(), httpsPort,
-                tls, notifier, geoIp);
+                tls, notifier, geoIp, speedTest);
         LOG.info("manager listening on {}:{}{}", config.bind(), m.port(),
                 httpsPort.isPresent() ? ", HTTPS on port " + httpsPort.getAsInt() : "");
         return m;
@@ -378,6 +385,7 @@ public final class ManagerServer implements AutoCloseable {
         }
         housekeeping.close();
         app.stop();
+        speedTest.close(); // its stall guard's timer
         // notifications in progress finish before the pool they note their delivery in closes
         notifier.close();
         try {

@@ -42,6 +42,21 @@ class ManagerConfigTest {
     }
 
     @Test
+    void speed_test_servers_are_http_base_urls_and_their_origins_go_to_the_page() {
+        ManagerConfig c = ManagerConfig.of(Map.of("speedtest.test_servers",
+                "https://ts1.example:8443, http://ts2.example/backend/"));
+        assertThat(c.speedtest().origins()).containsExactly("https://ts1.example:8443", "http://ts2.example");
+        assertThat(ManagerConfig.defaults().speedtest().testServers()).isEmpty();
+        assertThatThrownBy(() -> ManagerConfig.of(Map.of("speedtest.test_servers", "http://ok.example, ftp://ts.example")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("speedtest.test_servers[1]")
+                .hasMessageContaining("ftp://ts.example");
+        assertThatThrownBy(() -> ManagerConfig.of(Map.of("speedtest.test_servers", "http://ts.example/?q=1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("speedtest.test_servers[0]");
+        assertThatThrownBy(() -> ManagerConfig.of(Map.of("speedtest.test_servers", "http://a.example, http://a.example")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("listed twice");
+    }
+
+    @Test
     void docs_list_every_manager_key_with_its_default_and_environment_variable() throws IOException {
         List<String> rows = section("## Manager keys");
         for (ConfigLoader.Key key : ManagerConfig.loader().keys()) {

@@ -9,7 +9,7 @@ import io.waddleperf.core.config.Secret;
 import io.waddleperf.core.config.Validated;
 import io.waddleperf.core.spec.SshSpec;
 import io.waddleperf.iperf3.server.Iperf3ServerConfig;
-import io.waddleperf.testserver.speed.SpeedConfig;
+import io.waddleperf.speed.SpeedConfig;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.waddleperf.core.config.ConfigException;
 import io.waddleperf.core.config.ConfigLoader;
 import io.waddleperf.core.config.Secret;
-import io.waddleperf.testserver.speed.SpeedConfig;
+import io.waddleperf.speed.SpeedConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

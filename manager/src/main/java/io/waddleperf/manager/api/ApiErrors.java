@@ -7,6 +7,9 @@ import io.waddleperf.manager.auth.LoginRefusedException;
 import io.waddleperf.manager.ingest.InvalidResultException;
 import io.waddleperf.manager.store.ConflictException;
 import io.waddleperf.manager.store.StoreException;
+import io.waddleperf.speed.LimitExceededException;
+import io.waddleperf.speed.SpeedRequestException;
+import io.waddleperf.speed.UploadStalledException;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +32,9 @@ public final class ApiErrors {
         routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e.status(),
                 new ApiError(e.getMessage(), e.field(), null, e.mfaSetupRequired() ? Boolean.TRUE : null), e.retryAfter()));
         routes.exception(InvalidResultException.class, (e, ctx) -> respond(ctx, 400, e.getMessage(), e.field(), null));
+        routes.exception(SpeedRequestException.class, (e, ctx) -> respond(ctx, 400, e.getMessage(), e.field(), null));
+        routes.exception(LimitExceededException.class, (e, ctx) -> respond(ctx, 429, e.getMessage(), null, e.retryAfter()));
+        routes.exception(UploadStalledException.class, (e, ctx) -> respond(ctx, 408, e.getMessage(), "body", null));
         routes.exception(ConflictException.class, (e, ctx) -> respond(ctx, 409, e.getMessage(), e.field(), null));
         routes.exception(LoginRefusedException.class, (e, ctx) -> respond(ctx, e.retryAfter() == null ? 401 : 429,
                 new ApiError(e.getMessage(), null, e.reason().asksForCode() ? Boolean.TRUE : null, null), e.retryAfter()));

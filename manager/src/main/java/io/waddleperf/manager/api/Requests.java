@@ -151,7 +151,7 @@ public final class Requests {
                 throw ApiException.unsupportedMediaType("Content-Type must be application/json, got '" + media + "'");
             }
         }
-        byte[] body = body(ctx);
+        byte[] body = body(ctx, maxBodyBytes);
         if (body.length == 0) {
             throw ApiException.badRequest("body", "a JSON body is required");
         }
@@ -168,7 +168,9 @@ public final class Requests {
         }
     }
 
-    private byte[] body(Context ctx) {
+    /** The raw body, refused with 413 beyond {@code max} bytes (declared or read). */
+    public byte[] body(Context ctx, long max) {
+        long maxBodyBytes = Math.min(max, this.maxBodyBytes);
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxBodyBytes) {
             throw ApiException.payloadTooLarge("body of " + declared + " bytes exceeds the limit of " + maxBodyBytes);

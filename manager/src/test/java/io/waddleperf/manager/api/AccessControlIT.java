@@ -284,6 +284,22 @@ class AccessControlIT {
                 s(200, 200, 200, 200, 200), null));
         rows.add(new Row("POST /tests", own -> new Request("POST", "/api/v1/tests", LegacyUploadsIT.CONTAINER_BODY),
                 s(201, 403, 201, 403, 201), null));
+        // the manager's browser speed test: the ping answers anyone; moving bytes and getIP need a login, storing a
+        // result a role that submits results (SpeedTestIT runs it from a real page)
+        rows.add(new Row("GET /speedtest/empty", own -> new Request("GET", "/api/v1/speedtest/empty", null),
+                s(200, 200, 200, 200, 200), null, 200, null));
+        rows.add(new Row("POST /speedtest/empty", own -> new Request("POST", "/api/v1/speedtest/empty", Map.of("pad", "x")),
+                s(200, 200, 200, 200, 200), null));
+        rows.add(new Row("GET /speedtest/garbage", own -> new Request("GET", "/api/v1/speedtest/garbage?ckSize=1", null),
+                s(200, 200, 200, 200, 200), null));
+        rows.add(new Row("GET /speedtest/servers", own -> new Request("GET", "/api/v1/speedtest/servers", null),
+                s(200, 200, 200, 200, 200), null));
+        rows.add(new Row("GET /speedtest/getIP", own -> new Request("GET", "/api/v1/speedtest/getIP", null),
+                s(200, 200, 200, 200, 200), null));
+        rows.add(new Row("POST /speedtest/results", own -> new Request("POST", "/api/v1/speedtest/results",
+                Map.of("test_type", "speedtest", "success", true, "download_mbps", 10.0, "upload_mbps", 5.0,
+                        "raw_results", Map.of("latency_samples_ms", List.of(1.0, 2.0, 3.0)))),
+                s(201, 403, 201, 403, 201), null));
         rows.add(new Row("GET /auth/me", own -> new Request("GET", "/api/v1/auth/me", null), s(200, 200, 200, 200, 200), null));
         rows.add(new Row("GET /audit", own -> new Request("GET", "/api/v1/audit?limit=1000", null), s(200, 403, 200, 403, 403), null));
         // every role manages its own MFA from its session: setup, then a malformed code and a wrong password
@@ -514,7 +530,8 @@ class AccessControlIT {
         expect.accept(m.call("POST", "/api/v1/auth/introspect", deactivated[1], Map.of("token", "wpk_x")), 403);
         // the routes that take a device credential (checked above) or none at all
         Set<String> deviceRoutes = Set.of("POST /enrollment/devices/{id}/heartbeat",
-                "POST /enrollment/enroll", "GET /enrollment/config", "POST /auth/introspect", "POST /results");
+                "POST /enrollment/enroll", "GET /enrollment/config", "POST /auth/introspect", "POST /results",
+                "GET /speedtest/empty");
         for (Row row : table()) {
             if (deviceRoutes.contains(row.route())) {
                 continue;
@@ -536,8 +553,9 @@ class AccessControlIT {
             }
         }));
         assertThat(documented).containsExactlyInAnyOrderElementsOf(deviceRoutes.stream()
-                .filter(r -> !r.equals("POST /enrollment/enroll")).toList());
+                .filter(r -> !r.equals("POST /enrollment/enroll") && !r.equals("GET /speedtest/empty")).toList());
         assertThat(paths.get("/api/v1/enrollment/enroll").get("post").get("security")).isEmpty();
+        assertThat(paths.get("/api/v1/speedtest/empty").get("get").get("security")).isEmpty();
     }
 
     private static List<UUID> ids(Answer a) {

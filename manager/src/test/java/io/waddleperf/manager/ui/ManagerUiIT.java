@@ -422,7 +422,7 @@ class ManagerUiIT {
         page.getByTestId("current-user").waitFor();
 
         for (String screen : List.of("/#/", "/#/devices", "/#/statistics", "/#/results", "/#/admin/users", "/#/admin/ous",
-                "/#/admin/secrets", "/#/admin/config", "/#/admin/audit", "/#/profile", "/#/result/" + mtrId)) {
+                "/#/admin/secrets", "/#/admin/config", "/#/admin/audit", "/#/profile", "/#/speedtest", "/#/result/" + mtrId)) {
             page.navigate(url(screen));
             page.waitForLoadState(LoadState.NETWORKIDLE);
             page.locator("main h1").first().waitFor();
@@ -436,14 +436,14 @@ class ManagerUiIT {
         page.locator(".skip").focus();
         assertThat(page.evaluate("getComputedStyle(document.activeElement).outlineStyle")).isNotEqualTo("none");
         List<String> order = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < 9; i++) {
             page.keyboard().press("Tab");
             order.add((String) page.evaluate("document.activeElement.textContent"));
             Object outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle");
             assertThat(outline).as("focus outline of " + order.getLast()).isNotEqualTo("none");
         }
-        assertThat(order).containsExactly("Dashboard", "Devices", "Statistics", "Results", "Map", "Alerts", "Admin",
-                "Profile");
+        assertThat(order).containsExactly("Dashboard", "Devices", "Statistics", "Results", "Map", "Speed test", "Alerts",
+                "Admin", "Profile");
 
         for (String theme : List.of("light", "dark")) {
             page.evaluate("t => document.documentElement.dataset.theme = t", theme);

@@ -4,8 +4,9 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.waddleperf.core.spec.InvalidSpecException;
-import io.waddleperf.testserver.limits.LimitExceededException;
-import io.waddleperf.testserver.speed.UploadStalledException;
+import io.waddleperf.speed.LimitExceededException;
+import io.waddleperf.speed.SpeedRequestException;
+import io.waddleperf.speed.UploadStalledException;
 import java.time.Duration;
 import org.eclipse.jetty.http.HttpException;
 import org.slf4j.Logger;
@@ -29,6 +30,7 @@ public final class ApiErrors {
         routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e.status(), e.getMessage(), e.field(), e.retryAfter()));
         routes.exception(InvalidSpecException.class, (e, ctx) -> respond(ctx, 400, messageOf(e), e.field(), null));
         routes.exception(LimitExceededException.class, (e, ctx) -> respond(ctx, 429, e.getMessage(), null, e.retryAfter()));
+        routes.exception(SpeedRequestException.class, (e, ctx) -> respond(ctx, 400, e.getMessage(), e.field(), null));
         routes.exception(UploadStalledException.class, (e, ctx) -> respond(ctx, 408, e.getMessage(), "body", null));
         routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, e.getStatus(), e.getMessage(), null, null));
         // Jetty's refusal of a request it could not read, e.g. a body below http.min_body_rate (408)

@@ -19,7 +19,7 @@ import io.waddleperf.testserver.TestServerConfig;
 import io.waddleperf.testserver.http.CallerConnection;
 import io.waddleperf.testserver.limits.AdmissionControl;
 import io.waddleperf.testserver.limits.CallerWatch;
-import io.waddleperf.testserver.limits.LimitExceededException;
+import io.waddleperf.speed.LimitExceededException;
 import io.waddleperf.testserver.policy.TargetPolicy;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package io.waddleperf.testserver.limits;
 
+import io.waddleperf.speed.LimitExceededException;
 import io.waddleperf.core.clock.MonotonicClock;
 import io.waddleperf.testserver.TestServerConfig;
 import java.time.Duration;

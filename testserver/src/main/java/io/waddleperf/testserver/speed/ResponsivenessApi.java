@@ -1,5 +1,7 @@
 package io.waddleperf.testserver.speed;
 
+import io.waddleperf.speed.SpeedStreams;
+import io.waddleperf.speed.LibreSpeedApi;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;

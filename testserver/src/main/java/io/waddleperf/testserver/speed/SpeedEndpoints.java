@@ -1,5 +1,8 @@
 package io.waddleperf.testserver.speed;
 
+import io.waddleperf.speed.SpeedStreams;
+import io.waddleperf.speed.LibreSpeedApi;
+import io.waddleperf.speed.SpeedConfig;
 import io.javalin.config.RoutesConfig;
 import io.waddleperf.core.address.ClientAddress;
 import io.waddleperf.core.clock.MonotonicClock;
@@ -9,7 +12,7 @@ import io.waddleperf.geo.GeoPoint;
 import io.waddleperf.testserver.ServerVersion;
 import io.waddleperf.testserver.TestServerConfig;
 import io.waddleperf.testserver.http.DirectRoutes;
-import io.waddleperf.testserver.limits.StreamAdmission;
+import io.waddleperf.speed.StreamAdmission;
 import java.io.IOException;
 import java.util.List;
 

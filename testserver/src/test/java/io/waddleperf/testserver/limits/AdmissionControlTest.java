@@ -1,5 +1,6 @@
 package io.waddleperf.testserver.limits;
 
+import io.waddleperf.speed.LimitExceededException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

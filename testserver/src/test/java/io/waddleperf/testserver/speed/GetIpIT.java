@@ -1,5 +1,6 @@
 package io.waddleperf.testserver.speed;
 
+import io.waddleperf.speed.SpeedConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

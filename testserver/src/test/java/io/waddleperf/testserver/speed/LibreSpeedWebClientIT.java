@@ -1,5 +1,7 @@
 package io.waddleperf.testserver.speed;
 
+import io.waddleperf.speed.LibreSpeedApi;
+import io.waddleperf.speed.SpeedConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;

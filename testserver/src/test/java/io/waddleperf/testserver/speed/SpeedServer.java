@@ -1,5 +1,6 @@
 package io.waddleperf.testserver.speed;
 
+import io.waddleperf.speed.SpeedConfig;
 import io.waddleperf.testserver.LoopbackConfig;
 import io.waddleperf.testserver.TestServer;
 import io.waddleperf.testserver.TestServerConfig;

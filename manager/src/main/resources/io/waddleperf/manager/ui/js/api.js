@@ -14,7 +14,7 @@ export class ApiError extends Error {
   }
 }
 
-function csrfToken() {
+export function csrfToken() {
   for (const part of document.cookie.split(';')) {
     const [name, ...value] = part.trim().split('=');
     if (name === 'wp_csrf') return decodeURIComponent(value.join('='));

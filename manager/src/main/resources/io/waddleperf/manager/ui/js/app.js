@@ -13,6 +13,7 @@ import { Profile } from './views/profile.js';
 import { Alerts, readsAlerts } from './views/alerts.js';
 import { GeoMap } from './views/map.js';
 import { SmokePing } from './views/smokeping.js';
+import { SpeedTest } from './views/speedtest.js';
 import { parseHash } from './nav.js';
 
 const THEME_KEY = 'waddleperf.manager.theme';
@@ -52,6 +53,7 @@ function navItems(user) {
     ['/statistics', 'Statistics', true],
     ['/results', 'Results', true],
     ['/map', 'Map', true],
+    ['/speedtest', 'Speed test', true],
     ['/alerts', 'Alerts', readsAlerts(user)],
     ['/admin', 'Admin', isAdmin(user)],
     ['/profile', 'Profile', true],
@@ -71,6 +73,7 @@ function page(route, user) {
     case 'results': return html`<${Results} params=${route.params} />`;
     case 'result': return html`<${ResultDetail} id=${second} />`;
     case 'map': return html`<${GeoMap} params=${route.params} />`;
+    case 'speedtest': return html`<${SpeedTest} user=${user} />`;
     case 'smokeping': return html`<${SmokePing} params=${route.params} />`;
     case 'alerts': return readsAlerts(user) ? html`<${Alerts} user=${user} />` : html`<${NotAllowed} />`;
     case 'admin': return isAdmin(user) ? html`<${Admin} user=${user} tab=${second || 'users'} />` : html`<${NotAllowed} />`;

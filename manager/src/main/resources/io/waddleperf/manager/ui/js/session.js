@@ -9,3 +9,5 @@ export const isGlobalAdmin = (user) => user && user.role === 'global_admin';
 export const readsDevices = (user) => user && user.role !== 'user';
 /** The roles an admin may give: an OU admin only the OU roles. */
 export const assignableRoles = (user) => (isGlobalAdmin(user) ? ROLES : ['ou_admin', 'ou_reporter', 'user']);
+/** Storing results (the browser speed test's): the admins and `user`; the reporters only read. */
+export const submitsResults = (user) => user && ['global_admin', 'ou_admin', 'user'].includes(user.role);

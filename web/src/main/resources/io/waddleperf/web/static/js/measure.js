@@ -20,7 +20,10 @@ export const SPEED_DEFAULTS = Object.freeze({
   uploadChunkMiB: 8,
 });
 
-/** The server's endpoints (docs/PROTOCOL-http-speedtest.md). */
+/**
+ * The server's endpoints (docs/PROTOCOL-http-speedtest.md). A page served elsewhere (the manager's speed test) passes
+ * its own as `endpoints`: `ping` and `upload` paths, `download(mib)` a function of the size.
+ */
 export const ENDPOINTS = Object.freeze({
   ping: '/speedtest/ping',
   download: (mib) => `/speedtest/download?size=${mib}`,
@@ -40,12 +43,12 @@ const sleep = (ms, signal) => new Promise((resolve) => {
  * connection). Each sample is the Resource Timing request-to-first-byte time when the browser exposes it, else the
  * fetch wall time, whichever is smaller (as LibreSpeed does: wall time includes event-loop delays).
  */
-export async function measureLatency({ count = SPEED_DEFAULTS.pingCount, signal, onSample } = {}) {
+export async function measureLatency({ count = SPEED_DEFAULTS.pingCount, signal, onSample, endpoints = ENDPOINTS } = {}) {
   performance.clearResourceTimings();
   const samples = [];
   let protocol = null;
   for (let i = 0; i <= count; i++) {
-    const url = new URL(`${ENDPOINTS.ping}?seq=${i}`, location.href).href;
+    const url = new URL(`${endpoints.ping}?seq=${i}`, location.href).href;
     const started = performance.now();
     const res = await fetch(url, { cache: 'no-store', signal });
     if (!res.ok) throw new Error(`ping answered HTTP ${res.status}`);
@@ -158,7 +161,7 @@ async function downloadOnce(url, counter, signal) {
  * One upload request through XMLHttpRequest: fetch() has no upload progress, and XHR's `upload.onprogress`
  * reports bytes as the browser hands them to the network, so the rate is live rather than known only at the end.
  */
-function uploadOnce(url, body, counter, signal) {
+function uploadOnce(url, body, counter, signal, headers = {}) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     let counted = 0;
@@ -174,6 +177,7 @@ function uploadOnce(url, body, counter, signal) {
     signal.addEventListener('abort', onAbort, { once: true });
     xhr.open('POST', url);
     xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
     xhr.send(body);
   });
 }
@@ -191,17 +195,19 @@ export function uploadBody(mib) {
 }
 
 export function measureDownload({ streams, phaseMs, graceMs, staggerMs = SPEED_DEFAULTS.staggerMs,
-  tickMs = SPEED_DEFAULTS.tickMs, signal, onTick }) {
-  const url = ENDPOINTS.download(SPEED_DEFAULTS.downloadChunkMiB);
+  tickMs = SPEED_DEFAULTS.tickMs, signal, onTick, endpoints = ENDPOINTS, chunkMiB = SPEED_DEFAULTS.downloadChunkMiB }) {
+  const url = endpoints.download(chunkMiB);
   return runTransferPhase({ streams, phaseMs, graceMs, staggerMs, tickMs, signal, onTick,
     transferOnce: (counter, s) => downloadOnce(url, counter, s) });
 }
 
+/** `headers` go on every upload request (the manager's CSRF token). */
 export function measureUpload({ streams, phaseMs, graceMs, staggerMs = SPEED_DEFAULTS.staggerMs,
-  tickMs = SPEED_DEFAULTS.tickMs, signal, onTick }) {
-  const body = uploadBody(SPEED_DEFAULTS.uploadChunkMiB);
+  tickMs = SPEED_DEFAULTS.tickMs, signal, onTick, endpoints = ENDPOINTS, chunkMiB = SPEED_DEFAULTS.uploadChunkMiB,
+  headers = {} }) {
+  const body = uploadBody(chunkMiB);
   return runTransferPhase({ streams, phaseMs, graceMs, staggerMs, tickMs, signal, onTick,
-    transferOnce: (counter, s) => uploadOnce(ENDPOINTS.upload, body, counter, s) });
+    transferOnce: (counter, s) => uploadOnce(endpoints.upload, body, counter, s, headers) });
 }
 
 /**

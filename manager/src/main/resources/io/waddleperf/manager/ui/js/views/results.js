@@ -31,14 +31,22 @@ export function Results({ params }) {
     ${list.loading ? html`<${Loading} what="results" />` : list.data && html`
       <p class="muted">The newest ${list.data.length === LIMIT ? LIMIT : list.data.length} results.</p>
       <div class="table-wrap"><table data-testid="results">
-        <thead><tr><th scope="col">Started</th><th scope="col">Type</th><th scope="col">Target</th><th scope="col">Device</th>
+        <thead><tr><th scope="col">Started</th><th scope="col">Type</th><th scope="col">Target</th><th scope="col">Device</th><th scope="col">User</th>
           <th scope="col">Outcome</th><th scope="col">Latency</th><th scope="col">Loss</th><th scope="col">Throughput</th></tr></thead>
         <tbody>${list.data.map((r) => html`<tr>
           <td><a href=${'#/result/' + r.id}>${fmt.time(r.started_at)}</a></td><td>${r.test_type}</td><td>${r.target}</td>
-          <td>${r.device?.serial || '—'}</td><td><${OkBadge} ok=${r.success} /></td><td class="num">${fmt.ms(r.latency_ms)}</td>
-          <td class="num">${fmt.pct(r.packet_loss_percent)}</td><td class="num">${fmt.mbps(r.throughput_mbps)}</td></tr>`)}
+          <td>${r.device?.serial || '—'}</td><td>${r.raw_results?.username || '—'}</td><td><${OkBadge} ok=${r.success} /></td><td class="num">${fmt.ms(r.latency_ms)}</td>
+          <td class="num">${fmt.pct(r.packet_loss_percent)}</td><td class="num">${throughput(r)}</td></tr>`)}
         </tbody></table></div>`}
   </section>`;
+}
+
+/** The list's throughput: a browser speed test's download and upload, else the single figure. */
+function throughput(r) {
+  if (r.throughput_mbps == null && (r.download_mbps != null || r.upload_mbps != null)) {
+    return `↓ ${fmt.mbps(r.download_mbps)} ↑ ${fmt.mbps(r.upload_mbps)}`;
+  }
+  return fmt.mbps(r.throughput_mbps);
 }
 
 /** Every scalar of a document as [dotted path, value], nested objects flattened; hops and intervals have their own tables. */
@@ -73,7 +81,8 @@ export function ResultDetail({ id }) {
   const intervals = Array.isArray(doc.intervals) ? doc.intervals : [];
   return html`<section data-testid="result-detail">
     <h1 tabindex="-1">${doc.test_type} ${doc.target}</h1>
-    <p><${OkBadge} ok=${doc.success} /> ${fmt.time(doc.started_at)}${doc.error ? html` — <span class="error-text">${doc.error}</span>` : ''}</p>
+    <p><${OkBadge} ok=${doc.success} /> ${fmt.time(doc.started_at)}${doc.raw_results?.username
+      ? html` — by <span data-testid="result-user">${doc.raw_results.username}</span>` : ''}${doc.error ? html` — <span class="error-text">${doc.error}</span>` : ''}</p>
     <h2>Fields</h2>
     <div class="table-wrap"><table class="fields" data-testid="result-fields">
       <tbody>${fields(doc).map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${cell(v)}</td></tr>`)}</tbody>

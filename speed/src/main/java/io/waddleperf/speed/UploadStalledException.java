@@ -1,4 +1,4 @@
-package io.waddleperf.testserver.speed;
+package io.waddleperf.speed;
 
 /** An upload the stall guard cut off because it moved too few bytes for too long (a slow-loris client). */
 public final class UploadStalledException extends RuntimeException {

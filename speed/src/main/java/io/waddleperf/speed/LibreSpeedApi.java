@@ -1,4 +1,4 @@
-package io.waddleperf.testserver.speed;
+package io.waddleperf.speed;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -6,7 +6,6 @@ import io.javalin.http.Handler;
 import io.waddleperf.geo.GeoIp;
 import io.waddleperf.geo.GeoLocation;
 import io.waddleperf.geo.GeoPoint;
-import io.waddleperf.testserver.api.ApiException;
 import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -20,8 +19,8 @@ import java.util.Map;
 public final class LibreSpeedApi {
 
     /** LibreSpeed: default and maximum {@code ckSize} (chunks of 1 MiB). */
-    static final int DEFAULT_CHUNKS = 4;
-    static final int MAX_CHUNKS = 1024;
+    public static final int DEFAULT_CHUNKS = 4;
+    public static final int MAX_CHUNKS = 1024;
 
     private final SpeedStreams streams;
     private final GeoIp geoIp;
@@ -48,14 +47,15 @@ public final class LibreSpeedApi {
     }
 
     /** The CORS preflight answer shared by every speed endpoint. */
-    static Handler preflight() {
+    public static Handler preflight() {
         return ctx -> {
             SpeedStreams.commonHeaders(ctx);
             ctx.status(204);
         };
     }
 
-    private void garbage(Context ctx) throws Exception {
+    /** LibreSpeed's download: {@code ckSize} MiB of random bytes. */
+    public void garbage(Context ctx) throws Exception {
         int chunks = chunks(ctx.queryParam("ckSize"));
         streams.download(ctx, (long) chunks * RandomPayload.CHUNK_BYTES, "random.dat");
     }
@@ -66,7 +66,7 @@ public final class LibreSpeedApi {
      * client sends its {@code garbagePhp_chunkSize} setting verbatim and treats any answer it cannot use as a reason
      * to re-request at once, so refusing a value here turned a mis-set page into a request storm reporting 0 Mbit/s.
      */
-    static int chunks(String value) {
+    public static int chunks(String value) {
         if (value == null || value.isEmpty() || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return DEFAULT_CHUNKS;
         }
@@ -78,19 +78,20 @@ public final class LibreSpeedApi {
     }
 
     /** Upload sink and ping target: drains the body, answers 200 with no content (librespeed-cli's IsUp wants that). */
-    private void empty(Context ctx) throws Exception {
+    public void empty(Context ctx) throws Exception {
         streams.sink(ctx);
         ctx.header("Connection", "keep-alive");
         ctx.status(200);
     }
 
-    private void getIp(Context ctx) {
+    /** The caller's address (and with {@code isp=true} its network and distance) as LibreSpeed's client shows it. */
+    public void getIp(Context ctx) {
         SpeedStreams.commonHeaders(ctx);
         String ip = streams.client(ctx);
         boolean isp = "true".equalsIgnoreCase(ctx.queryParam("isp"));
         String unit = ctx.queryParam("distance");
         if (unit != null && !unit.equals("km") && !unit.equals("mi")) {
-            throw ApiException.badRequest("distance", "distance must be km or mi, got '" + unit + "'");
+            throw new SpeedRequestException("distance", "distance must be km or mi, got '" + unit + "'");
         }
         InetAddress address = InetAddress.ofLiteral(ip);
         GeoLocation location = geoIp.lookup(address);

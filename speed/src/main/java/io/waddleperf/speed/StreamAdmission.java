@@ -1,4 +1,4 @@
-package io.waddleperf.testserver.limits;
+package io.waddleperf.speed;
 
 import io.waddleperf.core.clock.MonotonicClock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.waddleperf.testserver.speed;
+package io.waddleperf.speed;
 
 import java.security.SecureRandom;
 import java.util.Random;

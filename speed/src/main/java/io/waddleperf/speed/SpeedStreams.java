@@ -1,9 +1,7 @@
-package io.waddleperf.testserver.speed;
+package io.waddleperf.speed;
 
 import io.javalin.http.Context;
 import io.waddleperf.core.address.ClientAddress;
-import io.waddleperf.testserver.limits.LimitExceededException;
-import io.waddleperf.testserver.limits.StreamAdmission;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package io.waddleperf.testserver.speed;
+package io.waddleperf.speed;
 
 import io.waddleperf.core.config.Bytes;
 import io.waddleperf.core.config.Problems;
