@@ -92,7 +92,6 @@ bases() {
   if ! podman image exists "$TEMURIN_IMAGE"; then
     jdk="$(jdk_home)"
     ctx="$(mktemp -d)"
-    trap 'rm -rf "$ctx"' RETURN
     say "making $TEMURIN_IMAGE from $DEBIAN_IMAGE and $jdk"
     # Dereferenced: a Debian-packaged JDK links its cacerts and more into /etc, which the image does not have.
     cp -rL "$jdk" "$ctx/openjdk"
@@ -101,7 +100,9 @@ FROM $DEBIAN_IMAGE
 COPY openjdk /opt/java/openjdk
 ENV JAVA_HOME=/opt/java/openjdk PATH=/opt/java/openjdk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 EOF
-    podman build --isolation chroot --pull=never --quiet -t "$TEMURIN_IMAGE" "$ctx" >/dev/null
+    podman build --isolation chroot --pull=never --quiet -t "$TEMURIN_IMAGE" "$ctx" >/dev/null || {
+      rm -rf "$ctx"; die "building the stand-in $TEMURIN_IMAGE failed"; }
+    rm -rf "$ctx"
   fi
 }
 
@@ -111,7 +112,10 @@ build() {
   need
   [ -s "$JAR" ] || die "$JAR is missing: run ./mvnw -DskipTests package first"
   local version t
-  version="$(unzip -p "$JAR" META-INF/MANIFEST.MF 2>/dev/null | sed -n 's/^Implementation-Version: *//p' | tr -d '\r')"
+  version="$(python3 -c 'import sys, zipfile
+for line in zipfile.ZipFile(sys.argv[1]).read("META-INF/MANIFEST.MF").decode().splitlines():
+    if line.startswith("Implementation-Version:"):
+        print(line.split(":", 1)[1].strip())' "$JAR")"
   for t in "${TARGETS[@]}"; do
     say "podman build --target $t -> $(image "$t")"
     # --format docker keeps HEALTHCHECK, which the OCI image format has no field for.
@@ -194,7 +198,7 @@ smoke_one() { # $1 target
     podman image unmount "$img" >/dev/null 2>&1 || true
     rm -rf "$work"
   }
-  trap cleanup_one EXIT
+  trap 'cleanup_one; stop_jdeps' EXIT
 
   say "$t: starting '${argv[*]}' as $user in $mnt (HTTP on 127.0.0.1:$http)"
   (in_image "$mnt" "$user" "$work/env" "$work/overrides" "$work/data" "$data_dir" "${argv[@]}") \
@@ -215,30 +219,31 @@ smoke_one() { # $1 target
       say "$t: the program ended before /health answered 200; its output:"
     fi
     cat "$work/log" >&2
-    cleanup_one; trap - EXIT
+    cleanup_one; trap stop_jdeps EXIT
     return 1
   fi
   body="$(cat "$work/body")"
+  grep -q '"status":"healthy"' <<<"$body" || { say "$t: /health says $body"; cleanup_one; trap stop_jdeps EXIT; return 1; }
   status="$(awk '/^Uid:/ {print $2, $3, $4, $5}' "/proc/$pid/status")"
   local comm; comm="$(cat "/proc/$pid/comm")"
-  [ "$comm" = java ] || { say "$t: process $pid is '$comm', not java"; cleanup_one; trap - EXIT; return 1; }
+  [ "$comm" = java ] || { say "$t: process $pid is '$comm', not java"; cleanup_one; trap stop_jdeps EXIT; return 1; }
   for u in $status; do
-    [ "$u" != 0 ] || { say "$t: java runs as root (Uid: $status)"; cleanup_one; trap - EXIT; return 1; }
+    [ "$u" != 0 ] || { say "$t: java runs as root (Uid: $status)"; cleanup_one; trap stop_jdeps EXIT; return 1; }
   done
-  [ "$u" = "${user%%:*}" ] || { say "$t: java runs as uid $u, not the image's user $user"; cleanup_one; trap - EXIT; return 1; }
+  [ "$u" = "${user%%:*}" ] || { say "$t: java runs as uid $u, not the image's user $user"; cleanup_one; trap stop_jdeps EXIT; return 1; }
   local effcaps; effcaps="$(awk '/^CapEff:/ {print $2}' "/proc/$pid/status")"
-  [ "$effcaps" = 0000000000000000 ] || { say "$t: java holds capabilities $effcaps"; cleanup_one; trap - EXIT; return 1; }
+  [ "$effcaps" = 0000000000000000 ] || { say "$t: java holds capabilities $effcaps"; cleanup_one; trap stop_jdeps EXIT; return 1; }
 
   # The image's own HEALTHCHECK, run the way the engine would: inside the container, as its user, its environment.
   if ! (in_image "$mnt" "$user" "$work/env" "$work/overrides" "$work/data" "$data_dir" "${health[@]:1}") \
       >"$work/health.log" 2>&1; then
     say "$t: the image's HEALTHCHECK (${health[*]:1}) failed:"; cat "$work/health.log" >&2
-    cleanup_one; trap - EXIT
+    cleanup_one; trap stop_jdeps EXIT
     return 1
   fi
   say "$t: /health 200 ($body), java pid $pid runs as uid $u with no capabilities, HEALTHCHECK passes"
   cleanup_one
-  trap - EXIT
+  trap stop_jdeps EXIT
 }
 
 # The Java runtime in the images holds every module jdeps finds in the jar ($1: a file with jdeps' answer).
@@ -262,29 +267,50 @@ modules() {
   say "the image's Java runtime holds all $(wc -w <<<"$need") modules jdeps finds in the jar ($(wc -l <<<"$have") with what they require)"
 }
 
+# jdeps reads the whole 45 MB jar, which takes minutes on a loaded machine: it runs in the background while the
+# images are built (`all`) or the programs start (`smoke`).
+JDEPS_PID="" JDEPS_OUT=""
+start_jdeps() {
+  [ -z "$JDEPS_PID" ] || return 0
+  [ -s "$JAR" ] || die "$JAR is missing: run ./mvnw -DskipTests package first"
+  JDEPS_OUT="$(mktemp)"
+  "$(jdk_home)/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 25 "$JAR" >"$JDEPS_OUT" 2>&1 &
+  JDEPS_PID=$!
+}
+stop_jdeps() {
+  [ -z "$JDEPS_PID" ] || kill "$JDEPS_PID" 2>/dev/null || true
+  [ -z "$JDEPS_OUT" ] || rm -f "$JDEPS_OUT"
+}
+
 smoke() {
   need
   command -v curl >/dev/null || die "needs curl"
-  local t jdeps_out jdeps_pid
-  # jdeps reads the whole 45 MB jar (minutes on a loaded machine): it runs while the programs start.
-  jdeps_out="$(mktemp)"
-  "$(jdk_home)/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 25 "$JAR" >"$jdeps_out" 2>&1 &
-  jdeps_pid=$!
+  local t
+  start_jdeps
   for t in "${TARGETS[@]}"; do
-    smoke_one "$t" || { kill "$jdeps_pid" 2>/dev/null; rm -f "$jdeps_out"; exit 1; }
+    smoke_one "$t" || exit 1
   done
-  wait "$jdeps_pid" || { cat "$jdeps_out" >&2; rm -f "$jdeps_out"; die "jdeps failed on $JAR"; }
-  modules "$jdeps_out"
-  rm -f "$jdeps_out"
+  wait "$JDEPS_PID" || { cat "$JDEPS_OUT" >&2; die "jdeps failed on $JAR"; }
+  JDEPS_PID=""
+  modules "$JDEPS_OUT"
   for t in "${TARGETS[@]}"; do
     say "$(image "$t"): $(podman image inspect --format '{{.Size}}' "$(image "$t")" | awk '{printf "%.0f MB", $1/1e6}')"
   done
 }
 
+timed() { # runs step $1 and says how long it took
+  local started=$SECONDS
+  "$1"
+  say "$1 took $((SECONDS - started)) s"
+}
+
+trap stop_jdeps EXIT
+# SIGTERM (a test's timeout) and ^C end the script through its EXIT trap, which stops what it started.
+trap 'exit 143' TERM INT HUP
 case "${1:-}" in
-  bases) bases ;;
-  build) build ;;
-  smoke) smoke ;;
-  all) bases; build; smoke ;;
+  bases) timed bases ;;
+  build) timed build ;;
+  smoke) timed smoke ;;
+  all) need; start_jdeps; timed bases; timed build; timed smoke ;;
   *) echo "usage: $0 bases|build|smoke|all" >&2; exit 2 ;;
 esac
