@@ -120,7 +120,8 @@ for line in zipfile.ZipFile(sys.argv[1]).read("META-INF/MANIFEST.MF").decode().s
     say "podman build --target $t -> $(image "$t")"
     # --format docker keeps HEALTHCHECK, which the OCI image format has no field for.
     podman build --isolation chroot --pull=never --format docker --layers \
-      --build-arg "VERSION=${version:-dev}" --build-arg "REVISION=$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)" \
+      --build-arg "VERSION=${version:-dev}" \
+      --build-arg "REVISION=$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)" \
       -f "$DOCKERFILE" --target "$t" -t "$(image "$t")" "$ROOT" >&2
   done
 }
@@ -141,9 +142,9 @@ inspect_lines() { # $1 image, $2 go template range over a list: one element a li
 }
 
 # Runs argv (after the first six arguments) in the image root $1 as user $2 with the image's environment (file $3)
-# plus overrides (file $4), with host folder $5 bound over the image's data folder $6 (none when empty): in a mount namespace of its own
-# (proc, dev, a writable /tmp and the data folder mounted into the root only there), so nothing stays mounted on the
-# host once it ends, however it ends. The process keeps the caller's PID (unshare, sh, chroot and env all exec).
+# plus overrides (file $4), with host folder $5 bound over the image's data folder $6 (none when empty): in a mount
+# namespace of its own (proc, dev, a writable /tmp and the data folder mounted into the root only there), so nothing
+# stays mounted on the host once it ends, however it ends. The process keeps the caller's PID (unshare, sh, chroot and env all exec).
 in_image() {
   local mnt="$1" user="$2" envfile="$3" overrides="$4" data="$5" image_data="$6"
   shift 6
@@ -194,11 +195,16 @@ smoke_one() { # $1 target
   chown "$user" "$work/data"
   chmod 0750 "$work/data"
   cleanup_one() {
-    [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null && { for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done; kill -9 "$pid" 2>/dev/null || true; }
+    # SIGTERM, the graceful stop; SIGKILL after 20 s.
+    if [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; then
+      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+      kill -9 "$pid" 2>/dev/null || true
+    fi
     podman image unmount "$img" >/dev/null 2>&1 || true
     rm -rf "$work"
   }
   trap 'cleanup_one; stop_jdeps' EXIT
+  fail_one() { say "$t: $*"; cleanup_one; trap stop_jdeps EXIT; }
 
   say "$t: starting '${argv[*]}' as $user in $mnt (HTTP on 127.0.0.1:$http)"
   (in_image "$mnt" "$user" "$work/env" "$work/overrides" "$work/data" "$data_dir" "${argv[@]}") \
@@ -223,16 +229,17 @@ smoke_one() { # $1 target
     return 1
   fi
   body="$(cat "$work/body")"
-  grep -q '"status":"healthy"' <<<"$body" || { say "$t: /health says $body"; cleanup_one; trap stop_jdeps EXIT; return 1; }
+  grep -q '"status":"healthy"' <<<"$body" || { fail_one "/health says $body"; return 1; }
   status="$(awk '/^Uid:/ {print $2, $3, $4, $5}' "/proc/$pid/status")"
   local comm; comm="$(cat "/proc/$pid/comm")"
-  [ "$comm" = java ] || { say "$t: process $pid is '$comm', not java"; cleanup_one; trap stop_jdeps EXIT; return 1; }
+  [ "$comm" = java ] || { fail_one "process $pid is '$comm', not java"; return 1; }
+  # Real, effective, saved and file-system uid: all the image's user, none root.
   for u in $status; do
-    [ "$u" != 0 ] || { say "$t: java runs as root (Uid: $status)"; cleanup_one; trap stop_jdeps EXIT; return 1; }
+    [ "$u" != 0 ] || { fail_one "java runs as root (Uid: $status)"; return 1; }
+    [ "$u" = "${user%%:*}" ] || { fail_one "java runs as uid $u, not the image's user $user"; return 1; }
   done
-  [ "$u" = "${user%%:*}" ] || { say "$t: java runs as uid $u, not the image's user $user"; cleanup_one; trap stop_jdeps EXIT; return 1; }
   local effcaps; effcaps="$(awk '/^CapEff:/ {print $2}' "/proc/$pid/status")"
-  [ "$effcaps" = 0000000000000000 ] || { say "$t: java holds capabilities $effcaps"; cleanup_one; trap stop_jdeps EXIT; return 1; }
+  [ "$effcaps" = 0000000000000000 ] || { fail_one "java holds capabilities $effcaps"; return 1; }
 
   # The image's own HEALTHCHECK, run the way the engine would: inside the container, as its user, its environment.
   if ! (in_image "$mnt" "$user" "$work/env" "$work/overrides" "$work/data" "$data_dir" "${health[@]:1}") \
@@ -263,8 +270,10 @@ modules() {
   for m in $need; do
     grep -qx "$m" <<<"$have" || missing="$missing $m"
   done
-  [ -z "$missing" ] || die "the image's Java runtime lacks modules the jar uses:$missing (add them to JAVA_MODULES in packaging/container/Dockerfile); it has: $(tr '\n' ' ' <<<"$have")"
-  say "the image's Java runtime holds all $(wc -w <<<"$need") modules jdeps finds in the jar ($(wc -l <<<"$have") with what they require)"
+  [ -z "$missing" ] || die "the image's Java runtime lacks modules the jar uses:$missing" \
+    "(add them to JAVA_MODULES in packaging/container/Dockerfile); it has: $(tr '\n' ' ' <<<"$have")"
+  say "the image's Java runtime holds all $(wc -w <<<"$need") modules jdeps finds in the jar" \
+    "($(wc -l <<<"$have") with what they require)"
 }
 
 # jdeps reads the whole 45 MB jar, which takes minutes on a loaded machine: it runs in the background while the
