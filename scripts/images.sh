@@ -11,7 +11,7 @@
 #                             runtime must hold every module jdeps finds in the jar
 #   scripts/images.sh all     the three in order
 #
-# Needs root, podman, debootstrap, chroot, unshare, python3 (free ports) and a JDK 25 (JAVA_HOME or /usr/lib/jvm).
+# Needs root, podman, debootstrap, chroot, unshare, ss (free ports), curl and a JDK 25 (JAVA_HOME or /usr/lib/jvm).
 # The stand-ins: debian:bookworm-slim is `debootstrap --variant=minbase bookworm` imported as that name;
 # eclipse-temurin:25-jdk is it plus the local Temurin 25 JDK in /opt/java/openjdk. A machine that can pull the real
 # ones does not need `bases` (it keeps images of those names that already exist).
@@ -38,7 +38,7 @@ die() { say "$*"; exit 1; }
 
 need() {
   [ "$(id -u)" = 0 ] || die "needs root (podman build with chroot isolation, mounts, chroot)"
-  for c in podman debootstrap chroot unshare python3 mount umount; do
+  for c in podman debootstrap chroot unshare ss mount umount; do
     command -v "$c" >/dev/null || die "needs $c on PATH (apt-get install podman debootstrap)"
   done
 }
@@ -112,10 +112,8 @@ build() {
   need
   [ -s "$JAR" ] || die "$JAR is missing: run ./mvnw -DskipTests package first"
   local version t
-  version="$(python3 -c 'import sys, zipfile
-for line in zipfile.ZipFile(sys.argv[1]).read("META-INF/MANIFEST.MF").decode().splitlines():
-    if line.startswith("Implementation-Version:"):
-        print(line.split(":", 1)[1].strip())' "$JAR")"
+  version="$(cd "$(mktemp -d)" && "$(jdk_home)/bin/jar" xf "$JAR" META-INF/MANIFEST.MF \
+    && sed -n 's/^Implementation-Version: *//p' META-INF/MANIFEST.MF | tr -d '\r'; rm -rf "$PWD")"
   for t in "${TARGETS[@]}"; do
     say "podman build --target $t -> $(image "$t")"
     # --format docker keeps HEALTHCHECK, which the OCI image format has no field for.
@@ -128,13 +126,14 @@ for line in zipfile.ZipFile(sys.argv[1]).read("META-INF/MANIFEST.MF").decode().s
 
 # --- smoke --------------------------------------------------------------------------------------------------------
 
-free_port() { # $1: tcp or udp
-  python3 - "$1" <<'EOF'
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if sys.argv[1] == "tcp" else socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-EOF
+free_port() { # $1: tcp or udp. A random high port nothing on this machine uses (ss, from iproute2).
+  local used p
+  used="$(ss -Hln"${1:0:1}" | awk '{n = split($4, a, ":"); print a[n]}')"
+  for _ in $(seq 1 100); do
+    p=$((20000 + RANDOM % 40000))
+    grep -qx "$p" <<<"$used" || { printf '%s\n' "$p"; return 0; }
+  done
+  die "found no free $1 port"
 }
 
 inspect_lines() { # $1 image, $2 go template range over a list: one element a line
