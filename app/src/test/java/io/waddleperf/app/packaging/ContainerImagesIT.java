@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 @RequiresCommand("debootstrap")
 @RequiresCommand("unshare")
 @RequiresCommand("curl")
+@RequiresCommand(value = "ss", apt = "iproute2")
 class ContainerImagesIT {
 
     private static final Path ROOT = DeploymentManifestsTest.repositoryRoot();
