@@ -7,8 +7,8 @@
 #                             Dockerfile, after `./mvnw -DskipTests package` made app/target/waddleperf.jar
 #   scripts/images.sh smoke   each built image's root mounted and its ENTRYPOINT + CMD run in it under chroot as the
 #                             image's user with the image's environment: /health must answer 200 over loopback, the
-#                             process must not run as root, the image's own HEALTHCHECK must pass, and the Java
-#                             runtime must hold every module jdeps finds in the jar
+#                             process must not run as root, the image's own HEALTHCHECK must pass, it must stop on
+#                             SIGTERM, and the Java runtime must hold every module jdeps finds in the jar
 #   scripts/images.sh all     the three in order
 #
 # Needs root, podman, debootstrap, chroot, unshare, ss (free ports), curl and a JDK 25 (JAVA_HOME or /usr/lib/jvm).
@@ -160,11 +160,35 @@ in_image() {
     chroot --userspec="$user" "$mnt" /usr/bin/env -i "${envs[@]}" "$@"
 }
 
+# Sends SIGTERM to child $1, SIGKILL if it still runs $2 seconds later; returns its exit status. Polls /proc rather
+# than `kill -0`, which also succeeds on a child that has ended but is not yet reaped.
+stop_program() {
+  local i state rc=0
+  kill "$1" 2>/dev/null || true
+  for i in $(seq 1 $(($2 * 5))); do
+    state="$(awk '/^State:/ {print $2}' "/proc/$1/status" 2>/dev/null || true)"
+    [ -n "$state" ] && [ "$state" != Z ] || break
+    sleep 0.2
+  done
+  [ -z "$state" ] || [ "$state" = Z ] || kill -9 "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || rc=$?
+  return "$rc"
+}
+
 smoke_one() { # $1 target
-  local t="$1" img mnt user work pid status http ok=0 code body i
+  local t="$1" img mnt="" user work pid="" status http ok=0 code body i rc
   img="$(image "$t")"
   podman image exists "$img" || die "$img is not built: run scripts/images.sh build"
   work="$(mktemp -d)"
+  cleanup_one() {
+    [ -z "$pid" ] || stop_program "$pid" 20 || true
+    pid=""
+    [ -z "$mnt" ] || podman image unmount "$img" >/dev/null 2>&1 || true
+    mnt=""
+    rm -rf "$work"
+  }
+  fail_one() { say "$t: $*"; cleanup_one; trap stop_jdeps EXIT; }
+  trap 'cleanup_one; stop_jdeps' EXIT
   user="$(podman image inspect --format '{{.Config.User}}' "$img")"
   case "$user" in ""|0|root|0:*|root:*) die "$img runs as root (USER '$user')";; esac
   local -a argv health
@@ -193,21 +217,9 @@ smoke_one() { # $1 target
   mkdir -p "$work/data"
   chown "$user" "$work/data"
   chmod 0750 "$work/data"
-  cleanup_one() {
-    # SIGTERM, the graceful stop; SIGKILL after 20 s.
-    if [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; then
-      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-      kill -9 "$pid" 2>/dev/null || true
-    fi
-    podman image unmount "$img" >/dev/null 2>&1 || true
-    rm -rf "$work"
-  }
-  trap 'cleanup_one; stop_jdeps' EXIT
-  fail_one() { say "$t: $*"; cleanup_one; trap stop_jdeps EXIT; }
-
   say "$t: starting '${argv[*]}' as $user in $mnt (HTTP on 127.0.0.1:$http)"
-  (in_image "$mnt" "$user" "$work/env" "$work/overrides" "$work/data" "$data_dir" "${argv[@]}") \
-    >"$work/log" 2>&1 &
+  (trap - EXIT TERM INT HUP; in_image "$mnt" "$user" "$work/env" "$work/overrides" "$work/data" "$data_dir" \
+    "${argv[@]}") >"$work/log" 2>&1 &
   pid=$!
   for i in $(seq 1 "$((START_SECONDS * 2))"); do
     kill -0 "$pid" 2>/dev/null || break
@@ -237,7 +249,7 @@ smoke_one() { # $1 target
     [ "$u" != 0 ] || { fail_one "java runs as root (Uid: $status)"; return 1; }
     [ "$u" = "${user%%:*}" ] || { fail_one "java runs as uid $u, not the image's user $user"; return 1; }
   done
-  local effcaps; effcaps="$(awk '/^CapEff:/ {print $2}' "/proc/$pid/status")"
+  local effcaps u_pid="$pid"; effcaps="$(awk '/^CapEff:/ {print $2}' "/proc/$pid/status")"
   [ "$effcaps" = 0000000000000000 ] || { fail_one "java holds capabilities $effcaps"; return 1; }
 
   # The image's own HEALTHCHECK, run the way the engine would: inside the container, as its user, its environment.
@@ -247,7 +259,18 @@ smoke_one() { # $1 target
     cleanup_one; trap stop_jdeps EXIT
     return 1
   fi
-  say "$t: /health 200 ($body), java pid $pid runs as uid $u with no capabilities, HEALTHCHECK passes"
+  # The graceful stop an engine asks for: SIGTERM to the container's process, which the launcher made java itself.
+  rc=0
+  stop_program "$pid" 30 || rc=$?
+  pid=""
+  if [ "$rc" != 0 ] && [ "$rc" != 143 ]; then
+    say "$t: java ended with status $rc on SIGTERM (137: still running 30 s later); its output:"
+    tail -n 30 "$work/log" >&2
+    fail_one "did not stop cleanly"
+    return 1
+  fi
+  say "$t: /health 200 ($body), java pid $u_pid runs as uid $u with no capabilities, HEALTHCHECK passes," \
+    "stops on SIGTERM"
   cleanup_one
   trap stop_jdeps EXIT
 }

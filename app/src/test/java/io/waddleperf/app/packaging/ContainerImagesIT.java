@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * base images (Debian's archive through debootstrap, this machine's JDK) since CI can neither pull images nor run a
  * container engine daemon; podman build of the three targets from the unmodified Dockerfile; then each image's
  * entrypoint run from its mounted root under chroot as the image's user, answering /health over loopback, not as
- * root, with its own HEALTHCHECK passing (the script's header says what it checks). Needs the runnable jar, so it
- * runs after package with the other packaging tests.
+ * root, with its own HEALTHCHECK passing, and stopping on SIGTERM (the script's header says what it checks). Needs
+ * the runnable jar, so it runs after package with the other packaging tests.
  */
 @RequiresRoot("podman build and mounting the image roots")
 @RequiresCommand("podman")
@@ -58,7 +58,7 @@ class ContainerImagesIT {
         for (String program : List.of("testserver", "manager", "agent")) {
             assertThat(out).containsPattern("images.sh: " + program
                     + ": /health 200 \\(\\{.*\"status\":\"healthy\".*\\), java pid \\d+ runs as uid 10001 with no "
-                    + "capabilities, HEALTHCHECK passes");
+                    + "capabilities, HEALTHCHECK passes, stops on SIGTERM");
         }
         assertThat(out).contains("images.sh: the image's Java runtime holds all");
     }
