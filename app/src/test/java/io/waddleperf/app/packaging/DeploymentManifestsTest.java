@@ -208,6 +208,83 @@ class DeploymentManifestsTest {
         assertThat(problems).isEmpty();
     }
 
+    /**
+     * compose.yaml builds each program's image from its target of packaging/container/Dockerfile, the Kubernetes
+     * manifests run the image of that name, and each target exposes exactly the ports the program listens on by
+     * default and health-checks /health on its default HTTP port.
+     */
+    @Test
+    void each_program_runs_its_own_image_target_whose_ports_and_health_check_are_the_programs_defaults()
+            throws IOException {
+        Map<String, Object> doc;
+        try (Reader r = Files.newBufferedReader(ROOT.resolve("compose.yaml"))) {
+            doc = new Yaml().load(r);
+        }
+        List<String> problems = new ArrayList<>();
+        for (var svc : map(doc.get("services")).entrySet()) {
+            Map<String, Object> s = map(svc.getValue());
+            List<String> tokens = new ArrayList<>(strings(s.get("entrypoint")));
+            tokens.addAll(strings(s.get("command")));
+            String program = program(tokens);
+            if (program == null) {
+                continue;
+            }
+            Map<String, Object> build = map(s.get("build"));
+            if (!"packaging/container/Dockerfile".equals(build.get("dockerfile")) || !program.equals(build.get("target"))
+                    || !".".equals(build.get("context"))) {
+                problems.add("compose.yaml service " + svc.getKey() + " runs " + program + " but builds " + build);
+            }
+            if (!String.valueOf(s.get("image")).endsWith("/waddleperf-" + program + ":latest")) {
+                problems.add("compose.yaml service " + svc.getKey() + " names image " + s.get("image"));
+            }
+        }
+        for (Map<String, Object> d : kubernetesDocs(ROOT.resolve("packaging/kubernetes"))) {
+            Map<String, Object> pod = podSpec(d);
+            for (Map<String, Object> c : pod == null ? List.<Map<String, Object>>of() : maps(pod.get("containers"))) {
+                List<String> tokens = new ArrayList<>(strings(c.get("command")));
+                tokens.addAll(strings(c.get("args")));
+                String expected = "waddleperf-" + program(tokens) + ":latest";
+                if (!expected.equals(c.get("image"))) {
+                    problems.add(d.get("_file") + " container " + c.get("name") + " runs image " + c.get("image")
+                            + ", not " + expected);
+                }
+            }
+        }
+
+        Map<String, Set<Port>> exposed = new LinkedHashMap<>();
+        Map<String, Integer> healthPort = new LinkedHashMap<>();
+        String stage = null;
+        Pattern from = Pattern.compile("(?i)^FROM\\s+\\S+\\s+AS\\s+(\\S+)");
+        Pattern defaultPort = Pattern.compile("/dev/tcp/127\\.0\\.0\\.1/\\$\\{[A-Z0-9_]+:-(\\d+)}.*GET /health ");
+        for (String line : Files.readAllLines(ROOT.resolve("packaging/container/Dockerfile"))) {
+            Matcher f = from.matcher(line);
+            if (f.find()) {
+                stage = f.group(1);
+            } else if (line.startsWith("EXPOSE ")) {
+                for (String p : line.substring(7).trim().split("\\s+")) {
+                    String[] parts = p.split("/");
+                    exposed.computeIfAbsent(stage, k -> new LinkedHashSet<>())
+                            .add(new Port(Integer.parseInt(parts[0]), parts.length > 1 ? parts[1] : "tcp"));
+                }
+            } else {
+                Matcher h = defaultPort.matcher(line);
+                if (h.find()) {
+                    healthPort.put(stage, Integer.parseInt(h.group(1)));
+                }
+            }
+        }
+        for (String program : PROGRAMS) {
+            // Defaults, plus the one setting the agent cannot do without.
+            Object defaults = loader(program).load(null, program.equals("agent")
+                    ? Map.of("WADDLEPERF_AGENT_TARGET_SERVER", "testserver") : Map.of(), Map.of());
+            assertThat(exposed.get(program)).as("Dockerfile target " + program + " EXPOSE")
+                    .containsExactlyInAnyOrderElementsOf(listening(program, defaults));
+            assertThat(healthPort.get(program)).as("Dockerfile target " + program + " HEALTHCHECK default port")
+                    .isEqualTo(httpPort(program, defaults));
+        }
+        assertThat(problems).isEmpty();
+    }
+
     private static void check(HttpClient http, int port, String program, Set<String> paths, List<String> problems)
             throws IOException, InterruptedException {
         for (String path : paths) {
