@@ -14,6 +14,8 @@
 #   launcher_old  the launcher's flags before the footprint study: G1, default heap, an auto-created CDS archive
 #   launcher      the flags ./waddleperf gives `agent` today (read from the launcher script), its own archive
 #   heap24        launcher with a 24 MiB heap kept small (-Xms4m, free ratios 10-30 %)
+#   headers16     launcher without compact object headers (-XX:-UseCompactObjectHeaders: 16-byte headers again)
+#   arena2        launcher with MALLOC_ARENA_MAX=2 in the environment (glibc's malloc arenas)
 #   noshare       launcher without any class-data sharing (-Xshare:off: no JDK archive either)
 #   launcher_nmt  launcher plus -XX:NativeMemoryTracking=summary, its own archive; only for the breakdown (NMT costs
 #                 about 2 MiB of its own)
@@ -57,12 +59,15 @@ declare -A flags=(
   [launcher_old]="-XX:SharedArchiveFile=$work/old.jsa -XX:+AutoCreateSharedArchive"
   [launcher]="$launcher -XX:SharedArchiveFile=$work/launcher.jsa -XX:+AutoCreateSharedArchive"
   [heap24]="$launcher -Xms4m -Xmx24m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:SharedArchiveFile=$work/heap24.jsa -XX:+AutoCreateSharedArchive"
+  [headers16]="$launcher -XX:-UseCompactObjectHeaders -XX:SharedArchiveFile=$work/headers16.jsa -XX:+AutoCreateSharedArchive"
+  [arena2]="$launcher -XX:SharedArchiveFile=$work/arena2.jsa -XX:+AutoCreateSharedArchive"
   [noshare]="$launcher -Xshare:off"
   [launcher_nmt]="$launcher -XX:NativeMemoryTracking=summary -XX:SharedArchiveFile=$work/nmt.jsa -XX:+AutoCreateSharedArchive"
   [idle_floor]="$launcher"
 )
-variants=(launcher_old launcher heap24 noshare launcher_nmt)
-archived=(launcher_old launcher heap24 launcher_nmt)
+declare -A envs=([arena2]="MALLOC_ARENA_MAX=2")
+variants=(launcher_old launcher heap24 headers16 arena2 noshare launcher_nmt)
+archived=(launcher_old launcher heap24 headers16 arena2 launcher_nmt)
 
 start_agent() { # name
   local name="$1" dir="$work/$1"
@@ -85,7 +90,7 @@ sinks:
 status: {bind: 127.0.0.1, port: 0}
 YAML
   # shellcheck disable=SC2086
-  "$java" ${flags[$name]} -Xlog:cds=off -Xlog:cds+dynamic=off -jar "$jar" agent --config "$dir/autoperf.yml" \
+  env ${envs[$name]:-} "$java" ${flags[$name]} -Xlog:cds=off -Xlog:cds+dynamic=off -jar "$jar" agent --config "$dir/autoperf.yml" \
     >"$dir/agent.log" 2>&1 &
   pids+=($!)
   echo "$!" >"$dir/pid"
@@ -151,7 +156,7 @@ done
 
 # the probes' own figures per flag set, second half of the run: a JIT flag that slowed the probes shows here
 echo
-python3 - "$work" "$half" launcher_old launcher heap24 noshare <<'PY'
+python3 - "$work" "$half" launcher_old launcher headers16 noshare <<'PY'
 import json, statistics, sys, datetime
 work, half, names = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 fields = {"icmp": "latency_ms", "udp": "latency_ms", "tcp": "connect_ms", "http": "total_time_ms", "dns": "dns_ms"}
@@ -178,7 +183,7 @@ echo
 echo "launcher_nmt: $(awk '/^VmRSS|^RssAnon|^RssFile/ {printf "%s %.1f MiB  ", $1, $2/1024}' "/proc/$nmt_pid/status")"
 "$JAVA_HOME/bin/jcmd" "$nmt_pid" VM.native_memory summary scale=KB | awk '/^-/ && /committed=/ {
   line=$0; sub(/^- */, "", line); name=line; sub(/ *\(.*/, "", name)
-  match(line, /committed=[0-9]+/); c=substr(line, RSTART+10, RLENGTH-10)
+  match(line, /committed=[0-9]+/); c=substr(line, RSTART+10, RLENGTH-10) + 0
   if (c >= 512) printf "  %-24s %7.1f MiB committed\n", name, c/1024 }'
 "$JAVA_HOME/bin/jcmd" "$nmt_pid" PerfCounter.print | grep -E 'java.cls.loadedClasses|java.cls.sharedLoadedClasses|sun.cls.appClassLoadCount' || true
 "$JAVA_HOME/bin/jcmd" "$nmt_pid" GC.heap_info | sed -n '2,8p'
