@@ -91,6 +91,7 @@ public final class ManagerServer implements AutoCloseable {
     private final Javalin app;
     private final GracefulHandler graceful;
     private final Housekeeping housekeeping;
+    private final RollupFolder folder;
     private final int port;
     private final OptionalInt httpsPort;
     private final TlsCredentials tls;
@@ -99,7 +100,7 @@ public final class ManagerServer implements AutoCloseable {
     private final GeoIp geoIp;
 
     private ManagerServer(ManagerConfig config, Database db, Javalin app, GracefulHandler graceful,
-                          Housekeeping housekeeping, int port, OptionalInt httpsPort, TlsCredentials tls,
+                          Housekeeping housekeeping, RollupFolder folder, int port, OptionalInt httpsPort, TlsCredentials tls,
                           AlertNotifier notifier, GeoIp geoIp) {
         this.notifier = notifier;
         this.geoIp = geoIp;
@@ -108,6 +109,7 @@ public final class ManagerServer implements AutoCloseable {
         this.app = app;
         this.graceful = graceful;
         this.housekeeping = housekeeping;
+        this.folder = folder;
         this.port = port;
         this.httpsPort = httpsPort;
         this.tls = tls;
@@ -241,8 +243,10 @@ public final class ManagerServer implements AutoCloseable {
         app.start();
         Housekeeping housekeeping = new Housekeeping(sessions, results, rollups, config.retention(), clock);
         housekeeping.start();
+        RollupFolder folder = new RollupFolder(rollups);
+        folder.start();
         OptionalInt httpsPort = connector[1] == null ? OptionalInt.empty() : OptionalInt.of(connector[1].getLocalPort());
-        ManagerServer m = new ManagerServer(config, db, app, graceful, housekeeping, connector[0].getLocalPort(), httpsPort,
+        ManagerServer m = new ManagerServer(config, db, app, graceful, housekeeping, folder, connector[0].getLocalPort(), httpsPort,
                 tls, notifier, geoIp);
         LOG.info("manager listening on {}:{}{}", config.bind(), m.port(),
                 httpsPort.isPresent() ? ", HTTPS on port " + httpsPort.getAsInt() : "");
@@ -373,6 +377,8 @@ public final class ManagerServer implements AutoCloseable {
         }
         housekeeping.close();
         app.stop();
+        // after the last request: a fold under way finishes before the pool closes
+        folder.close();
         // notifications in progress finish before the pool they note their delivery in closes
         notifier.close();
         try {
