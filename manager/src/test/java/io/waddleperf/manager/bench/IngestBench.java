@@ -107,6 +107,9 @@ public final class IngestBench {
             run(seconds, uploaders, () -> post(client, m, token, batch), acked, batch);
             double rate = acked.sum() / ((System.nanoTime() - t0) / 1e9);
             Cpu.now(kind).minus(c0).print(kind + " API" + (rules > 0 ? " with " + rules + " rules" : ""), acked.sum());
+            // whether the background folder kept up: deltas still waiting when the uploads stop
+            System.out.printf("%s API: %d rollup deltas (batches) not yet folded at the end%n", kind,
+                    new io.waddleperf.manager.store.RollupRepository(m.db()).pendingDeltas());
             return rate;
         }
     }
