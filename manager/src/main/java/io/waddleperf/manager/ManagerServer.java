@@ -93,6 +93,7 @@ public final class ManagerServer implements AutoCloseable {
     private final Javalin app;
     private final GracefulHandler graceful;
     private final Housekeeping housekeeping;
+    private final RollupFolder folder;
     private final int port;
     private final OptionalInt httpsPort;
     private final TlsCredentials tls;
@@ -102,8 +103,8 @@ public final class ManagerServer implements AutoCloseable {
     private final SpeedTestApi speedTest;
 
     private ManagerServer(ManagerConfig config, Database db, Javalin app, GracefulHandler graceful,
-                          Housekeeping housekeeping, int port, OptionalInt httpsPort, TlsCredentials tls,
-                          AlertNotifier notifier, GeoIp geoIp, SpeedTestApi speedTest) {
+                          Housekeeping housekeeping, RollupFolder folder, int port, OptionalInt httpsPort,
+                          TlsCredentials tls, AlertNotifier notifier, GeoIp geoIp, SpeedTestApi speedTest) {
         this.speedTest = speedTest;
         this.notifier = notifier;
         this.geoIp = geoIp;
@@ -112,6 +113,7 @@ public final class ManagerServer implements AutoCloseable {
         this.app = app;
         this.graceful = graceful;
         this.housekeeping = housekeeping;
+        this.folder = folder;
         this.port = port;
         this.httpsPort = httpsPort;
         this.tls = tls;
@@ -253,9 +255,11 @@ public final class ManagerServer implements AutoCloseable {
         Housekeeping housekeeping = new Housekeeping(sessions, results, rollups, auditEntries, config.retention(),
                 clock);
         housekeeping.start();
+        RollupFolder folder = new RollupFolder(rollups);
+        folder.start();
         OptionalInt httpsPort = connector[1] == null ? OptionalInt.empty() : OptionalInt.of(connector[1].getLocalPort());
-        ManagerServer m = new ManagerServer(config, db, app, graceful, housekeeping, connector[0].getLocalPort(), httpsPort,
-                tls, notifier, geoIp, speedTest);
+        ManagerServer m = new ManagerServer(config, db, app, graceful, housekeeping, folder, connector[0].getLocalPort(),
+                httpsPort, tls, notifier, geoIp, speedTest);
         LOG.info("manager listening on {}:{}{}", config.bind(), m.port(),
                 httpsPort.isPresent() ? ", HTTPS on port " + httpsPort.getAsInt() : "");
         return m;
@@ -386,6 +390,8 @@ public final class ManagerServer implements AutoCloseable {
         housekeeping.close();
         app.stop();
         speedTest.close(); // its stall guard's timer
+        // after the last request: a fold under way finishes before the pool closes
+        folder.close();
         // notifications in progress finish before the pool they note their delivery in closes
         notifier.close();
         try {

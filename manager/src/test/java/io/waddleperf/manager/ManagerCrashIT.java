@@ -128,6 +128,11 @@ class ManagerCrashIT {
                 Set<UUID> all = new HashSet<>(acknowledged.keySet());
                 unacknowledged.forEach(b -> b.forEach(r -> all.add(r.id())));
                 assertThat(stored).as("every result sent, each exactly once").containsExactlyInAnyOrderElementsOf(all);
+                // every stored result is counted once by each rollup tier: in its rows, or in a delta the next fold adds
+                for (String tier : List.of("rollup_minute", "rollup_hour", "rollup_day")) {
+                    assertThat(rolledUp(url, mariadb == null ? null : mariadb.user(), tier)).as(tier + " rows plus deltas")
+                            .isEqualTo(stored.size());
+                }
                 System.out.printf("%s: %d results acknowledged before kill -9, %d sent again after the restart, %d stored%n",
                         kind, acknowledged.size(), resent, stored.size());
             } finally {
@@ -184,6 +189,15 @@ class ManagerCrashIT {
         }
         assertThat(rows).as("rows against distinct ids").isEqualTo(ids.size());
         return ids;
+    }
+
+    private static long rolledUp(String url, String user, String tier) throws Exception {
+        try (Connection c = user == null ? DriverManager.getConnection(url) : DriverManager.getConnection(url, user, "");
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT (SELECT COALESCE(SUM(result_count), 0) FROM "
+                     + tier + ") + (SELECT COALESCE(SUM(result_count), 0) FROM rollup_delta)")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /** The manager in its own JVM, started from this test's class path. */

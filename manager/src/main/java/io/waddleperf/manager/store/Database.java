@@ -199,6 +199,42 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** H2's own isolation level SNAPSHOT (not among java.sql.Connection's constants). */
+    private static final int H2_SNAPSHOT = 6;
+
+    /**
+     * Reads in one read-only transaction that sees one snapshot of every table, as of its first read: a write that
+     * commits meanwhile is seen by none of its statements. MariaDB's REPEATABLE READ gives that (one consistent read
+     * view per transaction); H2's REPEATABLE READ does not (each table is read as of its first access), its SNAPSHOT
+     * does. The connection goes back to READ COMMITTED afterwards.
+     */
+    public <R> R readSnapshot(HandleCallback<R, RuntimeException> work) {
+        try {
+            return jdbi.withHandle(h -> {
+                java.sql.Connection c = h.getConnection();
+                try {
+                    c.setTransactionIsolation(mariadb ? java.sql.Connection.TRANSACTION_REPEATABLE_READ : H2_SNAPSHOT);
+                    h.begin();
+                    try {
+                        return work.withHandle(h);
+                    } finally {
+                        h.rollback();
+                    }
+                } catch (java.sql.SQLException e) {
+                    throw new StoreException("cannot start a snapshot read: " + e.getMessage(), e);
+                } finally {
+                    try {
+                        c.setTransactionIsolation(java.sql.Connection.TRANSACTION_READ_COMMITTED);
+                    } catch (java.sql.SQLException e) {
+                        LOG.debug("cannot reset the isolation level; the pool resets it: {}", e.getMessage());
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            throw unavailableOr(e);
+        }
+    }
+
     /** A lost or unobtainable connection becomes a {@link StoreException} (answered 503); anything else stays. */
     static RuntimeException unavailableOr(RuntimeException e) {
         return e instanceof StoreException || !TransientErrors.isConnectionFailure(e) ? e

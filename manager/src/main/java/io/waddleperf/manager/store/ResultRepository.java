@@ -145,7 +145,7 @@ public final class ResultRepository {
         }
         if (!inserted.isEmpty()) {
             insert.execute();
-            // the rollups count exactly what this transaction stored
+            // the rollup delta counts exactly what this transaction stored (folded into the rollup rows later)
             RollupRepository.add(h, inserted, ouId, submittedBy);
         }
         // a duplicate reported for the first occurrence of an id already stored, in batch order

@@ -24,15 +24,15 @@ import org.jdbi.v3.core.statement.Query;
 
 /**
  * Rollups of stored results per minute, hour and day ({@link RollupTier}), one row per bucket and series (OU,
- * submitter, device serial, target, test type). {@link #add} runs inside the transaction that inserts the results,
- * so a rollup never counts a result that was not stored, nor misses one that was.
+ * submitter, device serial, target, test type).
  *
- * <p>Concurrent writers lose nothing: one ingest transaction at a time changes rollup rows (the one-row
- * {@code rollup_lock}, V7__rollup_lock.sql), held to its commit. Under it each tier's existing rows are read and
- * locked in key order ({@code SELECT … FOR UPDATE}), added to ({@code n = n + :n}) with their histograms merged, and
- * missing rows inserted. A deadlock or Galera certification failure that still happens rolls the whole transaction
- * back and {@link Database#inTransaction} runs it again. The figures are worked out before the lock is taken, so
- * the lock covers only the statements and the commit.
+ * <p>Ingestion appends, in the transaction that inserts the results, one {@code rollup_delta} row holding what the
+ * batch adds per minute and series ({@link #add}); it takes no lock another uploader waits for. A background job
+ * ({@link #fold}, run by the manager's RollupFolder) adds deltas to the rollup rows of every tier and deletes them in
+ * one transaction, under the one-row {@code rollup_lock}; a deadlock or Galera certification failure rolls it back
+ * and {@link Database#inTransaction} runs it again. Readers ({@link #scan}, {@link #hasDevice}) add the deltas not
+ * yet folded, read in the same snapshot as the rows, so an answer is the same before and after a fold, and a stored
+ * result is counted from its commit on, exactly once.
  */
 public final class RollupRepository {
 
@@ -51,6 +51,12 @@ public final class RollupRepository {
             return (device == null ? "" : " AND r.device_serial = :f_device")
                     + (target == null ? "" : " AND r.target = :f_target")
                     + (testType == null ? "" : " AND r.test_type = :f_type");
+        }
+
+        /** Whether a series of these columns passes. */
+        boolean matches(String deviceSerial, String seriesTarget, String seriesTestType) {
+            return (device == null || device.equals(deviceSerial)) && (target == null || target.equals(seriesTarget))
+                    && (testType == null || testType.equals(seriesTestType));
         }
 
         Query bind(Query q) {
@@ -98,65 +104,19 @@ public final class RollupRepository {
         this.db = db;
     }
 
-    /** The running figures of one bucket and series within a batch. */
-    private static final class Delta {
-        final Instant bucket;
-        final UUID series;
-        final String device;
-        final String target;
-        final String testType;
-        long count;
-        long successes;
-        long latencyCount;
-        double latencySum;
-        Double latencyMin;
-        Double latencyMax;
-        long lossCount;
-        double lossSum;
-        long throughputCount;
-        double throughputSum;
-        final LatencyHistogram histogram = new LatencyHistogram();
-
-        Delta(Instant bucket, UUID series, String device, String target, String testType) {
-            this.bucket = bucket;
-            this.series = series;
-            this.device = device;
-            this.target = target;
-            this.testType = testType;
-        }
-
-        void add(ProbeResult r) {
-            count++;
-            if (r.success()) {
-                successes++;
-            }
-            Double l = r.latencyMs();
-            if (l != null && Double.isFinite(l)) {
-                latencyCount++;
-                latencySum += l;
-                latencyMin = latencyMin == null ? l : Math.min(latencyMin, l);
-                latencyMax = latencyMax == null ? l : Math.max(latencyMax, l);
-                histogram.add(l);
-            }
-            if (r.packetLossPercent() != null && Double.isFinite(r.packetLossPercent())) {
-                lossCount++;
-                lossSum += r.packetLossPercent();
-            }
-            if (r.throughputMbps() != null && Double.isFinite(r.throughputMbps())) {
-                throughputCount++;
-                throughputSum += r.throughputMbps();
-            }
-        }
-    }
-
     private record Key(Instant bucket, UUID series) {
     }
 
     private static final Comparator<Key> KEY_ORDER = Comparator.comparing(Key::bucket)
             .thenComparing(k -> Uuids.toBytes(k.series()), Arrays::compareUnsigned);
 
+    /** Rollup rows written by one statement of a fold: bounds the {@code IN} lists of its read. */
+    private static final int ROWS_PER_STATEMENT = 500;
+
     /**
-     * Adds newly stored results to every tier, in the caller's transaction.
+     * Appends what newly stored results add to the rollups, as one {@code rollup_delta} row in the caller's
+     * transaction: it commits with the results or not at all, and takes no lock another ingest waits for. A fold
+     * ({@link #fold}) adds it to the rollup rows later; until then readers add it themselves.
      *
      * @param h           the transaction that inserted them
      * @param stored      the results inserted now (never duplicates)
@@ -167,53 +127,102 @@ public final class RollupRepository {
         if (stored.isEmpty()) {
             return;
         }
-        // Everything that needs no rows is worked out before the lock: the lock is held to the commit and every
-        // ingest waits for it, so only the statements that read and write rollup rows run under it.
-        List<Map<Key, Delta>> perTier = deltas(stored, ouId, submittedBy);
-        // One transaction at a time changes rollup rows (V7__rollup_lock.sql says why); held until the commit.
-        h.createQuery("SELECT name FROM rollup_lock WHERE name = 'rollups' FOR UPDATE").mapTo(String.class).list();
-        RollupTier[] tiers = RollupTier.values();
-        for (int i = 0; i < tiers.length; i++) {
-            apply(h, tiers[i], perTier.get(i), ouId, submittedBy);
-        }
-    }
-
-    /** The figures each tier's buckets gain from these results, in {@link RollupTier} order, rows in key order. */
-    private static List<Map<Key, Delta>> deltas(List<ProbeResult> stored, UUID ouId, UUID submittedBy) {
-        // a batch repeats few series (device, target, type): each one's hash is taken once, not per result and tier
+        // minute figures only: an hour or day bucket is a whole number of minutes, so a fold or a reader floors them
+        // a batch repeats few series (device, target, type): each one's hash is taken once, not per result
         Map<List<String>, UUID> seriesOf = new java.util.HashMap<>();
-        RollupTier[] tiers = RollupTier.values();
-        List<Map<Key, Delta>> perTier = new ArrayList<>(tiers.length);
-        for (int i = 0; i < tiers.length; i++) {
-            perTier.add(new TreeMap<>(KEY_ORDER));
-        }
+        Map<Key, RollupFigures> minutes = new java.util.HashMap<>();
+        Instant first = null;
+        Instant last = null;
         for (ProbeResult r : stored) {
             String device = r.device() == null ? null : r.device().serial();
             String type = r.testType().wireName();
             UUID series = seriesOf.computeIfAbsent(Arrays.asList(device, r.target(), type),
                     k -> seriesId(ouId, submittedBy, device, r.target(), type));
-            for (int i = 0; i < tiers.length; i++) {
-                Instant bucket = tiers[i].floor(r.startedAt());
-                perTier.get(i).computeIfAbsent(new Key(bucket, series),
-                        k -> new Delta(bucket, series, device, r.target(), type)).add(r);
-            }
+            Instant bucket = RollupTier.MINUTE.floor(r.startedAt());
+            minutes.computeIfAbsent(new Key(bucket, series),
+                    k -> new RollupFigures(bucket, series, ouId, submittedBy, device, r.target(), type)).add(r);
+            first = first == null || bucket.isBefore(first) ? bucket : first;
+            last = last == null || bucket.isAfter(last) ? bucket : last;
         }
-        return perTier;
+        h.createUpdate("INSERT INTO rollup_delta (id, ou_id, submitted_by, first_bucket, last_bucket, result_count, "
+                        + "figures) VALUES (:id, :ou_id, :submitted_by, :first, :last, :n, :figures)")
+                .bind("id", UUID.randomUUID()).bind("ou_id", ouId).bind("submitted_by", submittedBy)
+                .bind("first", first).bind("last", last).bind("n", stored.size())
+                .bind("figures", RollupDeltaCodec.encode(minutes.values())).execute();
     }
 
     /**
-     * Writes one tier's deltas: locks the rows that exist (in key order) and reads their histograms, adds to those
-     * rows and inserts the others. Under the rollup lock no other ingest inserts a row between the read and the
-     * insert; on Galera a row another node inserted meanwhile fails the insert as a duplicate and the whole
-     * transaction runs again ({@link ResultRepository#store}), then finding the row. Each row's histogram is merged
-     * here, so a row is written once (an upsert followed by a histogram update wrote it twice, and H2 turns every
-     * duplicate key of an upsert into an exception and a freshly parsed UPDATE).
+     * Folds at most {@code maxDeltas} deltas into the rollup rows of every tier and deletes them, in one
+     * transaction: a delta is counted either as a delta or in the rollups, never both, whoever reads. Folds take the
+     * one-row {@code rollup_lock} (V7) to the commit, so on one database node they run one at a time and never
+     * deadlock on rollup rows; between Galera nodes a fold that meets another's write set fails certification and
+     * runs again, then no longer finding the deltas the other folded.
+     *
+     * @return how many deltas were folded (fewer than {@code maxDeltas}: none are left as of this fold)
      */
-    private static void apply(Handle h, RollupTier tier, Map<Key, Delta> deltas, UUID ouId, UUID submittedBy) {
+    public int fold(int maxDeltas) {
+        return db.inTransaction(h -> {
+            h.createQuery("SELECT name FROM rollup_lock WHERE name = 'rollups' FOR UPDATE").mapTo(String.class).list();
+            List<UUID> ids = new ArrayList<>();
+            List<RollupFigures> minutes = new ArrayList<>();
+            h.createQuery("SELECT id, ou_id, submitted_by, figures FROM rollup_delta ORDER BY id LIMIT :n")
+                    .bind("n", maxDeltas)
+                    .map((rs, ctx) -> {
+                        ids.add(Rows.uuid(rs, "id"));
+                        minutes.addAll(RollupDeltaCodec.decode(rs.getBytes("figures"), Rows.uuid(rs, "ou_id"),
+                                Rows.uuid(rs, "submitted_by")));
+                        return 1;
+                    }).list();
+            if (ids.isEmpty()) {
+                return 0;
+            }
+            for (RollupTier tier : RollupTier.values()) {
+                Map<Key, RollupFigures> merged = new TreeMap<>(KEY_ORDER);
+                for (RollupFigures m : minutes) {
+                    Instant bucket = tier.floor(m.bucket);
+                    merged.computeIfAbsent(new Key(bucket, m.series), k -> m.emptyAt(bucket)).merge(m);
+                }
+                List<RollupFigures> rows = new ArrayList<>(merged.values());
+                for (int i = 0; i < rows.size(); i += ROWS_PER_STATEMENT) {
+                    apply(h, tier, rows.subList(i, Math.min(rows.size(), i + ROWS_PER_STATEMENT)));
+                }
+            }
+            h.createUpdate("DELETE FROM rollup_delta WHERE id IN (<ids>)").bindList("ids", ids).execute();
+            return ids.size();
+        });
+    }
+
+    /** Folds until no delta is left (tests, the benchmark, and before retention deletes rollup rows). */
+    public long foldAll() {
+        long total = 0;
+        int n;
+        do {
+            n = fold(FOLD_BATCH);
+            total += n;
+        } while (n == FOLD_BATCH);
+        return total;
+    }
+
+    /** Deltas a fold takes at most at once. */
+    public static final int FOLD_BATCH = 64;
+
+    /** Deltas not yet folded (all scopes). */
+    public long pendingDeltas() {
+        return db.read(h -> h.createQuery("SELECT COUNT(*) FROM rollup_delta").mapTo(Long.class).one());
+    }
+
+    /**
+     * Writes one tier's folded figures (in key order): locks the rows that exist (in key order) and reads their
+     * histograms, adds to those rows and inserts the others. Under the rollup lock no other fold on this node
+     * inserts a row between the read and the insert; on Galera a row another node inserted meanwhile fails the
+     * insert as a duplicate (or certification), and the whole fold runs again, then finding the row. Each row's
+     * histogram is merged here, so a row is written once.
+     */
+    private static void apply(Handle h, RollupTier tier, List<RollupFigures> deltas) {
         String t = tier.table();
         Set<Instant> buckets = new LinkedHashSet<>();
         Set<UUID> series = new LinkedHashSet<>();
-        for (Delta d : deltas.values()) {
+        for (RollupFigures d : deltas) {
             buckets.add(d.bucket);
             series.add(d.series);
         }
@@ -226,9 +235,8 @@ public final class RollupRepository {
                 .forEach(e -> current.put(e.getKey(), e.getValue()));
         PreparedBatch update = null;
         PreparedBatch insert = null;
-        for (Map.Entry<Key, Delta> e : deltas.entrySet()) {
-            Delta d = e.getValue();
-            byte[] stored = current.get(e.getKey());
+        for (RollupFigures d : deltas) {
+            byte[] stored = current.get(new Key(d.bucket, d.series));
             LatencyHistogram merged = new LatencyHistogram();
             merged.mergeEncoded(stored);
             merged.merge(d.histogram);
@@ -251,7 +259,7 @@ public final class RollupRepository {
                         + ", latency_histogram) VALUES (:bucket_start, :series_id, :ou_id, :submitted_by, :device_serial, "
                         + ":target, :test_type, :result_count, :success_count, :latency_count, :latency_sum, :latency_min, "
                         + ":latency_max, :loss_count, :loss_sum, :throughput_count, :throughput_sum, :histogram)"));
-                b.bind("ou_id", ouId).bind("submitted_by", submittedBy).bind("device_serial", d.device)
+                b.bind("ou_id", d.ouId).bind("submitted_by", d.submittedBy).bind("device_serial", d.device)
                         .bind("target", d.target).bind("test_type", d.testType);
             }
             b.bind("bucket_start", d.bucket).bind("series_id", d.series)
@@ -291,41 +299,101 @@ public final class RollupRepository {
 
     /**
      * Every rollup row of {@code tier} in scope with a bucket starting in {@code [from, to)}, streamed to {@code sink}
-     * (unordered).
+     * (unordered), one per bucket and series, with the deltas not yet folded added in: the answer is the same before
+     * and after a fold. Deltas and rows are read in one snapshot ({@link Database#readSnapshot}), so a fold that
+     * commits meanwhile is seen wholly or not at all.
      */
     public void scan(RollupTier tier, ResultScope scope, Filter filter, Instant from, Instant to, Consumer<Row> sink) {
-        db.read(h -> {
-            Query q = h.createQuery("SELECT r.bucket_start, r.device_serial, r.target, r.test_type, r.result_count, "
-                    + "r.success_count, r.latency_count, r.latency_sum, r.latency_min, r.latency_max, r.loss_count, "
-                    + "r.loss_sum, r.throughput_count, r.throughput_sum, r.latency_histogram FROM " + tier.table()
-                    + " r WHERE " + scope.condition() + " AND r.bucket_start >= :from AND r.bucket_start < :to"
-                    + filter.sql());
-            if (scope.parameter() != null) {
-                q.bind("scope", scope.parameter());
-            }
-            try (var rows = filter.bind(q).bind("from", from).bind("to", to).setFetchSize(2000)
-                    .map((rs, ctx) -> new Row(Rows.instant(rs, "bucket_start"), rs.getString("device_serial"),
-                            rs.getString("target"), rs.getString("test_type"), rs.getLong("result_count"),
-                            rs.getLong("success_count"), rs.getLong("latency_count"), rs.getDouble("latency_sum"),
-                            Rows.nullableDouble(rs, "latency_min"), Rows.nullableDouble(rs, "latency_max"),
-                            rs.getLong("loss_count"), rs.getDouble("loss_sum"), rs.getLong("throughput_count"),
-                            rs.getDouble("throughput_sum"), rs.getBytes("latency_histogram")))
-                    .stream()) {
-                rows.forEach(sink);
-            }
+        db.readSnapshot(h -> {
+            scan(h, tier, scope, filter, from, to, sink);
             return null;
         });
     }
 
+    /** {@link #scan} in the caller's snapshot (tests check it against the results of the same snapshot). */
+    static void scan(Handle h, RollupTier tier, ResultScope scope, Filter filter, Instant from, Instant to,
+                     Consumer<Row> sink) {
+        Map<Key, RollupFigures> pending = pending(h, tier, scope, filter, from, to);
+        Query q = h.createQuery("SELECT r.bucket_start, r.series_id, r.device_serial, r.target, r.test_type, "
+                + "r.result_count, r.success_count, r.latency_count, r.latency_sum, r.latency_min, r.latency_max, "
+                + "r.loss_count, r.loss_sum, r.throughput_count, r.throughput_sum, r.latency_histogram FROM "
+                + tier.table() + " r WHERE " + scope.condition() + " AND r.bucket_start >= :from AND r.bucket_start < :to"
+                + filter.sql());
+        if (scope.parameter() != null) {
+            q.bind("scope", scope.parameter());
+        }
+        try (var rows = filter.bind(q).bind("from", from).bind("to", to).setFetchSize(2000)
+                .map((rs, ctx) -> {
+                    Row row = new Row(Rows.instant(rs, "bucket_start"), rs.getString("device_serial"),
+                            rs.getString("target"), rs.getString("test_type"), rs.getLong("result_count"),
+                            rs.getLong("success_count"), rs.getLong("latency_count"), rs.getDouble("latency_sum"),
+                            Rows.nullableDouble(rs, "latency_min"), Rows.nullableDouble(rs, "latency_max"),
+                            rs.getLong("loss_count"), rs.getDouble("loss_sum"), rs.getLong("throughput_count"),
+                            rs.getDouble("throughput_sum"), rs.getBytes("latency_histogram"));
+                    if (pending.isEmpty()) {
+                        return row;
+                    }
+                    UUID series = Rows.uuid(rs, "series_id");
+                    RollupFigures unfolded = pending.remove(new Key(row.bucketStart(), series));
+                    if (unfolded == null) {
+                        return row;
+                    }
+                    // the row, then the deltas in the order a fold adds them: the same sums as after the fold
+                    RollupFigures sum = RollupFigures.of(row, series);
+                    sum.merge(unfolded);
+                    return sum.toRow();
+                })
+                .stream()) {
+            rows.forEach(sink);
+        }
+        // buckets and series no fold has reached yet
+        pending.values().forEach(f -> sink.accept(f.toRow()));
+    }
+
+    /**
+     * The deltas not yet folded in scope that {@code tier}'s buckets in {@code [from, to)} gain, matching
+     * {@code filter}, per bucket and series; each bucket's deltas added in the order a fold takes them (by id).
+     */
+    private static Map<Key, RollupFigures> pending(Handle h, RollupTier tier, ResultScope scope, Filter filter,
+                                                   Instant from, Instant to) {
+        Map<Key, RollupFigures> out = new java.util.HashMap<>();
+        // a delta's minutes lie in [first_bucket, last_bucket]; its tier buckets are those floored
+        Query q = h.createQuery("SELECT r.ou_id, r.submitted_by, r.figures FROM rollup_delta r WHERE "
+                + scope.condition() + " AND r.last_bucket >= :from_minute AND r.first_bucket < :to_ceiling ORDER BY r.id");
+        if (scope.parameter() != null) {
+            q.bind("scope", scope.parameter());
+        }
+        q.bind("from_minute", tier.floor(from)).bind("to_ceiling", tier.ceil(to)).map((rs, ctx) -> {
+            for (RollupFigures m : RollupDeltaCodec.decode(rs.getBytes("figures"), Rows.uuid(rs, "ou_id"),
+                    Rows.uuid(rs, "submitted_by"))) {
+                Instant bucket = tier.floor(m.bucket);
+                if (bucket.isBefore(from) || !bucket.isBefore(to) || !filter.matches(m.device, m.target, m.testType)) {
+                    continue;
+                }
+                out.computeIfAbsent(new Key(bucket, m.series), k -> m.emptyAt(bucket)).merge(m);
+            }
+            return 1;
+        }).list();
+        return out;
+    }
+
     /** Whether {@code tier} has a row of this device serial in scope (devices whose raw results are gone). */
     public boolean hasDevice(RollupTier tier, ResultScope scope, String serial) {
-        return db.read(h -> {
+        return db.readSnapshot(h -> {
             Query q = h.createQuery("SELECT 1 FROM " + tier.table() + " r WHERE " + scope.condition()
                     + " AND r.device_serial = :serial LIMIT 1").bind("serial", serial);
             if (scope.parameter() != null) {
                 q.bind("scope", scope.parameter());
             }
-            return q.mapTo(Integer.class).findOne().isPresent();
+            if (q.mapTo(Integer.class).findOne().isPresent()) {
+                return true;
+            }
+            Query d = h.createQuery("SELECT r.ou_id, r.submitted_by, r.figures FROM rollup_delta r WHERE " + scope.condition());
+            if (scope.parameter() != null) {
+                d.bind("scope", scope.parameter());
+            }
+            return d.map((rs, ctx) -> RollupDeltaCodec.decode(rs.getBytes("figures"), null, null).stream()
+                    .anyMatch(f -> serial.equals(f.device))).stream().anyMatch(Boolean::booleanValue);
         });
     }
 

@@ -103,8 +103,14 @@ public final class IngestBench {
             run(seconds / 4 + 1, uploaders, () -> post(client, m, token, batch), new LongAdder(), batch);
             LongAdder acked = new LongAdder();
             long t0 = System.nanoTime();
+            Cpu c0 = Cpu.now(kind);
             run(seconds, uploaders, () -> post(client, m, token, batch), acked, batch);
-            return acked.sum() / ((System.nanoTime() - t0) / 1e9);
+            double rate = acked.sum() / ((System.nanoTime() - t0) / 1e9);
+            Cpu.now(kind).minus(c0).print(kind + " API" + (rules > 0 ? " with " + rules + " rules" : ""), acked.sum());
+            // whether the background folder kept up: deltas still waiting when the uploads stop
+            System.out.printf("%s API: %d rollup deltas (batches) not yet folded at the end%n", kind,
+                    new io.waddleperf.manager.store.RollupRepository(m.db()).pendingDeltas());
+            return rate;
         }
     }
 
@@ -126,8 +132,11 @@ public final class IngestBench {
             LongAdder rows = new LongAdder();
             run(seconds / 4 + 1, threads, () -> insert(f, batch), new LongAdder(), batch);
             long t0 = System.nanoTime();
+            Cpu c0 = Cpu.now(kind);
             run(seconds, threads, () -> insert(f, batch), rows, batch);
-            return rows.sum() / ((System.nanoTime() - t0) / 1e9);
+            double rate = rows.sum() / ((System.nanoTime() - t0) / 1e9);
+            Cpu.now(kind).minus(c0).print(kind + " raw JDBC", rows.sum());
+            return rate;
         }
     }
 
@@ -171,6 +180,55 @@ public final class IngestBench {
         }
         c.commit();
         return true;
+    }
+
+    /**
+     * CPU time used so far by this JVM (uploaders, manager and its folder, or the raw inserting threads; with H2 also
+     * the database) and by the MariaDB server process, in nanoseconds (-1: no server process found). On a shared,
+     * loaded host the rates swing with what else runs; the CPU spent per result does much less.
+     */
+    record Cpu(long jvm, long server) {
+        static Cpu now(TestDatabases.Kind kind) {
+            long jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getProcessCpuTime();
+            // other work on the host may use the same MariaDB server: its figure is an upper bound
+            return new Cpu(jvm, kind == TestDatabases.Kind.MARIADB ? serverCpu() : -1);
+        }
+
+        Cpu minus(Cpu before) {
+            return new Cpu(jvm - before.jvm, server < 0 || before.server < 0 ? -1 : server - before.server);
+        }
+
+        void print(String what, long results) {
+            double per = 1000.0 / Math.max(1, results) / 1e6;
+            System.out.printf("%s: CPU per 1000 results: this JVM %.0f ms, MariaDB server %s%n", what, jvm * per,
+                    server < 0 ? "-" : String.format("%.0f ms", server * per));
+        }
+
+        /** utime + stime of the mariadbd process from /proc (clock ticks of 10 ms), or -1. */
+        private static long serverCpu() {
+            try (var dirs = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
+                for (java.nio.file.Path d : (Iterable<java.nio.file.Path>) dirs::iterator) {
+                    if (!d.getFileName().toString().chars().allMatch(Character::isDigit)) {
+                        continue;
+                    }
+                    try {
+                        String comm = java.nio.file.Files.readString(d.resolve("comm")).strip();
+                        if (comm.equals("mariadbd") || comm.equals("mysqld")) {
+                            String stat = java.nio.file.Files.readString(d.resolve("stat"));
+                            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                            // fields 14 and 15 of stat; after the command they are the 12th and 13th
+                            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+                        }
+                    } catch (java.io.IOException | RuntimeException e) {
+                        // a process that ended meanwhile
+                    }
+                }
+            } catch (java.io.IOException e) {
+                return -1;
+            }
+            return -1;
+        }
     }
 
     interface Step {
