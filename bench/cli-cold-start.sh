@@ -12,7 +12,8 @@
 #   no-cds        ./waddleperf with WADDLEPERF_JAVA_OPTS=-Xshare:off (no class-data sharing at all)
 #   jdk-cds       java -jar with the launcher's flags but only the JDK's default CDS archive (no app archive)
 #   aot-cache     java -jar with a JDK 25 AOT cache (JEP 483/514/515) from the launcher's training workload
-#                 (`demo --probes-only`, as the launcher), so it competes with the AppCDS archive on equal terms
+#                 (`demo --probes-only`, as the launcher), so it competes with the AppCDS archive on equal terms;
+#                 aot-cache-text the same with the text report
 #   baseline, baseline-text  (only with a baseline jar, e.g. one built from an older commit) that jar, run as the
 #                 launcher runs its jar: the same flags and an AppCDS archive from the same training command
 #   java-version  java -Xshare:auto -version: the floor, a JVM start and exit with no application
@@ -66,12 +67,15 @@ runs, jdk, jar, target, work, baseline = int(sys.argv[1]), sys.argv[2], sys.argv
 quick = sys.argv[7:]
 cmd = ["test", target, "--json"]
 text = ["test", target]
+# The AOT cache's JVM (25.0.3) prints warnings about its cached code stubs to stdout; errors still go to stderr.
+aot = [f"{jdk}/bin/java", *quick, f"-XX:AOTCache={work}/app.aot", "-Xlog:disable", "-Xlog:all=error:stderr", "-jar", jar]
 variants = {
     "launcher": (["./waddleperf", *cmd], {}),
     "launcher-text": (["./waddleperf", *text], {}),
     "no-cds": (["./waddleperf", *cmd], {"WADDLEPERF_JAVA_OPTS": "-Xshare:off"}),
     "jdk-cds": ([f"{jdk}/bin/java", *quick, "-jar", jar, *cmd], {}),
-    "aot-cache": ([f"{jdk}/bin/java", *quick, f"-XX:AOTCache={work}/app.aot", "-jar", jar, *cmd], {}),
+    "aot-cache": ([*aot, *cmd], {}),
+    "aot-cache-text": ([*aot, *text], {}),
 }
 if baseline:
     base = [f"{jdk}/bin/java", f"-XX:SharedArchiveFile={work}/baseline.jsa", "-Xlog:cds=off", "-Xlog:cds+dynamic=off",

@@ -77,22 +77,33 @@ public final class SafeText {
      * false, and the caller takes the tree path, so this can only ever skip work the tree path would not do.
      */
     static boolean knownSafe(Object value) {
-        return switch (value) {
-            case null -> true;
-            case String text -> isSafe(text);
-            case Number _, Boolean _, Enum<?> _, java.util.UUID _, java.time.Instant _ -> true;
-            case Record r -> componentsKnownSafe(r);
-            case java.util.Collection<?> items -> allKnownSafe(items);
-            case Map<?, ?> map -> {
-                for (Map.Entry<?, ?> e : map.entrySet()) {
-                    if (!(e.getKey() instanceof String key && isSafe(key)) || !knownSafe(e.getValue())) {
-                        yield false;
-                    }
+        // an instanceof chain, not a pattern switch: a pattern switch's dispatch class is generated at run time, on
+        // the first call of every cold start, which is what this method is here to save
+        if (value == null) {
+            return true;
+        }
+        if (value instanceof String text) {
+            return isSafe(text);
+        }
+        if (value instanceof Number || value instanceof Boolean || value instanceof Enum<?>
+                || value instanceof java.util.UUID || value instanceof java.time.Instant) {
+            return true;
+        }
+        if (value instanceof Record r) {
+            return componentsKnownSafe(r);
+        }
+        if (value instanceof java.util.Collection<?> items) {
+            return allKnownSafe(items);
+        }
+        if (value instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!(e.getKey() instanceof String key && isSafe(key)) || !knownSafe(e.getValue())) {
+                    return false;
                 }
-                yield true;
             }
-            default -> false;
-        };
+            return true;
+        }
+        return false;
     }
 
     private static boolean allKnownSafe(java.util.Collection<?> items) {
