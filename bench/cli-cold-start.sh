@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Cold wall time of a one-shot `./waddleperf test tcp://127.0.0.1:<port> --json` (a fresh JVM every run) with the
-# launcher's AppCDS archive, against the same command without it, in one invocation. Variants are interleaved
-# (A B C D E, A B C D E, ...) so machine drift hits all alike; one unmeasured warm-up round first (it also builds the
-# jar and lets the launcher create its archive). Prints every variant's median and min, and ratios to the launcher.
-#   usage: bench/cli-cold-start.sh [runs=10]
+# Cold wall time of a one-shot `./waddleperf test tcp://127.0.0.1:<port>` (a fresh JVM every run), text and --json,
+# with the launcher's AppCDS archive, against the same command under other start-up set-ups, in one invocation.
+# Variants are interleaved (A B C D ..., A B C D ..., ...) so machine drift hits all alike; one unmeasured warm-up
+# round first (it also builds the jar and lets the launcher create its archive). Prints every variant's median, p90
+# and min wall time, the median CPU time (user + sys of the JVM: less disturbed than wall time when other processes
+# compete for the cores), and ratios to the launcher's --json run.
+#   usage: bench/cli-cold-start.sh [runs=10] [baseline.jar]
 # Variants:
-#   launcher      ./waddleperf as shipped (AppCDS archive from its training run; C1 only + SerialGC for one-shot commands)
+#   launcher      ./waddleperf test … --json as shipped (AppCDS archive from its training run; C1 only + SerialGC)
+#   launcher-text ./waddleperf test … (the text report): the command the start-up goal is set for
 #   no-cds        ./waddleperf with WADDLEPERF_JAVA_OPTS=-Xshare:off (no class-data sharing at all)
 #   jdk-cds       java -jar with the launcher's flags but only the JDK's default CDS archive (no app archive)
-#   first-cmd-cds java -jar with a dynamic archive auto-created by the first one-shot command (`--version`): the
-#                 launcher's former behaviour, kept to show why it changed
 #   aot-cache     java -jar with a JDK 25 AOT cache (JEP 483/514/515) from the launcher's training workload
-#                 (`demo --probes-only`, as the launcher), so it competes with the AppCDS archive on equal terms
+#                 (`demo --probes-only`, as the launcher), so it competes with the AppCDS archive on equal terms;
+#                 aot-cache-text the same with the text report
+#   baseline, baseline-text  (only with a baseline jar, e.g. one built from an older commit) that jar, run as the
+#                 launcher runs its jar: the same flags and an AppCDS archive from the same training command
 #   java-version  java -Xshare:auto -version: the floor, a JVM start and exit with no application
 #   script-only   ./waddleperf with a stand-in JDK whose java does nothing: the launcher script's own cost (JDK
 #                 detection, the staleness check over the source tree)
@@ -19,6 +23,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-10}"
+baseline="${2:-}"
+[ -z "$baseline" ] || baseline="$(readlink -f "$baseline")"
 work="$(mktemp -d)"
 cleanup() { kill "${listener_pid:-}" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
@@ -41,10 +47,12 @@ port="$(cat "$work/port")"
 target="tcp://127.0.0.1:$port"
 
 # Training run for the AOT cache (JDK 25: -XX:AOTCacheOutput records, then creates the cache at exit), on the
-# launcher's own training workload; and the former launcher archive, auto-created by `--version`.
+# launcher's own training workload; and the baseline jar's AppCDS archive, made as the launcher makes its own.
 "$jdk/bin/java" "${quick[@]}" -XX:AOTCacheOutput="$work/app.aot" -jar "$jar" demo --probes-only >"$work/aot-train.log" 2>&1
-"$jdk/bin/java" "${quick[@]}" -XX:SharedArchiveFile="$work/first.jsa" -XX:+AutoCreateSharedArchive -Xlog:cds=off \
-  -Xlog:cds+dynamic=off -jar "$jar" --version >/dev/null 2>&1
+if [ -n "$baseline" ]; then
+  "$jdk/bin/java" -XX:ArchiveClassesAtExit="$work/baseline.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off "${quick[@]}" \
+    -jar "$baseline" demo --probes-only >/dev/null 2>&1 || true
+fi
 
 # The launcher's own cost: the script with a stand-in "JDK" whose java does nothing (its archive already exists,
 # made by the --version call above, so no training is started).
@@ -53,41 +61,61 @@ echo 'JAVA_VERSION="25"' >"$work/stub/release"
 ln -s /bin/true "$work/stub/bin/java"; ln -s /bin/true "$work/stub/bin/javac"
 
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-python3 - "$runs" "$jdk" "$jar" "$target" "$work" "${quick[@]}" <<'PY'
-import os, statistics, subprocess, sys, time
-runs, jdk, jar, target, work = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
-quick = sys.argv[6:]
+python3 - "$runs" "$jdk" "$jar" "$target" "$work" "$baseline" "${quick[@]}" <<'PY'
+import os, resource, statistics, subprocess, sys, time
+runs, jdk, jar, target, work, baseline = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
+quick = sys.argv[7:]
 cmd = ["test", target, "--json"]
+text = ["test", target]
+# The AOT cache's JVM (25.0.3) prints warnings about its cached code stubs to stdout; errors still go to stderr.
+aot = [f"{jdk}/bin/java", *quick, f"-XX:AOTCache={work}/app.aot", "-Xlog:disable", "-Xlog:all=error:stderr", "-jar", jar]
 variants = {
     "launcher": (["./waddleperf", *cmd], {}),
+    "launcher-text": (["./waddleperf", *text], {}),
     "no-cds": (["./waddleperf", *cmd], {"WADDLEPERF_JAVA_OPTS": "-Xshare:off"}),
     "jdk-cds": ([f"{jdk}/bin/java", *quick, "-jar", jar, *cmd], {}),
-    "first-cmd-cds": ([f"{jdk}/bin/java", *quick, f"-XX:SharedArchiveFile={work}/first.jsa", "-Xlog:cds=off",
-                       "-Xlog:cds+dynamic=off", "-jar", jar, *cmd], {}),
-    "aot-cache": ([f"{jdk}/bin/java", *quick, f"-XX:AOTCache={work}/app.aot", "-jar", jar, *cmd], {}),
-    "java-version": ([f"{jdk}/bin/java", "-Xshare:auto", "-version"], {}),
-    "script-only": (["./waddleperf", *cmd], {"WADDLEPERF_JAVA_HOME": f"{work}/stub"}),
+    "aot-cache": ([*aot, *cmd], {}),
+    "aot-cache-text": ([*aot, *text], {}),
 }
+if baseline:
+    base = [f"{jdk}/bin/java", f"-XX:SharedArchiveFile={work}/baseline.jsa", "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+            *quick, "-jar", baseline]
+    variants["baseline"] = ([*base, *cmd], {})
+    variants["baseline-text"] = ([*base, *text], {})
+variants["java-version"] = ([f"{jdk}/bin/java", "-Xshare:auto", "-version"], {})
+variants["script-only"] = (["./waddleperf", *cmd], {"WADDLEPERF_JAVA_HOME": f"{work}/stub"})
+floors = ("java-version", "script-only")
 times = {k: [] for k in variants}
+cpu = {k: [] for k in variants}
 for rnd in range(runs + 1):          # round 0 is the unmeasured warm-up
     for name, (argv, extra) in variants.items():
         env = dict(os.environ, **extra)
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         p = subprocess.run(argv, env=env, capture_output=True, text=True)
         dt = time.perf_counter() - t0
-        if name in ("java-version", "script-only"):      # the floor: a JVM with the JDK's CDS archive and no application
-            if p.returncode != 0:
-                sys.exit(f"{name}: exit {p.returncode}")
-        elif p.returncode != 0 or not p.stdout.lstrip().startswith("{"):
-            sys.exit(f"{name}: exit {p.returncode}, stdout {p.stdout[:200]!r}, stderr {p.stderr[:400]!r}")
-        if p.stderr.strip() and name not in ("java-version", "script-only"):
-            print(f"note: {name} wrote to stderr: {p.stderr.strip()[:200]}")
+        # CPU time of the child (waited for, so counted in RUSAGE_CHILDREN; the launcher execs java, so it is the JVM's)
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        usage = (r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime) * 1000
+        rc, out, err = p.returncode, p.stdout, p.stderr
+        if name in floors:
+            if rc != 0:
+                sys.exit(f"{name}: exit {rc}")
+        elif rc != 0 or (name.endswith("-text") == out.lstrip().startswith("{")):
+            sys.exit(f"{name}: exit {rc}, stdout {out[:200]!r}, stderr {err[:400]!r}")
+        if err.strip() and name not in floors:
+            print(f"note: {name} wrote to stderr: {err.strip()[:200]}")
         if rnd > 0:
             times[name].append(dt * 1000)
+            cpu[name].append(usage)
 base = statistics.median(times["launcher"])
-print(f"{'variant':<13} {'median ms':>10} {'min ms':>8} {'ratio to launcher':>18}   ({runs} runs each, interleaved)")
+def p90(ts):
+    return sorted(ts)[max(0, int(round(0.9 * len(ts))) - 1)]
+print(f"{'variant':<14} {'median ms':>10} {'p90 ms':>8} {'min ms':>8} {'cpu ms':>8} {'ratio to launcher':>18}"
+      f"   ({runs} runs each, interleaved)")
 for name, ts in times.items():
     m = statistics.median(ts)
-    print(f"{name:<13} {m:10.0f} {min(ts):8.0f} {m / base:18.2f}")
+    c = statistics.median(cpu[name])
+    print(f"{name:<14} {m:10.0f} {p90(ts):8.0f} {min(ts):8.0f} {c:8.0f} {m / base:18.2f}")
 PY
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -8,6 +8,7 @@ import io.waddleperf.testserver.dns.DnsResponder;
 import io.waddleperf.testserver.echo.UdpEchoResponder;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -62,8 +63,8 @@ public final class DemoCommand implements Callable<Integer> {
     Path dataDir;
 
     /**
-     * The test server and one round of its four probes, nothing else: the launcher's class-data training run, which
-     * should load what one-shot commands load, not a manager and an agent.
+     * The test server, one round of its four probes and the {@code test} command against each, nothing else: the
+     * launcher's class-data training run, which should load what one-shot commands load, not a manager and an agent.
      */
     @Option(names = "--probes-only", hidden = true)
     boolean probesOnly;
@@ -245,11 +246,38 @@ public final class DemoCommand implements Callable<Integer> {
         try (TestServer server = TestServer.start(DemoPlatform.testServerConfig(dir, DemoPlatform.newTestApiKey()),
                 TestServerListeners.standard(Set.of()))) {
             out.println(TestServerCommand.describe(server));
-            List<String> failures = DemoRound.against(server.httpPort(), server.listener(UdpEchoResponder.class).orElseThrow().port(),
-                    server.listener(DnsResponder.class).orElseThrow().port(), 0, false).run(1, out, () -> false);
+            int udpPort = server.listener(UdpEchoResponder.class).orElseThrow().port();
+            int dnsPort = server.listener(DnsResponder.class).orElseThrow().port();
+            List<String> failures = DemoRound.against(server.httpPort(), udpPort, dnsPort, 0, false).run(1, out, () -> false);
+            trainTestCommand(server.httpPort(), udpPort, dnsPort);
             return failures.isEmpty() ? ExitCode.OK.code() : ExitCode.PROBE_FAILED.code();
         } finally {
             deleteTree(dir);
+        }
+    }
+
+    /**
+     * The {@code test} command's own path, as a cold {@code waddleperf test <target> [--json]} runs it (its parsing,
+     * its text reports and the JSON writer), against the test server, output discarded: a class-data archive holds
+     * only the classes its training run loaded, and the demo round alone loads neither the command nor the writer
+     * (docs/BENCHMARKS.md, CLI cold start). Failures here do not matter: the round above already said whether the
+     * probes work.
+     */
+    private static void trainTestCommand(int httpPort, int udpPort, int dnsPort) {
+        List<String> targets = List.of("tcp://127.0.0.1:" + httpPort, "udp://127.0.0.1:" + udpPort,
+                "http://127.0.0.1:" + httpPort + "/health", "dns://127.0.0.1:" + dnsPort + "/" + DemoPlatform.DNS_NAME);
+        for (String target : targets) {
+            for (boolean json : new boolean[] {false, true}) {
+                List<String> args = new ArrayList<>(List.of("test", target, "-c", "2", "-i", "10ms"));
+                if (json) {
+                    args.add("--json");
+                }
+                String[] argv = args.toArray(String[]::new);
+                CommandLine cl = WaddlePerf.commandLine(argv);
+                cl.setOut(new PrintWriter(Writer.nullWriter()));
+                cl.setErr(new PrintWriter(Writer.nullWriter()));
+                cl.execute(argv);
+            }
         }
     }
 

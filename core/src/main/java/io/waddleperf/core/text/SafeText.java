@@ -54,6 +54,9 @@ public final class SafeText {
      * by {@link #line}; the result itself when it holds nothing to change.
      */
     public static ProbeResult result(ProbeResult result) {
+        if (knownSafe(result)) {
+            return result;
+        }
         JsonNode tree = Json.mapper().valueToTree(result);
         if (!clean(tree)) {
             return result;
@@ -63,6 +66,68 @@ public final class SafeText {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("a result that was written could not be read back", e);
         }
+    }
+
+    /**
+     * Whether {@code value} certainly holds no text {@link #line} would change, found by walking it directly: the
+     * common case (nothing hostile) then needs no JSON tree. Building one makes Jackson introspect the result's
+     * records, which was about a third of a cold {@code waddleperf test}'s CPU time (docs/BENCHMARKS.md, CLI cold
+     * start). Records, lists and maps are walked; strings and map keys are checked; numbers, booleans, UUIDs,
+     * instants and enums (whose JSON names are constants of ours) hold no foreign text. Any other type answers
+     * false, and the caller takes the tree path, so this can only ever skip work the tree path would not do.
+     */
+    static boolean knownSafe(Object value) {
+        // an instanceof chain, not a pattern switch: a pattern switch's dispatch class is generated at run time, on
+        // the first call of every cold start, which is what this method is here to save
+        if (value == null) {
+            return true;
+        }
+        if (value instanceof String text) {
+            return isSafe(text);
+        }
+        if (value instanceof Number || value instanceof Boolean || value instanceof Enum<?>
+                || value instanceof java.util.UUID || value instanceof java.time.Instant) {
+            return true;
+        }
+        if (value instanceof Record r) {
+            return componentsKnownSafe(r);
+        }
+        if (value instanceof java.util.Collection<?> items) {
+            return allKnownSafe(items);
+        }
+        if (value instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!(e.getKey() instanceof String key && isSafe(key)) || !knownSafe(e.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean allKnownSafe(java.util.Collection<?> items) {
+        for (Object item : items) {
+            if (!knownSafe(item)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean componentsKnownSafe(Record record) {
+        for (java.lang.reflect.RecordComponent c : record.getClass().getRecordComponents()) {
+            Object component;
+            try {
+                component = c.getAccessor().invoke(record);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return false; // unreadable here: the tree path decides
+            }
+            if (!knownSafe(component)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Makes every text and field name in {@code node} safe in place; true when anything changed. */

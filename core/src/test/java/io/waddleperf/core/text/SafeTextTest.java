@@ -69,4 +69,23 @@ class SafeTextTest {
                 .source(Source.CLI).build();
         assertThat(SafeText.result(clean)).as("nothing to change, nothing copied").isSameAs(clean);
     }
+
+    @Test
+    void a_clean_result_is_recognised_without_a_json_tree_and_any_foreign_text_anywhere_is_not() {
+        ProbeResult.Builder clean = ProbeResult.builder().id(java.util.UUID.fromString("01900000-0000-7000-8000-000000000000"))
+                .testType(TestType.MTR).target("mtr://a").startedAt(Instant.parse("2026-12-06T00:00:00Z")).success(true)
+                .source(Source.CLI).hops(List.of(new Hop(1, "192.0.2.1", "r1.example", 0.0, 1, 1.0, 1.0, 1.0, 1.0, 0.0)))
+                .raw("nested", Map.of("list", List.of("text", 7, 1.5, true), "n", 1));
+        ProbeResult ok = clean.build();
+        assertThat(SafeText.knownSafe(ok)).isTrue();
+        assertThat(SafeText.result(ok)).isSameAs(ok);
+        assertThat(SafeText.knownSafe(clean.error("x\u001b[2J").build())).as("a field").isFalse();
+        assertThat(SafeText.knownSafe(clean.error(null).hops(List.of(new Hop(1, "192.0.2.1", "r\u202e1", 0.0, 1, 1.0, 1.0,
+                1.0, 1.0, 0.0))).build())).as("a hop's name").isFalse();
+        assertThat(SafeText.knownSafe(ok.toBuilder().raw("k\u0007", 1).build())).as("a raw_results key").isFalse();
+        assertThat(SafeText.knownSafe(ok.toBuilder().raw("deep", Map.of("l", List.of("a", "b\u009b"))).build()))
+                .as("text deep in raw_results").isFalse();
+        assertThat(SafeText.knownSafe(ok.toBuilder().raw("other", new StringBuilder("x")).build()))
+                .as("a type the walk does not know leaves the decision to the JSON tree").isFalse();
+    }
 }
