@@ -96,9 +96,13 @@ final class Binder {
         }
         Object[] args = new Object[components.size()];
         boolean complete = true;
+        List<Component> emptied = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             Component c = components.get(i);
             Node child = node == null ? null : node.entries().get(c.key());
+            if (child instanceof Scalar s && s.text() == null) {
+                emptied.add(c);
+            }
             if (node != null && Schema.isSecret(c.type())) {
                 child = secretSource(c.type(), child, node.entries().get(Schema.fileKey(c.key())),
                         Names.join(path, c.key()));
@@ -114,12 +118,34 @@ final class Binder {
         try {
             record = Schema.construct(type, args);
         } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof NullPointerException && !emptied.isEmpty()) {
+                return emptiedButNeeded(type, path, emptied);
+            }
             return problem(path, null, String.valueOf(e.getCause().getMessage()));
         }
         if (record instanceof Validated v) {
-            v.validate(new Problems(path, (at, message) -> problem(at, origins.get(at), message)));
+            try {
+                v.validate(new Problems(path, (at, message) -> problem(at, origins.get(at), message)));
+            } catch (NullPointerException e) {
+                // A key left empty in YAML clears it (null), which some keys allow; a record whose checks need the
+                // value fails on it. That is the user's empty key, named as such, not a crash of the loader.
+                if (emptied.isEmpty()) {
+                    throw e;
+                }
+                return emptiedButNeeded(type, path, emptied);
+            }
         }
         return record;
+    }
+
+    /** One problem per key of this record that was left empty, saying it needs a value (what its check tripped on). */
+    private Object emptiedButNeeded(Class<?> type, String path, List<Component> emptied) {
+        for (Component c : emptied) {
+            String at = Names.join(path, c.key());
+            problem(at, origins.get(at), "is empty but needs " + Schema.expected(c.type(), c.unit())
+                    + "; leave the key out to use its default");
+        }
+        return FAILED;
     }
 
     private Object bindList(Type type, Unit unit, Node node, String path) {
