@@ -110,19 +110,46 @@ class Iperf3ClientIT {
         assertThat(r.remote().streams()).allSatisfy(s -> assertThat(s.bytes()).isPositive());
     }
 
+    /**
+     * Each direction gets up to three tries and fails only if all three miss: on a shared 2-core machine a receiver
+     * descheduled for a few milliseconds drops or leaves datagrams in flight whoever wrote the sender, while a pacing
+     * or accounting error repeats in every try (the interop matrix reasons the same way).
+     */
     @Test
     void udp_at_100_mbits_keeps_the_rate_without_loss_both_ways() throws Exception {
         for (boolean reverse : new boolean[] {false, true}) {
-            Iperf3ClientResult r = run(stock.port(), udp(100_000_000, 2).toBuilder().reverse(reverse).build());
-            Iperf3ClientResult.Direction d = (reverse ? r.downstream() : r.upstream()).orElseThrow();
-            assertThat(d.lostPackets()).as("reverse=%s %s", reverse, d).isZero();
-            assertThat(d.receiverBitsPerSecond()).as("reverse=%s %s", reverse, d).isCloseTo(100e6,
-                    Percentage.withPercentage(2));
-            // iperf3's receiver stops counting at TEST_END: a datagram or two still in its socket buffer then are
-            // neither received nor lost (iperf3 FAQ, "My receiver didn't get all the bytes"), so allow 4 of them.
-            assertThat(d.receiverBytes()).as("reverse=%s %s", reverse, d)
-                    .isBetween(d.senderBytes() - 4L * d.senderBytes() / Math.max(1, d.packets()), d.senderBytes());
+            List<String> misses = new ArrayList<>();
+            for (int attempt = 1; attempt <= 3; attempt++) {
+                Iperf3ClientResult r = run(stock.port(), udp(100_000_000, 2).toBuilder().reverse(reverse).build());
+                Iperf3ClientResult.Direction d = (reverse ? r.downstream() : r.upstream()).orElseThrow();
+                String miss = udpMiss(d);
+                if (miss == null) {
+                    break;
+                }
+                misses.add("try " + attempt + ": " + miss);
+            }
+            assertThat(misses).as("reverse=%s", reverse).hasSizeLessThan(3);
         }
+    }
+
+    /** Why a 100 Mbit/s UDP direction missed, or null when it kept the rate with no loss and the counts agree. */
+    private static String udpMiss(Iperf3ClientResult.Direction d) {
+        if (d.lostPackets() != 0) {
+            return d.lostPackets() + " lost: " + d;
+        }
+        if (Math.abs(d.receiverBitsPerSecond() - 100e6) > 2e6) {
+            return "rate " + d.receiverBitsPerSecond() + " not within 2 % of 100 Mbit/s: " + d;
+        }
+        // iperf3's receiver stops counting at TEST_END: datagrams still in its socket buffer then are neither
+        // received nor lost (iperf3 FAQ, "My receiver didn't get all the bytes"). How many depends on how late the
+        // receiving process runs: allow what 10 ms at the target rate carries plus 4 datagrams, as the interop matrix
+        // does (a fresh-clone CI run at load 5 saw 42 datagrams, 4.7 ms, in flight with none lost).
+        long datagram = d.senderBytes() / Math.max(1, d.packets());
+        long inFlight = 100_000_000L / 8 / 100 + 4 * datagram;
+        if (d.receiverBytes() > d.senderBytes() || d.receiverBytes() < d.senderBytes() - inFlight) {
+            return "receiver counted " + d.receiverBytes() + " of " + d.senderBytes() + " sent: " + d;
+        }
+        return null;
     }
 
     @Test
