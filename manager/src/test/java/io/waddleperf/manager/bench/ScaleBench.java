@@ -377,6 +377,8 @@ public final class ScaleBench {
             String d = "device=" + enc(device);
             Map<String, String> queries = new LinkedHashMap<>();
             queries.put("dashboard: summary 24 h per target+type", "/api/v1/statistics/summary?" + day);
+            // the dashboard's tiles need only the totals: the same figures grouped per type are few groups at any scale
+            queries.put("dashboard totals as per-type summary 24 h", "/api/v1/statistics/summary?group_by=test_type&" + day);
             queries.put("dashboard: chart 24 h per type (1 h)", "/api/v1/statistics/timeseries?interval=1h&group_by=test_type&" + day);
             queries.put("dashboard: device counts", "/api/v1/devices/stats");
             queries.put("dashboard: failures 24 h (10)", "/api/v1/results?success=false&limit=10&" + day);
