@@ -1,8 +1,12 @@
 package io.waddleperf.manager.ui;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A page of the browser tests that records what must not happen: requests leaving the manager (aborted and kept in
@@ -39,5 +43,44 @@ final class GuardedPages {
         });
         page.onPageError(consoleErrors::add);
         return page;
+    }
+
+    /**
+     * A fresh browser context (1280×900) with one guarded page, for one test; closing it fails the test on anything
+     * the page recorded, then closes the context.
+     */
+    static final class Session implements AutoCloseable {
+
+        private final BrowserContext context;
+        private final Page page;
+        private final List<String> consoleErrors = new CopyOnWriteArrayList<>();
+        private final List<String> foreignRequests = new CopyOnWriteArrayList<>();
+
+        Session(Browser browser, int port, boolean acceptDownloads) {
+            Browser.NewContextOptions options = new Browser.NewContextOptions().setViewportSize(1280, 900);
+            if (acceptDownloads) {
+                options.setAcceptDownloads(true);
+            }
+            context = browser.newContext(options);
+            page = open(context, port, foreignRequests, consoleErrors);
+        }
+
+        BrowserContext context() {
+            return context;
+        }
+
+        Page page() {
+            return page;
+        }
+
+        @Override
+        public void close() {
+            try {
+                assertThat(consoleErrors).as("console errors").isEmpty();
+                assertThat(foreignRequests).as("requests off the manager").isEmpty();
+            } finally {
+                context.close();
+            }
+        }
     }
 }

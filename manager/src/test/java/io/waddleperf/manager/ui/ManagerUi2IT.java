@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
@@ -23,7 +22,6 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,10 +42,8 @@ class ManagerUi2IT {
     private static Harness manager;
     private static String admin;
 
-    private BrowserContext context;
+    private GuardedPages.Session session;
     private Page page;
-    private final List<String> consoleErrors = new CopyOnWriteArrayList<>();
-    private final List<String> foreignRequests = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws IOException {
@@ -80,21 +76,15 @@ class ManagerUi2IT {
 
     @BeforeEach
     void open() {
-        context = chromium.browser().newContext(new com.microsoft.playwright.Browser.NewContextOptions()
-                .setViewportSize(1280, 900));
-        page = GuardedPages.open(context, manager.server().port(), foreignRequests, consoleErrors);
+        session = new GuardedPages.Session(chromium.browser(), manager.server().port(), false);
+        page = session.page();
         // the delete button asks first
         page.onDialog(d -> d.accept());
     }
 
     @AfterEach
     void close() {
-        try {
-            assertThat(consoleErrors).as("console errors").isEmpty();
-            assertThat(foreignRequests).as("requests off the manager").isEmpty();
-        } finally {
-            context.close();
-        }
+        session.close();
     }
 
     private String url(String path) {
@@ -238,7 +228,7 @@ class ManagerUi2IT {
                 manager.call("DELETE", "/api/v1/alerts/rules/" + r.get("id").asText(), admin, null);
             }
         }
-        context.clearCookies();
+        session.context().clearCookies();
         login("plain", PASSWORD);
         assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Alerts")).count()).isZero();
         page.navigate(url("/#/alerts"));

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
@@ -26,7 +25,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,10 +54,8 @@ class ManagerUi3IT {
     private static Instant from;
     private static Instant to;
 
-    private BrowserContext context;
+    private GuardedPages.Session session;
     private Page page;
-    private final List<String> consoleErrors = new CopyOnWriteArrayList<>();
-    private final List<String> foreignRequests = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws IOException {
@@ -129,19 +125,13 @@ class ManagerUi3IT {
 
     @BeforeEach
     void open() {
-        context = chromium.browser().newContext(new com.microsoft.playwright.Browser.NewContextOptions()
-                .setViewportSize(1280, 900));
-        page = GuardedPages.open(context, manager.server().port(), foreignRequests, consoleErrors);
+        session = new GuardedPages.Session(chromium.browser(), manager.server().port(), false);
+        page = session.page();
     }
 
     @AfterEach
     void close() {
-        try {
-            assertThat(consoleErrors).as("console errors").isEmpty();
-            assertThat(foreignRequests).as("requests off the manager").isEmpty();
-        } finally {
-            context.close();
-        }
+        session.close();
     }
 
     private String url(String path) {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
@@ -58,10 +57,8 @@ class ManagerUiIT {
     private static String mtrId;
     private static String iperfId;
 
-    private BrowserContext context;
+    private GuardedPages.Session session;
     private Page page;
-    private final List<String> consoleErrors = new CopyOnWriteArrayList<>();
-    private final List<String> foreignRequests = new CopyOnWriteArrayList<>();
     /** The statistics requests the page made, as path and query. */
     private final List<String> statisticsCalls = new CopyOnWriteArrayList<>();
 
@@ -148,9 +145,8 @@ class ManagerUiIT {
 
     @BeforeEach
     void open() {
-        context = chromium.browser().newContext(new com.microsoft.playwright.Browser.NewContextOptions()
-                .setViewportSize(1280, 900).setAcceptDownloads(true));
-        page = GuardedPages.open(context, manager.server().port(), foreignRequests, consoleErrors);
+        session = new GuardedPages.Session(chromium.browser(), manager.server().port(), true);
+        page = session.page();
         page.onRequest(r -> {
             String path = URI.create(r.url()).getRawPath();
             if (path.startsWith("/api/v1/statistics/")) {
@@ -161,12 +157,7 @@ class ManagerUiIT {
 
     @AfterEach
     void close(TestInfo info) {
-        try {
-            assertThat(consoleErrors).as("console errors").isEmpty();
-            assertThat(foreignRequests).as("requests off the manager").isEmpty();
-        } finally {
-            context.close();
-        }
+        session.close();
     }
 
     private String url(String path) {

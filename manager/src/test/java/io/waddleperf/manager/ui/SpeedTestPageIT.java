@@ -3,7 +3,6 @@ package io.waddleperf.manager.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
@@ -15,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,10 +37,8 @@ class SpeedTestPageIT {
     private static String admin;
     private static String userId;
 
-    private BrowserContext context;
+    private GuardedPages.Session session;
     private Page page;
-    private final List<String> consoleErrors = new CopyOnWriteArrayList<>();
-    private final List<String> foreignRequests = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws IOException {
@@ -69,19 +65,13 @@ class SpeedTestPageIT {
 
     @BeforeEach
     void open() {
-        context = chromium.browser().newContext(new com.microsoft.playwright.Browser.NewContextOptions()
-                .setViewportSize(1280, 900));
-        page = GuardedPages.open(context, manager.server().port(), foreignRequests, consoleErrors);
+        session = new GuardedPages.Session(chromium.browser(), manager.server().port(), false);
+        page = session.page();
     }
 
     @AfterEach
     void close() {
-        try {
-            assertThat(consoleErrors).as("console errors").isEmpty();
-            assertThat(foreignRequests).as("requests off the manager").isEmpty();
-        } finally {
-            context.close();
-        }
+        session.close();
     }
 
     @Test
