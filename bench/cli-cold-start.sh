@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # Cold wall time of a one-shot `./waddleperf test tcp://127.0.0.1:<port>` (a fresh JVM every run), text and --json,
-# with the launcher's AppCDS archive, against the same command under other start-up set-ups, in one invocation.
+# with the launcher's AOT cache, against the same command under other start-up set-ups, in one invocation.
 # Variants are interleaved (A B C D ..., A B C D ..., ...) so machine drift hits all alike; one unmeasured warm-up
 # round first (it also builds the jar and lets the launcher create its archive). Prints every variant's median, p90
 # and min wall time, the median CPU time (user + sys of the JVM: less disturbed than wall time when other processes
 # compete for the cores), and ratios to the launcher's --json run.
 #   usage: bench/cli-cold-start.sh [runs=10] [baseline.jar]
 # Variants:
-#   launcher      ./waddleperf test … --json as shipped (AppCDS archive from its training run; C1 only + SerialGC)
+#   launcher      ./waddleperf test … --json as shipped (JDK 25 AOT cache from its training run; C1 only + SerialGC)
 #   launcher-text ./waddleperf test … (the text report): the command the start-up goal is set for
 #   no-cds        ./waddleperf with WADDLEPERF_JAVA_OPTS=-Xshare:off (no class-data sharing at all)
 #   jdk-cds       java -jar with the launcher's flags but only the JDK's default CDS archive (no app archive)
-#   aot-cache     java -jar with a JDK 25 AOT cache (JEP 483/514/515) from the launcher's training workload
-#                 (`demo --probes-only`, as the launcher), so it competes with the AppCDS archive on equal terms;
-#                 aot-cache-text the same with the text report
+#   appcds        java -jar with an AppCDS archive (-XX:ArchiveClassesAtExit) from the launcher's training workload
+#                 (`demo --probes-only`): what the launcher used before the AOT cache, so the two compete on equal
+#                 terms; appcds-text the same with the text report
 #   baseline, baseline-text  (only with a baseline jar, e.g. one built from an older commit) that jar, run as the
 #                 launcher runs its jar: the same flags and an AppCDS archive from the same training command
 #   java-version  java -Xshare:auto -version: the floor, a JVM start and exit with no application
@@ -46,9 +46,10 @@ for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
 port="$(cat "$work/port")"
 target="tcp://127.0.0.1:$port"
 
-# Training run for the AOT cache (JDK 25: -XX:AOTCacheOutput records, then creates the cache at exit), on the
-# launcher's own training workload; and the baseline jar's AppCDS archive, made as the launcher makes its own.
-"$jdk/bin/java" "${quick[@]}" -XX:AOTCacheOutput="$work/app.aot" -jar "$jar" demo --probes-only >"$work/aot-train.log" 2>&1
+# Training run for the AppCDS archive, on the launcher's own training workload; and the baseline jar's AppCDS
+# archive, made the same way (as the launcher made its own before it moved to the AOT cache).
+"$jdk/bin/java" -XX:ArchiveClassesAtExit="$work/app.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off "${quick[@]}" \
+  -jar "$jar" demo --probes-only >/dev/null 2>&1
 if [ -n "$baseline" ]; then
   "$jdk/bin/java" -XX:ArchiveClassesAtExit="$work/baseline.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off "${quick[@]}" \
     -jar "$baseline" demo --probes-only >/dev/null 2>&1 || true
@@ -67,15 +68,15 @@ runs, jdk, jar, target, work, baseline = int(sys.argv[1]), sys.argv[2], sys.argv
 quick = sys.argv[7:]
 cmd = ["test", target, "--json"]
 text = ["test", target]
-# The AOT cache's JVM (25.0.3) prints warnings about its cached code stubs to stdout; errors still go to stderr.
-aot = [f"{jdk}/bin/java", *quick, f"-XX:AOTCache={work}/app.aot", "-Xlog:disable", "-Xlog:all=error:stderr", "-jar", jar]
+appcds = [f"{jdk}/bin/java", f"-XX:SharedArchiveFile={work}/app.jsa", "-Xlog:cds=off", "-Xlog:cds+dynamic=off", *quick,
+          "-jar", jar]
 variants = {
     "launcher": (["./waddleperf", *cmd], {}),
     "launcher-text": (["./waddleperf", *text], {}),
     "no-cds": (["./waddleperf", *cmd], {"WADDLEPERF_JAVA_OPTS": "-Xshare:off"}),
     "jdk-cds": ([f"{jdk}/bin/java", *quick, "-jar", jar, *cmd], {}),
-    "aot-cache": ([*aot, *cmd], {}),
-    "aot-cache-text": ([*aot, *text], {}),
+    "appcds": ([*appcds, *cmd], {}),
+    "appcds-text": ([*appcds, *text], {}),
 }
 if baseline:
     base = [f"{jdk}/bin/java", f"-XX:SharedArchiveFile={work}/baseline.jsa", "-Xlog:cds=off", "-Xlog:cds+dynamic=off",

@@ -69,6 +69,21 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--probes-only", hidden = true)
     boolean probesOnly;
 
+    /**
+     * Which outputs of the {@code test} command {@code --probes-only} runs: the launcher keeps one start-up cache for
+     * text and one for {@code --json} (whose JSON writer is most of what a text run does not load).
+     */
+    @Option(names = "--training-output", hidden = true, defaultValue = "both")
+    TrainingOutput trainingOutput;
+
+    enum TrainingOutput {
+        text, json, both
+    }
+
+    /** The test server of {@code --probes-only}'s training run, started by it as a process of its own. */
+    @Option(names = "--training-server", hidden = true)
+    boolean trainingServer;
+
     private volatile boolean stopping;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -77,10 +92,16 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        quietLogs();
+        if (trainingServer) {
+            quietLogs();
+            return serveForTraining(out);
+        }
         if (probesOnly) {
+            // not quietLogs() here: loading the logging back end would put it in the start-up cache this trains,
+            // and one-shot commands do not log
             return probesOnly(out);
         }
+        quietLogs();
         Thread hook = new Thread(this::stop, "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -240,17 +261,52 @@ public final class DemoCommand implements Callable<Integer> {
                 + AGENT_RESULTS_WAIT.toSeconds() + " s: " + why);
     }
 
-    /** The launcher's training run: the test server and one round of the four probes, no manager or agent. */
+    /**
+     * The launcher's training run: one round of the four probes and the {@code test} command against a test server,
+     * no manager or agent. The server runs in a process of its own where this process runs from the jar (so its
+     * classes stay out of the start-up cache the run trains: {@link TrainingServer}), else in this JVM.
+     */
     private int probesOnly(PrintWriter out) throws IOException {
+        var external = TrainingServer.start(Duration.ofSeconds(60));
+        if (external.isPresent()) {
+            try (TrainingServer server = external.get()) {
+                out.printf(Locale.ROOT, "test server in process %d listening on 127.0.0.1: http %d, udp echo %d, dns %d%n",
+                        server.pid(), server.httpPort(), server.udpPort(), server.dnsPort());
+                return trainAgainst(out, server.httpPort(), server.udpPort(), server.dnsPort(), trainingOutput);
+            }
+        }
+        quietLogs();
         Path dir = Files.createTempDirectory("waddleperf-demo");
         try (TestServer server = TestServer.start(DemoPlatform.testServerConfig(dir, DemoPlatform.newTestApiKey()),
                 TestServerListeners.standard(Set.of()))) {
             out.println(TestServerCommand.describe(server));
-            int udpPort = server.listener(UdpEchoResponder.class).orElseThrow().port();
-            int dnsPort = server.listener(DnsResponder.class).orElseThrow().port();
-            List<String> failures = DemoRound.against(server.httpPort(), udpPort, dnsPort, 0, false).run(1, out, () -> false);
-            trainTestCommand(server.httpPort(), udpPort, dnsPort);
-            return failures.isEmpty() ? ExitCode.OK.code() : ExitCode.PROBE_FAILED.code();
+            return trainAgainst(out, server.httpPort(), server.listener(UdpEchoResponder.class).orElseThrow().port(),
+                    server.listener(DnsResponder.class).orElseThrow().port(), trainingOutput);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static int trainAgainst(PrintWriter out, int httpPort, int udpPort, int dnsPort, TrainingOutput output) {
+        List<String> failures = DemoRound.against(httpPort, udpPort, dnsPort, 0, false).run(1, out, () -> false);
+        trainTestCommand(httpPort, udpPort, dnsPort, output);
+        return failures.isEmpty() ? ExitCode.OK.code() : ExitCode.PROBE_FAILED.code();
+    }
+
+    /**
+     * {@code --training-server}: the demo's test server, its ports on one line of stdout, then serving until stdin
+     * ends (the training run closed it or is gone).
+     */
+    private int serveForTraining(PrintWriter out) throws IOException {
+        Path dir = Files.createTempDirectory("waddleperf-demo");
+        try (TestServer server = TestServer.start(DemoPlatform.testServerConfig(dir, DemoPlatform.newTestApiKey()),
+                TestServerListeners.standard(Set.of()))) {
+            out.println(TrainingServer.PORTS_PREFIX + server.httpPort() + " "
+                    + server.listener(UdpEchoResponder.class).orElseThrow().port() + " "
+                    + server.listener(DnsResponder.class).orElseThrow().port());
+            out.flush();
+            System.in.transferTo(java.io.OutputStream.nullOutputStream());
+            return ExitCode.OK.code();
         } finally {
             deleteTree(dir);
         }
@@ -263,11 +319,14 @@ public final class DemoCommand implements Callable<Integer> {
      * (docs/BENCHMARKS.md, CLI cold start). Failures here do not matter: the round above already said whether the
      * probes work.
      */
-    private static void trainTestCommand(int httpPort, int udpPort, int dnsPort) {
+    private static void trainTestCommand(int httpPort, int udpPort, int dnsPort, TrainingOutput output) {
         List<String> targets = List.of("tcp://127.0.0.1:" + httpPort, "udp://127.0.0.1:" + udpPort,
                 "http://127.0.0.1:" + httpPort + "/health", "dns://127.0.0.1:" + dnsPort + "/" + DemoPlatform.DNS_NAME);
         for (String target : targets) {
             for (boolean json : new boolean[] {false, true}) {
+                if (output != TrainingOutput.both && json != (output == TrainingOutput.json)) {
+                    continue;
+                }
                 List<String> args = new ArrayList<>(List.of("test", target, "-c", "2", "-i", "10ms"));
                 if (json) {
                     args.add("--json");
