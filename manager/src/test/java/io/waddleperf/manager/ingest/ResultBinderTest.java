@@ -184,6 +184,35 @@ class ResultBinderTest {
     }
 
     @Test
+    void plainInstantsReadAsInstantParseReadsThem() {
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 20_000; i++) {
+            Instant t = Instant.ofEpochSecond(random.nextLong(-2_208_988_800L, 253_402_300_799L),
+                    random.nextInt(4) == 0 ? 0 : random.nextInt(1_000_000_000));
+            String s = t.toString();
+            assertThat(ResultBinder.instant(s)).as(s).isEqualTo(Instant.parse(s));
+            // the same instant with the fraction spelled out to other lengths
+            String whole = s.substring(0, 19);
+            int nanos = t.getNano();
+            String nine = String.format("%09d", nanos);
+            for (int digits = 1; digits <= 9; digits++) {
+                if (nine.substring(digits).chars().allMatch(c -> c == '0')) {
+                    String v = whole + "." + nine.substring(0, digits) + "Z";
+                    assertThat(ResultBinder.instant(v)).as(v).isEqualTo(Instant.parse(v));
+                }
+            }
+        }
+        for (String odd : List.of("2026-02-29T00:00:00Z", "2026-02-30T00:00:00Z", "2026-04-31T00:00:00Z",
+                "2026-13-01T00:00:00Z", "2026-00-01T00:00:00Z", "2026-12-00T00:00:00Z", "2026-12-07T24:00:00Z",
+                "2026-12-07T23:60:00Z", "2026-12-07T23:59:60Z", "2026-12-07T23:59:59.Z", "2026-12-07T23:59:59.1234567890Z",
+                "2026-12-07T23:59:59+00:00", "2026-12-07T23:59:59z", "2026-12-07t23:59:59Z", "1899-12-31T23:59:59Z",
+                "+2026-12-07T23:59:59Z", "2026-12-07T23:59:5aZ", "2026-12-07T23:59:59.12a4Z", "2026-1-07T23:59:59Z")) {
+            assertThat(ResultBinder.instant(odd)).as(odd).isNull();
+        }
+        assertThat(ResultBinder.instant("2024-02-29T12:00:00.5Z")).isEqualTo(Instant.parse("2024-02-29T12:00:00.500Z"));
+    }
+
+    @Test
     void nonObjectsAreLeftToTheReferencePath() throws Exception {
         for (String v : List.of("[]", "1", "\"x\"", "null", "[{}]")) {
             assertThat(binder.bind(MAPPER.readTree(v))).isNull();
