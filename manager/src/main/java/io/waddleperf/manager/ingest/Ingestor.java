@@ -37,6 +37,7 @@ public final class Ingestor {
 
     private final ResultRepository results;
     private final ResultValidator validator;
+    private final ResultBinder binder = new ResultBinder();
     private final int maxBatch;
     private final InstantSource clock;
     private final GeoEnricher geo;
@@ -162,11 +163,15 @@ public final class Ingestor {
     }
 
     private Incoming parse(JsonNode node, String prefix) {
-        validator.check(node, prefix);
-        ProbeResult r;
+        // the fast lane accepts only what the reference path (schema, then Jackson's binding) certainly accepts and
+        // binds it the same; anything else, every invalid result included, takes the reference path and its message
+        ProbeResult r = binder.bind(node);
         String document;
         try {
-            r = mapper.treeToValue(node, ProbeResult.class);
+            if (r == null) {
+                validator.check(node, prefix);
+                r = mapper.treeToValue(node, ProbeResult.class);
+            }
             document = mapper.writeValueAsString(node);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             // the schema passed, so this is a value the model refuses beyond it (e.g. an id that is not a UUID)

@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 
 /**
@@ -111,15 +110,8 @@ public final class ResultRepository {
         Set<UUID> existing = new HashSet<>(h.createQuery("SELECT id FROM results WHERE id IN (<ids>)")
                 .bindList("ids", ids).mapTo(UUID.class).list());
         Map<UUID, Outcome> outcomes = new LinkedHashMap<>();
-        PreparedBatch insert = h.prepareBatch("INSERT INTO results (id, ou_id, submitted_by, test_type, target, "
-                + "target_host, target_ip, started_at, received_at, duration_ms, success, error, tier, source, "
-                + "device_serial, device_hostname, latency_ms, jitter_ms, packet_loss_percent, throughput_mbps, document, "
-                + "device_id, " + GEO_COLUMNS + ") "
-                + "VALUES (:id, :ou_id, :submitted_by, :test_type, :target, :target_host, :target_ip, :started_at, "
-                + ":received_at, :duration_ms, :success, :error, :tier, :source, :device_serial, :device_hostname, "
-                + ":latency_ms, :jitter_ms, :packet_loss_percent, :throughput_mbps, :document, :device_id, "
-                + ":" + GEO_COLUMNS.replace(", ", ", :") + ")");
         List<ProbeResult> inserted = new java.util.ArrayList<>();
+        List<Incoming> rows = new java.util.ArrayList<>();
         for (Incoming in : batch) {
             ProbeResult r = in.result();
             if (existing.contains(r.id()) || outcomes.containsKey(r.id())) {
@@ -127,24 +119,11 @@ public final class ResultRepository {
                 continue;
             }
             outcomes.put(r.id(), Outcome.STORED);
-            insert.bind("id", r.id()).bind("ou_id", ouId).bind("submitted_by", submittedBy)
-                    .bind("test_type", r.testType().wireName()).bind("target", r.target())
-                    .bind("target_host", cut(r.targetHost(), MAX_SHORT_CHARS)).bind("target_ip", cut(r.targetIp(), 45))
-                    .bind("started_at", r.startedAt()).bind("received_at", receivedAt)
-                    .bind("duration_ms", r.durationMs()).bind("success", r.success())
-                    .bind("error", cut(r.error(), MAX_ERROR_CHARS)).bind("tier", r.tier())
-                    .bind("source", r.source() == null ? null : r.source().wireName())
-                    .bind("device_serial", r.device() == null ? null : r.device().serial())
-                    .bind("device_hostname", r.device() == null ? null : cut(r.device().hostname(), MAX_SHORT_CHARS))
-                    .bind("latency_ms", r.latencyMs()).bind("jitter_ms", r.jitterMs())
-                    .bind("packet_loss_percent", r.packetLossPercent()).bind("throughput_mbps", r.throughputMbps())
-                    .bind("document", in.document()).bind("device_id", deviceId);
-            bindGeo(insert, in.geo());
-            insert.add();
+            rows.add(in);
             inserted.add(r);
         }
         if (!inserted.isEmpty()) {
-            insert.execute();
+            insert(h, rows, ouId, submittedBy, deviceId, receivedAt);
             // the rollup delta counts exactly what this transaction stored (folded into the rollup rows later)
             RollupRepository.add(h, inserted, ouId, submittedBy);
         }
@@ -154,6 +133,91 @@ public final class ResultRepository {
             ordered.put(id, outcomes.get(id));
         }
         return ordered;
+    }
+
+    private static final String INSERT = "INSERT INTO results (id, ou_id, submitted_by, test_type, target, target_host, "
+            + "target_ip, started_at, received_at, duration_ms, success, error, tier, source, device_serial, "
+            + "device_hostname, latency_ms, jitter_ms, packet_loss_percent, throughput_mbps, document, device_id, "
+            + "client_ip, client_country, client_city, client_latitude, client_longitude, client_asn, client_as_org, "
+            + "target_country, target_city, target_latitude, target_longitude, target_asn, target_as_org) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /**
+     * The batch insert, on the transaction's connection with positional parameters: jdbi's named binding looked up
+     * an argument factory for each of the 35 values of every row, and that was a third of the request's CPU on this
+     * path (docs/BENCHMARKS.md, section 17). Types are bound as {@link Database}'s arguments bind them.
+     */
+    private static void insert(Handle h, List<Incoming> rows, UUID ouId, UUID submittedBy, UUID deviceId,
+                               Instant receivedAt) {
+        byte[] ou = ouId == null ? null : Uuids.toBytes(ouId);
+        byte[] submitter = submittedBy == null ? null : Uuids.toBytes(submittedBy);
+        byte[] device = deviceId == null ? null : Uuids.toBytes(deviceId);
+        java.time.LocalDateTime received = utc(receivedAt);
+        try (java.sql.PreparedStatement ps = h.getConnection().prepareStatement(INSERT)) {
+            for (Incoming in : rows) {
+                ProbeResult r = in.result();
+                ps.setBytes(1, Uuids.toBytes(r.id()));
+                ps.setBytes(2, ou);
+                ps.setBytes(3, submitter);
+                ps.setString(4, r.testType().wireName());
+                ps.setString(5, r.target());
+                ps.setString(6, cut(r.targetHost(), MAX_SHORT_CHARS));
+                ps.setString(7, cut(r.targetIp(), 45));
+                ps.setObject(8, utc(r.startedAt()));
+                ps.setObject(9, received);
+                setDouble(ps, 10, r.durationMs());
+                ps.setBoolean(11, r.success());
+                ps.setString(12, cut(r.error(), MAX_ERROR_CHARS));
+                if (r.tier() == null) {
+                    ps.setNull(13, java.sql.Types.INTEGER);
+                } else {
+                    ps.setInt(13, r.tier());
+                }
+                ps.setString(14, r.source() == null ? null : r.source().wireName());
+                ps.setString(15, r.device() == null ? null : r.device().serial());
+                ps.setString(16, r.device() == null ? null : cut(r.device().hostname(), MAX_SHORT_CHARS));
+                setDouble(ps, 17, r.latencyMs());
+                setDouble(ps, 18, r.jitterMs());
+                setDouble(ps, 19, r.packetLossPercent());
+                setDouble(ps, 20, r.throughputMbps());
+                ps.setString(21, in.document());
+                ps.setBytes(22, device);
+                ResultGeo g = in.geo();
+                ps.setString(23, g.clientIp());
+                setPlace(ps, 24, g.client());
+                setPlace(ps, 30, g.target());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (java.sql.SQLException e) {
+            // as jdbi would have thrown it: the retries (duplicate key, transient errors) look at the cause
+            throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
+        }
+    }
+
+    private static void setPlace(java.sql.PreparedStatement ps, int first, ResultGeo.Place p) throws java.sql.SQLException {
+        ps.setString(first, p.countryCode());
+        ps.setString(first + 1, p.city());
+        setDouble(ps, first + 2, p.latitude());
+        setDouble(ps, first + 3, p.longitude());
+        if (p.asn() == null) {
+            ps.setNull(first + 4, java.sql.Types.BIGINT);
+        } else {
+            ps.setLong(first + 4, p.asn());
+        }
+        ps.setString(first + 5, p.asOrganization());
+    }
+
+    private static void setDouble(java.sql.PreparedStatement ps, int i, Double v) throws java.sql.SQLException {
+        if (v == null) {
+            ps.setNull(i, java.sql.Types.DOUBLE);
+        } else {
+            ps.setDouble(i, v);
+        }
+    }
+
+    private static java.time.LocalDateTime utc(Instant t) {
+        return t == null ? null : java.time.LocalDateTime.ofInstant(t, java.time.ZoneOffset.UTC);
     }
 
     /** The newest results (by start time) in scope, at most {@code limit}; documents carry their {@code geo}. */
@@ -249,16 +313,6 @@ public final class ResultRepository {
             + "client_longitude, client_asn, client_as_org, target_country, target_city, target_latitude, "
             + "target_longitude, target_asn, target_as_org";
     private static final String GEO_COLUMNS_R = "r." + GEO_COLUMNS.replace(", ", ", r.");
-
-    private static void bindGeo(PreparedBatch insert, ResultGeo g) {
-        insert.bind("client_ip", g.clientIp());
-        for (String side : List.of("client", "target")) {
-            ResultGeo.Place p = side.equals("client") ? g.client() : g.target();
-            insert.bind(side + "_country", p.countryCode()).bind(side + "_city", p.city())
-                    .bind(side + "_latitude", p.latitude()).bind(side + "_longitude", p.longitude())
-                    .bind(side + "_asn", p.asn()).bind(side + "_as_org", p.asOrganization());
-        }
-    }
 
     private static ResultGeo.Place place(java.sql.ResultSet rs, String side) throws java.sql.SQLException {
         long asn = rs.getLong(side + "_asn");
