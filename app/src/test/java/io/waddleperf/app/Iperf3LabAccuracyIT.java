@@ -26,7 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code waddleperf iperf3} client and server across a lab link shaped by {@code tc tbf} to 10, 100 and 1000 Mbit/s,
  * next to stock iperf3 on the same link: TCP goodput within 3 % of what the link carries and no further from it than
- * iperf3's (docs/ACCURACY.md); UDP offered at 90 % of the link shows no loss, at 120 % the excess shows as loss.
+ * iperf3's (docs/ACCURACY.md); UDP offered at 90 % of the link shows no loss, at 120 % the excess shows as loss, and
+ * the loss our receiver reports is what the kernels dropped. The UDP checks hold our figures against the kernels'
+ * counts, not against stock iperf3's, so stock iperf3 runs only the TCP comparison (its UDP figures, printed but never
+ * checked, were two of the six runs per rate; docs/ACCURACY.md keeps a run of them).
  *
  * <p>Client – r1 – server, the r1–server link shaped on both ends, so data queues at the router. Our client and server
  * each run in a child JVM started inside their namespace ({@code ip netns exec}): a namespace belongs to a thread, and
@@ -106,15 +109,12 @@ class Iperf3LabAccuracyIT {
                     .at("/end/sum_received/bits_per_second").asDouble();
             double stockTcp = client(lab, false, "tcp-" + mbps, "-t", "3", "-O", "1")
                     .at("/end/sum_received/bits_per_second").asDouble();
-            Udp ourUdp90 = udp(lab, true, rate, 0.9);
-            Udp ourUdp120 = udp(lab, true, rate, 1.2);
-            Udp stockUdp90 = udp(lab, false, rate, 0.9);
-            Udp stockUdp120 = udp(lab, false, rate, 1.2);
+            Udp ourUdp90 = udp(lab, rate, 0.9);
+            Udp ourUdp120 = udp(lab, rate, 1.2);
             System.out.printf(Locale.ROOT, "[iperf3 lab] tbf %d Mbit/s, MTU %d: TCP expected %.2f, ours %.2f (%+.2f %%),"
-                            + " iperf3 %.2f (%+.2f %%) Mbit/s; UDP 90 %%: ours %s, iperf3 %s; UDP 120 %%: ours %s,"
-                            + " iperf3 %s%n", mbps, MTU_BYTES, expected / 1e6, ourTcp / 1e6,
-                    100 * (ourTcp / expected - 1), stockTcp / 1e6, 100 * (stockTcp / expected - 1), ourUdp90,
-                    stockUdp90, ourUdp120, stockUdp120);
+                            + " iperf3 %.2f (%+.2f %%) Mbit/s; UDP 90 %%: ours %s; UDP 120 %%: ours %s%n", mbps,
+                    MTU_BYTES, expected / 1e6, ourTcp / 1e6, 100 * (ourTcp / expected - 1), stockTcp / 1e6,
+                    100 * (stockTcp / expected - 1), ourUdp90, ourUdp120);
 
             assertThat(ourTcp).as("our TCP goodput, bit/s").isCloseTo(expected, within(expected * 0.03));
             assertThat(Math.abs(ourTcp - expected)).as("our TCP error vs stock iperf3's (%.0f bit/s)", stockTcp)
@@ -174,10 +174,11 @@ class Iperf3LabAccuracyIT {
         }
     }
 
-    private Udp udp(Lab lab, boolean ourClient, long rate, double fraction) throws Exception {
+    /** One UDP run of our client against our server. */
+    private Udp udp(Lab lab, long rate, double fraction) throws Exception {
         long linkBefore = lab.qdiscDrops();
         long hostBefore = lab.server().snmpCounter("Udp", "RcvbufErrors");
-        JsonNode json = client(lab, ourClient, "udp-" + rate / 1_000_000 + "-" + Math.round(fraction * 100), "-u",
+        JsonNode json = client(lab, true, "udp-" + rate / 1_000_000 + "-" + Math.round(fraction * 100), "-u",
                 "-t", "3", "-l", String.valueOf(UDP_PAYLOAD_BYTES), "-b",
                 String.valueOf(udpPayloadRateFor(rate, fraction)));
         long linkDrops = lab.qdiscDrops() - linkBefore;

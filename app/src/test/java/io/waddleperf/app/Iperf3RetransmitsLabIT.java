@@ -22,9 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The TCP retransmits our iperf3 reports (read from the sending socket's {@code tcp_info} through sock_diag) against
- * the ground truth, the sending namespace's {@code Tcp: RetransSegs} counter, and next to stock iperf3's figure on the
- * same link: over a link dropping 2 % of packets each way, for our client sending and for our server sending
- * ({@code -R}, the count travelling in the results exchange), and over a clean link.
+ * the ground truth, the sending namespace's {@code Tcp: RetransSegs} counter, and stock iperf3's held to the same
+ * bound on the same link: over a link dropping 2 % of packets each way, for our client sending and for our server
+ * sending ({@code -R}, the count travelling in the results exchange, to our client and to stock iperf3's), and over a
+ * clean link. Each run lasts {@value #SECONDS} s, so the test runs only what it checks: stock iperf3's own {@code -R}
+ * and clean-link figures, which it never checked, are no longer measured (docs/ACCURACY.md keeps a run of them).
  *
  * <p>Client – r1 – server, both links dropping 2 % of packets each way and the r1–server link shaped to 100 Mbit/s.
  * Both links are lossy because only the router's drops are losses to TCP: a drop in a host's own postrouting hook
@@ -72,10 +74,8 @@ class Iperf3RetransmitsLabIT {
             Run stock = run(lab, false, false, "lossy", false);
             Run stockClientOurServer = run(lab, false, true, "lossy-R-stock-client", true);
             Run oursReverse = run(lab, true, true, "lossy-R", true);
-            Run stockReverse = run(lab, false, false, "lossy-R", true);
             System.out.printf(Locale.ROOT, "[iperf3 retransmits] 2 %% loss, 100 Mbit/s: ours %s; iperf3 %s;"
-                    + " -R iperf3 client, our server %s; -R ours %s; -R iperf3 %s%n", ours, stock,
-                    stockClientOurServer, oursReverse, stockReverse);
+                    + " -R iperf3 client, our server %s; -R ours %s%n", ours, stock, stockClientOurServer, oursReverse);
 
             for (Run r : List.of(ours, stockClientOurServer)) {
                 assertThat(r.reported()).as("retransmits over a lossy link: %s", r).isPositive();
@@ -102,9 +102,7 @@ class Iperf3RetransmitsLabIT {
         try (Lab lab = Lab.builder().routers(1).ipv6(false).link(1, LinkConfig.DEFAULT.withRate(RATE)).build()) {
             startServers(lab);
             Run ours = run(lab, true, true, "clean", false);
-            Run stock = run(lab, false, false, "clean", false);
-            System.out.printf(Locale.ROOT, "[iperf3 retransmits] clean, 100 Mbit/s: ours %s; iperf3 %s%n", ours,
-                    stock);
+            System.out.printf(Locale.ROOT, "[iperf3 retransmits] clean, 100 Mbit/s: ours %s%n", ours);
             assertThat(ours.reported()).as("%s", ours).isNotNegative().isCloseTo(ours.kernel(), within(ours.slack()));
         }
     }

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -229,22 +230,20 @@ public final class GaleraCluster implements AutoCloseable {
      * join it. Returns the node chosen.
      */
     public Node bootstrapFromMostAdvanced() throws IOException, InterruptedException {
-        Node chosen = null;
-        long best = Long.MIN_VALUE;
         for (Node n : nodes) {
             if (n.isRunning()) {
                 throw new IllegalStateException(n + " is still running; stop the cluster first");
             }
-            GraState g = n.grastate();
-            if (g.safeToBootstrap()) {
+        }
+        Node chosen = null;
+        for (Node n : nodes) {
+            if (n.grastate().safeToBootstrap()) {
                 chosen = n;
                 break;
             }
-            long seqno = g.seqno() >= 0 ? g.seqno() : n.recoverSeqno();
-            if (seqno > best) {
-                best = seqno;
-                chosen = n;
-            }
+        }
+        if (chosen == null) {
+            chosen = mostAdvanced();
         }
         if (chosen == null) {
             throw new IllegalStateException("no node to bootstrap from");
@@ -259,6 +258,52 @@ public final class GaleraCluster implements AutoCloseable {
             }
         }
         awaitSynced(nodes.size(), START_TIMEOUT);
+        return chosen;
+    }
+
+    /**
+     * The node with the highest committed seqno: {@code grastate.dat}'s, or when that says -1 (a crash) the one each
+     * node's storage gives with {@code --wsrep-recover}. The recoveries run at the same time, one process per node on
+     * its own data folder, as an operator runs them on separate machines, instead of adding up one after the other.
+     */
+    private Node mostAdvanced() throws IOException, InterruptedException {
+        Map<Node, Thread> recovering = new LinkedHashMap<>();
+        Map<Node, Object> recovered = new ConcurrentHashMap<>();
+        for (Node n : nodes) {
+            GraState g = n.grastate();
+            if (g.seqno() >= 0) {
+                recovered.put(n, g.seqno());
+                continue;
+            }
+            Thread t = Thread.ofPlatform().name("galera-recover-" + n.index).start(() -> {
+                try {
+                    recovered.put(n, n.recoverSeqno());
+                } catch (IOException | InterruptedException | RuntimeException e) {
+                    recovered.put(n, e);
+                }
+            });
+            recovering.put(n, t);
+        }
+        for (Thread t : recovering.values()) {
+            t.join();
+        }
+        Node chosen = null;
+        long best = Long.MIN_VALUE;
+        for (Node n : nodes) {
+            Object r = recovered.get(n);
+            switch (r) {
+                case IOException e -> throw new IOException(n + ": " + e.getMessage(), e);
+                case InterruptedException e -> throw e;
+                case RuntimeException e -> throw e;
+                case Long seqno -> {
+                    if (seqno > best) {
+                        best = seqno;
+                        chosen = n;
+                    }
+                }
+                case null, default -> throw new IllegalStateException(n + ": no seqno recovered");
+            }
+        }
         return chosen;
     }
 
@@ -559,6 +604,24 @@ public final class GaleraCluster implements AutoCloseable {
         /** The whole error log (to tell an incremental state transfer from a full one). */
         public String log() throws IOException {
             return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
+        }
+
+        /** Where the error log ends now: pass it to {@link #logSince(long)} to read only what a step wrote. */
+        public long logMark() throws IOException {
+            return Files.exists(log) ? Files.size(log) : 0;
+        }
+
+        /**
+         * The error log from {@code mark} on ({@link #logMark()}): what the node wrote since, not what an earlier test
+         * of a shared cluster left in it.
+         */
+        public String logSince(long mark) throws IOException {
+            if (!Files.exists(log)) {
+                return "";
+            }
+            byte[] all = Files.readAllBytes(log);
+            int from = (int) Math.min(Math.max(0, mark), all.length);
+            return new String(all, from, all.length - from, StandardCharsets.ISO_8859_1);
         }
 
         private void awaitReady(Duration timeout) throws IOException, InterruptedException {
