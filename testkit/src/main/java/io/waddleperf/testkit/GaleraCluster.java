@@ -49,7 +49,12 @@ public final class GaleraCluster implements AutoCloseable {
     /** Where Debian's galera-4 package puts the provider. */
     public static final Path PROVIDER = Path.of("/usr/lib/galera/libgalera_smm.so");
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    /**
+     * Generous on purpose: a node that rejoins after a crash replays the writes it missed before it is synced, and
+     * on a loaded 2-core host that was once seen to take a few seconds over 120 s; a wait that ends early costs
+     * nothing when the node is up sooner.
+     */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
     private static final Pattern GRASTATE_SEQNO = Pattern.compile("(?m)^seqno:\\s*(-?\\d+)");
     private static final Pattern GRASTATE_SAFE = Pattern.compile("(?m)^safe_to_bootstrap:\\s*(\\d)");
     private static final Pattern RECOVERED = Pattern.compile("WSREP: Recovered position: [0-9a-f-]+:(-?\\d+)");
