@@ -15,7 +15,8 @@
 #                 (`demo --probes-only`): what the launcher used before the AOT cache, so the two compete on equal
 #                 terms; appcds-text the same with the text report
 #   baseline, baseline-text  (only with a baseline jar, e.g. one built from an older commit) that jar, run as the
-#                 launcher runs its jar: the same flags and an AppCDS archive from the same training command
+#                 launcher ran its jar before the AOT cache: the same flags and an AppCDS archive from that jar's own
+#                 training command
 #   java-version  java -Xshare:auto -version: the floor, a JVM start and exit with no application
 #   script-only   ./waddleperf with a stand-in JDK whose java does nothing: the launcher script's own cost (JDK
 #                 detection, the staleness check over the source tree)
