@@ -254,7 +254,7 @@ public final class StatisticsApi {
         } else {
             RangePlan plan = RangePlan.of(from, to, clock.instant(), retention::ofRollups);
             for (RangePlan.Piece piece : plan.pieces()) {
-                rollups.scan(piece.tier(), scope, filter, piece.from(), piece.to(), row -> add(groups.get(
+                rollups.scan(piece.tier(), scope, filter, detail(dims), piece.from(), piece.to(), row -> add(groups.get(
                         GroupKey.of(dims, row.target(), row.testType(), row.deviceSerial())), row));
             }
             answer.put("from", plan.from());
@@ -269,6 +269,15 @@ public final class StatisticsApi {
         });
         answer.put("groups", out);
         return answer;
+    }
+
+    /**
+     * What the rollup rows read must carry: groups by test type alone (or none) need no device or target, so the
+     * per-OU-and-type rows may answer (a few per OU, type and bucket instead of one per device, target and type).
+     */
+    static RollupRepository.Detail detail(List<Dimension> dims) {
+        return dims.contains(Dimension.TARGET) || dims.contains(Dimension.DEVICE) ? RollupRepository.Detail.SERIES
+                : RollupRepository.Detail.TEST_TYPE;
     }
 
     private static void add(Figures f, RollupRepository.Row row) {
@@ -319,7 +328,7 @@ public final class StatisticsApi {
         TreeMap<GroupKey, TreeMap<Instant, Figures>> series = new TreeMap<>();
         ResultScope scope = Scopes.of(p);
         for (RangePlan.Piece piece : plan.pieces()) {
-            rollups.scan(piece.tier(), scope, filter, piece.from(), piece.to(), row -> {
+            rollups.scan(piece.tier(), scope, filter, detail(dims), piece.from(), piece.to(), row -> {
                 GroupKey key = GroupKey.of(dims, row.target(), row.testType(), row.deviceSerial());
                 TreeMap<Instant, Figures> points = series.get(key);
                 if (points == null) {
