@@ -235,11 +235,11 @@ public final class RollupRepository {
     }
 
     /**
-     * Writes one table's folded figures (in key order; {@code perType}: a per-OU-and-type table): locks the rows that exist (in key order) and reads their
-     * histograms, adds to those rows and inserts the others. Under the rollup lock no other fold on this node
-     * inserts a row between the read and the insert; on Galera a row another node inserted meanwhile fails the
-     * insert as a duplicate (or certification), and the whole fold runs again, then finding the row. Each row's
-     * histogram is merged here, so a row is written once.
+     * Writes one table's folded figures (in key order; {@code perType}: a per-OU-and-type table): locks the rows
+     * that exist (in key order) and reads their histograms, adds to those rows and inserts the others. Under the
+     * rollup lock no other fold on this node inserts a row between the read and the insert; on Galera a row another
+     * node inserted meanwhile fails the insert as a duplicate (or certification), and the whole fold runs again, then
+     * finding the row. Each row's histogram is merged here, so a row is written once.
      */
     private static void apply(Handle h, String t, boolean perType, List<RollupFigures> deltas) {
         Set<Instant> buckets = new LinkedHashSet<>();
@@ -278,7 +278,8 @@ public final class RollupRepository {
                         + "WHERE bucket_start = :bucket_start AND series_id = :series_id"));
             } else {
                 b = insert != null ? insert : (insert = h.prepareBatch("INSERT INTO " + t + " ("
-                        + (perType ? TYPE_COLUMNS : COLUMNS) + ", latency_histogram) VALUES (:bucket_start, :series_id, :ou_id, "
+                        + (perType ? TYPE_COLUMNS : COLUMNS)
+                        + ", latency_histogram) VALUES (:bucket_start, :series_id, :ou_id, "
                         + (perType ? "" : ":submitted_by, :device_serial, :target, ")
                         + ":test_type, :result_count, :success_count, :latency_count, :latency_sum, :latency_min, "
                         + ":latency_max, :loss_count, :loss_sum, :throughput_count, :throughput_sum, :histogram)"));
@@ -542,7 +543,8 @@ public final class RollupRepository {
      * Fills the per-OU-and-type tables from the per-series rows folded so far (the V11 migration, on a store whose
      * rollups predate those tables; deltas not yet folded are folded into both later). Reads one span of buckets at a
      * time in key order — a day of hour rows, 32 days of day rows — adds them up per bucket, OU and type as a fold
-     * does and inserts the sums, so memory holds one span's sums, not the table. Runs in the caller's transaction.
+     * does and inserts the sums, so memory holds one span's sums, not the table. Runs in the caller's transaction,
+     * or statement by statement (V11).
      *
      * @return the per-type rows written per tier
      */
