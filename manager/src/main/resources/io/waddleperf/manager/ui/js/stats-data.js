@@ -42,7 +42,7 @@ export function summaryUrl(from, to, device) {
  * no result in the caller's scope has no groups and no recent results.
  */
 export async function summary(from, to, { device, target, testType } = {}) {
-  if (!device) return get('/api/v1/statistics/summary' + query({ from: iso(from), to: iso(to), limit: GROUP_LIMIT }));
+  if (!device) return get(summaryUrl(from, to) + '&limit=' + GROUP_LIMIT);
   try {
     return await get('/api/v1/statistics/device/' + encodeURIComponent(device) + query({
       from: iso(from), to: iso(to), target, test_type: testType, limit: RECENT_LIMIT,
@@ -110,9 +110,12 @@ export async function series(from, to, { device, target, testType } = {}) {
   return { interval: answer.interval, step, x, series: out };
 }
 
-/** Links to the figures as files: the API's JSON answer (the CSV is made from the same groups, see groupsCsv). */
+/**
+ * Links to the figures as files: the API's JSON answer (the CSV is made from the same groups, see groupsCsv), the
+ * same request as the page's summary.
+ */
 export function exportLinks(from, to, device) {
-  return { json: summaryUrl(from, to, device) };
+  return { json: device ? summaryUrl(from, to, device) : summaryUrl(from, to) + '&limit=' + GROUP_LIMIT };
 }
 
 const CSV_COLUMNS = ['target', 'test_type', 'count', 'success_count', 'success_rate', 'latency_samples',
