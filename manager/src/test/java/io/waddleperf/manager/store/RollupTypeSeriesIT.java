@@ -177,6 +177,48 @@ class RollupTypeSeriesIT {
         }
     }
 
+    /**
+     * The upgrade path: a store whose per-type tables are empty and whose history lacks V11 (as one folded before
+     * V10 existed) gets them filled when a manager opens it, statement by statement as V11 runs.
+     */
+    @ParameterizedTest
+    @MethodSource("io.waddleperf.manager.store.TestDatabases#kinds")
+    void opening_a_store_without_per_type_rows_fills_them(Kind kind) {
+        try (TestDatabases.Opened t = TestDatabases.open(kind)) {
+            ResultRepository results = new ResultRepository(t.db());
+            RollupRepository rollups = new RollupRepository(t.db());
+            UUID ou = new OrganizationRepository(t.db()).create("ou", null, T0).id();
+            Random rnd = new Random(41);
+            for (int b = 0; b < 4; b++) {
+                List<Incoming> batch = new ArrayList<>();
+                for (int i = 0; i < 150; i++) {
+                    ProbeResult r = RollupFoldIT.result(rnd, "tcp://t" + rnd.nextInt(3) + ":1", "SN-" + rnd.nextInt(4),
+                            T0.plusSeconds(rnd.nextInt(3 * 86_400)));
+                    batch.add(new Incoming(r, Json.write(r)));
+                }
+                results.store(batch, b % 2 == 0 ? ou : null, null, T0);
+            }
+            rollups.foldAll();
+            List<ResultScope> scopes = List.of(new ResultScope.All(), new ResultScope.Ou(ou));
+            long hourRows = rollups.countPerType(RollupTier.HOUR);
+            long dayRows = rollups.countPerType(RollupTier.DAY);
+            t.db().inTransaction(h -> h.createUpdate("DELETE FROM rollup_type_hour").execute()
+                    + h.createUpdate("DELETE FROM rollup_type_day").execute()
+                    + h.createUpdate("DELETE FROM flyway_schema_history WHERE version = '11'").execute());
+            assertThat(rollups.countPerType(RollupTier.DAY)).isZero();
+            Database again = Database.open(t.fresh().url(), t.fresh().user(), null, 2, Duration.ofSeconds(10),
+                    Duration.ofSeconds(30), 8);
+            try {
+                RollupRepository reopened = new RollupRepository(again);
+                assertThat(reopened.countPerType(RollupTier.HOUR)).isEqualTo(hourRows);
+                assertThat(reopened.countPerType(RollupTier.DAY)).isEqualTo(dayRows);
+                assertSamePaths(reopened, scopes);
+            } finally {
+                again.close();
+            }
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("io.waddleperf.manager.store.TestDatabases#kinds")
     void a_device_or_target_filter_and_minute_rows_use_the_per_series_rows(Kind kind) {
