@@ -131,11 +131,15 @@ class HousekeepingTest {
                 assertThat(rollups.count(RollupTier.HOUR)).isEqualTo(4);
                 clock.advance(Duration.ofDays(2));
                 assertThat(h.runOnce().rollups()).isEqualTo(28);
+                // hours and days: four per-series rows (one per tier's target) and one per-type row (all tcp, no OU)
+                assertThat(rollups.countPerType(RollupTier.HOUR)).isOne();
                 clock.advance(Duration.ofDays(2));
-                assertThat(h.runOnce().rollups()).isEqualTo(4);
+                assertThat(h.runOnce().rollups()).isEqualTo(5);
+                assertThat(rollups.countPerType(RollupTier.HOUR)).isZero();
                 clock.advance(Duration.ofDays(2));
-                assertThat(h.runOnce().rollups()).isEqualTo(4);
+                assertThat(h.runOnce().rollups()).isEqualTo(5);
                 assertThat(rollups.count(RollupTier.DAY)).isZero();
+                assertThat(rollups.countPerType(RollupTier.DAY)).isZero();
             }
         }
     }

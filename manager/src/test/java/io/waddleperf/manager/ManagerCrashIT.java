@@ -128,8 +128,10 @@ class ManagerCrashIT {
                 Set<UUID> all = new HashSet<>(acknowledged.keySet());
                 unacknowledged.forEach(b -> b.forEach(r -> all.add(r.id())));
                 assertThat(stored).as("every result sent, each exactly once").containsExactlyInAnyOrderElementsOf(all);
-                // every stored result is counted once by each rollup tier: in its rows, or in a delta the next fold adds
-                for (String tier : List.of("rollup_minute", "rollup_hour", "rollup_day")) {
+                // every stored result is counted once by each rollup tier (per series and per type): in its rows, or in
+                // a delta the next fold adds
+                for (String tier : List.of("rollup_minute", "rollup_hour", "rollup_day", "rollup_type_hour",
+                        "rollup_type_day")) {
                     assertThat(rolledUp(url, mariadb == null ? null : mariadb.user(), tier)).as(tier + " rows plus deltas")
                             .isEqualTo(stored.size());
                 }

@@ -28,8 +28,9 @@ import java.util.TreeMap;
  * <ul>
  *   <li>{@code GET /api/v1/statistics/recent?limit=&device=&target=&test_type=}: the newest results in scope (the
  *       original manager's path);</li>
- *   <li>{@code GET /api/v1/statistics/summary?from=&to=&group_by=&device=&target=&test_type=&exact=}: count, success
- *       rate, latency mean/min/max/p50/p95/p99, loss and throughput per group over a range;</li>
+ *   <li>{@code GET /api/v1/statistics/summary?from=&to=&group_by=&device=&target=&test_type=&exact=&limit=}: count,
+ *       success rate, latency mean/min/max/p50/p95/p99, loss and throughput per group over a range; with
+ *       {@code limit}, only the busiest groups and the count and successes of the others;</li>
  *   <li>{@code GET /api/v1/statistics/timeseries?…&interval=}: the same figures per time bucket, for charts;</li>
  *   <li>{@code GET /api/v1/statistics/device/{serial}?from=&to=&limit=}: one device's summary per target and type and
  *       its newest results.</li>
@@ -47,6 +48,11 @@ public final class StatisticsApi {
     static final Duration MAX_EXACT_RANGE = Duration.ofDays(31);
     /** Most groups a summary answers; most series a time series answers. */
     static final int MAX_GROUPS = 1000;
+    /**
+     * Most groups a summary with {@code limit} adds up before it answers the busiest: enough for every target and type
+     * of a fleet of thousands of targets, bounded because each group holds a latency histogram.
+     */
+    static final int MAX_RANKED_GROUPS = 20_000;
     static final int MAX_SERIES = 100;
     /** Most points per series; {@code interval=auto} aims at no more than {@link #AUTO_POINTS}. */
     static final int MAX_POINTS = 1000;
@@ -233,12 +239,19 @@ public final class StatisticsApi {
         Filter filter = filter(ctx);
         List<Dimension> dims = groupBy(ctx);
         boolean exact = boolParam(ctx, "exact");
-        ctx.json(summarize(Scopes.of(p), filter, dims, r[0], r[1], exact));
+        Integer limit = ctx.queryParam("limit") == null || ctx.queryParam("limit").isEmpty() ? null
+                : Requests.intParam(ctx, "limit", MAX_GROUPS, 1, MAX_GROUPS);
+        ctx.json(summarize(Scopes.of(p), filter, dims, r[0], r[1], exact, limit));
     }
 
+    /**
+     * The summary's answer; {@code limit} (or null: every group, at most {@link #MAX_GROUPS}) keeps the busiest
+     * groups (most results; ties in key order), answered in key order, with {@code group_count} (all groups) and
+     * {@code others} (count and successes of the groups left out), so totals stay whole.
+     */
     private Map<String, Object> summarize(ResultScope scope, Filter filter, List<Dimension> dims, Instant from,
-                                          Instant to, boolean exact) {
-        Groups groups = new Groups(MAX_GROUPS, exact);
+                                          Instant to, boolean exact, Integer limit) {
+        Groups groups = new Groups(limit == null ? MAX_GROUPS : MAX_RANKED_GROUPS, exact);
         Map<String, Object> answer = new LinkedHashMap<>();
         if (exact) {
             if (Duration.between(from, to).compareTo(MAX_EXACT_RANGE) > 0) {
@@ -254,21 +267,52 @@ public final class StatisticsApi {
         } else {
             RangePlan plan = RangePlan.of(from, to, clock.instant(), retention::ofRollups);
             for (RangePlan.Piece piece : plan.pieces()) {
-                rollups.scan(piece.tier(), scope, filter, piece.from(), piece.to(), row -> add(groups.get(
+                rollups.scan(piece.tier(), scope, filter, detail(dims), piece.from(), piece.to(), row -> add(groups.get(
                         GroupKey.of(dims, row.target(), row.testType(), row.deviceSerial())), row));
             }
             answer.put("from", plan.from());
             answer.put("to", plan.to());
             answer.put("resolution", plan.resolutions());
         }
-        List<Map<String, Object>> out = new ArrayList<>(groups.map.size());
-        groups.map.forEach((key, figures) -> {
+        Map<GroupKey, Figures> shown = groups.map;
+        if (limit != null) {
+            List<Map.Entry<GroupKey, Figures>> ranked = new ArrayList<>(groups.map.entrySet());
+            // stable: equal counts stay in key order
+            ranked.sort(java.util.Comparator.comparingLong((Map.Entry<GroupKey, Figures> e) -> e.getValue().count())
+                    .reversed());
+            TreeMap<GroupKey, Figures> top = new TreeMap<>();
+            long otherCount = 0;
+            long otherSuccesses = 0;
+            for (int i = 0; i < ranked.size(); i++) {
+                if (i < limit) {
+                    top.put(ranked.get(i).getKey(), ranked.get(i).getValue());
+                } else {
+                    otherCount += ranked.get(i).getValue().count();
+                    otherSuccesses += ranked.get(i).getValue().successCount();
+                }
+            }
+            shown = top;
+            answer.put("group_count", ranked.size());
+            answer.put("others", Map.of("groups", ranked.size() - top.size(), "count", otherCount,
+                    "success_count", otherSuccesses));
+        }
+        List<Map<String, Object>> out = new ArrayList<>(shown.size());
+        shown.forEach((key, figures) -> {
             Map<String, Object> g = key.describe(dims);
             figures.writeTo(g);
             out.add(g);
         });
         answer.put("groups", out);
         return answer;
+    }
+
+    /**
+     * What the rollup rows read must carry: groups by test type alone (or none) need no device or target, so the
+     * per-OU-and-type rows may answer (a few per OU, type and bucket instead of one per device, target and type).
+     */
+    static RollupRepository.Detail detail(List<Dimension> dims) {
+        return dims.contains(Dimension.TARGET) || dims.contains(Dimension.DEVICE) ? RollupRepository.Detail.SERIES
+                : RollupRepository.Detail.TEST_TYPE;
     }
 
     private static void add(Figures f, RollupRepository.Row row) {
@@ -319,7 +363,7 @@ public final class StatisticsApi {
         TreeMap<GroupKey, TreeMap<Instant, Figures>> series = new TreeMap<>();
         ResultScope scope = Scopes.of(p);
         for (RangePlan.Piece piece : plan.pieces()) {
-            rollups.scan(piece.tier(), scope, filter, piece.from(), piece.to(), row -> {
+            rollups.scan(piece.tier(), scope, filter, detail(dims), piece.from(), piece.to(), row -> {
                 GroupKey key = GroupKey.of(dims, row.target(), row.testType(), row.deviceSerial());
                 TreeMap<Instant, Figures> points = series.get(key);
                 if (points == null) {
@@ -394,7 +438,7 @@ public final class StatisticsApi {
                 textParam(ctx, "test_type", 32));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("device_serial", serial);
-        answer.putAll(summarize(scope, filter, List.of(Dimension.TARGET, Dimension.TEST_TYPE), r[0], r[1], false));
+        answer.putAll(summarize(scope, filter, List.of(Dimension.TARGET, Dimension.TEST_TYPE), r[0], r[1], false, null));
         List<Object> recent = new ArrayList<>();
         if (limit > 0) {
             for (ResultRepository.Stored s : results.recent(scope, filter, limit)) {

@@ -93,6 +93,10 @@ public final class Figures {
         return count;
     }
 
+    public long successCount() {
+        return successes;
+    }
+
     /**
      * Puts the figures into {@code out}: {@code count}, {@code success_count}, {@code success_rate},
      * {@code latency_samples}, and where there is data {@code mean_latency_ms}, {@code min_latency_ms},

@@ -65,7 +65,11 @@ public final class Database implements AutoCloseable {
         this.pool = pool;
         this.maxRetries = maxRetries;
         this.mariadb = pool.getJdbcUrl().startsWith("jdbc:mariadb:");
-        this.jdbi = Jdbi.create(pool);
+        this.jdbi = configure(Jdbi.create(pool));
+    }
+
+    /** The argument and column mappings every query relies on (UUIDs as 16 bytes, instants as UTC DATETIMEs). */
+    static Jdbi configure(Jdbi jdbi) {
         jdbi.registerArgument(new UuidArgument());
         jdbi.registerArgument(new InstantArgument());
         jdbi.registerColumnMapper(UUID.class, (rs, col, ctx) -> Uuids.fromBytes(rs.getBytes(col)));
@@ -73,6 +77,28 @@ public final class Database implements AutoCloseable {
             LocalDateTime t = rs.getObject(col, LocalDateTime.class);
             return t == null ? null : t.toInstant(ZoneOffset.UTC);
         });
+        return jdbi;
+    }
+
+    /**
+     * Runs {@code work} with a handle on a connection someone else owns and closes (a Java migration's, which Flyway
+     * commits or rolls back), with the mappings of {@link #configure}.
+     */
+    public static <T> T withBorrowed(java.sql.Connection connection, java.util.function.Function<org.jdbi.v3.core.Handle, T> work) {
+        Jdbi borrowed = configure(Jdbi.create(new org.jdbi.v3.core.ConnectionFactory() {
+            @Override
+            public java.sql.Connection openConnection() {
+                return connection;
+            }
+
+            @Override
+            public void closeConnection(java.sql.Connection c) {
+                // Flyway's: it ends the transaction and closes it
+            }
+        }));
+        try (org.jdbi.v3.core.Handle h = borrowed.open()) {
+            return work.apply(h);
+        }
     }
 
     /**

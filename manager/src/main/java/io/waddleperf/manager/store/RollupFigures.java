@@ -90,6 +90,11 @@ final class RollupFigures {
         return new RollupFigures(coarser, series, ouId, submittedBy, device, target, testType);
     }
 
+    /** Empty figures of a per-OU-and-type row (V10's tables: no submitter, device or target). */
+    static RollupFigures ofType(Instant bucket, UUID series, UUID ouId, String testType) {
+        return new RollupFigures(bucket, series, ouId, null, null, null, testType);
+    }
+
     /** Figures of a rollup row as read (its series' OU and submitter are not needed by readers). */
     static RollupFigures of(RollupRepository.Row row, UUID series) {
         RollupFigures f = new RollupFigures(row.bucketStart(), series, null, null, row.deviceSerial(), row.target(),

@@ -36,9 +36,20 @@ import org.jdbi.v3.core.statement.Query;
  */
 public final class RollupRepository {
 
+    private static final String FIGURES = "result_count, success_count, latency_count, latency_sum, latency_min, "
+            + "latency_max, loss_count, loss_sum, throughput_count, throughput_sum";
     private static final String COLUMNS = "bucket_start, series_id, ou_id, submitted_by, device_serial, target, test_type, "
-            + "result_count, success_count, latency_count, latency_sum, latency_min, latency_max, loss_count, loss_sum, "
-            + "throughput_count, throughput_sum";
+            + FIGURES;
+    private static final String TYPE_COLUMNS = "bucket_start, series_id, ou_id, test_type, " + FIGURES;
+
+    /**
+     * What a reader groups rows by: {@link #SERIES} needs each row's device and target; {@link #TEST_TYPE} needs no
+     * more than the test type, so {@link #scan(RollupTier, ResultScope, Filter, Detail, Instant, Instant, Consumer)}
+     * may read the per-OU-and-type rows (V10) where they answer the query.
+     */
+    public enum Detail {
+        SERIES, TEST_TYPE
+    }
 
     /**
      * Which results a rollup query covers besides scope and time: exact device serial, target and test type, each
@@ -182,9 +193,15 @@ public final class RollupRepository {
                     Instant bucket = tier.floor(m.bucket);
                     merged.computeIfAbsent(new Key(bucket, m.series), k -> m.emptyAt(bucket)).merge(m);
                 }
-                List<RollupFigures> rows = new ArrayList<>(merged.values());
-                for (int i = 0; i < rows.size(); i += ROWS_PER_STATEMENT) {
-                    apply(h, tier, rows.subList(i, Math.min(rows.size(), i + ROWS_PER_STATEMENT)));
+                applyAll(h, tier.table(), false, new ArrayList<>(merged.values()));
+                if (tier.typeTable() != null) {
+                    // the same minutes per OU and test type: the sums a reader of the per-series rows would add up
+                    Map<Key, RollupFigures> perType = new TreeMap<>(KEY_ORDER);
+                    for (RollupFigures m : merged.values()) {
+                        perType.computeIfAbsent(new Key(m.bucket, typeSeriesId(m.ouId, m.testType)),
+                                k -> RollupFigures.ofType(m.bucket, k.series(), m.ouId, m.testType)).merge(m);
+                    }
+                    applyAll(h, tier.typeTable(), true, new ArrayList<>(perType.values()));
                 }
             }
             h.createUpdate("DELETE FROM rollup_delta WHERE id IN (<ids>)").bindList("ids", ids).execute();
@@ -211,15 +228,20 @@ public final class RollupRepository {
         return db.read(h -> h.createQuery("SELECT COUNT(*) FROM rollup_delta").mapTo(Long.class).one());
     }
 
+    private static void applyAll(Handle h, String table, boolean perType, List<RollupFigures> rows) {
+        for (int i = 0; i < rows.size(); i += ROWS_PER_STATEMENT) {
+            apply(h, table, perType, rows.subList(i, Math.min(rows.size(), i + ROWS_PER_STATEMENT)));
+        }
+    }
+
     /**
-     * Writes one tier's folded figures (in key order): locks the rows that exist (in key order) and reads their
-     * histograms, adds to those rows and inserts the others. Under the rollup lock no other fold on this node
-     * inserts a row between the read and the insert; on Galera a row another node inserted meanwhile fails the
-     * insert as a duplicate (or certification), and the whole fold runs again, then finding the row. Each row's
-     * histogram is merged here, so a row is written once.
+     * Writes one table's folded figures (in key order; {@code perType}: a per-OU-and-type table): locks the rows
+     * that exist (in key order) and reads their histograms, adds to those rows and inserts the others. Under the
+     * rollup lock no other fold on this node inserts a row between the read and the insert; on Galera a row another
+     * node inserted meanwhile fails the insert as a duplicate (or certification), and the whole fold runs again, then
+     * finding the row. Each row's histogram is merged here, so a row is written once.
      */
-    private static void apply(Handle h, RollupTier tier, List<RollupFigures> deltas) {
-        String t = tier.table();
+    private static void apply(Handle h, String t, boolean perType, List<RollupFigures> deltas) {
         Set<Instant> buckets = new LinkedHashSet<>();
         Set<UUID> series = new LinkedHashSet<>();
         for (RollupFigures d : deltas) {
@@ -255,12 +277,16 @@ public final class RollupRepository {
                         + "throughput_sum = throughput_sum + :throughput_sum, latency_histogram = :histogram "
                         + "WHERE bucket_start = :bucket_start AND series_id = :series_id"));
             } else {
-                b = insert != null ? insert : (insert = h.prepareBatch("INSERT INTO " + t + " (" + COLUMNS
-                        + ", latency_histogram) VALUES (:bucket_start, :series_id, :ou_id, :submitted_by, :device_serial, "
-                        + ":target, :test_type, :result_count, :success_count, :latency_count, :latency_sum, :latency_min, "
+                b = insert != null ? insert : (insert = h.prepareBatch("INSERT INTO " + t + " ("
+                        + (perType ? TYPE_COLUMNS : COLUMNS)
+                        + ", latency_histogram) VALUES (:bucket_start, :series_id, :ou_id, "
+                        + (perType ? "" : ":submitted_by, :device_serial, :target, ")
+                        + ":test_type, :result_count, :success_count, :latency_count, :latency_sum, :latency_min, "
                         + ":latency_max, :loss_count, :loss_sum, :throughput_count, :throughput_sum, :histogram)"));
-                b.bind("ou_id", d.ouId).bind("submitted_by", d.submittedBy).bind("device_serial", d.device)
-                        .bind("target", d.target).bind("test_type", d.testType);
+                b.bind("ou_id", d.ouId).bind("test_type", d.testType);
+                if (!perType) {
+                    b.bind("submitted_by", d.submittedBy).bind("device_serial", d.device).bind("target", d.target);
+                }
             }
             b.bind("bucket_start", d.bucket).bind("series_id", d.series)
                     .bind("result_count", d.count).bind("success_count", d.successes)
@@ -283,10 +309,19 @@ public final class RollupRepository {
      * an input.
      */
     static UUID seriesId(UUID ouId, UUID submittedBy, String device, String target, String testType) {
+        return digest(Objects.toString(ouId, ""), Objects.toString(submittedBy, ""), device == null ? "\u0000" : device,
+                target, testType);
+    }
+
+    /** The key of a per-OU-and-type series (V10's tables): SHA-256 of the OU and the test type, first 16 bytes. */
+    static UUID typeSeriesId(UUID ouId, String testType) {
+        return digest(Objects.toString(ouId, ""), testType);
+    }
+
+    private static UUID digest(String... parts) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (String part : new String[] {Objects.toString(ouId, ""), Objects.toString(submittedBy, ""),
-                    device == null ? "\u0000" : device, target, testType}) {
+            for (String part : parts) {
                 byte[] b = part.getBytes(StandardCharsets.UTF_8);
                 md.update(new byte[] {(byte) (b.length >>> 24), (byte) (b.length >>> 16), (byte) (b.length >>> 8), (byte) b.length});
                 md.update(b);
@@ -310,22 +345,73 @@ public final class RollupRepository {
         });
     }
 
+    /**
+     * Like {@link #scan(RollupTier, ResultScope, Filter, Instant, Instant, Consumer)} for a reader that needs only
+     * {@code detail}: with {@link Detail#TEST_TYPE}, where the per-OU-and-type rows answer the query
+     * ({@link #perTypeAnswers}), it streams those instead, one per bucket, OU and type, with device and target null.
+     * Their figures are the per-series rows' added up per OU and type, so a reader grouping by test type (or by
+     * nothing) gets the same counts, extremes and histograms either way, and the same sums up to the order of
+     * floating-point additions.
+     */
+    public void scan(RollupTier tier, ResultScope scope, Filter filter, Detail detail, Instant from, Instant to,
+                     Consumer<Row> sink) {
+        db.readSnapshot(h -> {
+            if (detail == Detail.TEST_TYPE && perTypeAnswers(tier, scope, filter)) {
+                scanTypes(h, tier, scope, filter, from, to, sink);
+            } else {
+                scan(h, tier, scope, filter, from, to, sink);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Whether {@code tier}'s per-OU-and-type rows hold what a query of this scope and filter reads: the tier has them
+     * (hours and days), the filter names no device or target, and the scope is everything or one OU (a submitter's
+     * scope needs the submitter, which only the per-series rows carry).
+     */
+    public static boolean perTypeAnswers(RollupTier tier, ResultScope scope, Filter filter) {
+        return tier.typeTable() != null && filter.device() == null && filter.target() == null
+                && !(scope instanceof ResultScope.Submitter);
+    }
+
+    /** The per-OU-and-type rows in the caller's snapshot, with their unfolded deltas added. */
+    static void scanTypes(Handle h, RollupTier tier, ResultScope scope, Filter filter, Instant from, Instant to,
+                          Consumer<Row> sink) {
+        if (!perTypeAnswers(tier, scope, filter)) {
+            throw new IllegalArgumentException("per-type rows do not answer " + tier + ", " + scope + ", " + filter);
+        }
+        Map<Key, RollupFigures> pending = pending(h, tier, scope, filter, from, to, true);
+        Query q = h.createQuery("SELECT r.bucket_start, r.series_id, r.test_type, r.result_count, r.success_count, "
+                + "r.latency_count, r.latency_sum, r.latency_min, r.latency_max, r.loss_count, r.loss_sum, "
+                + "r.throughput_count, r.throughput_sum, r.latency_histogram FROM " + tier.typeTable() + " r WHERE "
+                + scope.condition() + " AND r.bucket_start >= :from AND r.bucket_start < :to" + filter.sql());
+        stream(q, scope, filter, from, to, pending, false, sink);
+    }
+
     /** {@link #scan} in the caller's snapshot (tests check it against the results of the same snapshot). */
     static void scan(Handle h, RollupTier tier, ResultScope scope, Filter filter, Instant from, Instant to,
                      Consumer<Row> sink) {
-        Map<Key, RollupFigures> pending = pending(h, tier, scope, filter, from, to);
+        Map<Key, RollupFigures> pending = pending(h, tier, scope, filter, from, to, false);
         Query q = h.createQuery("SELECT r.bucket_start, r.series_id, r.device_serial, r.target, r.test_type, "
                 + "r.result_count, r.success_count, r.latency_count, r.latency_sum, r.latency_min, r.latency_max, "
                 + "r.loss_count, r.loss_sum, r.throughput_count, r.throughput_sum, r.latency_histogram FROM "
                 + tier.table() + " r WHERE " + scope.condition() + " AND r.bucket_start >= :from AND r.bucket_start < :to"
                 + filter.sql());
+        stream(q, scope, filter, from, to, pending, true, sink);
+    }
+
+    /** Streams a scan's rows with the pending deltas of their bucket and series added, then the other pending ones. */
+    private static void stream(Query q, ResultScope scope, Filter filter, Instant from, Instant to,
+                               Map<Key, RollupFigures> pending, boolean perSeries, Consumer<Row> sink) {
         if (scope.parameter() != null) {
             q.bind("scope", scope.parameter());
         }
         try (var rows = filter.bind(q).bind("from", from).bind("to", to).setFetchSize(2000)
                 .map((rs, ctx) -> {
-                    Row row = new Row(Rows.instant(rs, "bucket_start"), rs.getString("device_serial"),
-                            rs.getString("target"), rs.getString("test_type"), rs.getLong("result_count"),
+                    Row row = new Row(Rows.instant(rs, "bucket_start"),
+                            perSeries ? rs.getString("device_serial") : null, perSeries ? rs.getString("target") : null,
+                            rs.getString("test_type"), rs.getLong("result_count"),
                             rs.getLong("success_count"), rs.getLong("latency_count"), rs.getDouble("latency_sum"),
                             Rows.nullableDouble(rs, "latency_min"), Rows.nullableDouble(rs, "latency_max"),
                             rs.getLong("loss_count"), rs.getDouble("loss_sum"), rs.getLong("throughput_count"),
@@ -352,10 +438,11 @@ public final class RollupRepository {
 
     /**
      * The deltas not yet folded in scope that {@code tier}'s buckets in {@code [from, to)} gain, matching
-     * {@code filter}, per bucket and series; each bucket's deltas added in the order a fold takes them (by id).
+     * {@code filter}, per bucket and series (or per bucket, OU and type: {@code perType}); each bucket's deltas added
+     * in the order a fold takes them (by id).
      */
     private static Map<Key, RollupFigures> pending(Handle h, RollupTier tier, ResultScope scope, Filter filter,
-                                                   Instant from, Instant to) {
+                                                   Instant from, Instant to, boolean perType) {
         Map<Key, RollupFigures> out = new java.util.HashMap<>();
         // a delta's minutes lie in [first_bucket, last_bucket]; its tier buckets are those floored
         Query q = h.createQuery("SELECT r.ou_id, r.submitted_by, r.figures FROM rollup_delta r WHERE "
@@ -374,7 +461,18 @@ public final class RollupRepository {
             }
             return 1;
         }).list();
-        return out;
+        if (!perType) {
+            return out;
+        }
+        // added up per OU and type as a fold does: each series' sum, in key order
+        Map<Key, RollupFigures> ordered = new TreeMap<>(KEY_ORDER);
+        ordered.putAll(out);
+        Map<Key, RollupFigures> types = new java.util.HashMap<>();
+        for (RollupFigures f : ordered.values()) {
+            types.computeIfAbsent(new Key(f.bucket, typeSeriesId(f.ouId, f.testType)),
+                    k -> RollupFigures.ofType(f.bucket, k.series(), f.ouId, f.testType)).merge(f);
+        }
+        return types;
     }
 
     /** Whether {@code tier} has a row of this device serial in scope (devices whose raw results are gone). */
@@ -398,19 +496,28 @@ public final class RollupRepository {
     }
 
     /**
-     * Deletes at most {@code batch} rows of {@code tier} whose bucket started before {@code cutoff}, in one short
-     * transaction; returns how many.
+     * Deletes at most {@code batch} rows of {@code tier} whose bucket started before {@code cutoff}, per-series rows
+     * first, then per-OU-and-type ones, in one short transaction; returns how many (fewer than {@code batch}: none
+     * are left).
      */
     public int deleteBefore(RollupTier tier, Instant cutoff, int batch) {
+        int n = deleteBefore(tier.table(), cutoff, batch);
+        if (n < batch && tier.typeTable() != null) {
+            n += deleteBefore(tier.typeTable(), cutoff, batch - n);
+        }
+        return n;
+    }
+
+    private int deleteBefore(String table, Instant cutoff, int batch) {
         return db.inTransaction(h -> {
-            List<Map.Entry<Instant, UUID>> keys = h.createQuery("SELECT bucket_start, series_id FROM " + tier.table()
+            List<Map.Entry<Instant, UUID>> keys = h.createQuery("SELECT bucket_start, series_id FROM " + table
                             + " WHERE bucket_start < :cutoff ORDER BY bucket_start LIMIT :n")
                     .bind("cutoff", cutoff).bind("n", batch)
                     .map((rs, ctx) -> Map.entry(Rows.instant(rs, "bucket_start"), Rows.uuid(rs, "series_id"))).list();
             if (keys.isEmpty()) {
                 return 0;
             }
-            PreparedBatch delete = h.prepareBatch("DELETE FROM " + tier.table()
+            PreparedBatch delete = h.prepareBatch("DELETE FROM " + table
                     + " WHERE bucket_start = :b AND series_id = :s");
             for (Map.Entry<Instant, UUID> k : keys) {
                 delete.bind("b", k.getKey()).bind("s", k.getValue()).add();
@@ -424,5 +531,60 @@ public final class RollupRepository {
     /** Rows of {@code tier} (all scopes; tests and the benchmark). */
     public long count(RollupTier tier) {
         return db.read(h -> h.createQuery("SELECT COUNT(*) FROM " + tier.table()).mapTo(Long.class).one());
+    }
+
+    /** Per-OU-and-type rows of {@code tier} (0 for minutes, which have none; tests and the benchmark). */
+    public long countPerType(RollupTier tier) {
+        return tier.typeTable() == null ? 0
+                : db.read(h -> h.createQuery("SELECT COUNT(*) FROM " + tier.typeTable()).mapTo(Long.class).one());
+    }
+
+    /**
+     * Fills the per-OU-and-type tables from the per-series rows folded so far (the V11 migration, on a store whose
+     * rollups predate those tables; deltas not yet folded are folded into both later). Reads one span of buckets at a
+     * time in key order — a day of hour rows, 32 days of day rows — adds them up per bucket, OU and type as a fold
+     * does and inserts the sums, so memory holds one span's sums, not the table. Runs in the caller's transaction,
+     * or statement by statement (V11).
+     *
+     * @return the per-type rows written per tier
+     */
+    public static Map<RollupTier, Long> fillPerType(Handle h) {
+        Map<RollupTier, Long> written = new java.util.EnumMap<>(RollupTier.class);
+        for (RollupTier tier : RollupTier.values()) {
+            if (tier.typeTable() == null) {
+                continue;
+            }
+            h.createUpdate("DELETE FROM " + tier.typeTable()).execute();
+            Instant[] bounds = h.createQuery("SELECT MIN(bucket_start) AS first, MAX(bucket_start) AS last FROM "
+                    + tier.table()).map((rs, ctx) -> new Instant[] {Rows.instant(rs, "first"), Rows.instant(rs, "last")})
+                    .one();
+            Instant first = bounds[0];
+            Instant last = bounds[1];
+            long n = 0;
+            java.time.Duration span = tier == RollupTier.HOUR ? java.time.Duration.ofDays(1) : java.time.Duration.ofDays(32);
+            for (Instant from = first; from != null && !from.isAfter(last); from = from.plus(span)) {
+                Map<Key, RollupFigures> perType = new TreeMap<>(KEY_ORDER);
+                Query q = h.createQuery("SELECT r.bucket_start, r.series_id, r.ou_id, r.device_serial, r.target, "
+                        + "r.test_type, r." + FIGURES.replace(", ", ", r.") + ", r.latency_histogram FROM " + tier.table()
+                        + " r WHERE r.bucket_start >= :from AND r.bucket_start < :to ORDER BY r.bucket_start, r.series_id");
+                q.bind("from", from).bind("to", from.plus(span)).map((rs, ctx) -> {
+                    Row row = new Row(Rows.instant(rs, "bucket_start"), null, null, rs.getString("test_type"),
+                            rs.getLong("result_count"), rs.getLong("success_count"), rs.getLong("latency_count"),
+                            rs.getDouble("latency_sum"), Rows.nullableDouble(rs, "latency_min"),
+                            Rows.nullableDouble(rs, "latency_max"), rs.getLong("loss_count"), rs.getDouble("loss_sum"),
+                            rs.getLong("throughput_count"), rs.getDouble("throughput_sum"),
+                            rs.getBytes("latency_histogram"));
+                    UUID ou = Rows.uuid(rs, "ou_id");
+                    perType.computeIfAbsent(new Key(row.bucketStart(), typeSeriesId(ou, row.testType())),
+                                    k -> RollupFigures.ofType(row.bucketStart(), k.series(), ou, row.testType()))
+                            .merge(RollupFigures.of(row, null));
+                    return 1;
+                }).list();
+                applyAll(h, tier.typeTable(), true, new ArrayList<>(perType.values()));
+                n += perType.size();
+            }
+            written.put(tier, n);
+        }
+        return written;
     }
 }

@@ -423,6 +423,20 @@ class AccessControlIT {
             JsonNode series = m.call("GET", "/api/v1/statistics/timeseries?group_by=device", tokens.get(role), null).json().get("series");
             assertThat(series.findValuesAsText("device_serial")).contains("SN-own").doesNotContain("SN-other");
         }
+        // per test type over whole hours (read from the per-OU-and-type rollups for OU roles and everyone's; a user's
+        // from the per-series rows): the same totals as per device, which only the scope's devices make up
+        Instant hour = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        String hours = "from=" + hour.minus(java.time.Duration.ofDays(1)) + "&to=" + hour.plus(java.time.Duration.ofHours(2));
+        Map<String, Long> perType = new java.util.HashMap<>();
+        for (String role : List.of("user", "ou_reporter", "ou_admin", "global_reporter")) {
+            long byType = m.call("GET", "/api/v1/statistics/summary?group_by=test_type&" + hours, tokens.get(role), null)
+                    .json().get("groups").findValues("count").stream().mapToLong(JsonNode::asLong).sum();
+            long byDevice = m.call("GET", "/api/v1/statistics/summary?group_by=device&" + hours, tokens.get(role), null)
+                    .json().get("groups").findValues("count").stream().mapToLong(JsonNode::asLong).sum();
+            assertThat(byType).as(role).isEqualTo(byDevice).isPositive();
+            perType.put(role, byType);
+        }
+        assertThat(perType.get("global_reporter")).isGreaterThan(perType.get("ou_reporter"));
         assertThat(ids(m.call("GET", "/api/v1/export/results?format=json", tokens.get("global_reporter"), null)))
                 .contains(resultOwn, resultOther);
         for (JsonNode u : m.call("GET", "/api/v1/users", tokens.get("ou_admin"), null).json()) {

@@ -92,6 +92,48 @@ class StatisticsIT {
             }
             assertThat(total).isEqualTo(all.size());
 
+            // per test type (read from the per-OU-and-type rollups for the whole hours and days): the per-target
+            // groups added up per type
+            JsonNode perType = ok(m.call("GET", "/api/v1/statistics/summary?group_by=test_type&" + range, admin, null))
+                    .get("groups");
+            assertThat(perType).hasSize(2);
+            for (JsonNode t : perType) {
+                long n = 0;
+                long successes = 0;
+                long samples = 0;
+                double min = Double.MAX_VALUE;
+                double max = 0;
+                for (JsonNode r : rg) {
+                    if (r.get("test_type").equals(t.get("test_type"))) {
+                        n += r.get("count").asLong();
+                        successes += r.get("success_count").asLong();
+                        samples += r.get("latency_samples").asLong();
+                        min = Math.min(min, r.get("min_latency_ms").asDouble());
+                        max = Math.max(max, r.get("max_latency_ms").asDouble());
+                    }
+                }
+                assertThat(t.get("count").asLong()).isEqualTo(n);
+                assertThat(t.get("success_count").asLong()).isEqualTo(successes);
+                assertThat(t.get("latency_samples").asLong()).isEqualTo(samples);
+                assertThat(t.get("min_latency_ms").asDouble()).isEqualTo(min);
+                assertThat(t.get("max_latency_ms").asDouble()).isEqualTo(max);
+            }
+
+            // the busiest two of the four groups, in group order, and what the others hold
+            JsonNode top = ok(m.call("GET", "/api/v1/statistics/summary?limit=2&" + range, admin, null));
+            List<JsonNode> busiest = new ArrayList<>();
+            rg.forEach(busiest::add);
+            busiest.sort(java.util.Comparator.comparingLong((JsonNode g) -> g.get("count").asLong()).reversed());
+            List<JsonNode> expected = new ArrayList<>(busiest.subList(0, 2));
+            expected.sort(java.util.Comparator.comparingInt(g -> indexIn(rg, g)));
+            assertThat(top.get("groups")).containsExactlyElementsOf(expected);
+            assertThat(top.get("group_count").asInt()).isEqualTo(4);
+            assertThat(top.get("others").get("groups").asInt()).isEqualTo(2);
+            assertThat(top.get("others").get("count").asLong()).isEqualTo(busiest.get(2).get("count").asLong()
+                    + busiest.get(3).get("count").asLong());
+            assertThat(top.get("others").get("success_count").asLong()).isEqualTo(busiest.get(2).get("success_count")
+                    .asLong() + busiest.get(3).get("success_count").asLong());
+
             // grouped by device, filtered by type and target
             JsonNode byDevice = ok(m.call("GET", "/api/v1/statistics/summary?group_by=device&test_type=icmp&target=tcp://t1:80&"
                     + range, admin, null)).get("groups");
@@ -233,7 +275,21 @@ class StatisticsIT {
             assertField(m.call("GET", s + "timeseries", admin, null), 400, "group_by");
             assertThat(ok(m.call("GET", s + "timeseries?group_by=test_type", admin, null)).get("series")).hasSize(1);
             assertField(m.call("GET", s + "device/SN-1?limit=1001", admin, null), 400, "limit");
+            assertField(m.call("GET", s + "summary?limit=0", admin, null), 400, "limit");
+            // 101 targets: a summary ranks them and answers the busiest
+            JsonNode ranked = ok(m.call("GET", s + "summary?limit=10", admin, null));
+            assertThat(ranked.get("groups")).hasSize(10);
+            assertThat(ranked.get("group_count").asInt()).isEqualTo(StatisticsApi.MAX_SERIES + 1);
         }
+    }
+
+    private static int indexIn(JsonNode array, JsonNode element) {
+        for (int i = 0; i < array.size(); i++) {
+            if (array.get(i).equals(element)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static JsonNode ok(Answer a) {

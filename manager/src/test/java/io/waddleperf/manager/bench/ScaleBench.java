@@ -343,15 +343,20 @@ public final class ScaleBench {
         long targets = m.db().read(h -> h.createQuery("SELECT COUNT(DISTINCT target) FROM rollup_day").mapTo(Long.class).one());
         long devs = m.db().read(h -> h.createQuery("SELECT COUNT(DISTINCT device_serial) FROM rollup_day").mapTo(Long.class).one());
         System.out.printf("%s: store: %d results (per tier %s; per type %s; %d failed), %d targets, %d devices; rollup "
-                        + "rows: %d minute, %d hour, %d day; %d deltas waiting%n", kind, store.count(), tiers, types,
-                failed, targets, devs, rollups.count(RollupTier.MINUTE), rollups.count(RollupTier.HOUR),
-                rollups.count(RollupTier.DAY), rollups.pendingDeltas());
+                        + "rows: %d minute, %d hour, %d day; per OU and type: %d hour, %d day; %d deltas waiting%n", kind,
+                store.count(), tiers, types, failed, targets, devs, rollups.count(RollupTier.MINUTE),
+                rollups.count(RollupTier.HOUR), rollups.count(RollupTier.DAY), rollups.countPerType(RollupTier.HOUR),
+                rollups.countPerType(RollupTier.DAY), rollups.pendingDeltas());
     }
 
     // --------------------------------------------------------------------------------------------------- query
 
     private static void query(TestDatabases.Kind kind, long total, int requests) throws Exception {
+        long starting = System.nanoTime();
         try (Harness m = manager(kind, 8, false)) {
+            // on a store loaded by an older manager this includes the schema migrations it finds due
+            System.out.printf("%s: manager started in %.1f s (with any schema migrations due)%n", kind,
+                    (System.nanoTime() - starting) / 1e9);
             String token = m.adminLogin();
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
@@ -376,9 +381,12 @@ public final class ScaleBench {
             String t2 = "target=" + enc(ouTarget);
             String d = "device=" + enc(device);
             Map<String, String> queries = new LinkedHashMap<>();
-            queries.put("dashboard: summary 24 h per target+type", "/api/v1/statistics/summary?" + day);
-            // the dashboard's tiles need only the totals: the same figures grouped per type are few groups at any scale
-            queries.put("dashboard totals as per-type summary 24 h", "/api/v1/statistics/summary?group_by=test_type&" + day);
+            // the dashboard's tiles need only the totals: it asks per test type (it asked per target and type before)
+            queries.put("dashboard: summary 24 h per type", "/api/v1/statistics/summary?group_by=test_type&" + day);
+            queries.put("summary 24 h per target+type (the old dashboard)", "/api/v1/statistics/summary?" + day);
+            // the statistics page without a device: the busiest target x type groups
+            queries.put("stats page: 24 h per target+type, top 1000", "/api/v1/statistics/summary?limit=1000&" + day);
+            queries.put("stats page: 7 d per target+type, top 1000", "/api/v1/statistics/summary?limit=1000&" + week);
             queries.put("dashboard: chart 24 h per type (1 h)", "/api/v1/statistics/timeseries?interval=1h&group_by=test_type&" + day);
             queries.put("dashboard: device counts", "/api/v1/devices/stats");
             queries.put("dashboard: failures 24 h (10)", "/api/v1/results?success=false&limit=10&" + day);
@@ -452,9 +460,29 @@ public final class ScaleBench {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    /** Rows each tier holds in the week and how each database reads them, unfiltered and by target and device. */
+    /**
+     * Rows each tier holds in the week and how each database reads them, unfiltered and by target and device; and the
+     * per-OU-and-type tables' rows and plan.
+     */
     private static void explain(TestDatabases.Kind kind, Harness m, Instant from, Instant to, String target, String device) {
         for (RollupTier tier : RollupTier.values()) {
+            if (tier.typeTable() != null) {
+                long rows = m.db().read(h -> h.createQuery("SELECT COUNT(*) FROM " + tier.typeTable()
+                        + " WHERE bucket_start >= :from AND bucket_start < :to").bind("from", from).bind("to", to)
+                        .mapTo(Long.class).one());
+                List<String> plan = m.db().read(h -> h.createQuery("EXPLAIN SELECT r.bucket_start, r.result_count, "
+                                + "r.latency_histogram FROM " + tier.typeTable() + " r WHERE 1 = 1 AND r.bucket_start >= :from "
+                                + "AND r.bucket_start < :to").bind("from", from).bind("to", to)
+                        .map((rs, ctx) -> {
+                            StringBuilder b = new StringBuilder();
+                            for (int c = 1; c <= rs.getMetaData().getColumnCount(); c++) {
+                                b.append(c > 1 ? " | " : "").append(rs.getString(c));
+                            }
+                            return b.toString().replaceAll("\\s+", " ");
+                        }).list());
+                System.out.printf("%s: %s rows in the week: %d; plan: %s%n", kind, tier.typeTable(), rows,
+                        String.join(" / ", plan));
+            }
             long rows = m.db().read(h -> h.createQuery("SELECT COUNT(*) FROM " + tier.table()
                     + " WHERE bucket_start >= :from AND bucket_start < :to").bind("from", from).bind("to", to)
                     .mapTo(Long.class).one());

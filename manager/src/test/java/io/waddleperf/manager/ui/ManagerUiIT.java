@@ -215,10 +215,11 @@ class ManagerUiIT {
         assertThat(devices.get("online").asInt()).isEqualTo(1);
         JsonNode failures = api("/api/v1/results?success=false&limit=10&from=" + q(from) + "&to=" + q(to));
         assertThat(page.locator("[data-testid=recent-failures] tbody tr").count()).isEqualTo(failures.size()).isEqualTo(6);
-        // one summary and one hourly time series per refresh (it refreshes every 15 s, so a second pair may be under way)
+        // one summary per test type (the tiles' totals: a few groups at any fleet size) and one hourly time series per
+        // refresh (it refreshes every 15 s, so a second pair may be under way)
         List<String> calls = List.copyOf(statisticsCalls);
         assertThat(calls.subList(0, 2)).as(calls.toString()).containsExactlyInAnyOrder(
-                "/api/v1/statistics/summary?from=" + q(from) + "&to=" + q(to),
+                "/api/v1/statistics/summary?from=" + q(from) + "&to=" + q(to) + "&group_by=test_type",
                 "/api/v1/statistics/timeseries?from=" + q(from) + "&to=" + q(to) + "&interval=1h&group_by=test_type");
         assertThat(calls).as(calls.toString()).allMatch(c -> c.startsWith("/api/v1/statistics/summary?")
                 || c.startsWith("/api/v1/statistics/timeseries?")).hasSizeLessThanOrEqualTo(4);
@@ -282,8 +283,9 @@ class ManagerUiIT {
         page.locator("[data-testid=stats-latency-chart] canvas").waitFor();
         // one type chosen: its percentiles over all its targets, hourly over 24 hours
         assertThat(page.getByTestId("stats-latency-chart").textContent()).contains("p50").contains("p95").contains("p99");
+        // without a device: the busiest target × type groups (all of them here), ranked by the manager
         assertThat(statisticsCalls).containsExactlyInAnyOrder(
-                "/api/v1/statistics/summary?from=" + q(from) + "&to=" + q(to),
+                "/api/v1/statistics/summary?from=" + q(from) + "&to=" + q(to) + "&limit=1000",
                 "/api/v1/statistics/timeseries?from=" + q(from) + "&to=" + q(to) + "&interval=1h&group_by=test_type&test_type=tcp");
         JsonNode tcp = api("/api/v1/statistics/timeseries?from=" + q(from) + "&to=" + q(to)
                 + "&interval=1h&group_by=test_type&test_type=tcp");

@@ -19,6 +19,12 @@ export const INTERVALS = [['1m', 60], ['5m', 300], ['15m', 900], ['1h', 3600], [
 /** Most chart points a view asks for: the shortest interval that stays at or under this many is used. */
 export const MAX_POINTS = 48;
 
+/**
+ * Most target × type groups the statistics page asks for without a device: the busiest ones (the API ranks up to
+ * 20 000 and says how many there were), so a fleet of thousands of targets gets a table instead of a refusal.
+ */
+export const GROUP_LIMIT = 1000;
+
 /** Key of a summary group. */
 export const groupKey = (g) => `${g.test_type} ${g.target}`;
 
@@ -30,12 +36,13 @@ export function summaryUrl(from, to, device) {
 }
 
 /**
- * {from, to, resolution, groups} per target and test type over [from, to); with a device, that device's groups, and
- * `recent`: its newest results matching target and test type (at most RECENT_LIMIT, from any time). A device with no
- * result in the caller's scope has no groups and no recent results.
+ * {from, to, resolution, groups} per target and test type over [from, to): the GROUP_LIMIT busiest, with group_count
+ * and others ({groups, count, success_count} of the rest) when there are more; with a device, that device's groups,
+ * and `recent`: its newest results matching target and test type (at most RECENT_LIMIT, from any time). A device with
+ * no result in the caller's scope has no groups and no recent results.
  */
 export async function summary(from, to, { device, target, testType } = {}) {
-  if (!device) return get(summaryUrl(from, to));
+  if (!device) return get(summaryUrl(from, to) + '&limit=' + GROUP_LIMIT);
   try {
     return await get('/api/v1/statistics/device/' + encodeURIComponent(device) + query({
       from: iso(from), to: iso(to), target, test_type: testType, limit: RECENT_LIMIT,
@@ -51,10 +58,18 @@ export function filterGroups(groups, { target, testType }) {
   return groups.filter((g) => (!target || g.target === target) && (!testType || g.test_type === testType));
 }
 
-/** Totals over groups: count, successes, success rate. */
-export function totals(groups) {
-  const count = groups.reduce((a, g) => a + g.count, 0);
-  const successes = groups.reduce((a, g) => a + g.success_count, 0);
+/**
+ * {from, to, resolution, groups} per test type over [from, to): the totals of the whole scope in a few groups at any
+ * fleet size (the manager reads its per-type rollups for them).
+ */
+export function typeSummary(from, to) {
+  return get('/api/v1/statistics/summary' + query({ from: iso(from), to: iso(to), group_by: 'test_type' }));
+}
+
+/** Totals over groups (and `others`, the groups a ranked summary left out): count, successes, success rate. */
+export function totals(groups, others) {
+  const count = groups.reduce((a, g) => a + g.count, 0) + (others?.count || 0);
+  const successes = groups.reduce((a, g) => a + g.success_count, 0) + (others?.success_count || 0);
   return { count, successes, failures: count - successes, successRate: count ? successes / count : null };
 }
 
@@ -95,9 +110,12 @@ export async function series(from, to, { device, target, testType } = {}) {
   return { interval: answer.interval, step, x, series: out };
 }
 
-/** Links to the figures as files: the API's JSON answer (the CSV is made from the same groups, see groupsCsv). */
+/**
+ * Links to the figures as files: the API's JSON answer (the CSV is made from the same groups, see groupsCsv), the
+ * same request as the page's summary.
+ */
 export function exportLinks(from, to, device) {
-  return { json: summaryUrl(from, to, device) };
+  return { json: device ? summaryUrl(from, to, device) : summaryUrl(from, to) + '&limit=' + GROUP_LIMIT };
 }
 
 const CSV_COLUMNS = ['target', 'test_type', 'count', 'success_count', 'success_rate', 'latency_samples',

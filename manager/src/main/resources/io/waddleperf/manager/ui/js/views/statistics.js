@@ -147,7 +147,10 @@ export function Statistics({ user, params }) {
   const devices = useLoad(() => (readsDevices(user) ? get('/api/v1/devices?limit=500') : Promise.resolve(null)), []);
   const all = data.data?.overall?.groups || [];
   const groups = stats.filterGroups(all, filter);
-  const t = stats.totals(groups);
+  const overall = data.data?.overall;
+  // a ranked answer leaves groups out: unfiltered totals add them back; the table says it shows the busiest
+  const ranked = overall?.group_count !== undefined && overall.group_count > all.length;
+  const t = stats.totals(groups, ranked && !filter.target && !filter.testType ? overall.others : null);
   const links = stats.exportLinks(range.from, range.to, params.device);
   const targets = [...new Set(all.map((g) => g.target))].sort();
   const types = [...new Set(all.map((g) => g.test_type))].sort();
@@ -163,8 +166,10 @@ export function Statistics({ user, params }) {
         <div class="tiles">
           <div class="tile"><div class="tile-label">Results</div><div class="tile-value" data-testid="stats-count">${fmt.count(t.count)}</div></div>
           <div class="tile"><div class="tile-label">Success rate</div><div class="tile-value" data-testid="stats-success-rate">${fmt.rate(t.successRate)}</div></div>
-          <div class="tile"><div class="tile-label">Targets × types</div><div class="tile-value">${groups.length}</div></div>
+          <div class="tile"><div class="tile-label">Targets × types</div><div class="tile-value">${ranked && !filter.target && !filter.testType ? overall.group_count : groups.length}</div></div>
         </div>
+        ${ranked && html`<p class="muted" data-testid="stats-ranked">The table shows the ${all.length} busiest of
+          ${fmt.count(overall.group_count)} targets × types in this range; choose a device to see all of its figures.</p>`}
         ${groups.length === 0 ? html`<p class="muted">No results match.</p>` : html`
           ${data.data.series.series.length > 0 && html`<${TypeCharts} series=${data.data.series} filter=${filter}
                                                                    device=${params.device} />`}
