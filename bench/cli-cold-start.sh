@@ -14,9 +14,12 @@
 #   appcds        java -jar with an AppCDS archive (-XX:ArchiveClassesAtExit) from the launcher's training workload
 #                 (`demo --probes-only`): what the launcher used before the AOT cache, so the two compete on equal
 #                 terms; appcds-text the same with the text report
+#   aot, aot-text java -jar with the launcher's own AOT caches and flags, without the script: the JVM part of
+#                 launcher and launcher-text, on equal terms with the baseline
 #   baseline, baseline-text  (only with a baseline jar, e.g. one built from an older commit) that jar, run as the
-#                 launcher ran its jar before the AOT cache: the same flags and an AppCDS archive from that jar's own
-#                 training command
+#                 launcher runs its own jar without the script: the launcher's flags and AOT caches (one per output)
+#                 from that jar's own training command. (Until 2026-12-07 the baseline ran with an AppCDS archive, as
+#                 the launcher did before it moved to the AOT cache.)
 #   java-version  java -Xshare:auto -version: the floor, a JVM start and exit with no application
 #   script-only   ./waddleperf with a stand-in JDK whose java does nothing: the launcher script's own cost (JDK
 #                 detection, the staleness check over the source tree)
@@ -47,13 +50,18 @@ for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
 port="$(cat "$work/port")"
 target="tcp://127.0.0.1:$port"
 
-# Training run for the AppCDS archive, on the launcher's own training workload; and the baseline jar's AppCDS
-# archive, made the same way (as the launcher made its own before it moved to the AOT cache).
+# Training run for the AppCDS archive, on the launcher's own training workload; and the baseline jar's AOT caches,
+# made as the launcher makes its own (same flags, same training command, one cache per output).
 "$jdk/bin/java" -XX:ArchiveClassesAtExit="$work/app.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off "${quick[@]}" \
   -jar "$jar" demo --probes-only >/dev/null 2>&1
+./waddleperf test "$target" --json >/dev/null   # the launcher's --json cache (--version above made the text one)
+oneshot=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:+UnlockDiagnosticVMOptions -XX:-AOTAdapterCaching
+  -XX:-AOTStubCaching)
 if [ -n "$baseline" ]; then
-  "$jdk/bin/java" -XX:ArchiveClassesAtExit="$work/baseline.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off "${quick[@]}" \
-    -jar "$baseline" demo --probes-only >/dev/null 2>&1 || true
+  for output in text json; do
+    "$jdk/bin/java" -XX:AOTCacheOutput="$work/baseline-$output.aot" -Xlog:aot*=off -Xlog:cds*=off "${oneshot[@]}" \
+      -jar "$baseline" demo --probes-only --training-output "$output" >/dev/null 2>&1 || true
+  done
 fi
 
 # The launcher's own cost: the script with a stand-in "JDK" whose java does nothing (its archive already exists,
@@ -63,10 +71,11 @@ echo 'JAVA_VERSION="25"' >"$work/stub/release"
 ln -s /bin/true "$work/stub/bin/java"; ln -s /bin/true "$work/stub/bin/javac"
 
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-python3 - "$runs" "$jdk" "$jar" "$target" "$work" "$baseline" "${quick[@]}" <<'PY'
+python3 - "$runs" "$jdk" "$jar" "$target" "$work" "$baseline" "${oneshot[*]}" "${quick[@]}" <<'PY'
 import os, resource, statistics, subprocess, sys, time
 runs, jdk, jar, target, work, baseline = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
-quick = sys.argv[7:]
+oneshot = sys.argv[7].split()
+quick = sys.argv[8:]
 cmd = ["test", target, "--json"]
 text = ["test", target]
 appcds = [f"{jdk}/bin/java", f"-XX:SharedArchiveFile={work}/app.jsa", "-Xlog:cds=off", "-Xlog:cds+dynamic=off", *quick,
@@ -79,11 +88,14 @@ variants = {
     "appcds": ([*appcds, *cmd], {}),
     "appcds-text": ([*appcds, *text], {}),
 }
+def aot(cache, jar_file):
+    return [f"{jdk}/bin/java", f"-XX:AOTCache={cache}", "-Xlog:aot*=off", "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+            *oneshot, "-jar", jar_file]
+variants["aot"] = ([*aot("app/target/waddleperf-oneshot-json.aot", jar), *cmd], {})
+variants["aot-text"] = ([*aot("app/target/waddleperf-oneshot.aot", jar), *text], {})
 if baseline:
-    base = [f"{jdk}/bin/java", f"-XX:SharedArchiveFile={work}/baseline.jsa", "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
-            *quick, "-jar", baseline]
-    variants["baseline"] = ([*base, *cmd], {})
-    variants["baseline-text"] = ([*base, *text], {})
+    variants["baseline"] = ([*aot(f"{work}/baseline-json.aot", baseline), *cmd], {})
+    variants["baseline-text"] = ([*aot(f"{work}/baseline-text.aot", baseline), *text], {})
 variants["java-version"] = ([f"{jdk}/bin/java", "-Xshare:auto", "-version"], {})
 variants["script-only"] = (["./waddleperf", *cmd], {"WADDLEPERF_JAVA_HOME": f"{work}/stub"})
 floors = ("java-version", "script-only")
@@ -119,5 +131,11 @@ for name, ts in times.items():
     m = statistics.median(ts)
     c = statistics.median(cpu[name])
     print(f"{name:<14} {m:10.0f} {p90(ts):8.0f} {min(ts):8.0f} {c:8.0f} {m / base:18.2f}")
+if baseline:
+    # Each round ran both in the same minute: the median of the per-round ratios is less hit by load swings.
+    for new, old in (("aot-text", "baseline-text"), ("aot", "baseline")):
+        wall = statistics.median(a / b for a, b in zip(times[new], times[old]))
+        used = statistics.median(a / b for a, b in zip(cpu[new], cpu[old]))
+        print(f"{new} / {old}: wall {wall:.2f}, cpu {used:.2f} (median of per-round ratios)")
 PY
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

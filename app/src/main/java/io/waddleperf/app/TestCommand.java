@@ -27,88 +27,74 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-/** {@code waddleperf test <target-uri>}: runs one probe now and prints its result (human text or the JSON result object of docs/RESULTS.md). */
-@Command(name = "test", mixinStandardHelpOptions = true,
-        description = {"Run one probe now and print the result. The target's scheme names the probe:",
-            "  tcp://host:port     tls://host[:443]       udp://host[:2000]",
-            "  udp-raw://host:port dns://resolver/name?type=A",
-            "  http[s]://host/path ssh://[user@]host[:22] icmp://host",
-            "  trace://host        mtr://host             mtu://host",
-            "  speedtest://host[:8080]  rpm://host[:8080]  iperf3://host[:5201]",
-            "  http-trace://host   tcp-trace://host:port  udp-trace://host:port",
-            "IPv6 addresses go in brackets when a port follows: udp://[::1]:2000.",
-            "'waddleperf probes TYPE' (or --opt help) lists a probe's options and defaults."},
-        footer = {"", "Examples:",
-            "  waddleperf test tcp://example.net:443 --count 5",
-            "  waddleperf test udp://127.0.0.1:2000 --count 100 --interval 10ms --json",
-            "  waddleperf test dns://127.0.0.1/example.com?type=AAAA",
-            "  waddleperf test https://example.net/ --opt protocol=http2",
-            "  waddleperf test iperf3://127.0.0.1 --time 5 --parallel 4 --reverse"})
+/**
+ * {@code waddleperf test <target-uri>}: runs one probe now and prints its result (human text or the JSON result object
+ * of docs/RESULTS.md).
+ *
+ * <p>Its picocli model is built in code ({@link #model()}), not read from {@code @Option} annotations: reading an
+ * annotation makes the JDK generate a proxy class for its type at run time, which no class-data archive can hold,
+ * and those proxies were a large part of a cold {@code waddleperf test} (docs/BENCHMARKS.md, section 2). The model
+ * is the one the annotations made, attribute for attribute, so help, errors and completion are unchanged
+ * ({@code CliUsageGoldenTest}). The {@code @Command} annotation only names the class's command; nothing reads it at run
+ * time.
+ */
+@Command(name = "test")
 public final class TestCommand implements Callable<Integer> {
 
-    @CommandLine.Spec
+    private static final String[] DESCRIPTION = {"Run one probe now and print the result. The target's scheme names the probe:",
+        "  tcp://host:port     tls://host[:443]       udp://host[:2000]",
+        "  udp-raw://host:port dns://resolver/name?type=A",
+        "  http[s]://host/path ssh://[user@]host[:22] icmp://host",
+        "  trace://host        mtr://host             mtu://host",
+        "  speedtest://host[:8080]  rpm://host[:8080]  iperf3://host[:5201]",
+        "  http-trace://host   tcp-trace://host:port  udp-trace://host:port",
+        "IPv6 addresses go in brackets when a port follows: udp://[::1]:2000.",
+        "'waddleperf probes TYPE' (or --opt help) lists a probe's options and defaults."};
+
+    private static final String[] FOOTER = {"", "Examples:",
+        "  waddleperf test tcp://example.net:443 --count 5",
+        "  waddleperf test udp://127.0.0.1:2000 --count 100 --interval 10ms --json",
+        "  waddleperf test dns://127.0.0.1/example.com?type=AAAA",
+        "  waddleperf test https://example.net/ --opt protocol=http2",
+        "  waddleperf test iperf3://127.0.0.1 --time 5 --parallel 4 --reverse"};
+
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "<target-uri>", completionCandidates = Schemes.class,
-            description = "What to probe (the scheme names the probe type).")
+    /** {@code <target-uri>}: what to probe. */
     String target;
 
-    @Option(names = {"-c", "--count"}, paramLabel = "N", description = "Attempts / packets (probe default when absent).")
+    /** {@code -c, --count}. */
     Integer count;
 
-    @Option(names = {"-i", "--interval"}, paramLabel = "D", converter = DurationConverter.class,
-            description = "Time between attempts, e.g. 10ms, 1s (bare number = seconds).")
+    /** {@code -i, --interval}. */
     Duration interval;
 
-    @Option(names = {"-t", "--timeout"}, paramLabel = "D", converter = DurationConverter.class,
-            description = "Per-attempt timeout, e.g. 2s, 500ms.")
+    /** {@code -t, --timeout}. */
     Duration timeout;
 
-    @Option(names = {"-s", "--size"}, paramLabel = "B", converter = BytesConverter.class,
-            description = "Datagram / payload size of udp, udp-raw, udp-trace, icmp; the upload of ssh. E.g. 64, 1K, 1400B.")
+    /** {@code -s, --size}. */
     Long size;
 
-    @Option(names = {"-o", "--opt"}, paramLabel = "KEY=VALUE", completionCandidates = OptionKeys.class,
-            description = {"Probe-specific option (repeatable), e.g. --opt verify=false.",
-                "--opt help lists the target's options."})
+    /** {@code -o, --opt}, repeatable. */
     List<String> opts = new ArrayList<>();
 
-    @Option(names = "--json", description = "Print the result object (docs/RESULTS.md) as JSON instead of text.")
+    /** {@code --json}. */
     boolean json;
 
-    @CommandLine.ArgGroup(exclusive = false, heading = "%nBandwidth (iperf3:// targets only):%n")
+    /** The bandwidth flags, an argument group of their own in the help. */
     Iperf3Flags iperf3 = new Iperf3Flags();
 
     /** iperf3 test flags: each becomes the iperf3 probe option of the same name, so the spec keeps the defaults. */
     static final class Iperf3Flags {
-        @Option(names = "--time", paramLabel = "S", description = "Test seconds (default 10).")
         String time;
-
-        @Option(names = "--parallel", paramLabel = "N", description = "Parallel streams (default 1).")
         String parallel;
-
-        @Option(names = "--reverse", description = "Server sends (download).")
         boolean reverse;
-
-        @Option(names = "--bidir", description = "Both directions at once.")
         boolean bidir;
-
-        @Option(names = "--udp", description = "UDP instead of TCP.")
         boolean udp;
-
-        @Option(names = "--bitrate", paramLabel = "R", description = "Target rate per stream, e.g. 100M.")
         String bitrate;
-
-        @Option(names = "--length", paramLabel = "B", description = "Block / datagram size, e.g. 128K, 1400.")
         String length;
-
-        @Option(names = "--window", paramLabel = "B", description = "Socket buffer size, e.g. 2M.")
         String window;
-
-        @Option(names = "--omit", paramLabel = "S", description = "Seconds at the start not counted.")
         String omit;
 
         Map<String, String> params() {
@@ -129,6 +115,155 @@ public final class TestCommand implements Callable<Integer> {
             if (value != null) {
                 p.put(key, value);
             }
+        }
+    }
+
+    /**
+     * This command's picocli model, bound to this instance's fields: what {@code @Command(name = "test",
+     * mixinStandardHelpOptions = true, description = …, footer = …)} with an {@code @Parameters}, {@code @Option} or
+     * {@code @ArgGroup} annotation on each field made, in the same order (the order decides the help's layout and the
+     * completion script's). Labels of flags without a parameter are picocli's defaults ({@code <field>}), unused in
+     * any text but kept so the model is the same.
+     */
+    CommandLine.Model.CommandSpec model() {
+        CommandLine.Model.CommandSpec s = CommandLine.Model.CommandSpec.wrapWithoutInspection(this);
+        s.name("test");
+        s.usageMessage().description(DESCRIPTION).footer(FOOTER);
+        s.addPositional(CommandLine.Model.PositionalParamSpec.builder().index("0").paramLabel("<target-uri>")
+                .type(String.class).required(true).completionCandidates(new Schemes())
+                .description("What to probe (the scheme names the probe type).").descriptionKey("").initialValue(target)
+                .getter(new Binding(this, TARGET)).setter(new Binding(this, TARGET)).build());
+        s.addOption(option(COUNT, Integer.class, "N", count, names("-c", "--count"),
+                "Attempts / packets (probe default when absent).").build());
+        s.addOption(option(INTERVAL, Duration.class, "D", interval, names("-i", "--interval"),
+                "Time between attempts, e.g. 10ms, 1s (bare number = seconds).").converters(new DurationConverter()).build());
+        s.addOption(option(TIMEOUT, Duration.class, "D", timeout, names("-t", "--timeout"),
+                "Per-attempt timeout, e.g. 2s, 500ms.").converters(new DurationConverter()).build());
+        s.addOption(option(SIZE, Long.class, "B", size, names("-s", "--size"),
+                "Datagram / payload size of udp, udp-raw, udp-trace, icmp; the upload of ssh. E.g. 64, 1K, 1400B.")
+                .converters(new BytesConverter()).build());
+        s.addOption(option(OPTS, List.class, "KEY=VALUE", opts, names("-o", "--opt"),
+                "Probe-specific option (repeatable), e.g. --opt verify=false.", "--opt help lists the target's options.")
+                .auxiliaryTypes(String.class).completionCandidates(new OptionKeys()).build());
+        s.addOption(option(JSON, boolean.class, "<json>", json, names("--json"),
+                "Print the result object (docs/RESULTS.md) as JSON instead of text.").build());
+        Iperf3Flags f = iperf3;
+        s.addArgGroup(CommandLine.Model.ArgGroupSpec.builder().exclusive(false)
+                .heading("%nBandwidth (iperf3:// targets only):%n")
+                .addArg(option(TIME, String.class, "S", f.time, names("--time"), "Test seconds (default 10).").build())
+                .addArg(option(PARALLEL, String.class, "N", f.parallel, names("--parallel"),
+                        "Parallel streams (default 1).").build())
+                .addArg(option(REVERSE, boolean.class, "<reverse>", f.reverse, names("--reverse"),
+                        "Server sends (download).").build())
+                .addArg(option(BIDIR, boolean.class, "<bidir>", f.bidir, names("--bidir"),
+                        "Both directions at once.").build())
+                .addArg(option(UDP, boolean.class, "<udp>", f.udp, names("--udp"), "UDP instead of TCP.").build())
+                .addArg(option(BITRATE, String.class, "R", f.bitrate, names("--bitrate"),
+                        "Target rate per stream, e.g. 100M.").build())
+                .addArg(option(LENGTH, String.class, "B", f.length, names("--length"),
+                        "Block / datagram size, e.g. 128K, 1400.").build())
+                .addArg(option(WINDOW, String.class, "B", f.window, names("--window"),
+                        "Socket buffer size, e.g. 2M.").build())
+                .addArg(option(OMIT, String.class, "S", f.omit, names("--omit"),
+                        "Seconds at the start not counted.").build())
+                .build());
+        WaddlePerf.addStandardHelpOptions(s);
+        spec = s;
+        return s;
+    }
+
+    private CommandLine.Model.OptionSpec.Builder option(int field, Class<?> type, String label, Object initial,
+            String[] names, String... description) {
+        Binding binding = new Binding(this, field);
+        return CommandLine.Model.OptionSpec.builder(names).type(type).paramLabel(label).description(description)
+                .descriptionKey("").initialValue(initial).getter(binding).setter(binding);
+    }
+
+    private static String[] names(String... names) {
+        return names;
+    }
+
+    private static final int TARGET = 0;
+    private static final int COUNT = 1;
+    private static final int INTERVAL = 2;
+    private static final int TIMEOUT = 3;
+    private static final int SIZE = 4;
+    private static final int OPTS = 5;
+    private static final int JSON = 6;
+    private static final int TIME = 7;
+    private static final int PARALLEL = 8;
+    private static final int REVERSE = 9;
+    private static final int BIDIR = 10;
+    private static final int UDP = 11;
+    private static final int BITRATE = 12;
+    private static final int LENGTH = 13;
+    private static final int WINDOW = 14;
+    private static final int OMIT = 15;
+
+    /**
+     * One field of the command, read and written by picocli: plain assignments where the annotations had picocli use
+     * reflection (each reflective field access links method handles at its first use in every run).
+     */
+    private static final class Binding implements CommandLine.Model.IGetter, CommandLine.Model.ISetter {
+        private final TestCommand c;
+        private final int field;
+
+        Binding(TestCommand c, int field) {
+            this.c = c;
+            this.field = field;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T get() {
+            Iperf3Flags f = c.iperf3;
+            Object value = switch (field) {
+                case TARGET -> c.target;
+                case COUNT -> c.count;
+                case INTERVAL -> c.interval;
+                case TIMEOUT -> c.timeout;
+                case SIZE -> c.size;
+                case OPTS -> c.opts;
+                case JSON -> c.json;
+                case TIME -> f.time;
+                case PARALLEL -> f.parallel;
+                case REVERSE -> f.reverse;
+                case BIDIR -> f.bidir;
+                case UDP -> f.udp;
+                case BITRATE -> f.bitrate;
+                case LENGTH -> f.length;
+                case WINDOW -> f.window;
+                case OMIT -> f.omit;
+                default -> throw new IllegalStateException("no field " + field);
+            };
+            return (T) value;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T set(T value) {
+            T old = get();
+            Iperf3Flags f = c.iperf3;
+            switch (field) {
+                case TARGET -> c.target = (String) value;
+                case COUNT -> c.count = (Integer) value;
+                case INTERVAL -> c.interval = (Duration) value;
+                case TIMEOUT -> c.timeout = (Duration) value;
+                case SIZE -> c.size = (Long) value;
+                case OPTS -> c.opts = (List<String>) value;
+                case JSON -> c.json = (Boolean) value;
+                case TIME -> f.time = (String) value;
+                case PARALLEL -> f.parallel = (String) value;
+                case REVERSE -> f.reverse = (Boolean) value;
+                case BIDIR -> f.bidir = (Boolean) value;
+                case UDP -> f.udp = (Boolean) value;
+                case BITRATE -> f.bitrate = (String) value;
+                case LENGTH -> f.length = (String) value;
+                case WINDOW -> f.window = (String) value;
+                case OMIT -> f.omit = (String) value;
+                default -> throw new IllegalStateException("no field " + field);
+            }
+            return old;
         }
     }
 

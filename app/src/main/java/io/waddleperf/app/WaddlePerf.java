@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 /**
  * Entry point of the {@code waddleperf} program: dispatches to one class per subcommand.
@@ -17,22 +16,20 @@ import picocli.CommandLine.Command;
  * whole tree pulled the test server's, iperf3's and the config command's classes (and the proxies of their
  * annotations) into every cold {@code waddleperf test} (docs/BENCHMARKS.md, CLI cold start). Help, completion and
  * anything that is not a subcommand name get the whole tree.
+ *
+ * <p>This command's own model, like {@code test}'s, is built in code ({@link #model()}) rather than read from a
+ * {@code @Command} annotation: the first annotation read makes the JDK generate a proxy class per annotation type
+ * at run time, on every start, which no class-data archive can hold. {@code CliUsageGoldenTest} pins the help and
+ * error texts the annotations made.
  */
-@Command(name = "waddleperf",
-        mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
-        usageHelpAutoWidth = true,
-        description = "Network performance testing and monitoring: latency, jitter, loss, bandwidth, path.",
-        exitCodeOnInvalidInput = 2,
-        exitCodeOnExecutionException = 4,
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            "0:success",
-            "1:a probe ran and failed",
-            "2:bad usage or configuration",
-            "3:a dependency (the manager's database) is unreachable",
-            "4:internal error"})
 public final class WaddlePerf implements Runnable {
+
+    private static final String[] EXIT_CODES = {
+        "0:success",
+        "1:a probe ran and failed",
+        "2:bad usage or configuration",
+        "3:a dependency (the manager's database) is unreachable",
+        "4:internal error"};
 
     /** Every subcommand's name, in the order help lists them; each is its class's {@code @Command} name. */
     static final List<String> SUBCOMMANDS = List.of("test", "probes", "testserver", "manager", "agent", "iperf3", "demo", "config",
@@ -41,8 +38,45 @@ public final class WaddlePerf implements Runnable {
     /** Subcommands that look at the whole tree, so a run of them builds all of it. */
     private static final Set<String> NEED_WHOLE_TREE = Set.of("help", "completion");
 
-    @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /**
+     * The top command's model, as {@code @Command(name = "waddleperf", mixinStandardHelpOptions = true,
+     * versionProvider = VersionProvider.class, usageHelpAutoWidth = true, description = …, exitCodeOnInvalidInput = 2,
+     * exitCodeOnExecutionException = 4, exitCodeListHeading = …, exitCodeList = …)} made it.
+     */
+    CommandLine.Model.CommandSpec model() {
+        CommandLine.Model.CommandSpec s = CommandLine.Model.CommandSpec.wrapWithoutInspection(this);
+        s.name("waddleperf");
+        s.versionProvider(new VersionProvider());
+        s.exitCodeOnInvalidInput(ExitCode.USAGE.code());
+        s.exitCodeOnExecutionException(ExitCode.INTERNAL.code());
+        s.usageMessage().autoWidth(true)
+                .description("Network performance testing and monitoring: latency, jitter, loss, bandwidth, path.")
+                .exitCodeListHeading("%nExit codes:%n")
+                .exitCodeList(CommandLine.Model.UsageMessageSpec.keyValuesMap(EXIT_CODES));
+        addStandardHelpOptions(s);
+        spec = s;
+        return s;
+    }
+
+    /**
+     * {@code -h, --help} and {@code -V, --version}, as {@code mixinStandardHelpOptions = true} adds them: a mixin under
+     * picocli's key (so {@code mixinStandardHelpOptions()} is true as before), names, descriptions and description keys
+     * as in picocli's own mixin class, whose annotations this does not read.
+     */
+    static void addStandardHelpOptions(CommandLine.Model.CommandSpec spec) {
+        CommandLine.Model.CommandSpec mixin = CommandLine.Model.CommandSpec.create();
+        mixin.addOption(CommandLine.Model.OptionSpec.builder("${picocli.help.name.0:--h}", "${picocli.help.name.1:---help}")
+                .usageHelp(true).type(boolean.class).initialValue(false).paramLabel("<helpRequested>")
+                .descriptionKey("mixinStandardHelpOptions.help").description("Show this help message and exit.").build());
+        mixin.addOption(CommandLine.Model.OptionSpec.builder("${picocli.version.name.0:--V}",
+                        "${picocli.version.name.1:---version}")
+                .versionHelp(true).type(boolean.class).initialValue(false).paramLabel("<versionRequested>")
+                .descriptionKey("mixinStandardHelpOptions.version").description("Print version information and exit.")
+                .build());
+        spec.addMixin("mixinStandardHelpOptions", mixin);
+    }
 
     /** A new instance of the subcommand of that name (a switch rather than a table of lambdas: no call sites to link at start-up). */
     static Object subcommand(String name) {
@@ -59,6 +93,11 @@ public final class WaddlePerf implements Runnable {
             case "completion" -> new CompletionCommand();
             default -> throw new IllegalArgumentException("no subcommand " + name);
         };
+    }
+
+    /** What picocli is given for a subcommand: the model built in code where there is one, else the annotated object. */
+    private static Object model(Object subcommand) {
+        return subcommand instanceof TestCommand test ? test.model() : subcommand;
     }
 
     public static void main(String[] args) {
@@ -80,13 +119,13 @@ public final class WaddlePerf implements Runnable {
      * names one that does not look at the tree, else the whole tree.
      */
     static CommandLine commandLine(String... args) {
-        CommandLine cl = new CommandLine(new WaddlePerf());
+        CommandLine cl = new CommandLine(new WaddlePerf().model());
         String first = args.length > 0 ? args[0] : "";
         if (SUBCOMMANDS.contains(first) && !NEED_WHOLE_TREE.contains(first)) {
-            cl.addSubcommand(first, subcommand(first));
+            cl.addSubcommand(first, model(subcommand(first)));
         } else {
             for (String name : SUBCOMMANDS) {
-                cl.addSubcommand(name, subcommand(name));
+                cl.addSubcommand(name, model(subcommand(name)));
             }
         }
         cl.setUsageHelpAutoWidth(true);
