@@ -150,19 +150,22 @@ public final class IngestBench {
             long t0 = System.nanoTime();
             Cpu c0 = Cpu.now(kind);
             long client0 = httpClientCpu();
-            long[] vm0 = vmThreadsCpu();
+            Map<String, Long> vm0 = threadGroupsCpu();
             run(seconds, uploaders, () -> post(client, m, token, batch), acked, batch, uploaderCpu);
             long clientCpu = uploaderCpu.sum() + httpClientCpu() - client0;
             double rate = acked.sum() / ((System.nanoTime() - t0) / 1e9);
             Cpu used = Cpu.now(kind).minus(c0);
             used.print(kind + " API" + (rules > 0 ? " with " + rules + " rules" : ""), acked.sum());
             double per = 1000.0 / Math.max(1, acked.sum()) / 1e6;
-            long[] vm1 = vmThreadsCpu();
+            Map<String, Long> vm1 = threadGroupsCpu();
+            long gc = sum(vm1, "GC Thread", "G# ") - sum(vm0, "GC Thread", "G# ");
+            long jit = sum(vm1, "C# Compiler") - sum(vm0, "C# Compiler");
             System.out.printf("%s API: of the JVM's CPU per 1000 results, uploaders (their threads and the HTTP "
                     + "client's) %.1f ms, garbage collection %.1f ms, JIT compilers %.1f ms, the rest (manager and its "
-                    + "folder%s) %.1f ms%n", kind, clientCpu * per, (vm1[0] - vm0[0]) * per, (vm1[1] - vm0[1]) * per,
-                    kind == TestDatabases.Kind.H2 ? ", with H2" : "",
-                    (used.jvm() - clientCpu - (vm1[0] - vm0[0]) - (vm1[1] - vm0[1])) * per);
+                    + "folder%s) %.1f ms%n", kind, clientCpu * per, gc * per, jit * per,
+                    kind == TestDatabases.Kind.H2 ? ", with H2" : "", (used.jvm() - clientCpu - gc - jit) * per);
+            System.out.printf("%s API: CPU per 1000 results by thread (ms, threads alive at the end): %s%n", kind,
+                    groupsPer1000(vm0, vm1, acked.sum()));
             // whether the background folder kept up: deltas still waiting when the uploads stop
             System.out.printf("%s API: %d rollup deltas (batches) not yet folded at the end%n", kind,
                     new io.waddleperf.manager.store.RollupRepository(m.db()).pendingDeltas());
@@ -297,37 +300,53 @@ public final class IngestBench {
     }
 
     /**
-     * CPU time so far of the JVM's own threads, from /proc (clock ticks of 10 ms): {garbage collection, JIT
-     * compilers}; zeros where /proc cannot be read.
+     * CPU time so far of this JVM's threads that are alive now, from /proc (clock ticks of 10 ms), by the thread's
+     * name with its digits left out (as the kernel keeps it: 15 characters): garbage collection, the JIT compilers,
+     * the rollup folder, the carriers of the virtual threads the manager's handlers run on, and so on. Empty where
+     * /proc cannot be read.
      */
-    private static long[] vmThreadsCpu() {
-        long gc = 0;
-        long jit = 0;
+    static Map<String, Long> threadGroupsCpu() {
+        Map<String, Long> out = new java.util.TreeMap<>();
         try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
             for (java.nio.file.Path t : (Iterable<java.nio.file.Path>) tasks::iterator) {
                 try {
-                    String comm = java.nio.file.Files.readString(t.resolve("comm")).strip();
-                    boolean isGc = comm.startsWith("GC Thread") || comm.startsWith("G1 ");
-                    boolean isJit = comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler");
-                    if (!isGc && !isJit) {
-                        continue;
-                    }
+                    String comm = java.nio.file.Files.readString(t.resolve("comm")).strip().replaceAll("[0-9]+", "#");
                     String stat = java.nio.file.Files.readString(t.resolve("stat"));
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    long ns = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
-                    if (isGc) {
-                        gc += ns;
-                    } else {
-                        jit += ns;
-                    }
+                    out.merge(comm, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L, Long::sum);
                 } catch (java.io.IOException | RuntimeException e) {
                     // a thread that ended meanwhile
                 }
             }
         } catch (java.io.IOException e) {
-            return new long[2];
+            return Map.of();
         }
-        return new long[] {gc, jit};
+        return out;
+    }
+
+    /** The groups' CPU between two readings, per 1000 results, largest first, those of at least 0.5 ms. */
+    static String groupsPer1000(Map<String, Long> before, Map<String, Long> after, long results) {
+        StringBuilder sb = new StringBuilder();
+        after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), (e.getValue() - before.getOrDefault(e.getKey(), 0L)) * 1000.0 / Math.max(1, results) / 1e6))
+                .filter(e -> e.getValue() >= 0.5)
+                .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
+                .forEach(e -> sb.append(sb.isEmpty() ? "" : ", ").append('\'').append(e.getKey()).append("' ")
+                        .append(String.format("%.1f", e.getValue())));
+        return sb.toString();
+    }
+
+    private static long sum(Map<String, Long> groups, String... prefixes) {
+        long n = 0;
+        for (Map.Entry<String, Long> e : groups.entrySet()) {
+            for (String p : prefixes) {
+                if (e.getKey().startsWith(p)) {
+                    n += e.getValue();
+                    break;
+                }
+            }
+        }
+        return n;
     }
 
     /** CPU time so far of the JDK HTTP client's own threads (selector, workers) that are alive now. */
