@@ -1,6 +1,5 @@
 package io.waddleperf.manager.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.waddleperf.manager.auth.Principal;
