@@ -86,6 +86,30 @@ public record SubmittedJson(JsonNode tree, List<String> texts) {
                 || body[(int) start] != '{' || body[(int) end - 1] != '}') {
             return null;
         }
-        return new String(body, (int) start, (int) (end - start), StandardCharsets.UTF_8);
+        int from = (int) start;
+        int length = (int) (end - start);
+        for (int i = from; i < from + length; i++) {
+            if (body[i] < 0) {
+                return strictUtf8(body, from, length);
+            }
+        }
+        return new String(body, from, length, StandardCharsets.ISO_8859_1); // ASCII: the same text, the cheapest copy
+    }
+
+    /**
+     * Non-ASCII text decoded strictly, or null. The parser refuses malformed UTF-8 (overlong forms, lone surrogates;
+     * {@code SubmittedJsonTest}), so this is a guard: should it ever accept a sequence a lenient decode turns into
+     * replacement characters, the stored text would not be the text that was checked, and the document is then
+     * written from the tree instead.
+     */
+    private static String strictUtf8(byte[] body, int from, int length) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(body, from, length)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
     }
 }

@@ -80,6 +80,22 @@ class SubmittedJsonTest {
     }
 
     @Test
+    void malformedUtf8IsRefusedAsReadTreeRefusesIt() throws Exception {
+        // an overlong '/' in two and in three bytes, a surrogate encoded on its own (CESU-8): were the parser to
+        // accept one, the stored text would differ from the checked one (the strict decode of a text guards that)
+        for (byte[] bad : List.of(new byte[] {(byte) 0xC0, (byte) 0xAF}, new byte[] {(byte) 0xE0, (byte) 0x80, (byte) 0xAF},
+                new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0xBD, (byte) 0xED, (byte) 0xB8, (byte) 0x80})) {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            body.write("[{\"target\":\"tcp:".getBytes(StandardCharsets.US_ASCII));
+            body.write(bad);
+            body.write(("x\"}," + B + "]").getBytes(StandardCharsets.UTF_8));
+            String expected = message(() -> Json.mapper().readTree(body.toByteArray()));
+            assertThatThrownBy(() -> SubmittedJson.parse(body.toByteArray())).isInstanceOf(JsonProcessingException.class)
+                    .satisfies(e -> assertThat(((JsonProcessingException) e).getOriginalMessage()).isEqualTo(expected));
+        }
+    }
+
+    @Test
     void contentAfterTheFirstValueIsIgnoredAsReadTreeIgnoresIt() throws Exception {
         String body = "[" + A + "] [1";
         assertThat(parse(body, StandardCharsets.UTF_8).tree()).isEqualTo(Json.mapper().readTree(body));
