@@ -6,6 +6,10 @@
 # 127.0.0.1:3306 (root, no password; a database of its own, dropped afterwards). With alert_rules > 0 the API run is
 # repeated, in the same run, on a manager with that many alert rules on the batches' targets (evaluated after each
 # commit), and the rate is given against the run without rules.
+# The uploaders send a body made once per uploader with fresh ids written into it, so the client side costs little;
+# the JVM's CPU per 1000 results is printed as a whole and split by thread (uploaders, GC, JIT, folder, handlers).
+# BENCH_CLASSES_FIRST=<dir> puts a directory of compiled manager classes ahead of the build's (e.g. an older
+# commit's, for a before/after comparison with the same benchmark in the same run).
 #   usage: bench/manager-ingest.sh [seconds=20] [uploaders=8] [batch=500] [databases="h2 mariadb"] [alert_rules=0]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +17,7 @@ seconds="${1:-20}"; uploaders="${2:-8}"; batch="${3:-500}"; databases="${4:-h2 m
 export JAVA_HOME="${JAVA_HOME:-$(ls -d /usr/lib/jvm/*25* | head -1)}"
 ./mvnw -B -ntp -q -pl manager -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile=target/bench.classpath >&2
-cp="manager/target/test-classes:manager/target/classes:$(cat manager/target/bench.classpath)"
+cp="manager/target/test-classes:${BENCH_CLASSES_FIRST:+$BENCH_CLASSES_FIRST:}manager/target/classes:$(cat manager/target/bench.classpath)"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores" >&2
 for db in $databases; do
   "$JAVA_HOME/bin/java" -Xmx1g -cp "$cp" -Dlogback.configurationFile=manager/src/test/resources/logback-test.xml \

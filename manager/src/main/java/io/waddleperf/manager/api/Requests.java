@@ -2,6 +2,7 @@ package io.waddleperf.manager.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.waddleperf.manager.ingest.SubmittedJson;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.waddleperf.core.address.ClientAddress;
@@ -144,17 +145,7 @@ public final class Requests {
 
     /** The body parsed as JSON, at most {@code max_body_bytes} long. */
     public JsonNode json(Context ctx) {
-        String contentType = ctx.header("Content-Type");
-        if (contentType != null && !contentType.isBlank()) {
-            String media = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-            if (!media.equals("application/json") && !media.endsWith("+json")) {
-                throw ApiException.unsupportedMediaType("Content-Type must be application/json, got '" + media + "'");
-            }
-        }
-        byte[] body = body(ctx, maxBodyBytes);
-        if (body.length == 0) {
-            throw ApiException.badRequest("body", "a JSON body is required");
-        }
+        byte[] body = jsonBody(ctx);
         try {
             JsonNode node = Json.mapper().readTree(body);
             if (node == null || node.isMissingNode()) {
@@ -166,6 +157,41 @@ public final class Requests {
         } catch (IOException e) {
             throw ApiException.badRequest("body", "could not be read: " + e.getMessage());
         }
+    }
+
+    /**
+     * {@link #json} with the text of each result object as sent ({@link SubmittedJson}), for the results upload:
+     * the same checks and the same answers to a body that is no JSON.
+     */
+    public SubmittedJson jsonWithTexts(Context ctx) {
+        byte[] body = jsonBody(ctx);
+        try {
+            SubmittedJson parsed = SubmittedJson.parse(body);
+            if (parsed.tree() == null || parsed.tree().isMissingNode()) {
+                throw ApiException.badRequest("body", "a JSON body is required");
+            }
+            return parsed;
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("body", "not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw ApiException.badRequest("body", "could not be read: " + e.getMessage());
+        }
+    }
+
+    /** The body of a JSON request (media type checked, not empty, at most {@code max_body_bytes}). */
+    private byte[] jsonBody(Context ctx) {
+        String contentType = ctx.header("Content-Type");
+        if (contentType != null && !contentType.isBlank()) {
+            String media = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+            if (!media.equals("application/json") && !media.endsWith("+json")) {
+                throw ApiException.unsupportedMediaType("Content-Type must be application/json, got '" + media + "'");
+            }
+        }
+        byte[] body = body(ctx, maxBodyBytes);
+        if (body.length == 0) {
+            throw ApiException.badRequest("body", "a JSON body is required");
+        }
+        return body;
     }
 
     /** The raw body, refused with 413 beyond {@code max} bytes (declared or read). */

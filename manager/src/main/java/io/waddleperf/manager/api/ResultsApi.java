@@ -1,11 +1,11 @@
 package io.waddleperf.manager.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.waddleperf.manager.auth.Principal;
 import io.waddleperf.manager.ingest.Ingestor;
 import io.waddleperf.manager.ingest.Ingestor.Receipt;
+import io.waddleperf.manager.ingest.SubmittedJson;
 import io.waddleperf.manager.store.EnrolledDevice;
 import io.waddleperf.manager.store.ResultRepository;
 import io.waddleperf.manager.store.ResultRepository.Outcome;
@@ -55,29 +55,42 @@ public final class ResultsApi {
 
     private void submit(Context ctx) {
         List<Receipt> receipts;
-        JsonNode body;
+        SubmittedJson body;
         if (deviceRequests.carriesDeviceCredential(ctx)) {
             // an enrolled device's upload: its results belong to the device and its OU
             EnrolledDevice device = deviceRequests.device(ctx);
-            body = requests.json(ctx);
+            body = requests.jsonWithTexts(ctx);
             receipts = ingestor.ingestFromDevice(body, device, Requests.clientAddress(ctx));
         } else {
             Principal p = requests.caller(ctx);
             requireSubmitter(p);
-            body = requests.json(ctx);
+            body = requests.jsonWithTexts(ctx);
             receipts = ingestor.ingest(body, p, Requests.clientAddress(ctx));
         }
         boolean anyStored = receipts.stream().anyMatch(r -> r.outcome() == Outcome.STORED);
         ctx.status(anyStored ? 201 : 200);
-        if (!body.isArray()) {
+        if (!body.tree().isArray()) {
             ctx.json(entry(receipts.getFirst()));
             return;
         }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("stored", receipts.stream().filter(r -> r.outcome() == Outcome.STORED).count());
-        answer.put("duplicates", receipts.stream().filter(r -> r.outcome() == Outcome.DUPLICATE).count());
-        answer.put("results", receipts.stream().map(ResultsApi::entry).toList());
-        ctx.json(answer);
+        ctx.contentType("application/json").result(batchAnswer(receipts));
+    }
+
+    /**
+     * The answer to an array, {@code {"stored":n,"duplicates":n,"results":[{"id":…,"status":…},…]}}, written
+     * directly: ids and statuses need no escaping, and a map per entry through the JSON mapper cost as much as a
+     * twentieth of the request's CPU for 500 results.
+     */
+    static String batchAnswer(List<Receipt> receipts) {
+        long stored = receipts.stream().filter(r -> r.outcome() == Outcome.STORED).count();
+        StringBuilder sb = new StringBuilder(64 + receipts.size() * 64).append("{\"stored\":").append(stored)
+                .append(",\"duplicates\":").append(receipts.size() - stored).append(",\"results\":[");
+        for (int i = 0; i < receipts.size(); i++) {
+            Receipt r = receipts.get(i);
+            sb.append(i == 0 ? "{\"id\":\"" : ",{\"id\":\"").append(r.id()).append("\",\"status\":\"")
+                    .append(r.outcome().externalName()).append("\"}");
+        }
+        return sb.append("]}").toString();
     }
 
     /** The original manager's upload: one flat body without an id (the manager assigns one). */

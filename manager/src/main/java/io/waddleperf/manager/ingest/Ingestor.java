@@ -71,6 +71,14 @@ public final class Ingestor {
      * @throws InvalidResultException naming the first invalid field (then nothing is stored)
      */
     public List<Receipt> ingest(JsonNode body, Principal submitter, String clientIp) {
+        return ingest(SubmittedJson.of(body), submitter, clientIp);
+    }
+
+    /**
+     * {@link #ingest(JsonNode, Principal, String)} of a body parsed with each result's text: that text is stored as
+     * the result's document as it was sent.
+     */
+    public List<Receipt> ingest(SubmittedJson body, Principal submitter, String clientIp) {
         return store(parseBatch(body), submitter, clientIp);
     }
 
@@ -82,7 +90,13 @@ public final class Ingestor {
      * @throws InvalidResultException naming the first invalid field (then nothing is stored)
      */
     public List<Receipt> ingestFromDevice(JsonNode body, EnrolledDevice device, String clientIp) {
-        List<Incoming> batch = parseBatch(body);
+        return ingestFromDevice(SubmittedJson.of(body), device, clientIp);
+    }
+
+    /** {@link #ingestFromDevice(JsonNode, EnrolledDevice, String)} of a body parsed with each result's text. */
+    public List<Receipt> ingestFromDevice(SubmittedJson submitted, EnrolledDevice device, String clientIp) {
+        JsonNode body = submitted.tree();
+        List<Incoming> batch = parseBatch(submitted);
         for (int i = 0; i < batch.size(); i++) {
             ProbeResult r = batch.get(i).result();
             String serial = r.device() == null ? null : r.device().serial();
@@ -100,7 +114,8 @@ public final class Ingestor {
         return receipts;
     }
 
-    private List<Incoming> parseBatch(JsonNode body) {
+    private List<Incoming> parseBatch(SubmittedJson submitted) {
+        JsonNode body = submitted.tree();
         List<Incoming> batch = new ArrayList<>();
         if (body.isArray()) {
             if (body.isEmpty()) {
@@ -111,10 +126,10 @@ public final class Ingestor {
                         + " results; at most " + maxBatch + " are accepted per request");
             }
             for (int i = 0; i < body.size(); i++) {
-                batch.add(parse(body.get(i), "[" + i + "]"));
+                batch.add(parse(body.get(i), "[" + i + "]", submitted.text(i)));
             }
         } else {
-            batch.add(parse(body, ""));
+            batch.add(parse(body, "", submitted.text(0)));
         }
         return batch;
     }
@@ -130,7 +145,7 @@ public final class Ingestor {
         ProbeResult r = goClientAllowed && LegacyUploads.isGoClientBody(body)
                 ? LegacyUploads.fromGoClient(body, now) : LegacyUploads.fromFlat(body, now);
         JsonNode tree = LegacyUploads.tree(r);
-        return store(List.of(parse(tree, "")), submitter, clientIp).getFirst();
+        return store(List.of(parse(tree, "", null)), submitter, clientIp).getFirst();
     }
 
     private List<Receipt> store(List<Incoming> batch, Principal submitter, String clientIp) {
@@ -162,7 +177,10 @@ public final class Ingestor {
         }
     }
 
-    private Incoming parse(JsonNode node, String prefix) {
+    /**
+     * @param text the result's text as submitted, stored as its document; null: the document is written from the tree
+     */
+    private Incoming parse(JsonNode node, String prefix, String text) {
         // the fast lane accepts only what the reference path (schema, then Jackson's binding) certainly accepts and
         // binds it the same; anything else, every invalid result included, takes the reference path and its message
         ProbeResult r = binder.bind(node);
@@ -172,7 +190,7 @@ public final class Ingestor {
                 validator.check(node, prefix);
                 r = mapper.treeToValue(node, ProbeResult.class);
             }
-            document = mapper.writeValueAsString(node);
+            document = text != null ? text : mapper.writeValueAsString(node);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             // the schema passed, so this is a value the model refuses beyond it (e.g. an id that is not a UUID)
             throw new InvalidResultException(prefix.isEmpty() ? "body" : prefix, "not a valid result: "

@@ -97,7 +97,7 @@ public final class ResultBinder {
         int types; // 0: any type
         Double minimum;
         Double maximum;
-        List<JsonNode> allowed; // enum or const
+        Set<JsonNode> allowed; // enum or const: strings, booleans, null only (their equals and hashCode agree)
         Pattern pattern;
         boolean dateTime;
         Map<String, Rule> properties = Map.of();
@@ -135,10 +135,21 @@ public final class ResultBinder {
                         return false;
                     }
                 }
-                for (Map.Entry<String, JsonNode> f : v.properties()) {
-                    Rule p = properties.get(f.getKey());
-                    if (p == null ? closed : !p.accepts(f.getValue())) {
-                        return false;
+                if (closed || properties.size() > v.size()) {
+                    for (Map.Entry<String, JsonNode> f : v.properties()) {
+                        Rule p = properties.get(f.getKey());
+                        if (p == null ? closed : !p.accepts(f.getValue())) {
+                            return false;
+                        }
+                    }
+                } else {
+                    // an open object with more fields than the rule names (an if/then part looking at one or two of
+                    // a result's twenty fields): only the named ones can refuse it, so only they are looked up
+                    for (Map.Entry<String, Rule> p : properties.entrySet()) {
+                        JsonNode f = v.get(p.getKey());
+                        if (f != null && !p.getValue().accepts(f)) {
+                            return false;
+                        }
                     }
                 }
             } else if (v.isArray() && items != null) {
@@ -296,7 +307,7 @@ public final class ResultBinder {
                             throw new Unsupported("enum of " + e.getNodeType()); // numeric equality differs
                         }
                     }
-                    r.allowed = values;
+                    r.allowed = new java.util.HashSet<>(values);
                 }
                 case "pattern" -> {
                     r.pattern = Pattern.compile(v.textValue());

@@ -107,8 +107,7 @@ public final class ResultRepository {
     private static Map<UUID, Outcome> storeOnce(Handle h, List<Incoming> batch, UUID ouId, UUID submittedBy,
                                                 UUID deviceId, Instant receivedAt) {
         List<UUID> ids = batch.stream().map(i -> i.result().id()).distinct().toList();
-        Set<UUID> existing = new HashSet<>(h.createQuery("SELECT id FROM results WHERE id IN (<ids>)")
-                .bindList("ids", ids).mapTo(UUID.class).list());
+        Set<UUID> existing = existing(h, ids);
         Map<UUID, Outcome> outcomes = new LinkedHashMap<>();
         List<ProbeResult> inserted = new java.util.ArrayList<>();
         List<Incoming> rows = new java.util.ArrayList<>();
@@ -135,12 +134,48 @@ public final class ResultRepository {
         return ordered;
     }
 
+    /**
+     * The ids of these that are stored already: one {@code SELECT … IN} on the transaction's connection with
+     * positional parameters (through jdbi each of up to 500 ids was bound by an argument factory lookup).
+     */
+    private static Set<UUID> existing(Handle h, List<UUID> ids) {
+        Set<UUID> out = new HashSet<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        StringBuilder sql = new StringBuilder(40 + ids.size() * 3).append("SELECT id FROM results WHERE id IN (");
+        for (int i = 0; i < ids.size(); i++) {
+            sql.append(i == 0 ? "?" : ", ?");
+        }
+        try (java.sql.PreparedStatement ps = h.getConnection().prepareStatement(sql.append(')').toString())) {
+            for (int i = 0; i < ids.size(); i++) {
+                ps.setBytes(i + 1, Uuids.toBytes(ids.get(i)));
+            }
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(Uuids.fromBytes(rs.getBytes(1)));
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            // as jdbi would have thrown it: the retries (transient errors) look at the cause
+            throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
+        }
+        return out;
+    }
+
     private static final String INSERT = "INSERT INTO results (id, ou_id, submitted_by, test_type, target, target_host, "
             + "target_ip, started_at, received_at, duration_ms, success, error, tier, source, device_serial, "
             + "device_hostname, latency_ms, jitter_ms, packet_loss_percent, throughput_mbps, document, device_id, "
             + "client_ip, client_country, client_city, client_latitude, client_longitude, client_asn, client_as_org, "
             + "target_country, target_city, target_latitude, target_longitude, target_asn, target_as_org) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /**
+     * {@link #INSERT} without the twelve GeoIP place columns (they default to NULL), for a batch none of whose
+     * results has a place known: the usual case without a GeoIP database, where binding twelve NULLs per row was a
+     * good part of the driver's work on the insert.
+     */
+    private static final String INSERT_NO_PLACES = INSERT.substring(0, INSERT.indexOf(", client_country"))
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /**
      * The batch insert, on the transaction's connection with positional parameters: jdbi's named binding looked up
@@ -153,7 +188,11 @@ public final class ResultRepository {
         byte[] submitter = submittedBy == null ? null : Uuids.toBytes(submittedBy);
         byte[] device = deviceId == null ? null : Uuids.toBytes(deviceId);
         java.time.LocalDateTime received = utc(receivedAt);
-        try (java.sql.PreparedStatement ps = h.getConnection().prepareStatement(INSERT)) {
+        boolean places = false;
+        for (Incoming in : rows) {
+            places |= !in.geo().client().isEmpty() || !in.geo().target().isEmpty();
+        }
+        try (java.sql.PreparedStatement ps = h.getConnection().prepareStatement(places ? INSERT : INSERT_NO_PLACES)) {
             for (Incoming in : rows) {
                 ProbeResult r = in.result();
                 ps.setBytes(1, Uuids.toBytes(r.id()));
@@ -184,8 +223,10 @@ public final class ResultRepository {
                 ps.setBytes(22, device);
                 ResultGeo g = in.geo();
                 ps.setString(23, g.clientIp());
-                setPlace(ps, 24, g.client());
-                setPlace(ps, 30, g.target());
+                if (places) {
+                    setPlace(ps, 24, g.client());
+                    setPlace(ps, 30, g.target());
+                }
                 ps.addBatch();
             }
             ps.executeBatch();

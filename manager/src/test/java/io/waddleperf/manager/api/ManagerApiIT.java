@@ -57,6 +57,33 @@ class ManagerApiIT {
 
     @ParameterizedTest
     @MethodSource("io.waddleperf.manager.store.TestDatabases#kinds")
+    void each_result_of_a_batch_is_stored_as_the_text_it_was_sent_as(Kind kind) throws Exception {
+        try (Harness m = Harness.start(kind)) {
+            String admin = m.adminLogin();
+            Instant t = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            // spacing, escapes, a number spelt with an exponent and non-ASCII text: kept as sent, not re-written
+            String a = "{ \"id\" : \"" + UuidV7.next() + "\",\n  \"test_type\":\"tcp\", \"target\":\"tcp://caf\u00e9.example:80\","
+                    + "\"started_at\":\"" + t + "\",\"duration_ms\":10,\"success\":true,\"source\":\"cli\",\"latency_ms\":1.5E1,"
+                    + "\"error\":null,\"protocol_detail\":\"a \\\"quoted\\\" \\u00e9 word\"}";
+            String b = "{\"id\":\"" + UuidV7.next() + "\",\"test_type\":\"tcp\",\"target\":\"tcp://10.0.0.1:80\","
+                    + "\"started_at\":\"" + t + "\",\"duration_ms\":10.0,\"success\":false,\"source\":\"agent\",\"error\":\"timeout\"}";
+            Answer stored = m.call("POST", "/api/v1/results", admin, "[ " + a + " ,\n" + b + "\n]");
+            assertThat(stored.status()).as(stored.toString()).isEqualTo(201);
+            for (String text : List.of(a, b)) {
+                String id = Json.mapper().readTree(text).get("id").asText();
+                Answer one = m.call("GET", "/api/v1/results/" + id, admin, null);
+                assertThat(one.status()).isEqualTo(200);
+                assertThat(one.body()).isEqualTo(text);
+            }
+            Answer recent = m.call("GET", "/api/v1/results?limit=10", admin, null);
+            assertThat(recent.json()).hasSize(2);
+            assertThat(recent.json().findValuesAsText("target")).containsExactlyInAnyOrder("tcp://caf\u00e9.example:80",
+                    "tcp://10.0.0.1:80");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.waddleperf.manager.store.TestDatabases#kinds")
     void a_batch_reports_each_result_and_a_repeated_batch_stores_nothing_more(Kind kind) {
         try (Harness m = Harness.start(kind)) {
             String admin = m.adminLogin();

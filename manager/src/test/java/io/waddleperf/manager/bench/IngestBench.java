@@ -82,6 +82,50 @@ public final class IngestBench {
         return sb.append(']').toString();
     }
 
+    private static final String ZERO_ID = "00000000-0000-0000-0000-000000000000";
+    private static final String ZERO_TIME = "2000-01-01T00:00:00.000Z";
+    private static final java.time.format.DateTimeFormatter MILLIS = java.time.format.DateTimeFormatter
+            .ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    /**
+     * One uploader's request body, made once: each upload writes fresh ids and the current time into it in place.
+     * Formatting 500 results per request on the uploaders' threads cost as much CPU as a good part of the manager's
+     * work on them, on the same two cores; this keeps the client side cheap, so the figures are the manager's.
+     */
+    static final class Body {
+        final byte[] bytes;
+        private final int[] ids;
+        private final int[] times;
+
+        Body(int batch, int seed) {
+            StringBuilder sb = new StringBuilder(batch * 520).append('[');
+            ids = new int[batch];
+            times = new int[batch];
+            for (int i = 0; i < batch; i++) {
+                int n = (seed + i) % 250;
+                sb.append(i == 0 ? "" : ",");
+                String one = String.format(TEMPLATE, ZERO_ID, n, n, n, ZERO_TIME, n, n);
+                ids[i] = sb.length() + one.indexOf(ZERO_ID);
+                times[i] = sb.length() + one.indexOf(ZERO_TIME);
+                sb.append(one);
+            }
+            bytes = sb.append(']').toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+
+        /** The body with fresh ids and the current time (fixed-width text, so the offsets hold). */
+        @SuppressWarnings("deprecation")
+        byte[] fresh() {
+            String now = MILLIS.format(Instant.now());
+            for (int i = 0; i < ids.length; i++) {
+                UuidV7.next().toString().getBytes(0, 36, bytes, ids[i]);
+                now.getBytes(0, 24, bytes, times[i]);
+            }
+            return bytes;
+        }
+    }
+
+    private static final ThreadLocal<Body> BODY = new ThreadLocal<>();
+
     /**
      * @param rules alert rules to make first, one per target (latency over a 5-minute window, never firing): every
      *              batch then evaluates {@code min(rules, 250)} of them after its commit
@@ -102,11 +146,26 @@ public final class IngestBench {
             // warm-up: the JIT and the pool, not counted
             run(seconds / 4 + 1, uploaders, () -> post(client, m, token, batch), new LongAdder(), batch);
             LongAdder acked = new LongAdder();
+            LongAdder uploaderCpu = new LongAdder();
             long t0 = System.nanoTime();
             Cpu c0 = Cpu.now(kind);
-            run(seconds, uploaders, () -> post(client, m, token, batch), acked, batch);
+            long client0 = httpClientCpu();
+            Map<String, Long> vm0 = threadGroupsCpu();
+            run(seconds, uploaders, () -> post(client, m, token, batch), acked, batch, uploaderCpu);
+            long clientCpu = uploaderCpu.sum() + httpClientCpu() - client0;
             double rate = acked.sum() / ((System.nanoTime() - t0) / 1e9);
-            Cpu.now(kind).minus(c0).print(kind + " API" + (rules > 0 ? " with " + rules + " rules" : ""), acked.sum());
+            Cpu used = Cpu.now(kind).minus(c0);
+            used.print(kind + " API" + (rules > 0 ? " with " + rules + " rules" : ""), acked.sum());
+            double per = 1000.0 / Math.max(1, acked.sum()) / 1e6;
+            Map<String, Long> vm1 = threadGroupsCpu();
+            long gc = sum(vm1, "GC Thread", "G# ") - sum(vm0, "GC Thread", "G# ");
+            long jit = sum(vm1, "C# Compiler") - sum(vm0, "C# Compiler");
+            System.out.printf("%s API: of the JVM's CPU per 1000 results, uploaders (their threads and the HTTP "
+                    + "client's) %.1f ms, garbage collection %.1f ms, JIT compilers %.1f ms, the rest (manager and its "
+                    + "folder%s) %.1f ms%n", kind, clientCpu * per, gc * per, jit * per,
+                    kind == TestDatabases.Kind.H2 ? ", with H2" : "", (used.jvm() - clientCpu - gc - jit) * per);
+            System.out.printf("%s API: CPU per 1000 results by thread (ms, threads alive at the end): %s%n", kind,
+                    groupsPer1000(vm0, vm1, acked.sum()));
             // whether the background folder kept up: deltas still waiting when the uploads stop
             System.out.printf("%s API: %d rollup deltas (batches) not yet folded at the end%n", kind,
                     new io.waddleperf.manager.store.RollupRepository(m.db()).pendingDeltas());
@@ -115,9 +174,14 @@ public final class IngestBench {
     }
 
     private static boolean post(HttpClient client, Harness m, String token, int batch) throws Exception {
+        Body body = BODY.get();
+        if (body == null || body.ids.length != batch) {
+            body = new Body(batch, (int) (Thread.currentThread().threadId() * 31));
+            BODY.set(body);
+        }
         HttpRequest req = HttpRequest.newBuilder(m.uri("/api/v1/results")).header("Authorization", token)
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofString(body(batch, (int) System.nanoTime()))).build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.fresh())).build();
         HttpResponse<String> r = client.send(req, HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 201) {
             throw new IllegalStateException("upload answered " + r.statusCode() + ": " + r.body());
@@ -235,14 +299,85 @@ public final class IngestBench {
         boolean once() throws Exception;
     }
 
-    /** Runs {@code step} on {@code threads} threads for {@code seconds}, adding {@code batch} per completed step. */
+    /**
+     * CPU time so far of this JVM's threads that are alive now, from /proc (clock ticks of 10 ms), by the thread's
+     * name with its digits left out (as the kernel keeps it: 15 characters): garbage collection, the JIT compilers,
+     * the rollup folder, the carriers of the virtual threads the manager's handlers run on, and so on. Empty where
+     * /proc cannot be read.
+     */
+    static Map<String, Long> threadGroupsCpu() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+            for (java.nio.file.Path t : (Iterable<java.nio.file.Path>) tasks::iterator) {
+                try {
+                    String comm = java.nio.file.Files.readString(t.resolve("comm")).strip().replaceAll("[0-9]+", "#");
+                    String stat = java.nio.file.Files.readString(t.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.merge(comm, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L, Long::sum);
+                } catch (java.io.IOException | RuntimeException e) {
+                    // a thread that ended meanwhile
+                }
+            }
+        } catch (java.io.IOException e) {
+            return Map.of();
+        }
+        return out;
+    }
+
+    /** The groups' CPU between two readings, per 1000 results, largest first, those of at least 0.5 ms. */
+    static String groupsPer1000(Map<String, Long> before, Map<String, Long> after, long results) {
+        StringBuilder sb = new StringBuilder();
+        after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), (e.getValue() - before.getOrDefault(e.getKey(), 0L)) * 1000.0 / Math.max(1, results) / 1e6))
+                .filter(e -> e.getValue() >= 0.5)
+                .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
+                .forEach(e -> sb.append(sb.isEmpty() ? "" : ", ").append('\'').append(e.getKey()).append("' ")
+                        .append(String.format("%.1f", e.getValue())));
+        return sb.toString();
+    }
+
+    private static long sum(Map<String, Long> groups, String... prefixes) {
+        long n = 0;
+        for (Map.Entry<String, Long> e : groups.entrySet()) {
+            for (String p : prefixes) {
+                if (e.getKey().startsWith(p)) {
+                    n += e.getValue();
+                    break;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** CPU time so far of the JDK HTTP client's own threads (selector, workers) that are alive now. */
+    private static long httpClientCpu() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t != null && t.getThreadName().startsWith("HttpClient-")) {
+                sum += Math.max(0, mx.getThreadCpuTime(t.getThreadId()));
+            }
+        }
+        return sum;
+    }
+
     static void run(int seconds, int threads, Step step, LongAdder done, int batch) throws Exception {
+        run(seconds, threads, step, done, batch, new LongAdder());
+    }
+
+    /**
+     * Runs {@code step} on {@code threads} threads for {@code seconds}, adding {@code batch} per completed step and
+     * the threads' own CPU time to {@code cpu}.
+     */
+    static void run(int seconds, int threads, Step step, LongAdder done, int batch, LongAdder cpu) throws Exception {
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<?>> fs = new ArrayList<>();
             for (int i = 0; i < threads; i++) {
                 fs.add(pool.submit(() -> {
+                    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+                    long cpu0 = mx.getCurrentThreadCpuTime();
                     while (System.nanoTime() < end) {
                         if (step.once()) {
                             done.add(batch);
@@ -253,6 +388,7 @@ public final class IngestBench {
                         c.close();
                         CONNECTION.remove();
                     }
+                    cpu.add(mx.getCurrentThreadCpuTime() - cpu0);
                     return null;
                 }));
             }

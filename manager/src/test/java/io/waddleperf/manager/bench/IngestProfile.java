@@ -44,7 +44,7 @@ public final class IngestProfile {
             ResultRepository results = new ResultRepository(o.db());
             Ingestor ingestor = new Ingestor(results, validator, batch, InstantSource.system());
             Principal admin = new Principal(null, "bench", Role.GLOBAL_ADMIN, null);
-            long[] t = new long[6];
+            long[] t = new long[7];
             for (int round = 0; round < 2; round++) {
                 // the first round warms the JIT and is not reported
                 java.util.Arrays.fill(t, 0);
@@ -72,8 +72,14 @@ public final class IngestProfile {
                         }
                     }
                     long t5 = cpu.getCurrentThreadCpuTime();
+                    io.waddleperf.manager.ingest.SubmittedJson.parse(body);
+                    long t5b = cpu.getCurrentThreadCpuTime();
+                    t[6] += t5b - t5;
+                    t[5] += t5 - t4;
+                    t5 = t5b;
                     long w0 = System.nanoTime();
-                    ingestor.ingest(mapper.readTree(body), admin, "127.0.0.1");
+                    // as the upload route does: the tree with each result's text, stored as its document
+                    ingestor.ingest(io.waddleperf.manager.ingest.SubmittedJson.parse(body), admin, "127.0.0.1");
                     wall += System.nanoTime() - w0;
                     long t6 = cpu.getCurrentThreadCpuTime();
                     t[0] += t1 - t0;
@@ -81,14 +87,15 @@ public final class IngestProfile {
                     t[2] += t3 - t2;
                     t[3] += t4 - t3;
                     t[4] += t6 - t5;
-                    t[5] += t5 - t4;
                 }
             }
-            System.out.printf("%s, per batch of %d (mean of %d): parse %.2f ms, schema %.2f ms, bind %.2f ms, "
-                            + "re-serialise %.2f ms, fast lane (check and bind in one) %.2f ms, whole ingest (checks + transaction) "
-                            + "%.2f ms of this thread's CPU, %.2f ms of wall time%n", kind, batch, batches,
-                    t[0] / 1e6 / batches, t[1] / 1e6 / batches, t[2] / 1e6 / batches, t[3] / 1e6 / batches,
-                    t[5] / 1e6 / batches, t[4] / 1e6 / batches, wall / 1e6 / batches);
+            System.out.printf("%s, per batch of %d (mean of %d): parse %.2f ms, parse keeping each result's text "
+                            + "%.2f ms, schema %.2f ms, bind %.2f ms, "
+                            + "re-serialise %.2f ms, fast lane (check and bind in one) %.2f ms, whole ingest (parse with "
+                            + "texts, checks, transaction) %.2f ms of this thread's CPU, %.2f ms of wall time%n", kind,
+                    batch, batches, t[0] / 1e6 / batches, t[6] / 1e6 / batches, t[1] / 1e6 / batches,
+                    t[2] / 1e6 / batches, t[3] / 1e6 / batches, t[5] / 1e6 / batches, t[4] / 1e6 / batches,
+                    wall / 1e6 / batches);
         }
     }
 }
