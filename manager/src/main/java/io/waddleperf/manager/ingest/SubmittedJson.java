@@ -18,7 +18,8 @@ import java.util.List;
  * A submitted body parsed as JSON, with the text of each result object as it was sent: that text is what is stored
  * as the result's document, so it is not written again from the tree (re-serialising 500 results cost about a tenth
  * of the manager's CPU per batch, docs/BENCHMARKS.md section 19). The tree is the one {@code readTree} of the whole
- * body gives (same parser, same limits, content after the first value ignored alike).
+ * body gives (same parser, same limits, content after the first value ignored alike), except that an object
+ * naming a key twice is refused.
  *
  * @param tree  the body: a result object, an array of them, or whatever else it holds (refused later, field named)
  * @param texts for an array, each element's text (null where it is not an object or its bytes cannot be told); for
@@ -45,6 +46,9 @@ public record SubmittedJson(JsonNode tree, List<String> texts) {
      */
     public static SubmittedJson parse(byte[] body) throws IOException {
         try (JsonParser p = MAPPER.createParser(body)) {
+            // the stored document is this text, and a key given twice would read as its last value here but as its
+            // first in a database's JSON functions: one object, one meaning, so a repeated key is refused
+            p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
             JsonToken first = p.nextToken();
             if (first == null) {
                 return new SubmittedJson(MissingNode.getInstance(), List.of());

@@ -119,6 +119,16 @@ class SubmittedJsonTest {
     }
 
     @Test
+    void aKeyGivenTwiceIsRefusedAndNamed() {
+        for (String body : List.of("{\"id\":\"a\",\"id\":\"b\"}", "[" + A + ",{\"x\":{\"y\":1,\"y\":2}}]")) {
+            assertThatThrownBy(() -> parse(body, StandardCharsets.UTF_8)).as(body)
+                    .isInstanceOf(JsonProcessingException.class)
+                    .satisfies(e -> assertThat(((JsonProcessingException) e).getOriginalMessage())
+                            .startsWith("Duplicate field '"));
+        }
+    }
+
+    @Test
     void aTreeWithoutTextsHasNoneForAnyElement() {
         JsonNode tree = Json.mapper().valueToTree(List.of(1, 2, 3));
         assertThat(SubmittedJson.of(tree).texts()).isEqualTo(Arrays.asList(null, null, null));
