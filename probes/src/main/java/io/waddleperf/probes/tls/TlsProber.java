@@ -148,20 +148,26 @@ public final class TlsProber implements Prober<TlsSpec> {
      * {@code raw_results.tls_library}, and why not OpenSSL in {@code raw_results.openssl_unavailable}.
      */
     private static boolean useOpenSsl(String library, ProbeResult.Builder result) throws ProbeException {
+        return useOpenSsl(library, OpenSsl.available() ? null : OpenSsl.problem(), OpenSsl.version(), result);
+    }
+
+    /** {@link #useOpenSsl(String, ProbeResult.Builder)} for a given state of OpenSSL: {@code problem} null if usable. */
+    static boolean useOpenSsl(String library, String problem, String version, ProbeResult.Builder result)
+            throws ProbeException {
         boolean openssl = switch (library) {
             case "jsse" -> false;
             case "openssl" -> {
-                if (!OpenSsl.available()) {
+                if (problem != null) {
                     throw new ProbeException(ErrorKind.INTERNAL_ERROR, "tls_library=openssl, but OpenSSL 3 cannot be used here: "
-                            + OpenSsl.problem());
+                            + problem);
                 }
                 yield true;
             }
-            default -> OpenSsl.available();
+            default -> problem == null;
         };
-        result.raw("tls_library", openssl ? "openssl " + OpenSsl.version() : "jsse");
+        result.raw("tls_library", openssl ? "openssl " + version : "jsse");
         if (!openssl && "auto".equals(library)) {
-            result.raw("openssl_unavailable", OpenSsl.problem());
+            result.raw("openssl_unavailable", problem);
         }
         return openssl;
     }
