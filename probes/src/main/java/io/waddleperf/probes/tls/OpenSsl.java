@@ -24,9 +24,9 @@ import java.lang.invoke.VarHandle;
  * {@link #problem()} why not (no OpenSSL 3 on this machine, another OS, no native access), so the probe can fall
  * back to the JDK's TLS and say so.
  *
- * <p>Why: a JVM's own handshake (JSSE) costs 1.2–3 ms more CPU than OpenSSL's on loopback even when fully compiled,
- * and more under the one-shot launcher's C1-only JIT (docs/BENCHMARKS.md §6); through the same library as the
- * reference tools, {@code tls_ms} is the network plus the same crypto they do.
+ * <p>Why: a JVM's own handshake (JSSE) stays 0.4–0.8 ms above OpenSSL's on loopback in its quietest moments even
+ * fully compiled, 0.5–1.7 ms under the one-shot launcher's C1-only JIT (docs/BENCHMARKS.md §6); through the same
+ * library as the reference tools, {@code tls_ms} is the network plus the same crypto they do.
  */
 final class OpenSsl {
 

@@ -264,8 +264,9 @@ final class OpenSslClient implements AutoCloseable {
         try {
             if (nanos > 0) {
                 setTimeouts(socket, timeval, nanos);
+                // 0: our close_notify is out; called again, it reads until the server's (or an error, or the timeout)
                 if ((int) OpenSsl.Calls.SSL_SHUTDOWN.invokeExact(ssl) == 0) {
-                    int ignored = (int) OpenSsl.Calls.SSL_SHUTDOWN.invokeExact(ssl);
+                    int ignored = (int) OpenSsl.Calls.SSL_SHUTDOWN.invokeExact(ssl); // best effort: any outcome will do
                 }
             }
             OpenSsl.Calls.ERR_CLEAR_ERROR.invokeExact();
