@@ -320,23 +320,54 @@ public final class DemoCommand implements Callable<Integer> {
      * probes work.
      */
     private static void trainTestCommand(int httpPort, int udpPort, int dnsPort, TrainingOutput output) {
-        List<String> targets = List.of("tcp://127.0.0.1:" + httpPort, "udp://127.0.0.1:" + udpPort,
-                "http://127.0.0.1:" + httpPort + "/health", "dns://127.0.0.1:" + dnsPort + "/" + DemoPlatform.DNS_NAME);
-        for (String target : targets) {
-            for (boolean json : new boolean[] {false, true}) {
-                if (output != TrainingOutput.both && json != (output == TrainingOutput.json)) {
-                    continue;
-                }
-                List<String> args = new ArrayList<>(List.of("test", target, "-c", "2", "-i", "10ms"));
-                if (json) {
-                    args.add("--json");
-                }
-                String[] argv = args.toArray(String[]::new);
-                CommandLine cl = WaddlePerf.commandLine(argv);
-                cl.setOut(new PrintWriter(Writer.nullWriter()));
-                cl.setErr(new PrintWriter(Writer.nullWriter()));
-                cl.execute(argv);
+        try (ServerSocket hangUp = hangUpListener()) {
+            List<String> targets = new ArrayList<>(List.of("tcp://127.0.0.1:" + httpPort, "udp://127.0.0.1:" + udpPort,
+                    "http://127.0.0.1:" + httpPort + "/health", "dns://127.0.0.1:" + dnsPort + "/" + DemoPlatform.DNS_NAME));
+            if (hangUp != null) {
+                targets.add("tls://127.0.0.1:" + hangUp.getLocalPort());
             }
+            for (String target : targets) {
+                for (boolean json : new boolean[] {false, true}) {
+                    if (output != TrainingOutput.both && json != (output == TrainingOutput.json)) {
+                        continue;
+                    }
+                    List<String> args = new ArrayList<>(List.of("test", target, "-c", "2", "-i", "10ms"));
+                    if (json) {
+                        args.add("--json");
+                    }
+                    String[] argv = args.toArray(String[]::new);
+                    CommandLine cl = WaddlePerf.commandLine(argv);
+                    cl.setOut(new PrintWriter(Writer.nullWriter()));
+                    cl.setErr(new PrintWriter(Writer.nullWriter()));
+                    cl.execute(argv);
+                }
+            }
+        } catch (IOException e) {
+            // closing the listener failed: nothing the training needs
+        }
+    }
+
+    /**
+     * The training's tls target: a loopback listener that reads each ClientHello and hangs up. The test server here
+     * runs without HTTPS, and a failed handshake is enough to put the tls probe's OpenSSL path in the start-up cache
+     * (its classes, the library loading and downcall linking, its warm-up); null if no listener could be opened.
+     */
+    private static ServerSocket hangUpListener() {
+        try {
+            ServerSocket listener = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
+            Thread.ofPlatform().daemon().name("training-tls").start(() -> {
+                while (!listener.isClosed()) {
+                    try (java.net.Socket s = listener.accept()) {
+                        s.setSoTimeout(2_000);
+                        s.getInputStream().read(new byte[4096]);
+                    } catch (IOException e) {
+                        // closed, or a client that went away: next one
+                    }
+                }
+            });
+            return listener;
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -23,6 +23,7 @@ public final class Errno {
     public static final int ESOCKTNOSUPPORT = 94;
     public static final int EAFNOSUPPORT = 97;
     public static final int ENETUNREACH = 101;
+    public static final int ECONNRESET = 104;
     public static final int ETIMEDOUT = 110;
     public static final int ECONNREFUSED = 111;
     public static final int EHOSTUNREACH = 113;
@@ -41,6 +42,7 @@ public final class Errno {
             Map.entry(ESOCKTNOSUPPORT, "ESOCKTNOSUPPORT (socket type not supported)"),
             Map.entry(EAFNOSUPPORT, "EAFNOSUPPORT (address family not supported)"),
             Map.entry(ENETUNREACH, "ENETUNREACH (network is unreachable)"),
+            Map.entry(ECONNRESET, "ECONNRESET (connection reset by peer)"),
             Map.entry(ETIMEDOUT, "ETIMEDOUT (connection timed out)"),
             Map.entry(ECONNREFUSED, "ECONNREFUSED (connection refused)"),
             Map.entry(EINPROGRESS, "EINPROGRESS (operation now in progress)"),

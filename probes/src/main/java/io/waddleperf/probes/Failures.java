@@ -116,6 +116,8 @@ public final class Failures {
             case Errno.ENETUNREACH -> new Failure(ErrorKind.NETWORK_UNREACHABLE, null);
             case Errno.EHOSTUNREACH -> new Failure(ErrorKind.HOST_UNREACHABLE, null);
             case Errno.ECONNREFUSED -> new Failure(ErrorKind.CONNECTION_REFUSED, null);
+            case Errno.ECONNRESET -> new Failure(ErrorKind.CONNECTION_RESET, null);
+            case Errno.ETIMEDOUT -> new Failure(ErrorKind.TIMEOUT, null);
             case Errno.EMSGSIZE -> new Failure(ErrorKind.PROTOCOL_ERROR, n.getMessage() + " (larger than the path MTU with DF set)");
             default -> new Failure(ErrorKind.INTERNAL_ERROR, n.getMessage());
         };

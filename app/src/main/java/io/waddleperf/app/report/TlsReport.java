@@ -26,6 +26,10 @@ final class TlsReport implements Report {
             t.row("tls handshake", Units.ms(r.tlsMs()) + of);
         }
         page.table(t);
+        if (raw.has("tls_library")) {
+            // which implementation's handshake was timed: OpenSSL's (as curl's) or the JDK's
+            page.line("  handshake by " + raw.str("tls_library"));
+        }
         if (attempts > 1) {
             Latency.lines(page, "  " + Latency.summary("connect+handshake", r));
         }

@@ -63,7 +63,8 @@ public final class ProbeCatalog {
             new Probe(TestType.TLS, List.of("tls"), "tls://host[:" + TlsSpec.DEFAULT_PORT + "]",
                     "TCP connect and TLS handshake, version, certificate facts",
                     "--count 1, --interval 100ms, --timeout 10s per attempt", concat(List.of(
-                            new Option("sni", "(the host)", "server name sent and checked against the certificate")),
+                            new Option("sni", "(the host)", "server name sent and checked against the certificate"),
+                            new Option("tls_library", "auto", "auto (the system's OpenSSL, else the JDK's TLS), openssl or jsse")),
                             TLS_CLIENT)),
             new Probe(TestType.UDP, List.of("udp"), "udp://host[:" + UdpSpec.DEFAULT_PORT + "]",
                     "UDP echo against a waddleperf testserver: RTT, jitter, loss",

@@ -17,7 +17,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * {@link X509ExtendedTrustManager} given the socket. The checks and the reasons are {@link TlsTrust}'s, shared
  * with the other TLS probes; only the recording, and going on after a failure, are this probe's own.
  */
-final class RecordingTrustManager extends X509ExtendedTrustManager {
+final class RecordingTrustManager extends X509ExtendedTrustManager implements SeenCertificate {
 
     private final X509ExtendedTrustManager delegate;
     private final boolean enforce;
@@ -29,13 +29,13 @@ final class RecordingTrustManager extends X509ExtendedTrustManager {
         this.enforce = enforce;
     }
 
-    /** The chain the server presented; null when the handshake ended before it arrived. */
-    X509Certificate[] chain() {
+    @Override
+    public X509Certificate[] chain() {
         return chain;
     }
 
-    /** Why verification failed; null when it passed or did not run. */
-    String failureReason() {
+    @Override
+    public String failureReason() {
         return failureReason;
     }
 

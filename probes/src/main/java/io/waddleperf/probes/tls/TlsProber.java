@@ -57,14 +57,25 @@ public final class TlsProber implements Prober<TlsSpec> {
 
     @Override
     public void probe(TlsSpec spec, ProbeContext context, ProbeResult.Builder result) throws Exception {
-        X509ExtendedTrustManager trust = trustOf(spec.tlsClient().caFile());
+        boolean openssl = useOpenSsl(spec.library(), result);
+        String caFile = spec.tlsClient().caFile();
+        X509ExtendedTrustManager trust = null;
+        if (openssl) {
+            if (caFile != null) {
+                TlsTrust.caCertificates(caFile); // the same invalid_target failures as the JDK path's trust
+            }
+        } else {
+            trust = trustOf(caFile);
+        }
         InetAddress address = InetAddress.getByName(spec.endpoint().host());
         result.targetIp(address.getHostAddress());
         InetSocketAddress remote = new InetSocketAddress(address, spec.endpoint().port());
         String serverName = spec.serverName() == null ? spec.endpoint().host() : spec.serverName();
-        // Untimed, and no traffic to the target: the first attempt's handshake is to measure the network, not the
-        // JVM loading and interpreting its TLS stack (TlsWarmup).
-        TlsWarmup.handshakes(TlsWarmup.ROUNDS, trust);
+        if (!openssl) {
+            // Untimed, and no traffic to the target: the first attempt's handshake is to measure the network, not
+            // the JVM loading and interpreting its TLS stack (TlsWarmup). The OpenSSL path warms only its downcalls.
+            TlsWarmup.handshakes(TlsWarmup.ROUNDS, trust);
+        }
 
         Samples connect = new Samples(spec.count());
         Samples handshake = new Samples(spec.count());
@@ -72,27 +83,35 @@ public final class TlsProber implements Prober<TlsSpec> {
         Exception firstFailure = null;
         boolean certificateReported = false;
         List<Map<String, Object>> attempts = new ArrayList<>();
+        OpenSslClient client = openssl ? OpenSslClient.open(caFile, spec.tlsClient().verify()) : null;
+        if (client != null) {
+            client.warmUp(context);
+        }
         long startNanos = context.clock().nanos();
         try {
             for (int i = 0; i < spec.count(); i++) {
                 Attempts.awaitSlot(context, startNanos, i, spec.interval());
-                RecordingTrustManager recorder = new RecordingTrustManager(trust, spec.tlsClient().verify());
+                RecordingTrustManager recorder = openssl ? null : new RecordingTrustManager(trust, spec.tlsClient().verify());
+                OpenSslClient.Seen seen = openssl ? new OpenSslClient.Seen() : null;
+                SeenCertificate certificate = openssl ? seen : recorder;
                 Map<String, Object> attempt = new LinkedHashMap<>();
                 attempt.put("attempt", i + 1);
                 try {
-                    SSLSession session = attempt(spec, context, remote, serverName, recorder, attempt);
+                    OpenSslClient.Session session = openssl
+                            ? client.attempt(context, remote, serverName, spec.timeout(), attempt, seen)
+                            : attempt(spec, context, remote, serverName, recorder, attempt);
                     double connectMs = (Double) attempt.get("connect_ms");
                     double tlsMs = (Double) attempt.get("tls_ms");
                     handshake.add(tlsMs);
                     total.add(Attempts.round(connectMs + tlsMs));
-                    result.tlsVersion(session.getProtocol()).raw("cipher", session.getCipherSuite());
+                    result.tlsVersion(session.protocol()).raw("cipher", session.cipher());
                     attempt.put("success", true);
                 } catch (Exception e) {
                     if (Thread.currentThread().isInterrupted()) {
                         throw e;
                     }
-                    Exception failure = spec.tlsClient().verify() && recorder.failureReason() != null
-                            ? new ProbeException(ErrorKind.TLS_ERROR, recorder.failureReason(), e) : e;
+                    Exception failure = spec.tlsClient().verify() && certificate.failureReason() != null
+                            ? new ProbeException(ErrorKind.TLS_ERROR, certificate.failureReason(), e) : e;
                     firstFailure = firstFailure == null ? failure : firstFailure;
                     attempt.put("success", false);
                     attempt.put("error", Failures.classify(failure).describe());
@@ -101,14 +120,17 @@ public final class TlsProber implements Prober<TlsSpec> {
                     connect.add(ms);
                 }
                 attempts.add(attempt);
-                if (!certificateReported && recorder.chain() != null) {
-                    reportCertificate(recorder, context, result);
+                if (!certificateReported && certificate.chain() != null) {
+                    reportCertificate(certificate, context, result);
                     certificateReported = true;
                 }
                 result.packetsSent((long) (i + 1)).packetsReceived((long) handshake.size())
                         .packetLossPercent(Attempts.lossPercent(i + 1, handshake.size()));
             }
         } finally {
+            if (client != null) {
+                client.close();
+            }
             result.raw("server_name", serverName);
             result.raw("attempts", List.copyOf(attempts));
             result.connectMs(Attempts.mean(connect.values()));
@@ -120,8 +142,38 @@ public final class TlsProber implements Prober<TlsSpec> {
         }
     }
 
+    /**
+     * Whether this run's handshakes go through OpenSSL ({@code tls_library} {@code auto} when it loads, or
+     * {@code openssl}) or the JDK ({@code jsse}, or {@code auto} without OpenSSL); says which in
+     * {@code raw_results.tls_library}, and why not OpenSSL in {@code raw_results.openssl_unavailable}.
+     */
+    private static boolean useOpenSsl(String library, ProbeResult.Builder result) throws ProbeException {
+        return useOpenSsl(library, OpenSsl.available() ? null : OpenSsl.problem(), OpenSsl.version(), result);
+    }
+
+    /** {@link #useOpenSsl(String, ProbeResult.Builder)} for a given state of OpenSSL: {@code problem} null if usable. */
+    static boolean useOpenSsl(String library, String problem, String version, ProbeResult.Builder result)
+            throws ProbeException {
+        boolean openssl = switch (library) {
+            case "jsse" -> false;
+            case "openssl" -> {
+                if (problem != null) {
+                    throw new ProbeException(ErrorKind.INTERNAL_ERROR, "tls_library=openssl, but OpenSSL 3 cannot be used here: "
+                            + problem);
+                }
+                yield true;
+            }
+            default -> problem == null;
+        };
+        result.raw("tls_library", openssl ? "openssl " + version : "jsse");
+        if (!openssl && "auto".equals(library)) {
+            result.raw("openssl_unavailable", problem);
+        }
+        return openssl;
+    }
+
     /** One connect plus handshake; fills {@code connect_ms} and {@code tls_ms} into {@code attempt} as they happen. */
-    private static SSLSession attempt(TlsSpec spec, ProbeContext context, InetSocketAddress remote, String serverName,
+    private static OpenSslClient.Session attempt(TlsSpec spec, ProbeContext context, InetSocketAddress remote, String serverName,
                                       RecordingTrustManager recorder, Map<String, Object> attempt) throws Exception {
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, new TrustManager[] {recorder}, null);
@@ -143,7 +195,8 @@ public final class TlsProber implements Prober<TlsSpec> {
                 socket.startHandshake();
                 long tlsNanos = context.clock().nanos() - t1;
                 attempt.put("tls_ms", Attempts.millis(tlsNanos));
-                return socket.getSession();
+                SSLSession session = socket.getSession();
+                return new OpenSslClient.Session(session.getProtocol(), session.getCipherSuite());
             }
         } finally {
             plain.close();
@@ -159,7 +212,7 @@ public final class TlsProber implements Prober<TlsSpec> {
         }
     }
 
-    private static void reportCertificate(RecordingTrustManager recorder, ProbeContext context, ProbeResult.Builder result) {
+    private static void reportCertificate(SeenCertificate recorder, ProbeContext context, ProbeResult.Builder result) {
         X509Certificate leaf = recorder.chain()[0];
         Instant notAfter = leaf.getNotAfter().toInstant();
         // Whole days left, rounded down: an expired certificate shows a negative count from its first hour on.

@@ -165,6 +165,14 @@ public final class TlsTrust {
         return fromFactory(anchors);
     }
 
+    /**
+     * The certificates of the PEM file {@code caFile}, for a client that loads the file itself (the tls probe's
+     * OpenSSL path): an unreadable or empty file, or one that is not PEM certificates, fails as {@link #pkix} does.
+     */
+    public static Collection<? extends Certificate> caCertificates(String caFile) throws ProbeException {
+        return readPem(caFile);
+    }
+
     private static Collection<? extends Certificate> readPem(String caFile) throws ProbeException {
         Path path = OptionFile.readable("ca_file", caFile);
         try (InputStream in = Files.newInputStream(path)) {

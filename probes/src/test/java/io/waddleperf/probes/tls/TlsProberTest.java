@@ -54,10 +54,28 @@ class TlsProberTest {
         caFile = Files.writeString(dir.resolve("ca.crt"), ca.certificatePem()).toString();
     }
 
-    private static ProbeResult probe(String host, int port, int count, Map<String, String> params) {
+    /** The TLS library every test here runs with: OpenSSL (libssl.so.3); {@link TlsProberJsseTest} runs them on the JDK's. */
+    String library() {
+        return "openssl";
+    }
+
+    /** What {@code raw_results.tls_library} says for {@link #library()}. */
+    String libraryReported() {
+        return "openssl 3.";
+    }
+
+    ProbeResult probe(String host, int port, int count, Map<String, String> params) {
+        return probe(host, port, count, params, Duration.ofSeconds(5));
+    }
+
+    ProbeResult probe(String host, int port, int count, Map<String, String> params, Duration timeout) {
+        Map<String, String> withLibrary = new HashMap<>(params);
+        withLibrary.put("tls_library", library());
         TlsSpec spec = TlsSpec.of("tls://" + host + ":" + port, host, port,
-                new ProbeOptions(count, Duration.ofMillis(10), Duration.ofSeconds(5), null, params));
-        return ResultSchema.assertValid(ProbeRunner.runWith(spec, TlsProber.INSTANCE, CONTEXT));
+                new ProbeOptions(count, Duration.ofMillis(10), timeout, null, withLibrary));
+        ProbeResult r = ResultSchema.assertValid(ProbeRunner.runWith(spec, TlsProber.INSTANCE, CONTEXT));
+        assertThat((String) r.rawResults().get("tls_library")).startsWith(libraryReported());
+        return r;
     }
 
     private static Map<String, String> trustingCa(String... more) {
@@ -211,6 +229,31 @@ class TlsProberTest {
     }
 
     @Test
+    void reports_a_timeout_when_the_server_never_answers_the_client_hello() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> acceptThen(silent, false));
+            ProbeResult r = probe("127.0.0.1", silent.getLocalPort(), 1, Map.of(), Duration.ofMillis(800));
+
+            assertThat(r.success()).isFalse();
+            assertThat(r.error()).isEqualTo("timeout");
+            assertThat(r.connectMs()).isPositive();
+            assertThat(r.tlsMs()).isNull();
+        }
+    }
+
+    @Test
+    void reports_a_reset_during_the_handshake_as_connection_reset() throws Exception {
+        try (ServerSocket resetting = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> acceptThen(resetting, true));
+            ProbeResult r = probe("127.0.0.1", resetting.getLocalPort(), 1, Map.of());
+
+            assertThat(r.success()).isFalse();
+            assertThat(r.error()).isEqualTo("connection_reset");
+            assertThat(r.connectMs()).isPositive();
+        }
+    }
+
+    @Test
     void reports_connection_refused_for_a_closed_port() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -238,6 +281,26 @@ class TlsProberTest {
 
         assertThat(r.success()).isFalse();
         assertThat(r.error()).startsWith("invalid_target: ca_file");
+    }
+
+    /**
+     * Reads the ClientHello, then either resets the connection (linger 0) or holds it without a word until the
+     * client goes away.
+     */
+    private static void acceptThen(ServerSocket server, boolean reset) {
+        try (Socket s = server.accept()) {
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[4096];
+            if (in.read(buf) > 0 && reset) {
+                s.setSoLinger(true, 0);
+                return;
+            }
+            while (in.read(buf) >= 0) {
+                // Silent: wait for the client to give up.
+            }
+        } catch (IOException e) {
+            // The probe closed first: nothing left to do.
+        }
     }
 
     /** Reads the ClientHello, answers like an HTTP server, then drains until the client closes (so no RST). */

@@ -80,7 +80,7 @@ const SUFFIXES = [
 /** Labels of the probes' own facts (raw_results) whose names do not read well as words. */
 const RAW_LABELS = {
   ip_version: 'IP version', proto: 'Probe protocol', method: 'Socket', ttl: 'TTL', reply_ttl: 'Reply TTL',
-  rcode: 'Response code', sni: 'Server name (SNI)', max_hops: 'Most hops tried', probes_per_hop: 'Probes per hop',
+  rcode: 'Response code', sni: 'Server name (SNI)', tls_library: 'TLS library', max_hops: 'Most hops tried', probes_per_hop: 'Probes per hop',
 };
 
 /** A label from a field name: its unit suffix off, underscores as spaces, first letter up. */
