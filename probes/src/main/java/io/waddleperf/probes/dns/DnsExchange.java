@@ -53,12 +53,6 @@ final class DnsExchange {
     private final InetSocketAddress resolver;
     private final Duration timeout;
     private final ChannelWatchdog watchdog;
-    /**
-     * The answer buffer, made once per exchanger (one probe thread uses it): a new 64 KiB direct buffer per query
-     * is zeroed just before the clock starts, which puts 64 KiB of stores through the cache ahead of the timed
-     * send and receive.
-     */
-    private final ByteBuffer answerBuffer = ByteBuffer.allocateDirect(MAX_UDP_BYTES);
 
     DnsExchange(MonotonicClock clock, InetSocketAddress resolver, Duration timeout, ChannelWatchdog watchdog) {
         this.clock = clock;
@@ -90,7 +84,7 @@ final class DnsExchange {
             // as PortUnreachableException on receive.
             channel.connect(resolver);
             ByteBuffer request = ByteBuffer.allocateDirect(wire.length).put(wire).flip();
-            ByteBuffer buffer = answerBuffer.clear();
+            ByteBuffer buffer = ByteBuffer.allocateDirect(MAX_UDP_BYTES);
             long start = clock.nanos();
             long deadline = start + timeout.toNanos();
             long answered = overUdp(channel, request, buffer, query.getHeader().getID());
