@@ -12,6 +12,9 @@
 #   tls    p50 connect + handshake              curl -k -w time_appconnect (TCP connect + TLS handshake)
 # Prints per run and the medians over runs: ours p50, reference p50, difference and ratio.
 #   usage: bench/probe-overhead.sh [runs=5] [count=20]
+# With BASELINE=/path/to/another/waddleperf (e.g. a copy of the launcher next to an older build's app/target/*.jar
+# and *.aot), that launcher's tcp, udp and dns runs are interleaved too and shown as "before", for a before/after
+# comparison in the same run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-5}"; count="${2:-20}"; interval_ms=10
@@ -47,6 +50,11 @@ grep -q "listening on" "$work/ts.log" || { echo "test server did not start:" >&2
 ours() {  # probe target [options...] -> the JSON result
   ./waddleperf test "$@" --count "$count" --interval "${interval_ms}ms" --json 2>/dev/null || true
 }
+before() {  # probe name, target [options...] -> the baseline launcher's JSON result in before-<name>-<run>.json
+  local name="$1"; shift
+  [ -n "${BASELINE:-}" ] || return 0
+  "$BASELINE" test "$@" --count "$count" --interval "${interval_ms}ms" --json >"$work/$name-before-$r.json" 2>/dev/null || true
+}
 curl_times() {  # field url -> one line per request, ms
   for _ in $(seq "$count"); do
     curl -sk -o /dev/null -w "%{$1}\n" "$2" | awk '{printf "%.4f\n", $1 * 1000}'
@@ -55,10 +63,13 @@ curl_times() {  # field url -> one line per request, ms
 }
 for r in $(seq "$runs"); do
   ours "tcp://127.0.0.1:$tcp_port" >"$work/tcp-ours-$r.json"
+  before tcp "tcp://127.0.0.1:$tcp_port"
   "$work/tcp_connect" 127.0.0.1 "$tcp_port" "$count" "$interval_ms" >"$work/tcp-ref-$r.txt"
   ours "udp://127.0.0.1:$echo_port" --size 64 >"$work/udp-ours-$r.json"
+  before udp "udp://127.0.0.1:$echo_port" --size 64
   "$work/udp_echo" 127.0.0.1 "$echo_port" "$count" "$interval_ms" >"$work/udp-ref-$r.txt"
   ours "dns://127.0.0.1:$dns_port/probe-overhead.test?type=A" >"$work/dns-ours-$r.json"
+  before dns "dns://127.0.0.1:$dns_port/probe-overhead.test?type=A"
   "$work/dns_query" 127.0.0.1 "$dns_port" probe-overhead.test "$count" "$interval_ms" >"$work/dns-ref-$r.txt"
   for _ in $(seq "$count"); do
     dig +stats +tries=1 +time=1 -p "$dns_port" @127.0.0.1 probe-overhead.test A | sed -n 's/.*Query time: \([0-9]*\) msec.*/\1/p'
@@ -104,6 +115,20 @@ for probe in ["tcp", "udp", "dns", "http", "tls"]:
         first_text = f"{first:8.3f}" if isinstance(first, (int, float)) else f"{'-':>8}"
         print(f"{probe:5} {r:3d} {o:9.3f} {first_text} {ref_p50:9.3f} {o - ref_p50:8.3f} {o / ref_p50:6.2f}  {names[probe]}{extra}")
         summary.setdefault(probe, []).append((o, ref_p50))
+import os
+if os.path.exists(f"{work}/tcp-before-1.json"):
+    print("before (BASELINE launcher), interleaved in the same runs:")
+    for probe in ["tcp", "udp", "dns"]:
+        rows = []
+        for r in range(1, runs + 1):
+            b, _, _ = ours(f"{work}/{probe}-before-{r}.json")
+            o, _, _ = ours(f"{work}/{probe}-ours-{r}.json")
+            c = p50(ref(f"{work}/{probe}-ref-{r}.txt"))
+            rows.append((b, o, c))
+        b = p50([x[0] for x in rows]); o = p50([x[1] for x in rows]); c = p50([x[2] for x in rows])
+        per = ", ".join(f"{x[0] / x[2]:.2f}/{x[1] / x[2]:.2f}" for x in rows)
+        print(f"  {probe:5} before {b:7.3f} ms ({b / c:4.2f}x)  after {o:7.3f} ms ({o / c:4.2f}x)  reference {c:7.3f} ms"
+              f"  after-before {o - b:7.3f} ms  per-run before/after ratios: {per}")
 print("medians over runs:")
 for probe, rows in summary.items():
     o = p50([a for a, _ in rows]); f = p50([b for _, b in rows])

@@ -30,6 +30,20 @@ class EchoCodecTest {
     }
 
     @Test
+    void a_request_stamped_after_encoding_is_the_request_encoded_with_that_time_and_verifies() {
+        for (EchoKey key : new EchoKey[] {null, EchoKey.of("stamp-token")}) {
+            ByteBuffer stamped = ByteBuffer.allocateDirect(256);
+            EchoCodec.encodeRequest(stamped, 7, 0L, 100, key);
+            EchoCodec.stampRequest(stamped, 123_456_789L, key);
+            assertThat(stamped.position()).isZero();
+            assertThat(stamped.limit()).isEqualTo(100);
+            assertThat(bytes(stamped)).isEqualTo(bytes(request(100, key)));
+            EchoKeyring ring = key == null ? OPEN : EchoKeyring.of(List.of("stamp-token"));
+            assertThat(EchoCodec.checkRequest(stamped, ring)).isNull();
+        }
+    }
+
+    @Test
     void encodes_the_documented_big_endian_layout() {
         ByteBuffer buf = ByteBuffer.allocateDirect(128);
         EchoCodec.encodeRequest(buf, 0x0102030405060708L, 0x1112131415161718L, 48, null);
