@@ -40,7 +40,8 @@ import java.util.Map;
  * socket is made after the wait, just before the call, as a C loop does: one made before a 10 ms wait connected
  * about 0.1 ms slower. Before the first attempt the same path runs against loopback only ({@link Warm}): once
  * against a port nobody listens on, so the first timed attempt loads nothing (cold it measured 8-16 ms), then
- * until C1 has compiled it against a listener of our own; no extra packet reaches the target.
+ * for a run of several attempts, until C1 has compiled it, against a listener of our own; no extra packet reaches
+ * the target.
  */
 public final class TcpProber implements Prober<TcpSpec> {
 
@@ -55,6 +56,11 @@ public final class TcpProber implements Prober<TcpSpec> {
         result.targetIp(address.getHostAddress());
         InetSocketAddress remote = new InetSocketAddress(address, spec.endpoint().port());
         Warm.ensure();
+        if (spec.count() > 1) {
+            // 100-300 ms of connects to save 0.03-0.05 ms per attempt: worth it for a series, not for the default
+            // single connect, whose whole one-shot run is about that long (docs/BENCHMARKS.md sections 2 and 5)
+            Compiled.ensure();
+        }
 
         double[] connectMs = new double[spec.count()];
         int connected = 0;
@@ -111,19 +117,17 @@ public final class TcpProber implements Prober<TcpSpec> {
      * The untimed warm-up, once per JVM (class initialisation is the once), against loopback only: no packet reaches
      * the target. First one attempt through the same calls to a loopback port that is bound but not listening (the
      * kernel refuses it at once), which loads, links and initialises what {@link #probe} touches in the timed
-     * interval. Then up to {@link #COMPILE_CONNECTS} connects to a listener of our own, through the same
+     * interval. Then, for a run of more than one attempt ({@link Compiled}), up to {@link Compiled#COMPILE_CONNECTS}
+     * connects to a listener of our own, through the same
      * {@code connect}, so that C1 has compiled the JDK's connect path before the first timed attempt: interpreted,
      * as in a one-shot run (the launcher runs C1 only, and 20 attempts never reach its thresholds), that path added
      * 0.03-0.05 ms to every connect on loopback, compiled 0.01 or less, about what a C2-compiled loop adds
      * (docs/BENCHMARKS.md §5). C1 compiled {@code SocketChannelImpl.connect} after 700-1000 calls; the connects
-     * cost 0.1-0.15 ms each, so the warm-up is bounded by {@link #COMPILE_BUDGET_NANOS} as well, for a loaded
+     * cost 0.1-0.15 ms each, so the warm-up is bounded by {@link Compiled#COMPILE_BUDGET_NANOS} as well, for a loaded
      * machine. Our side of each is closed first with SO_LINGER 0 (a reset), so no TIME_WAIT is left behind. Best effort: a
      * host without loopback just starts colder.
      */
     private static final class Warm {
-
-        static final int COMPILE_CONNECTS = 1200;
-        static final long COMPILE_BUDGET_NANOS = Duration.ofMillis(300).toNanos();
 
         static {
             // Bound without listen(2): the port stays ours while the warm-up runs, and a SYN to it gets a RST.
@@ -138,9 +142,27 @@ public final class TcpProber implements Prober<TcpSpec> {
                 } catch (IOException expected) {
                     ChannelWatchdog.timedOut(expected, Duration.ofSeconds(1));
                 }
-                compile(watchdog);
             } catch (IOException | RuntimeException e) {
                 // only means a colder first attempt
+            }
+        }
+
+        static void ensure() {
+            // initialising the class ran the warm-up
+        }
+    }
+
+    /** The second part of the warm-up, for runs of more than one attempt: see {@link Warm}. */
+    private static final class Compiled {
+
+        static final int COMPILE_CONNECTS = 1200;
+        static final long COMPILE_BUDGET_NANOS = Duration.ofMillis(300).toNanos();
+
+        static {
+            try (ChannelWatchdog watchdog = new ChannelWatchdog("tcp-connect-watchdog")) {
+                compile(watchdog);
+            } catch (IOException | RuntimeException e) {
+                // only means the connect path runs interpreted a while longer
             }
         }
 
