@@ -73,6 +73,9 @@ public final class DnsProber implements Prober<DnsSpec> {
         result.raw("edns_udp_payload_bytes", DnsExchange.EDNS_UDP_PAYLOAD_BYTES);
 
         DnsExchange.Warm.ensure();
+        if (spec.count() > 1) {
+            DnsExchange.Compiled.ensure();
+        }
         ChannelWatchdog watchdog = new ChannelWatchdog("dns-timeout-watchdog");
         DnsExchange exchange = new DnsExchange(context.clock(), new InetSocketAddress(address, spec.endpoint().port()), spec.timeout(), watchdog);
         List<DnsExchange.Reply> replies = new ArrayList<>();
