@@ -10,9 +10,10 @@
 # older than 320 days (over a million at 10 M) in batches of retention.batch_size while 8 uploaders POST results,
 # and prints upload latency and rate before, during and after the deletion. Last, the bench database is dropped (also
 # when a phase failed). load_seconds and delete_seconds (0: no limit) bound the load and the deletion on a host with a
-# time box; a load stopped early holds whole years of fewer devices and says so.
+# time box; a load stopped early holds whole years of fewer devices (a bulk fill: the oldest weeks of all) and says so.
 # MariaDB: the database wp_scale_bench on 127.0.0.1:3306 (root, no password); H2: a file under $TMPDIR.
-# 10 M results take about an hour through the store path on 2 cores ("load"); see docs/BENCHMARKS.md 18 for "bulk".
+# 10 M results take about an hour through the store path on 2 cores ("load"), 13-40 minutes in bulk (13 on a quiet
+# host, 38 at load 7-20; docs/BENCHMARKS.md 18).
 #   usage: bench/manager-scale.sh [results=10000000] [databases="mariadb"] [phases=load|bulk,query,retention,drop]
 #          [requests=40] [load_seconds=0] [delete_seconds=0]
 #   e.g. the queries again on a loaded store: bench/manager-scale.sh 10000000 mariadb query

@@ -67,6 +67,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       users' CLI and browser results in another), the devices in ten slices, each slice's windows oldest first.
  *       Writers pause while more than {@link #MAX_WAITING_DELTAS} deltas wait, so the rate printed is what is
  *       stored and folded; what is left is folded at the end. Prints rows/s and the rollup rows made.</li>
+ *   <li>{@code bulk}: instead of {@code load}, fills the store with the same results rows and the rollup rows
+ *       folding their deltas would leave, written directly ({@link #fillBulk}, {@link BulkFill}): no deltas, no
+ *       folder, about 5× the store path's rate on this fleet ({@code ScaleBulkLoadTest} checks the rows are the
+ *       same).</li>
  *   <li>{@code query}: times each dashboard and statistics request {@code requests} times, one at a time, after a
  *       warm-up; prints p50 and p95 and whether p95 is within 200 ms, and the query plans of the rollup scans.</li>
  *   <li>{@code retention}: 8 uploaders POST batches of 500 to {@code /api/v1/results}; after a 10 s warm-up and a
