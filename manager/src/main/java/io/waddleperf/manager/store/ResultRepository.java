@@ -180,9 +180,11 @@ public final class ResultRepository {
     /**
      * The batch insert, on the transaction's connection with positional parameters: jdbi's named binding looked up
      * an argument factory for each of the 35 values of every row, and that was a third of the request's CPU on this
-     * path (docs/BENCHMARKS.md, section 17). Types are bound as {@link Database}'s arguments bind them.
+     * path (docs/BENCHMARKS.md, section 17). Types are bound as {@link Database}'s arguments bind them. Package
+     * private for the scale benchmark's bulk fill, which writes the same rows without a delta (its rollups are
+     * written already folded).
      */
-    private static void insert(Handle h, List<Incoming> rows, UUID ouId, UUID submittedBy, UUID deviceId,
+    static void insert(Handle h, List<Incoming> rows, UUID ouId, UUID submittedBy, UUID deviceId,
                                Instant receivedAt) {
         byte[] ou = ouId == null ? null : Uuids.toBytes(ouId);
         byte[] submitter = submittedBy == null ? null : Uuids.toBytes(submittedBy);

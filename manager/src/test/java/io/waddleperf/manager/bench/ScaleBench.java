@@ -12,6 +12,7 @@ import io.waddleperf.manager.auth.Role;
 import io.waddleperf.manager.auth.Tokens;
 import io.waddleperf.manager.stats.RollupTier;
 import io.waddleperf.manager.store.Database;
+import io.waddleperf.manager.store.BulkFill;
 import io.waddleperf.manager.store.DeviceRepository;
 import io.waddleperf.manager.store.EnrollmentSecretRepository;
 import io.waddleperf.manager.store.OrganizationRepository;
@@ -66,6 +67,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       users' CLI and browser results in another), the devices in ten slices, each slice's windows oldest first.
  *       Writers pause while more than {@link #MAX_WAITING_DELTAS} deltas wait, so the rate printed is what is
  *       stored and folded; what is left is folded at the end. Prints rows/s and the rollup rows made.</li>
+ *   <li>{@code bulk}: instead of {@code load}, fills the store with the same results rows and the rollup rows
+ *       folding their deltas would leave, written directly ({@link #fillBulk}, {@link BulkFill}): no deltas, no
+ *       folder, about 5× the store path's rate on this fleet ({@code ScaleBulkLoadTest} checks the rows are the
+ *       same).</li>
  *   <li>{@code query}: times each dashboard and statistics request {@code requests} times, one at a time, after a
  *       warm-up; prints p50 and p95 and whether p95 is within 200 ms, and the query plans of the rollup scans.</li>
  *   <li>{@code retention}: 8 uploaders POST batches of 500 to {@code /api/v1/results}; after a 10 s warm-up and a
@@ -105,15 +110,15 @@ public final class ScaleBench {
         int uploaders = args.length > 7 ? Integer.parseInt(args[7]) : 8;
         int uploadBatch = args.length > 8 ? Integer.parseInt(args[8]) : 500;
         for (String p : phases) {
-            if (!List.of("load", "query", "retention", "drop").contains(p)) {
-                throw new IllegalArgumentException("unknown phase '" + p + "': load, query, retention or drop");
+            if (!List.of("load", "bulk", "query", "retention", "drop").contains(p)) {
+                throw new IllegalArgumentException("unknown phase '" + p + "': load, bulk, query, retention or drop");
             }
         }
         System.out.printf("%s: load average %s at the start, %d cores%n", kind, loadAverage(),
                 Runtime.getRuntime().availableProcessors());
         try {
-            if (phases.contains("load")) {
-                load(kind, results, writers, loadSeconds);
+            if (phases.contains("load") || phases.contains("bulk")) {
+                load(kind, results, writers, loadSeconds, phases.contains("bulk"));
             }
             if (phases.contains("query")) {
                 query(kind, results, requests);
@@ -150,12 +155,17 @@ public final class ScaleBench {
 
     /** A manager over the bench database, keeping everything 400 days (its own housekeeping deletes nothing). */
     private static Harness manager(TestDatabases.Kind kind, int pool, boolean createAdmin) {
+        return manager(url(kind), user(kind), pool, createAdmin);
+    }
+
+    /** A manager over the database at {@code url}, keeping everything 400 days. */
+    static Harness manager(String url, String user, int pool, boolean createAdmin) {
         Map<String, String> settings = new HashMap<>(Map.of("db.pool_size", Integer.toString(pool)));
         for (String key : List.of("results", "tier1_results", "tier2_results", "tier3_results", "minute_rollups",
                 "hour_rollups", "day_rollups")) {
             settings.put("retention." + key, KEEP_ALL.toDays() + "d");
         }
-        return Harness.startOn(url(kind), user(kind), "", settings, createAdmin);
+        return Harness.startOn(url, user, "", settings, createAdmin);
     }
 
     private static void drop(TestDatabases.Kind kind) throws Exception {
@@ -179,7 +189,8 @@ public final class ScaleBench {
     /** The fleet is loaded in this many slices of devices, each over the whole year. */
     private static final int SLICES = 10;
 
-    private static void load(TestDatabases.Kind kind, long total, int writers, long limitSeconds) throws Exception {
+    private static void load(TestDatabases.Kind kind, long total, int writers, long limitSeconds, boolean bulk)
+            throws Exception {
         drop(kind);
         if (kind == TestDatabases.Kind.MARIADB) {
             try (Connection c = DriverManager.getConnection(TestDatabases.MARIADB_SERVER, TestDatabases.MARIADB_USER, "");
@@ -191,143 +202,317 @@ public final class ScaleBench {
         }
         Instant now = Instant.now();
         ScaleData data = new ScaleData(SEED, total, now);
-        try (Harness m = manager(kind, writers + 4, true)) {
-            Database db = m.db();
-            // the fleet: OUs, a user each (who runs the CLI), devices enrolled through their OU's secret
-            OrganizationRepository ous = new OrganizationRepository(db);
-            UserRepository users = new UserRepository(db);
-            EnrollmentSecretRepository secrets = new EnrollmentSecretRepository(db);
-            DeviceRepository devices = new DeviceRepository(db);
-            String hash = new PasswordHasher().hash("scale bench user password");
-            UUID[] ouIds = new UUID[ScaleData.OUS];
-            UUID[] userIds = new UUID[ScaleData.OUS];
-            String[] secretTexts = new String[ScaleData.OUS];
-            for (int o = 0; o < ScaleData.OUS; o++) {
-                ouIds[o] = ous.create("ou-" + o, "scale bench OU " + o, now).id();
-                userIds[o] = users.create("user-ou" + o, hash, Role.USER, ouIds[o], null, now).id();
-                secretTexts[o] = Tokens.newEnrollmentSecret();
-                secrets.create(ouIds[o], "fleet", Tokens.digest(secretTexts[o]), secretTexts[o].substring(0, 8), null,
-                        now, null);
-            }
-            UUID[] deviceIds = new UUID[ScaleData.DEVICES];
-            for (int d = 0; d < ScaleData.DEVICES; d++) {
-                ScaleData.Agent a = data.agent(d);
-                String credential = Tokens.newDeviceCredential();
-                DeviceRepository.Enrollment e = devices.enroll(Tokens.digest(secretTexts[a.ou()]),
-                        new DeviceRepository.Facts(a.serial(), a.hostname(), a.os(), null, "agent", "1.4.0"),
-                        Tokens.digest(credential), credential.substring(0, 8), "198.51.100." + (d % 250 + 1),
-                        Instant.ofEpochMilli(a.activeFrom()));
-                deviceIds[d] = e.device().id();
-                devices.seen(deviceIds[d], "198.51.100." + (d % 250 + 1), Instant.ofEpochMilli(a.activeTo()));
-            }
-            System.out.printf("%s: fleet of %d OUs, %d devices, %d targets; tier 1 every %.0f min per series%n", kind,
-                    ScaleData.OUS, ScaleData.DEVICES, data.targets().length, data.intervalMinutes());
-            // work: (window, device) — the devices in slices of a tenth, shuffled; per slice the windows oldest first,
-            // as a year of uploads arrived. A load stopped early (load_seconds) so holds whole years of fewer devices.
-            long start = data.yearStart().toEpochMilli();
-            long end = now.toEpochMilli();
+        try (Harness m = manager(url(kind), user(kind), writers + 4, true)) {
             List<Integer> devs = new ArrayList<>();
             for (int d = 0; d < ScaleData.DEVICES; d++) {
                 devs.add(d);
             }
-            Collections.shuffle(devs, new Random(SEED));
-            List<long[]> work = new ArrayList<>();
-            int perSlice = (ScaleData.DEVICES + SLICES - 1) / SLICES;
-            for (int s = 0; s < SLICES; s++) {
-                List<Integer> slice = devs.subList(s * perSlice, Math.min(devs.size(), (s + 1) * perSlice));
-                for (long w = start; w < end; w += WINDOW.toMillis()) {
-                    for (int d : slice) {
-                        work.add(new long[] {w, Math.min(end, w + WINDOW.toMillis()), d});
-                    }
-                }
+            long e0 = System.nanoTime();
+            Fleet fleet = enrol(m.db(), data, now, devs);
+            System.out.printf("%s: fleet of %d OUs, %d devices, %d targets (enrolled in %.0f s); tier 1 every %.0f min "
+                            + "per series%n", kind, ScaleData.OUS, ScaleData.DEVICES, data.targets().length,
+                    (System.nanoTime() - e0) / 1e9, data.intervalMinutes());
+            List<long[]> windows = windows(data.yearStart(), now);
+            if (bulk) {
+                fillBulk(kind.toString(), m.db(), data, fleet, devs, windows, writers, limitSeconds);
+            } else {
+                fillStore(kind.toString(), m.db(), data, fleet, devs, windows, writers, limitSeconds);
             }
-            long deadline = limitSeconds > 0 ? System.nanoTime() + limitSeconds * 1_000_000_000L : Long.MAX_VALUE;
-            AtomicLong waitingDeltas = new AtomicLong();
-            AtomicLong pausedMillis = new AtomicLong();
-            ResultRepository store = new ResultRepository(db);
-            RollupRepository rollups = new RollupRepository(db);
-            AtomicInteger next = new AtomicInteger();
-            AtomicLong stored = new AtomicLong();
-            AtomicLong batches = new AtomicLong();
-            long t0 = System.nanoTime();
-            ExecutorService pool = Executors.newFixedThreadPool(writers);
-            List<Future<?>> fs = new ArrayList<>();
-            for (int w = 0; w < writers; w++) {
-                fs.add(pool.submit(() -> {
-                    int i;
-                    while (System.nanoTime() < deadline && (i = next.getAndIncrement()) < work.size()) {
-                        // the folder sets the pace: beyond MAX_WAITING_DELTAS the writers wait for it
-                        while (waitingDeltas.get() > MAX_WAITING_DELTAS) {
-                            Thread.sleep(100);
-                            pausedMillis.addAndGet(100);
-                        }
-                        long[] item = work.get(i);
-                        int d = (int) item[2];
-                        List<ProbeResult> made = data.results(d, item[0], item[1]);
-                        // an agent's upload is its own results (ou of the device, no submitting user); the
-                        // CLI's and the browser's go up under the OU's user, as a user's login uploads them
-                        List<ResultRepository.Incoming> agentBatch = new ArrayList<>();
-                        List<ResultRepository.Incoming> userBatch = new ArrayList<>();
-                        for (ProbeResult r : made) {
-                            (r.tier() == null ? userBatch : agentBatch).add(new ResultRepository.Incoming(r, Json.write(r)));
-                        }
-                        int ou = data.agent(d).ou();
-                        Instant received = Instant.ofEpochMilli(Math.min(end, item[1]));
-                        for (int from = 0; from < agentBatch.size(); from += 500) {
-                            store.store(agentBatch.subList(from, Math.min(agentBatch.size(), from + 500)), ouIds[ou],
-                                    null, deviceIds[d], received);
-                            batches.incrementAndGet();
-                        }
-                        if (!userBatch.isEmpty()) {
-                            store.store(userBatch, ouIds[ou], userIds[ou], received);
-                            batches.incrementAndGet();
-                        }
-                        stored.addAndGet(made.size());
-                    }
-                    return null;
-                }));
-            }
-            Thread progress = Thread.ofPlatform().daemon().start(() -> {
-                try {
-                    for (int tick = 1; ; tick++) {
-                        Thread.sleep(1000);
-                        waitingDeltas.set(rollups.pendingDeltas());
-                        if (tick % 30 == 0) {
-                            double s = (System.nanoTime() - t0) / 1e9;
-                            System.out.printf("%s: ... %d results in %.0f s (%.0f/s), work item %d of %d, %d deltas "
-                                            + "waiting, writers paused %.0f s in all, load %s%n", kind, stored.get(), s,
-                                    stored.get() / s, next.get(), work.size(), waitingDeltas.get(),
-                                    pausedMillis.get() / 1000.0, loadAverage());
-                        }
-                    }
-                } catch (InterruptedException e) {
-                    // done
-                }
-            });
-            try {
-                for (Future<?> f : fs) {
-                    f.get();
-                }
-            } finally {
-                pool.shutdownNow();
-                progress.interrupt();
-            }
-            double storeSeconds = (System.nanoTime() - t0) / 1e9;
-            long waiting = rollups.pendingDeltas();
-            long f0 = System.nanoTime();
-            long folded = rollups.foldAll();
-            double foldSeconds = (System.nanoTime() - f0) / 1e9;
-            double totalSeconds = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("%s: stored %d results (%s) in %d batches with %d writers in %.0f s (%.0f results/s; writers "
-                            + "paused for the folder %.0f s in all); %d deltas were waiting, folded (%d) in %.0f s; total "
-                            + "%.0f s (%.0f results/s stored and folded)%n",
-                    kind, stored.get(), next.get() >= work.size() ? "all of the year's work"
-                            : "stopped at the time limit after " + Math.min(next.get(), work.size()) + " of " + work.size()
-                            + " device windows", batches.get(), writers, storeSeconds, stored.get() / storeSeconds,
-                    pausedMillis.get() / 1000.0 / writers, waiting, folded, foldSeconds, totalSeconds,
-                    stored.get() / totalSeconds);
-            printStore(kind, m, store, rollups);
+            printStore(kind, m, new ResultRepository(m.db()), new RollupRepository(m.db()));
         }
+    }
+
+    /** The OUs, their users and the enrolled devices (null where a device is not in the fleet loaded). */
+    record Fleet(UUID[] ous, UUID[] users, UUID[] devices) {
+    }
+
+    /** The fleet: OUs, a user each (who runs the CLI), {@code devs} enrolled through their OU's secret. */
+    static Fleet enrol(Database db, ScaleData data, Instant now, List<Integer> devs) {
+        OrganizationRepository ous = new OrganizationRepository(db);
+        UserRepository users = new UserRepository(db);
+        EnrollmentSecretRepository secrets = new EnrollmentSecretRepository(db);
+        DeviceRepository devices = new DeviceRepository(db);
+        String hash = new PasswordHasher().hash("scale bench user password");
+        UUID[] ouIds = new UUID[ScaleData.OUS];
+        UUID[] userIds = new UUID[ScaleData.OUS];
+        String[] secretTexts = new String[ScaleData.OUS];
+        for (int o = 0; o < ScaleData.OUS; o++) {
+            ouIds[o] = ous.create("ou-" + o, "scale bench OU " + o, now).id();
+            userIds[o] = users.create("user-ou" + o, hash, Role.USER, ouIds[o], null, now).id();
+            secretTexts[o] = Tokens.newEnrollmentSecret();
+            secrets.create(ouIds[o], "fleet", Tokens.digest(secretTexts[o]), secretTexts[o].substring(0, 8), null,
+                    now, null);
+        }
+        UUID[] deviceIds = new UUID[ScaleData.DEVICES];
+        for (int d : devs) {
+            ScaleData.Agent a = data.agent(d);
+            String credential = Tokens.newDeviceCredential();
+            DeviceRepository.Enrollment e = devices.enroll(Tokens.digest(secretTexts[a.ou()]),
+                    new DeviceRepository.Facts(a.serial(), a.hostname(), a.os(), null, "agent", "1.4.0"),
+                    Tokens.digest(credential), credential.substring(0, 8), "198.51.100." + (d % 250 + 1),
+                    Instant.ofEpochMilli(a.activeFrom()));
+            deviceIds[d] = e.device().id();
+            devices.seen(deviceIds[d], "198.51.100." + (d % 250 + 1), Instant.ofEpochMilli(a.activeTo()));
+        }
+        return new Fleet(ouIds, userIds, deviceIds);
+    }
+
+    /**
+     * The upload windows from {@code from} to {@code now}: 14 days each, starting at whole UTC days (so a day's
+     * rollup rows lie in one window, which the bulk fill needs), the last one ending at {@code now}. Both loads use
+     * the same windows, and a device's results depend on the window's start ({@link ScaleData#results}).
+     */
+    static List<long[]> windows(Instant from, Instant now) {
+        List<long[]> out = new ArrayList<>();
+        long end = now.toEpochMilli();
+        for (long w = RollupTier.DAY.floor(from).toEpochMilli(); w < end; w += WINDOW.toMillis()) {
+            out.add(new long[] {w, Math.min(end, w + WINDOW.toMillis())});
+        }
+        return out;
+    }
+
+    /** What a device's upload of one window holds: the agent's own results and its users' (CLI and browser). */
+    private record WindowUpload(List<ResultRepository.Incoming> agent, List<ResultRepository.Incoming> user,
+                          List<ProbeResult> agentResults, List<ProbeResult> userResults) {
+        static WindowUpload of(List<ProbeResult> made) {
+            List<ResultRepository.Incoming> agentBatch = new ArrayList<>();
+            List<ResultRepository.Incoming> userBatch = new ArrayList<>();
+            List<ProbeResult> a = new ArrayList<>();
+            List<ProbeResult> u = new ArrayList<>();
+            for (ProbeResult r : made) {
+                (r.tier() == null ? userBatch : agentBatch).add(new ResultRepository.Incoming(r, Json.write(r)));
+                (r.tier() == null ? u : a).add(r);
+            }
+            return new WindowUpload(agentBatch, userBatch, a, u);
+        }
+
+        int size() {
+            return agent.size() + user.size();
+        }
+    }
+
+    /**
+     * The realistic path: every result through {@link ResultRepository#store} — results and their rollup delta in one
+     * transaction, as an upload does — while the manager's folder folds. Returns the results stored.
+     */
+    static long fillStore(String label, Database db, ScaleData data, Fleet fleet, List<Integer> devices,
+                          List<long[]> windows, int writers, long limitSeconds) throws Exception {
+        // work: (window, device) — the devices in slices of a tenth, shuffled; per slice the windows oldest first,
+        // as a year of uploads arrived. A load stopped early (load_seconds) so holds whole years of fewer devices.
+        List<Integer> devs = new ArrayList<>(devices);
+        Collections.shuffle(devs, new Random(SEED));
+        List<long[]> work = new ArrayList<>();
+        int perSlice = (devs.size() + SLICES - 1) / SLICES;
+        for (int s = 0; s < SLICES; s++) {
+            List<Integer> slice = devs.subList(Math.min(devs.size(), s * perSlice), Math.min(devs.size(), (s + 1) * perSlice));
+            for (long[] w : windows) {
+                for (int d : slice) {
+                    work.add(new long[] {w[0], w[1], d});
+                }
+            }
+        }
+        long deadline = limitSeconds > 0 ? System.nanoTime() + limitSeconds * 1_000_000_000L : Long.MAX_VALUE;
+        AtomicLong waitingDeltas = new AtomicLong();
+        AtomicLong pausedMillis = new AtomicLong();
+        ResultRepository store = new ResultRepository(db);
+        RollupRepository rollups = new RollupRepository(db);
+        AtomicInteger next = new AtomicInteger();
+        AtomicLong stored = new AtomicLong();
+        AtomicLong batches = new AtomicLong();
+        long t0 = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        List<Future<?>> fs = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            fs.add(pool.submit(() -> {
+                int i;
+                while (System.nanoTime() < deadline && (i = next.getAndIncrement()) < work.size()) {
+                    // the folder sets the pace: beyond MAX_WAITING_DELTAS the writers wait for it
+                    while (waitingDeltas.get() > MAX_WAITING_DELTAS) {
+                        Thread.sleep(100);
+                        pausedMillis.addAndGet(100);
+                    }
+                    long[] item = work.get(i);
+                    int d = (int) item[2];
+                    WindowUpload up = WindowUpload.of(data.results(d, item[0], item[1]));
+                    // an agent's upload is its own results (ou of the device, no submitting user); the
+                    // CLI's and the browser's go up under the OU's user, as a user's login uploads them
+                    int ou = data.agent(d).ou();
+                    Instant received = Instant.ofEpochMilli(item[1]);
+                    for (int from = 0; from < up.agent().size(); from += 500) {
+                        store.store(up.agent().subList(from, Math.min(up.agent().size(), from + 500)), fleet.ous()[ou],
+                                null, fleet.devices()[d], received);
+                        batches.incrementAndGet();
+                    }
+                    if (!up.user().isEmpty()) {
+                        store.store(up.user(), fleet.ous()[ou], fleet.users()[ou], received);
+                        batches.incrementAndGet();
+                    }
+                    stored.addAndGet(up.size());
+                }
+                return null;
+            }));
+        }
+        Thread progress = Thread.ofPlatform().daemon().start(() -> {
+            try {
+                for (int tick = 1; ; tick++) {
+                    Thread.sleep(1000);
+                    waitingDeltas.set(rollups.pendingDeltas());
+                    if (tick % 30 == 0) {
+                        double s = (System.nanoTime() - t0) / 1e9;
+                        System.out.printf("%s: ... %d results in %.0f s (%.0f/s), work item %d of %d, %d deltas "
+                                        + "waiting, writers paused %.0f s in all, load %s%n", label, stored.get(), s,
+                                stored.get() / s, next.get(), work.size(), waitingDeltas.get(),
+                                pausedMillis.get() / 1000.0, loadAverage());
+                    }
+                }
+            } catch (InterruptedException e) {
+                // done
+            }
+        });
+        try {
+            for (Future<?> f : fs) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+            progress.interrupt();
+        }
+        double storeSeconds = (System.nanoTime() - t0) / 1e9;
+        long waiting = rollups.pendingDeltas();
+        long f0 = System.nanoTime();
+        long folded = rollups.foldAll();
+        double foldSeconds = (System.nanoTime() - f0) / 1e9;
+        double totalSeconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("%s: stored %d results (%s) in %d batches with %d writers in %.0f s (%.0f results/s; writers "
+                        + "paused for the folder %.0f s in all); %d deltas were waiting, folded (%d) in %.0f s; total "
+                        + "%.0f s (%.0f results/s stored and folded)%n",
+                label, stored.get(), next.get() >= work.size() ? "all of the year's work"
+                        : "stopped at the time limit after " + Math.min(next.get(), work.size()) + " of " + work.size()
+                        + " device windows", batches.get(), writers, storeSeconds, stored.get() / storeSeconds,
+                pausedMillis.get() / 1000.0 / writers, waiting, folded, foldSeconds, totalSeconds,
+                stored.get() / totalSeconds);
+        return stored.get();
+    }
+
+    /** Results per transaction of the bulk fill, and rollup rows per transaction. */
+    private static final int BULK_TRANSACTION = 5000;
+
+    /**
+     * The filling path: the same results rows, and the rollup rows folding their deltas would leave, written
+     * directly ({@link BulkFill}) — no deltas, no folder. A unit of work is one OU's devices over one window (whole
+     * UTC days), so no two units share a rollup row (every series and per-type key holds the OU; a day bucket lies in
+     * one window) and each unit's rows are new; units go window by window, oldest first, so the rollup tables' and
+     * the results' keys grow mostly at their end. A load stopped early (load_seconds) holds the oldest part of the
+     * year for the whole fleet. Returns the results stored.
+     */
+    static long fillBulk(String label, Database db, ScaleData data, Fleet fleet, List<Integer> devices,
+                         List<long[]> windows, int writers, long limitSeconds) throws Exception {
+        List<List<Integer>> perOu = new ArrayList<>();
+        for (int o = 0; o < ScaleData.OUS; o++) {
+            perOu.add(new ArrayList<>());
+        }
+        for (int d : devices) {
+            perOu.get(data.agent(d).ou()).add(d);
+        }
+        List<long[]> work = new ArrayList<>();
+        for (long[] w : windows) {
+            for (int o = 0; o < ScaleData.OUS; o++) {
+                if (!perOu.get(o).isEmpty()) {
+                    work.add(new long[] {w[0], w[1], o});
+                }
+            }
+        }
+        long deadline = limitSeconds > 0 ? System.nanoTime() + limitSeconds * 1_000_000_000L : Long.MAX_VALUE;
+        AtomicInteger next = new AtomicInteger();
+        AtomicLong stored = new AtomicLong();
+        AtomicLong generating = new AtomicLong();
+        AtomicLong resultNanos = new AtomicLong();
+        AtomicLong rollupNanos = new AtomicLong();
+        Map<String, Long> rollupRows = new LinkedHashMap<>();
+        long t0 = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        List<Future<?>> fs = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            fs.add(pool.submit(() -> {
+                int i;
+                while (System.nanoTime() < deadline && (i = next.getAndIncrement()) < work.size()) {
+                    long[] item = work.get(i);
+                    int ou = (int) item[2];
+                    Instant received = Instant.ofEpochMilli(item[1]);
+                    BulkFill.Rollups rollups = new BulkFill.Rollups();
+                    List<java.util.function.Consumer<org.jdbi.v3.core.Handle>> inserts = new ArrayList<>();
+                    int[] inTransaction = {0};
+                    Runnable flush = () -> {
+                        if (!inserts.isEmpty()) {
+                            long s = System.nanoTime();
+                            db.inTransaction(h -> {
+                                inserts.forEach(x -> x.accept(h));
+                                return null;
+                            });
+                            resultNanos.addAndGet(System.nanoTime() - s);
+                            stored.addAndGet(inTransaction[0]);
+                            inserts.clear();
+                            inTransaction[0] = 0;
+                        }
+                    };
+                    for (int d : perOu.get(ou)) {
+                        long g = System.nanoTime();
+                        WindowUpload up = WindowUpload.of(data.results(d, item[0], item[1]));
+                        generating.addAndGet(System.nanoTime() - g);
+                        UUID device = fleet.devices()[d];
+                        // the same owners as the store path: the agent's results under its device, the users' under
+                        // the OU's user
+                        inserts.add(h -> BulkFill.insertResults(h, up.agent(), fleet.ous()[ou], null, device, received));
+                        inserts.add(h -> BulkFill.insertResults(h, up.user(), fleet.ous()[ou], fleet.users()[ou], null,
+                                received));
+                        rollups.add(up.agentResults(), fleet.ous()[ou], null);
+                        rollups.add(up.userResults(), fleet.ous()[ou], fleet.users()[ou]);
+                        inTransaction[0] += up.size();
+                        if (inTransaction[0] >= BULK_TRANSACTION) {
+                            flush.run();
+                        }
+                    }
+                    flush.run();
+                    long r = System.nanoTime();
+                    Map<String, Long> rows = rollups.write(db, BULK_TRANSACTION);
+                    rollupNanos.addAndGet(System.nanoTime() - r);
+                    synchronized (rollupRows) {
+                        BulkFill.addUp(rollupRows, rows);
+                    }
+                }
+                return null;
+            }));
+        }
+        Thread progress = Thread.ofPlatform().daemon().start(() -> {
+            try {
+                for (int tick = 1; ; tick++) {
+                    Thread.sleep(30_000);
+                    double s = (System.nanoTime() - t0) / 1e9;
+                    System.out.printf("%s: ... %d results in %.0f s (%.0f/s), work item %d of %d, load %s%n", label,
+                            stored.get(), s, stored.get() / s, next.get(), work.size(), loadAverage());
+                }
+            } catch (InterruptedException e) {
+                // done
+            }
+        });
+        try {
+            for (Future<?> f : fs) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+            progress.interrupt();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long rows = rollupRows.values().stream().mapToLong(Long::longValue).sum();
+        System.out.printf("%s: bulk: stored %d results (%s) and %d rollup rows %s with %d writers in %.0f s (%.0f "
+                        + "results/s, %.0f rollup rows/s); writer time: making the results %.0f s, inserting results "
+                        + "%.0f s, rollups (in memory and inserting) %.0f s%n",
+                label, stored.get(), next.get() >= work.size() ? "all of the year's work"
+                        : "stopped at the time limit after " + Math.min(next.get(), work.size()) + " of " + work.size()
+                        + " OU windows", rows, rollupRows, writers, seconds, stored.get() / seconds, rows / seconds,
+                generating.get() / 1e9, resultNanos.get() / 1e9, rollupNanos.get() / 1e9);
+        return stored.get();
     }
 
     private static void printStore(TestDatabases.Kind kind, Harness m, ResultRepository store, RollupRepository rollups) {
