@@ -20,6 +20,6 @@ export JAVA_HOME="${JAVA_HOME:-$(ls -d /usr/lib/jvm/*25* | head -1)}"
 cp="manager/target/test-classes:${BENCH_CLASSES_FIRST:+$BENCH_CLASSES_FIRST:}manager/target/classes:$(cat manager/target/bench.classpath)"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores" >&2
 for db in $databases; do
-  "$JAVA_HOME/bin/java" -Xmx1g -cp "$cp" -Dlogback.configurationFile=manager/src/test/resources/logback-test.xml \
+  "$JAVA_HOME/bin/java" -Xmx6g -cp "$cp" -Dlogback.configurationFile=manager/src/test/resources/logback-test.xml \
     io.waddleperf.manager.bench.IngestBench "$db" "$seconds" "$uploaders" "$batch" "$rules" 2>/dev/null
 done
