@@ -131,15 +131,19 @@ class HousekeepingTest {
                 assertThat(rollups.count(RollupTier.HOUR)).isEqualTo(4);
                 clock.advance(Duration.ofDays(2));
                 assertThat(h.runOnce().rollups()).isEqualTo(28);
-                // hours and days: four per-series rows (one per tier's target) and one per-type row (all tcp, no OU)
+                // hours and days: four per-series rows (one per tier's target), one per-type row (all tcp, no OU)
+                // and four per-target rows (each target has one series)
                 assertThat(rollups.countPerType(RollupTier.HOUR)).isOne();
+                assertThat(rollups.count(RollupTier.HOUR, RollupRepository.Aggregate.TARGET)).isEqualTo(4);
                 clock.advance(Duration.ofDays(2));
-                assertThat(h.runOnce().rollups()).isEqualTo(5);
+                assertThat(h.runOnce().rollups()).isEqualTo(9);
                 assertThat(rollups.countPerType(RollupTier.HOUR)).isZero();
+                assertThat(rollups.count(RollupTier.HOUR, RollupRepository.Aggregate.TARGET)).isZero();
                 clock.advance(Duration.ofDays(2));
-                assertThat(h.runOnce().rollups()).isEqualTo(5);
+                assertThat(h.runOnce().rollups()).isEqualTo(9);
                 assertThat(rollups.count(RollupTier.DAY)).isZero();
                 assertThat(rollups.countPerType(RollupTier.DAY)).isZero();
+                assertThat(rollups.count(RollupTier.DAY, RollupRepository.Aggregate.TARGET)).isZero();
             }
         }
     }

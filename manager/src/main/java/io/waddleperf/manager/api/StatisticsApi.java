@@ -307,11 +307,14 @@ public final class StatisticsApi {
     }
 
     /**
-     * What the rollup rows read must carry: groups by test type alone (or none) need no device or target, so the
-     * per-OU-and-type rows may answer (a few per OU, type and bucket instead of one per device, target and type).
+     * What the rollup rows read must carry: groups by device need the per-series rows; groups by target (and type)
+     * need no device, so the per-OU-target-and-type rows may answer, and groups by test type alone (or none) need no
+     * target either, so the per-OU-and-type rows may (a few per OU, type and bucket instead of one per device, target
+     * and type).
      */
     static RollupRepository.Detail detail(List<Dimension> dims) {
-        return dims.contains(Dimension.TARGET) || dims.contains(Dimension.DEVICE) ? RollupRepository.Detail.SERIES
+        return dims.contains(Dimension.DEVICE) ? RollupRepository.Detail.SERIES
+                : dims.contains(Dimension.TARGET) ? RollupRepository.Detail.TARGET_TYPE
                 : RollupRepository.Detail.TEST_TYPE;
     }
 

@@ -5,18 +5,20 @@ import java.time.Instant;
 
 /** The rollup resolutions, finest first, each with its table. Buckets start at whole UTC minutes, hours and days. */
 public enum RollupTier {
-    MINUTE(Duration.ofMinutes(1), "rollup_minute", null),
-    HOUR(Duration.ofHours(1), "rollup_hour", "rollup_type_hour"),
-    DAY(Duration.ofDays(1), "rollup_day", "rollup_type_day");
+    MINUTE(Duration.ofMinutes(1), "rollup_minute", null, null),
+    HOUR(Duration.ofHours(1), "rollup_hour", "rollup_type_hour", "rollup_target_hour"),
+    DAY(Duration.ofDays(1), "rollup_day", "rollup_type_day", "rollup_target_day");
 
     private final Duration size;
     private final String table;
     private final String typeTable;
+    private final String targetTable;
 
-    RollupTier(Duration size, String table, String typeTable) {
+    RollupTier(Duration size, String table, String typeTable, String targetTable) {
         this.size = size;
         this.table = table;
         this.typeTable = typeTable;
+        this.targetTable = targetTable;
     }
 
     public Duration size() {
@@ -34,6 +36,14 @@ public enum RollupTier {
      */
     public String typeTable() {
         return typeTable;
+    }
+
+    /**
+     * The table holding this tier per OU, target and test type (V12), or null: minutes have none, as for
+     * {@link #typeTable()}.
+     */
+    public String targetTable() {
+        return targetTable;
     }
 
     /** The start of the bucket holding {@code t}. */

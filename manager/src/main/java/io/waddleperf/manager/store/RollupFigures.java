@@ -90,9 +90,12 @@ final class RollupFigures {
         return new RollupFigures(coarser, series, ouId, submittedBy, device, target, testType);
     }
 
-    /** Empty figures of a per-OU-and-type row (V10's tables: no submitter, device or target). */
-    static RollupFigures ofType(Instant bucket, UUID series, UUID ouId, String testType) {
-        return new RollupFigures(bucket, series, ouId, null, null, null, testType);
+    /**
+     * Empty figures of a row added up over series ({@link RollupRepository.Aggregate}): no submitter or device, and
+     * no target in a per-OU-and-type row.
+     */
+    static RollupFigures aggregated(Instant bucket, UUID series, UUID ouId, String target, String testType) {
+        return new RollupFigures(bucket, series, ouId, null, null, target, testType);
     }
 
     /** Figures of a rollup row as read (its series' OU and submitter are not needed by readers). */

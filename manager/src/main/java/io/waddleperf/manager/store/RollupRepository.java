@@ -40,15 +40,64 @@ public final class RollupRepository {
             + "latency_max, loss_count, loss_sum, throughput_count, throughput_sum";
     private static final String COLUMNS = "bucket_start, series_id, ou_id, submitted_by, device_serial, target, test_type, "
             + FIGURES;
-    private static final String TYPE_COLUMNS = "bucket_start, series_id, ou_id, test_type, " + FIGURES;
 
     /**
-     * What a reader groups rows by: {@link #SERIES} needs each row's device and target; {@link #TEST_TYPE} needs no
-     * more than the test type, so {@link #scan(RollupTier, ResultScope, Filter, Detail, Instant, Instant, Consumer)}
-     * may read the per-OU-and-type rows (V10) where they answer the query.
+     * What a reader groups rows by: {@link #SERIES} needs each row's device; {@link #TARGET_TYPE} no more than the
+     * target and test type, {@link #TEST_TYPE} no more than the test type, so
+     * {@link #scan(RollupTier, ResultScope, Filter, Detail, Instant, Instant, Consumer)} may read rows added up over
+     * devices ({@link Aggregate}) where they answer the query.
      */
     public enum Detail {
-        SERIES, TEST_TYPE
+        SERIES, TARGET_TYPE, TEST_TYPE
+    }
+
+    /**
+     * Rollups added up over more than one series, folded beside the per-series rows of hours and days from the same
+     * deltas: per OU and test type (V10), per OU, target and test type (V12). A query that needs no device (nor
+     * submitter) reads one of these instead, a row per OU and type (and target) where the per-series tables hold one
+     * per device, target and type: the busiest target's month is some thirty day rows per OU instead of one per
+     * device watching it, each day.
+     */
+    public enum Aggregate {
+        TYPE("bucket_start, series_id, ou_id, test_type, " + FIGURES),
+        TARGET("bucket_start, series_id, ou_id, target, test_type, " + FIGURES);
+
+        private final String columns;
+
+        Aggregate(String columns) {
+            this.columns = columns;
+        }
+
+        /** The table holding {@code tier} so added up, or null (minutes have none). */
+        public String table(RollupTier tier) {
+            return this == TYPE ? tier.typeTable() : tier.targetTable();
+        }
+
+        /** The key of the aggregate series holding a per-series row of these columns. */
+        UUID seriesId(UUID ouId, String target, String testType) {
+            return this == TYPE ? typeSeriesId(ouId, testType) : targetSeriesId(ouId, target, testType);
+        }
+
+        /** Empty figures of the aggregate series {@code series}, which holds {@code of}'s series, in {@code bucket}. */
+        RollupFigures empty(Instant bucket, UUID series, RollupFigures of) {
+            return RollupFigures.aggregated(bucket, series, of.ouId, this == TARGET ? of.target : null, of.testType);
+        }
+    }
+
+    /**
+     * Per-series figures added up per bucket and aggregate series, in key order: what a fold writes into
+     * {@code aggregate}'s table. Each aggregate row adds its series' figures in their key order, whatever the order
+     * given, so a fold and a reader adding the deltas not yet folded make the same sums.
+     */
+    static List<RollupFigures> aggregate(Aggregate aggregate, java.util.Collection<RollupFigures> perSeries) {
+        List<RollupFigures> ordered = new ArrayList<>(perSeries);
+        ordered.sort(java.util.Comparator.comparing(m -> new Key(m.bucket, m.series), KEY_ORDER));
+        Map<Key, RollupFigures> out = new TreeMap<>(KEY_ORDER);
+        for (RollupFigures m : ordered) {
+            out.computeIfAbsent(new Key(m.bucket, aggregate.seriesId(m.ouId, m.target, m.testType)),
+                    k -> aggregate.empty(m.bucket, k.series(), m)).merge(m);
+        }
+        return new ArrayList<>(out.values());
     }
 
     /**
@@ -211,15 +260,12 @@ public final class RollupRepository {
                     Instant bucket = tier.floor(m.bucket);
                     merged.computeIfAbsent(new Key(bucket, m.series), k -> m.emptyAt(bucket)).merge(m);
                 }
-                applyAll(h, tier.table(), false, new ArrayList<>(merged.values()));
-                if (tier.typeTable() != null) {
-                    // the same minutes per OU and test type: the sums a reader of the per-series rows would add up
-                    Map<Key, RollupFigures> perType = new TreeMap<>(KEY_ORDER);
-                    for (RollupFigures m : merged.values()) {
-                        perType.computeIfAbsent(new Key(m.bucket, typeSeriesId(m.ouId, m.testType)),
-                                k -> RollupFigures.ofType(m.bucket, k.series(), m.ouId, m.testType)).merge(m);
+                applyAll(h, tier.table(), null, new ArrayList<>(merged.values()));
+                for (Aggregate a : Aggregate.values()) {
+                    // the same minutes added up as a reader of the per-series rows would add them
+                    if (a.table(tier) != null) {
+                        applyAll(h, a.table(tier), a, aggregate(a, merged.values()));
                     }
-                    applyAll(h, tier.typeTable(), true, new ArrayList<>(perType.values()));
                 }
             }
             h.createUpdate("DELETE FROM rollup_delta WHERE id IN (<ids>)").bindList("ids", ids).execute();
@@ -246,20 +292,21 @@ public final class RollupRepository {
         return db.read(h -> h.createQuery("SELECT COUNT(*) FROM rollup_delta").mapTo(Long.class).one());
     }
 
-    private static void applyAll(Handle h, String table, boolean perType, List<RollupFigures> rows) {
+    private static void applyAll(Handle h, String table, Aggregate aggregate, List<RollupFigures> rows) {
         for (int i = 0; i < rows.size(); i += ROWS_PER_STATEMENT) {
-            apply(h, table, perType, rows.subList(i, Math.min(rows.size(), i + ROWS_PER_STATEMENT)));
+            apply(h, table, aggregate, rows.subList(i, Math.min(rows.size(), i + ROWS_PER_STATEMENT)));
         }
     }
 
     /**
-     * Writes one table's folded figures (in key order; {@code perType}: a per-OU-and-type table): locks the rows
+     * Writes one table's folded figures (in key order; {@code aggregate}: which aggregate's table, or null for a
+     * per-series one): locks the rows
      * that exist (in key order) and reads their histograms, adds to those rows and inserts the others. Under the
      * rollup lock no other fold on this node inserts a row between the read and the insert; on Galera a row another
      * node inserted meanwhile fails the insert as a duplicate (or certification), and the whole fold runs again, then
      * finding the row. Each row's histogram is merged here, so a row is written once.
      */
-    private static void apply(Handle h, String t, boolean perType, List<RollupFigures> deltas) {
+    private static void apply(Handle h, String t, Aggregate aggregate, List<RollupFigures> deltas) {
         Set<Instant> buckets = new LinkedHashSet<>();
         Set<UUID> series = new LinkedHashSet<>();
         for (RollupFigures d : deltas) {
@@ -321,41 +368,73 @@ public final class RollupRepository {
                     ps.executeBatch();
                 }
             }
-            if (!inserts.isEmpty()) {
-                String columns = perType ? TYPE_COLUMNS : COLUMNS;
-                int n = columns.split(",").length + 1;
-                try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO " + t + " (" + columns
-                        + ", latency_histogram) VALUES (?" + ", ?".repeat(n - 1) + ")")) {
-                    for (int i = 0; i < inserts.size(); i++) {
-                        RollupFigures d = inserts.get(i);
-                        int p = 1;
-                        ps.setObject(p++, java.time.LocalDateTime.ofInstant(d.bucket, java.time.ZoneOffset.UTC));
-                        ps.setBytes(p++, Uuids.toBytes(d.series));
-                        ps.setBytes(p++, d.ouId == null ? null : Uuids.toBytes(d.ouId));
-                        if (!perType) {
-                            ps.setBytes(p++, d.submittedBy == null ? null : Uuids.toBytes(d.submittedBy));
-                            ps.setString(p++, d.device);
-                            ps.setString(p++, d.target);
-                        }
-                        ps.setString(p++, d.testType);
-                        ps.setLong(p++, d.count);
-                        ps.setLong(p++, d.successes);
-                        ps.setLong(p++, d.latencyCount);
-                        ps.setDouble(p++, d.latencySum);
-                        setDouble(ps, p++, d.latencyMin);
-                        setDouble(ps, p++, d.latencyMax);
-                        ps.setLong(p++, d.lossCount);
-                        ps.setDouble(p++, d.lossSum);
-                        ps.setLong(p++, d.throughputCount);
-                        ps.setDouble(p++, d.throughputSum);
-                        ps.setBytes(p++, insertHistograms.get(i));
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
-            }
+            insert(c, t, aggregate, inserts, insertHistograms);
         } catch (java.sql.SQLException e) {
             // as jdbi would have thrown it: the fold's retries (duplicate key, certification, deadlock) look at the cause
+            throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
+        }
+    }
+
+    /**
+     * Inserts new rows of {@code t} ({@code aggregate}'s table, or a per-series one when null) with their encoded
+     * histograms, as one JDBC batch.
+     */
+    private static void insert(java.sql.Connection c, String t, Aggregate aggregate, List<RollupFigures> inserts,
+                               List<byte[]> histograms) throws java.sql.SQLException {
+        if (inserts.isEmpty()) {
+            return;
+        }
+        String columns = aggregate == null ? COLUMNS : aggregate.columns;
+        int n = columns.split(",").length + 1;
+        try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO " + t + " (" + columns
+                + ", latency_histogram) VALUES (?" + ", ?".repeat(n - 1) + ")")) {
+            for (int i = 0; i < inserts.size(); i++) {
+                RollupFigures d = inserts.get(i);
+                int p = 1;
+                ps.setObject(p++, java.time.LocalDateTime.ofInstant(d.bucket, java.time.ZoneOffset.UTC));
+                ps.setBytes(p++, Uuids.toBytes(d.series));
+                ps.setBytes(p++, d.ouId == null ? null : Uuids.toBytes(d.ouId));
+                if (aggregate == null) {
+                    ps.setBytes(p++, d.submittedBy == null ? null : Uuids.toBytes(d.submittedBy));
+                    ps.setString(p++, d.device);
+                }
+                if (aggregate != Aggregate.TYPE) {
+                    ps.setString(p++, d.target);
+                }
+                ps.setString(p++, d.testType);
+                ps.setLong(p++, d.count);
+                ps.setLong(p++, d.successes);
+                ps.setLong(p++, d.latencyCount);
+                ps.setDouble(p++, d.latencySum);
+                setDouble(ps, p++, d.latencyMin);
+                setDouble(ps, p++, d.latencyMax);
+                ps.setLong(p++, d.lossCount);
+                ps.setDouble(p++, d.lossSum);
+                ps.setLong(p++, d.throughputCount);
+                ps.setDouble(p++, d.throughputSum);
+                ps.setBytes(p++, histograms.get(i));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * Inserts rows no table holds yet, as a fold inserts them (its histogram: the empty stored one merged with the
+     * sum's), in the caller's transaction: for a bulk load of rollups computed elsewhere ({@code aggregate}'s table
+     * of {@code tier}, or the per-series one when null).
+     */
+    static void insertNew(Handle h, RollupTier tier, Aggregate aggregate, List<RollupFigures> rows) {
+        List<byte[]> histograms = new ArrayList<>(rows.size());
+        for (RollupFigures d : rows) {
+            LatencyHistogram merged = new LatencyHistogram();
+            merged.merge(d.histogram);
+            histograms.add(merged.encode());
+        }
+        try {
+            insert(h.getConnection(), aggregate == null ? tier.table() : aggregate.table(tier), aggregate, rows,
+                    histograms);
+        } catch (java.sql.SQLException e) {
             throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
         }
     }
@@ -380,6 +459,14 @@ public final class RollupRepository {
     /** The key of a per-OU-and-type series (V10's tables): SHA-256 of the OU and the test type, first 16 bytes. */
     static UUID typeSeriesId(UUID ouId, String testType) {
         return digest(Objects.toString(ouId, ""), testType);
+    }
+
+    /**
+     * The key of a per-OU-target-and-type series (V12's tables): SHA-256 of the OU, a marker that keeps these keys
+     * apart from the per-type ones, the target and the test type, first 16 bytes.
+     */
+    static UUID targetSeriesId(UUID ouId, String target, String testType) {
+        return digest(Objects.toString(ouId, ""), "target", target, testType);
     }
 
     private static UUID digest(String... parts) {
@@ -411,17 +498,18 @@ public final class RollupRepository {
 
     /**
      * Like {@link #scan(RollupTier, ResultScope, Filter, Instant, Instant, Consumer)} for a reader that needs only
-     * {@code detail}: with {@link Detail#TEST_TYPE}, where the per-OU-and-type rows answer the query
-     * ({@link #perTypeAnswers}), it streams those instead, one per bucket, OU and type, with device and target null.
-     * Their figures are the per-series rows' added up per OU and type, so a reader grouping by test type (or by
-     * nothing) gets the same counts, extremes and histograms either way, and the same sums up to the order of
-     * floating-point additions.
+     * {@code detail}: where rows added up over devices answer the query ({@link #answering}), it streams those
+     * instead, one per bucket, OU, type (and target, {@link Aggregate#TARGET}), with device null (and target null,
+     * {@link Aggregate#TYPE}). Their figures are the per-series rows' added up, so a reader grouping by target and
+     * type, by type or by nothing gets the same counts, extremes and histograms either way, and the same sums up to
+     * the order of floating-point additions.
      */
     public void scan(RollupTier tier, ResultScope scope, Filter filter, Detail detail, Instant from, Instant to,
                      Consumer<Row> sink) {
         db.readSnapshot(h -> {
-            if (detail == Detail.TEST_TYPE && perTypeAnswers(tier, scope, filter)) {
-                scanTypes(h, tier, scope, filter, from, to, sink);
+            Aggregate a = answering(tier, scope, filter, detail);
+            if (a != null) {
+                scanAggregate(h, tier, a, scope, filter, from, to, sink);
             } else {
                 scan(h, tier, scope, filter, from, to, sink);
             }
@@ -430,51 +518,61 @@ public final class RollupRepository {
     }
 
     /**
-     * Whether {@code tier}'s per-OU-and-type rows hold what a query of this scope and filter reads: the tier has them
-     * (hours and days), the filter names no device or target, and the scope is everything or one OU (a submitter's
-     * scope needs the submitter, which only the per-series rows carry).
+     * The aggregate whose rows of {@code tier} hold what a query of this scope, filter and detail reads, or null
+     * (the per-series rows): the tier has them (hours and days), the query needs no device (it names none and does
+     * not group by one) and the scope is everything or one OU (a submitter's scope needs the submitter, which only
+     * the per-series rows carry). The per-type rows where no target is named or grouped by, they being fewer; the
+     * per-target ones otherwise.
      */
-    public static boolean perTypeAnswers(RollupTier tier, ResultScope scope, Filter filter) {
-        return tier.typeTable() != null && filter.device() == null && filter.target() == null
-                && !(scope instanceof ResultScope.Submitter);
+    public static Aggregate answering(RollupTier tier, ResultScope scope, Filter filter, Detail detail) {
+        if (detail == Detail.SERIES || filter.device() != null || scope instanceof ResultScope.Submitter) {
+            return null;
+        }
+        if (detail == Detail.TEST_TYPE && filter.target() == null && tier.typeTable() != null) {
+            return Aggregate.TYPE;
+        }
+        return tier.targetTable() != null ? Aggregate.TARGET : null;
     }
 
-    /** The per-OU-and-type rows in the caller's snapshot, with their unfolded deltas added. */
-    static void scanTypes(Handle h, RollupTier tier, ResultScope scope, Filter filter, Instant from, Instant to,
-                          Consumer<Row> sink) {
-        if (!perTypeAnswers(tier, scope, filter)) {
-            throw new IllegalArgumentException("per-type rows do not answer " + tier + ", " + scope + ", " + filter);
+    /** {@code aggregate}'s rows in the caller's snapshot, with their unfolded deltas added. */
+    static void scanAggregate(Handle h, RollupTier tier, Aggregate aggregate, ResultScope scope, Filter filter,
+                              Instant from, Instant to, Consumer<Row> sink) {
+        if (aggregate.table(tier) == null || filter.device() != null || scope instanceof ResultScope.Submitter
+                || (aggregate == Aggregate.TYPE && filter.target() != null)) {
+            throw new IllegalArgumentException(aggregate + " rows do not answer " + tier + ", " + scope + ", " + filter);
         }
-        Map<Key, RollupFigures> pending = pending(h, tier, scope, filter, from, to, true);
-        Query q = h.createQuery("SELECT r.bucket_start, r.series_id, r.test_type, r.result_count, r.success_count, "
+        Map<Key, RollupFigures> pending = pending(h, tier, scope, filter, from, to, aggregate);
+        Query q = h.createQuery("SELECT r.bucket_start, r.series_id, " + (aggregate == Aggregate.TARGET ? "r.target, " : "")
+                + "r.test_type, r.result_count, r.success_count, "
                 + "r.latency_count, r.latency_sum, r.latency_min, r.latency_max, r.loss_count, r.loss_sum, "
-                + "r.throughput_count, r.throughput_sum, r.latency_histogram FROM " + tier.typeTable() + " r WHERE "
+                + "r.throughput_count, r.throughput_sum, r.latency_histogram FROM " + aggregate.table(tier) + " r WHERE "
                 + scope.condition() + " AND r.bucket_start >= :from AND r.bucket_start < :to" + filter.sql());
-        stream(q, scope, filter, from, to, pending, false, sink);
+        stream(q, scope, filter, from, to, pending, false, aggregate == Aggregate.TARGET, sink);
     }
 
     /** {@link #scan} in the caller's snapshot (tests check it against the results of the same snapshot). */
     static void scan(Handle h, RollupTier tier, ResultScope scope, Filter filter, Instant from, Instant to,
                      Consumer<Row> sink) {
-        Map<Key, RollupFigures> pending = pending(h, tier, scope, filter, from, to, false);
+        Map<Key, RollupFigures> pending = pending(h, tier, scope, filter, from, to, null);
         Query q = h.createQuery("SELECT r.bucket_start, r.series_id, r.device_serial, r.target, r.test_type, "
                 + "r.result_count, r.success_count, r.latency_count, r.latency_sum, r.latency_min, r.latency_max, "
                 + "r.loss_count, r.loss_sum, r.throughput_count, r.throughput_sum, r.latency_histogram FROM "
                 + tier.table() + " r WHERE " + scope.condition() + " AND r.bucket_start >= :from AND r.bucket_start < :to"
                 + filter.sql());
-        stream(q, scope, filter, from, to, pending, true, sink);
+        stream(q, scope, filter, from, to, pending, true, true, sink);
     }
 
     /** Streams a scan's rows with the pending deltas of their bucket and series added, then the other pending ones. */
     private static void stream(Query q, ResultScope scope, Filter filter, Instant from, Instant to,
-                               Map<Key, RollupFigures> pending, boolean perSeries, Consumer<Row> sink) {
+                               Map<Key, RollupFigures> pending, boolean withDevice, boolean withTarget,
+                               Consumer<Row> sink) {
         if (scope.parameter() != null) {
             q.bind("scope", scope.parameter());
         }
         try (var rows = filter.bind(q).bind("from", from).bind("to", to).setFetchSize(2000)
                 .map((rs, ctx) -> {
                     Row row = new Row(Rows.instant(rs, "bucket_start"),
-                            perSeries ? rs.getString("device_serial") : null, perSeries ? rs.getString("target") : null,
+                            withDevice ? rs.getString("device_serial") : null, withTarget ? rs.getString("target") : null,
                             rs.getString("test_type"), rs.getLong("result_count"),
                             rs.getLong("success_count"), rs.getLong("latency_count"), rs.getDouble("latency_sum"),
                             Rows.nullableDouble(rs, "latency_min"), Rows.nullableDouble(rs, "latency_max"),
@@ -502,11 +600,11 @@ public final class RollupRepository {
 
     /**
      * The deltas not yet folded in scope that {@code tier}'s buckets in {@code [from, to)} gain, matching
-     * {@code filter}, per bucket and series (or per bucket, OU and type: {@code perType}); each bucket's deltas added
-     * in the order a fold takes them (by id).
+     * {@code filter}, per bucket and series (or per bucket and series of {@code aggregate}, when not null); each
+     * bucket's deltas added in the order a fold takes them (by id).
      */
     private static Map<Key, RollupFigures> pending(Handle h, RollupTier tier, ResultScope scope, Filter filter,
-                                                   Instant from, Instant to, boolean perType) {
+                                                   Instant from, Instant to, Aggregate aggregate) {
         Map<Key, RollupFigures> out = new java.util.HashMap<>();
         // a delta's minutes lie in [first_bucket, last_bucket]; its tier buckets are those floored
         Query q = h.createQuery("SELECT r.ou_id, r.submitted_by, r.figures FROM rollup_delta r WHERE "
@@ -525,18 +623,15 @@ public final class RollupRepository {
             }
             return 1;
         }).list();
-        if (!perType) {
+        if (aggregate == null) {
             return out;
         }
-        // added up per OU and type as a fold does: each series' sum, in key order
-        Map<Key, RollupFigures> ordered = new TreeMap<>(KEY_ORDER);
-        ordered.putAll(out);
-        Map<Key, RollupFigures> types = new java.util.HashMap<>();
-        for (RollupFigures f : ordered.values()) {
-            types.computeIfAbsent(new Key(f.bucket, typeSeriesId(f.ouId, f.testType)),
-                    k -> RollupFigures.ofType(f.bucket, k.series(), f.ouId, f.testType)).merge(f);
+        // added up as a fold does: each series' sum, in key order
+        Map<Key, RollupFigures> sums = new java.util.HashMap<>();
+        for (RollupFigures f : aggregate(aggregate, out.values())) {
+            sums.put(new Key(f.bucket, f.series), f);
         }
-        return types;
+        return sums;
     }
 
     /** Whether {@code tier} has a row of this device serial in scope (devices whose raw results are gone). */
@@ -561,13 +656,15 @@ public final class RollupRepository {
 
     /**
      * Deletes at most {@code batch} rows of {@code tier} whose bucket started before {@code cutoff}, per-series rows
-     * first, then per-OU-and-type ones, in one short transaction; returns how many (fewer than {@code batch}: none
-     * are left).
+     * first, then the aggregates' ones, each table in short transactions; returns how many (fewer than
+     * {@code batch}: none are left).
      */
     public int deleteBefore(RollupTier tier, Instant cutoff, int batch) {
         int n = deleteBefore(tier.table(), cutoff, batch);
-        if (n < batch && tier.typeTable() != null) {
-            n += deleteBefore(tier.typeTable(), cutoff, batch - n);
+        for (Aggregate a : Aggregate.values()) {
+            if (n < batch && a.table(tier) != null) {
+                n += deleteBefore(a.table(tier), cutoff, batch - n);
+            }
         }
         return n;
     }
@@ -599,26 +696,33 @@ public final class RollupRepository {
 
     /** Per-OU-and-type rows of {@code tier} (0 for minutes, which have none; tests and the benchmark). */
     public long countPerType(RollupTier tier) {
-        return tier.typeTable() == null ? 0
-                : db.read(h -> h.createQuery("SELECT COUNT(*) FROM " + tier.typeTable()).mapTo(Long.class).one());
+        return count(tier, Aggregate.TYPE);
+    }
+
+    /** Rows of {@code aggregate}'s table of {@code tier} (0 for minutes, which have none; tests and the benchmark). */
+    public long count(RollupTier tier, Aggregate aggregate) {
+        String table = aggregate.table(tier);
+        return table == null ? 0
+                : db.read(h -> h.createQuery("SELECT COUNT(*) FROM " + table).mapTo(Long.class).one());
     }
 
     /**
-     * Fills the per-OU-and-type tables from the per-series rows folded so far (the V11 migration, on a store whose
-     * rollups predate those tables; deltas not yet folded are folded into both later). Reads one span of buckets at a
-     * time in key order — a day of hour rows, 32 days of day rows — adds them up per bucket, OU and type as a fold
-     * does and inserts the sums, so memory holds one span's sums, not the table. Runs in the caller's transaction,
-     * or statement by statement (V11).
+     * Fills {@code aggregate}'s tables from the per-series rows folded so far (the V11 and V13 migrations, on a store
+     * whose rollups predate those tables; deltas not yet folded are folded into all tables later). Reads one span of
+     * buckets at a time in key order — a day of hour rows, 32 days of day rows — adds them up per bucket and
+     * aggregate series as a fold does (each aggregate row takes its series in key order) and inserts the sums, so
+     * memory holds one span's sums, not the table. Runs in the caller's transaction, or statement by statement.
      *
-     * @return the per-type rows written per tier
+     * @return the aggregate rows written per tier
      */
-    public static Map<RollupTier, Long> fillPerType(Handle h) {
+    public static Map<RollupTier, Long> fill(Handle h, Aggregate aggregate) {
         Map<RollupTier, Long> written = new java.util.EnumMap<>(RollupTier.class);
         for (RollupTier tier : RollupTier.values()) {
-            if (tier.typeTable() == null) {
+            String table = aggregate.table(tier);
+            if (table == null) {
                 continue;
             }
-            h.createUpdate("DELETE FROM " + tier.typeTable()).execute();
+            h.createUpdate("DELETE FROM " + table).execute();
             Instant[] bounds = h.createQuery("SELECT MIN(bucket_start) AS first, MAX(bucket_start) AS last FROM "
                     + tier.table()).map((rs, ctx) -> new Instant[] {Rows.instant(rs, "first"), Rows.instant(rs, "last")})
                     .one();
@@ -627,25 +731,27 @@ public final class RollupRepository {
             long n = 0;
             java.time.Duration span = tier == RollupTier.HOUR ? java.time.Duration.ofDays(1) : java.time.Duration.ofDays(32);
             for (Instant from = first; from != null && !from.isAfter(last); from = from.plus(span)) {
-                Map<Key, RollupFigures> perType = new TreeMap<>(KEY_ORDER);
+                Map<Key, RollupFigures> sums = new TreeMap<>(KEY_ORDER);
                 Query q = h.createQuery("SELECT r.bucket_start, r.series_id, r.ou_id, r.device_serial, r.target, "
                         + "r.test_type, r." + FIGURES.replace(", ", ", r.") + ", r.latency_histogram FROM " + tier.table()
                         + " r WHERE r.bucket_start >= :from AND r.bucket_start < :to ORDER BY r.bucket_start, r.series_id");
                 q.bind("from", from).bind("to", from.plus(span)).map((rs, ctx) -> {
-                    Row row = new Row(Rows.instant(rs, "bucket_start"), null, null, rs.getString("test_type"),
-                            rs.getLong("result_count"), rs.getLong("success_count"), rs.getLong("latency_count"),
-                            rs.getDouble("latency_sum"), Rows.nullableDouble(rs, "latency_min"),
-                            Rows.nullableDouble(rs, "latency_max"), rs.getLong("loss_count"), rs.getDouble("loss_sum"),
-                            rs.getLong("throughput_count"), rs.getDouble("throughput_sum"),
-                            rs.getBytes("latency_histogram"));
+                    Row row = new Row(Rows.instant(rs, "bucket_start"), null, rs.getString("target"),
+                            rs.getString("test_type"), rs.getLong("result_count"), rs.getLong("success_count"),
+                            rs.getLong("latency_count"), rs.getDouble("latency_sum"),
+                            Rows.nullableDouble(rs, "latency_min"), Rows.nullableDouble(rs, "latency_max"),
+                            rs.getLong("loss_count"), rs.getDouble("loss_sum"), rs.getLong("throughput_count"),
+                            rs.getDouble("throughput_sum"), rs.getBytes("latency_histogram"));
                     UUID ou = Rows.uuid(rs, "ou_id");
-                    perType.computeIfAbsent(new Key(row.bucketStart(), typeSeriesId(ou, row.testType())),
-                                    k -> RollupFigures.ofType(row.bucketStart(), k.series(), ou, row.testType()))
+                    // rows come in key order, so each sum takes its series in key order, as a fold's does
+                    sums.computeIfAbsent(new Key(row.bucketStart(), aggregate.seriesId(ou, row.target(), row.testType())),
+                                    k -> RollupFigures.aggregated(row.bucketStart(), k.series(), ou,
+                                            aggregate == Aggregate.TARGET ? row.target() : null, row.testType()))
                             .merge(RollupFigures.of(row, null));
                     return 1;
                 }).list();
-                applyAll(h, tier.typeTable(), true, new ArrayList<>(perType.values()));
-                n += perType.size();
+                applyAll(h, table, aggregate, new ArrayList<>(sums.values()));
+                n += sums.size();
             }
             written.put(tier, n);
         }

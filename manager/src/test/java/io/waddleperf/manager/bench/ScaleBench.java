@@ -528,10 +528,12 @@ public final class ScaleBench {
         long targets = m.db().read(h -> h.createQuery("SELECT COUNT(DISTINCT target) FROM rollup_day").mapTo(Long.class).one());
         long devs = m.db().read(h -> h.createQuery("SELECT COUNT(DISTINCT device_serial) FROM rollup_day").mapTo(Long.class).one());
         System.out.printf("%s: store: %d results (per tier %s; per type %s; %d failed), %d targets, %d devices; rollup "
-                        + "rows: %d minute, %d hour, %d day; per OU and type: %d hour, %d day; %d deltas waiting%n", kind,
+                        + "rows: %d minute, %d hour, %d day; per OU and type: %d hour, %d day; per OU, target and type: "
+                        + "%d hour, %d day; %d deltas waiting%n", kind,
                 store.count(), tiers, types, failed, targets, devs, rollups.count(RollupTier.MINUTE),
                 rollups.count(RollupTier.HOUR), rollups.count(RollupTier.DAY), rollups.countPerType(RollupTier.HOUR),
-                rollups.countPerType(RollupTier.DAY), rollups.pendingDeltas());
+                rollups.countPerType(RollupTier.DAY), rollups.count(RollupTier.HOUR, RollupRepository.Aggregate.TARGET),
+                rollups.count(RollupTier.DAY, RollupRepository.Aggregate.TARGET), rollups.pendingDeltas());
     }
 
     // --------------------------------------------------------------------------------------------------- query
@@ -647,54 +649,60 @@ public final class ScaleBench {
 
     /**
      * Rows each tier holds in the week and how each database reads them, unfiltered and by target and device; and the
-     * per-OU-and-type tables' rows and plan.
+     * aggregate tables' rows and plans (per OU and type unfiltered, per OU, target and type unfiltered and by target).
      */
     private static void explain(TestDatabases.Kind kind, Harness m, Instant from, Instant to, String target, String device) {
         for (RollupTier tier : RollupTier.values()) {
-            if (tier.typeTable() != null) {
-                long rows = m.db().read(h -> h.createQuery("SELECT COUNT(*) FROM " + tier.typeTable()
-                        + " WHERE bucket_start >= :from AND bucket_start < :to").bind("from", from).bind("to", to)
-                        .mapTo(Long.class).one());
-                List<String> plan = m.db().read(h -> h.createQuery("EXPLAIN SELECT r.bucket_start, r.result_count, "
-                                + "r.latency_histogram FROM " + tier.typeTable() + " r WHERE 1 = 1 AND r.bucket_start >= :from "
-                                + "AND r.bucket_start < :to").bind("from", from).bind("to", to)
-                        .map((rs, ctx) -> {
-                            StringBuilder b = new StringBuilder();
-                            for (int c = 1; c <= rs.getMetaData().getColumnCount(); c++) {
-                                b.append(c > 1 ? " | " : "").append(rs.getString(c));
-                            }
-                            return b.toString().replaceAll("\\s+", " ");
-                        }).list());
-                System.out.printf("%s: %s rows in the week: %d; plan: %s%n", kind, tier.typeTable(), rows,
-                        String.join(" / ", plan));
+            for (RollupRepository.Aggregate a : RollupRepository.Aggregate.values()) {
+                String table = a.table(tier);
+                if (table == null) {
+                    continue;
+                }
+                System.out.printf("%s: %s rows in the week: %d%n", kind, table, weekRows(m, table, from, to));
+                List<String> filters = a == RollupRepository.Aggregate.TARGET ? List.of("", " AND r.target = :target")
+                        : List.of("");
+                for (String filter : filters) {
+                    System.out.printf("%s: plan of a week of %s%s: %s%n", kind, table,
+                            filter.isEmpty() ? "" : " with" + filter, plan(m, "EXPLAIN SELECT r.bucket_start, "
+                                    + "r.result_count, r.latency_histogram FROM " + table + " r WHERE 1 = 1 AND "
+                                    + "r.bucket_start >= :from AND r.bucket_start < :to" + filter, from, to, target, device));
+                }
             }
-            long rows = m.db().read(h -> h.createQuery("SELECT COUNT(*) FROM " + tier.table()
-                    + " WHERE bucket_start >= :from AND bucket_start < :to").bind("from", from).bind("to", to)
-                    .mapTo(Long.class).one());
-            System.out.printf("%s: %s rows in the week: %d%n", kind, tier.table(), rows);
+            System.out.printf("%s: %s rows in the week: %d%n", kind, tier.table(), weekRows(m, tier.table(), from, to));
             for (String filter : List.of("", " AND r.target = :target", " AND r.device_serial = :device")) {
-                String sql = "EXPLAIN SELECT r.bucket_start, r.target, r.result_count, r.latency_histogram FROM "
-                        + tier.table() + " r WHERE 1 = 1 AND r.bucket_start >= :from AND r.bucket_start < :to" + filter;
-                List<String> plan = m.db().read(h -> {
-                    var q = h.createQuery(sql).bind("from", from).bind("to", to);
-                    if (filter.contains(":target")) {
-                        q.bind("target", target);
-                    }
-                    if (filter.contains(":device")) {
-                        q.bind("device", device);
-                    }
-                    return q.map((rs, ctx) -> {
-                        StringBuilder b = new StringBuilder();
-                        for (int c = 1; c <= rs.getMetaData().getColumnCount(); c++) {
-                            b.append(c > 1 ? " | " : "").append(rs.getString(c));
-                        }
-                        return b.toString().replaceAll("\\s+", " ");
-                    }).list();
-                });
                 System.out.printf("%s: plan of a week of %s%s: %s%n", kind, tier.table(),
-                        filter.isEmpty() ? "" : " with" + filter, String.join(" / ", plan));
+                        filter.isEmpty() ? "" : " with" + filter, plan(m, "EXPLAIN SELECT r.bucket_start, r.target, "
+                                + "r.result_count, r.latency_histogram FROM " + tier.table() + " r WHERE 1 = 1 AND "
+                                + "r.bucket_start >= :from AND r.bucket_start < :to" + filter, from, to, target, device));
             }
         }
+    }
+
+    private static long weekRows(Harness m, String table, Instant from, Instant to) {
+        return m.db().read(h -> h.createQuery("SELECT COUNT(*) FROM " + table
+                + " WHERE bucket_start >= :from AND bucket_start < :to").bind("from", from).bind("to", to)
+                .mapTo(Long.class).one());
+    }
+
+    /** The database's plan of {@code sql}, its rows joined on one line. */
+    private static String plan(Harness m, String sql, Instant from, Instant to, String target, String device) {
+        List<String> plan = m.db().read(h -> {
+            var q = h.createQuery(sql).bind("from", from).bind("to", to);
+            if (sql.contains(":target")) {
+                q.bind("target", target);
+            }
+            if (sql.contains(":device")) {
+                q.bind("device", device);
+            }
+            return q.map((rs, ctx) -> {
+                StringBuilder b = new StringBuilder();
+                for (int c = 1; c <= rs.getMetaData().getColumnCount(); c++) {
+                    b.append(c > 1 ? " | " : "").append(rs.getString(c));
+                }
+                return b.toString().replaceAll("\\s+", " ");
+            }).list();
+        });
+        return String.join(" / ", plan);
     }
 
     private record Answer(int status, String body) {

@@ -37,7 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ScaleBulkLoadTest {
 
     private static final String[] ROLLUP_TABLES = {"rollup_minute", "rollup_hour", "rollup_day", "rollup_type_hour",
-            "rollup_type_day"};
+            "rollup_type_day", "rollup_target_hour", "rollup_target_day"};
     private static final List<String> SUMS = List.of("latency_sum", "loss_sum", "throughput_sum");
 
     @ParameterizedTest
@@ -140,11 +140,13 @@ class ScaleBulkLoadTest {
         Map<String, Map<String, double[]>> rollups = new TreeMap<>();
         for (String table : ROLLUP_TABLES) {
             boolean perType = table.startsWith("rollup_type_");
+            boolean perTarget = table.startsWith("rollup_target_");
             Map<String, double[]> rows = new TreeMap<>();
             db.read(h -> h.createQuery("SELECT * FROM " + table).map((rs, ctx) -> {
                 UUID ou = uuid(rs.getBytes("ou_id"));
                 UUID series = uuid(rs.getBytes("series_id"));
                 UUID expected = perType ? BulkFill.typeSeriesId(ou, rs.getString("test_type"))
+                        : perTarget ? BulkFill.targetSeriesId(ou, rs.getString("target"), rs.getString("test_type"))
                         : BulkFill.seriesId(ou, uuid(rs.getBytes("submitted_by")), rs.getString("device_serial"),
                         rs.getString("target"), rs.getString("test_type"));
                 assertEquals(expected, series, table + ": the series id is the manager's key of the row's columns");

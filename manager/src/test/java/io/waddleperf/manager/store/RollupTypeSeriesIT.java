@@ -24,12 +24,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The per-OU-and-type rollups (V10) against the per-series rows, on both databases: added up per bucket and test
- * type, both answer the same figures to the bit — before any fold, after part of the deltas were folded, after all,
- * after V11's fill rebuilt the per-type tables from the per-series rows, and after retention — for every scope and
- * with a test type filter. The results' figures are multiples of 1/8, so sums added in another order are still exact
- * (with arbitrary figures the two paths differ only in the order of floating-point additions). An OU's scope sees
- * only its OU's per-type rows; a submitter's scope and a device or target filter are answered from per-series rows.
+ * The aggregate rollups — per OU and test type (V10), per OU, target and test type (V12) — against the per-series
+ * rows, on both databases: added up per bucket and test type (and per target), each answers the same figures to the
+ * bit as the per-series rows — before any fold, after part of the deltas were folded, after all, after V11's and
+ * V13's fills rebuilt the aggregate tables from the per-series rows, and after retention — for every scope and with
+ * test type and target filters. The results' figures are multiples of 1/8, so sums added in another order are still
+ * exact (with arbitrary figures the paths differ only in the order of floating-point additions). An OU's scope sees
+ * only its OU's aggregate rows; a submitter's scope, a device filter and minute rows are answered from per-series rows.
  */
 class RollupTypeSeriesIT {
 
@@ -37,16 +38,37 @@ class RollupTypeSeriesIT {
     private static final Instant FROM = T0.minus(Duration.ofDays(2));
     private static final Instant TO = T0.plus(Duration.ofDays(5));
 
+    /** Rows a scan read: all, those carrying a target, those carrying a device. */
+    private record Read(AtomicLong rows, AtomicLong withTarget, AtomicLong withDevice) {
+        Read() {
+            this(new AtomicLong(), new AtomicLong(), new AtomicLong());
+        }
+    }
+
     /** A tier's rows added up per bucket and test type, as text (histograms as their bytes). */
     private static Map<String, String> perType(RollupRepository rollups, RollupTier tier, ResultScope scope,
                                                Filter filter, Detail detail, AtomicLong rowsRead, AtomicLong withTarget) {
+        Read read = new Read(rowsRead, withTarget, new AtomicLong());
+        return sums(rollups, tier, scope, filter, detail, false, read);
+    }
+
+    /**
+     * A tier's rows added up per bucket and test type, and per target ({@code byTarget}), as text (histograms as
+     * their bytes), counting into {@code read} what the rows read carried.
+     */
+    private static Map<String, String> sums(RollupRepository rollups, RollupTier tier, ResultScope scope,
+                                            Filter filter, Detail detail, boolean byTarget, Read read) {
         Map<String, Object[]> sums = new TreeMap<>();
         rollups.scan(tier, scope, filter, detail, FROM, TO, row -> {
-            rowsRead.incrementAndGet();
+            read.rows().incrementAndGet();
             if (row.target() != null) {
-                withTarget.incrementAndGet();
+                read.withTarget().incrementAndGet();
             }
-            Object[] s = sums.computeIfAbsent(row.bucketStart() + "|" + row.testType(),
+            if (row.deviceSerial() != null) {
+                read.withDevice().incrementAndGet();
+            }
+            Object[] s = sums.computeIfAbsent(row.bucketStart() + (byTarget ? "|" + row.target() : "") + "|"
+                            + row.testType(),
                     k -> new Object[] {0L, 0L, 0L, 0.0, null, null, 0L, 0.0, 0L, 0.0, new LatencyHistogram()});
             s[0] = (long) s[0] + row.count();
             s[1] = (long) s[1] + row.successCount();
@@ -69,27 +91,57 @@ class RollupTypeSeriesIT {
     }
 
     /**
-     * Checks, for hour and day rows, every scope and an unfiltered and a per-type query, that the per-type path gives
-     * what the per-series rows give, and that it read per-type rows exactly where they answer.
+     * Checks, for hour and day rows, every scope and an unfiltered, a per-type, a per-target and a per-target-and-type
+     * query, that the aggregate paths give what the per-series rows give, and that they read aggregate rows exactly
+     * where those answer: per-type rows for no target, per-target ones for a target or groups by target.
      */
     private static void assertSamePaths(RollupRepository rollups, List<ResultScope> scopes) {
         for (RollupTier tier : List.of(RollupTier.HOUR, RollupTier.DAY)) {
             for (ResultScope scope : scopes) {
-                for (Filter filter : List.of(Filter.NONE, new Filter(null, null, "tcp"))) {
+                for (Filter filter : List.of(Filter.NONE, new Filter(null, null, "tcp"), new Filter(null, "tcp://t1:1", null),
+                        new Filter(null, "tcp://t2:1", "tcp"))) {
+                    Read series = new Read();
+                    Map<String, String> bySeries = sums(rollups, tier, scope, filter, Detail.SERIES, true, series);
+                    Read targets = new Read();
+                    Map<String, String> byTarget = sums(rollups, tier, scope, filter, Detail.TARGET_TYPE, true, targets);
+                    assertThat(byTarget).as("per target: %s, %s, %s", tier, scope, filter).isEqualTo(bySeries);
+                    assertThat(targets.withTarget().get()).as("every row read names its target").isEqualTo(targets.rows().get());
+                    if (scope instanceof ResultScope.Submitter) {
+                        assertThat(RollupRepository.answering(tier, scope, filter, Detail.TARGET_TYPE)).isNull();
+                    } else {
+                        assertThat(RollupRepository.answering(tier, scope, filter, Detail.TARGET_TYPE))
+                                .isEqualTo(RollupRepository.Aggregate.TARGET);
+                        assertThat(targets.withDevice().get()).as("%s reads per-target rows", scope).isZero();
+                        if (!bySeries.isEmpty()) {
+                            assertThat(targets.rows().get()).as("fewer per-target rows than per-series rows, %s %s",
+                                    tier, scope).isLessThan(series.rows().get());
+                        }
+                    }
+                    if (filter.target() != null) {
+                        // a named target: the per-type rows cannot answer, the per-target ones do
+                        Read read = new Read();
+                        Map<String, String> byType = sums(rollups, tier, scope, filter, Detail.TEST_TYPE, false, read);
+                        assertThat(byType).as("%s, %s, %s", tier, scope, filter)
+                                .isEqualTo(sums(rollups, tier, scope, filter, Detail.SERIES, false, new Read()));
+                        assertThat(read.withTarget().get()).isEqualTo(read.rows().get());
+                        assertThat(RollupRepository.answering(tier, scope, filter, Detail.TEST_TYPE)).isEqualTo(
+                                scope instanceof ResultScope.Submitter ? null : RollupRepository.Aggregate.TARGET);
+                        continue;
+                    }
                     AtomicLong seriesRows = new AtomicLong();
                     AtomicLong typeRows = new AtomicLong();
                     AtomicLong typeRowsWithTarget = new AtomicLong();
-                    Map<String, String> bySeries = perType(rollups, tier, scope, filter, Detail.SERIES, seriesRows,
-                            new AtomicLong());
+                    Map<String, String> seriesPerType = perType(rollups, tier, scope, filter, Detail.SERIES,
+                            seriesRows, new AtomicLong());
                     Map<String, String> byType = perType(rollups, tier, scope, filter, Detail.TEST_TYPE, typeRows,
                             typeRowsWithTarget);
-                    assertThat(byType).as("%s, %s, %s", tier, scope, filter).isEqualTo(bySeries);
+                    assertThat(byType).as("%s, %s, %s", tier, scope, filter).isEqualTo(seriesPerType);
                     if (scope instanceof ResultScope.Submitter) {
                         assertThat(typeRowsWithTarget.get()).as("a submitter's scope reads per-series rows")
                                 .isEqualTo(typeRows.get());
                     } else {
                         assertThat(typeRowsWithTarget.get()).as("%s reads per-type rows", scope).isZero();
-                        if (!bySeries.isEmpty()) {
+                        if (!seriesPerType.isEmpty()) {
                             assertThat(typeRows.get()).as("fewer per-type rows than per-series rows, %s %s", tier, scope)
                                     .isLessThan(seriesRows.get());
                         }
@@ -134,6 +186,9 @@ class RollupTypeSeriesIT {
             rollups.foldAll();
             assertThat(rollups.countPerType(RollupTier.DAY)).isPositive();
             assertThat(rollups.countPerType(RollupTier.MINUTE)).isZero();
+            assertThat(rollups.count(RollupTier.DAY, RollupRepository.Aggregate.TARGET))
+                    .isGreaterThan(rollups.countPerType(RollupTier.DAY)).isLessThan(rollups.count(RollupTier.DAY));
+            assertThat(rollups.count(RollupTier.MINUTE, RollupRepository.Aggregate.TARGET)).isZero();
             assertSamePaths(rollups, scopes);
 
             // an OU sees its own figures only, and another OU none
@@ -147,11 +202,14 @@ class RollupTypeSeriesIT {
                     row -> strangers.incrementAndGet());
             assertThat(strangers).hasValue(0);
 
-            // V11's fill, run again on the folded store, rebuilds the same per-type rows
-            long hourRows = rollups.countPerType(RollupTier.HOUR);
-            long dayRows = rollups.countPerType(RollupTier.DAY);
-            Map<RollupTier, Long> written = t.db().inTransaction(RollupRepository::fillPerType);
-            assertThat(written).containsEntry(RollupTier.HOUR, hourRows).containsEntry(RollupTier.DAY, dayRows);
+            // V11's and V13's fills, run again on the folded store, rebuild the same aggregate rows
+            for (RollupRepository.Aggregate a : RollupRepository.Aggregate.values()) {
+                long hourRows = rollups.count(RollupTier.HOUR, a);
+                long dayRows = rollups.count(RollupTier.DAY, a);
+                Map<RollupTier, Long> written = t.db().inTransaction(h -> RollupRepository.fill(h, a));
+                assertThat(written).as(a.name()).containsEntry(RollupTier.HOUR, hourRows)
+                        .containsEntry(RollupTier.DAY, dayRows);
+            }
             assertSamePaths(rollups, scopes);
 
             // more results after the fill: unfolded, then folded onto the filled rows
@@ -170,16 +228,18 @@ class RollupTypeSeriesIT {
             while (rollups.deleteBefore(RollupTier.DAY, cutoff, 7) == 7) {
                 // drained in batches of 7, as housekeeping drains
             }
-            long left = t.db().read(h -> h.createQuery("SELECT COUNT(*) FROM rollup_type_day WHERE bucket_start < :c")
-                    .bind("c", cutoff).mapTo(Long.class).one());
-            assertThat(left).isZero();
+            for (String table : List.of("rollup_type_day", "rollup_target_day")) {
+                long left = t.db().read(h -> h.createQuery("SELECT COUNT(*) FROM " + table + " WHERE bucket_start < :c")
+                        .bind("c", cutoff).mapTo(Long.class).one());
+                assertThat(left).as(table).isZero();
+            }
             assertSamePaths(rollups, scopes);
         }
     }
 
     /**
-     * The upgrade path: a store whose per-type tables are empty and whose history lacks V11 (as one folded before
-     * V10 existed) gets them filled when a manager opens it, statement by statement as V11 runs.
+     * The upgrade path: a store at V10 whose per-type tables are empty and which has no per-target ones (as one folded
+     * before V10 existed) gets them made and filled when a manager opens it, statement by statement as V11 to V13 run.
      */
     @ParameterizedTest
     @MethodSource("io.waddleperf.manager.store.TestDatabases#kinds")
@@ -202,9 +262,14 @@ class RollupTypeSeriesIT {
             List<ResultScope> scopes = List.of(new ResultScope.All(), new ResultScope.Ou(ou));
             long hourRows = rollups.countPerType(RollupTier.HOUR);
             long dayRows = rollups.countPerType(RollupTier.DAY);
+            long targetHourRows = rollups.count(RollupTier.HOUR, RollupRepository.Aggregate.TARGET);
+            long targetDayRows = rollups.count(RollupTier.DAY, RollupRepository.Aggregate.TARGET);
+            // a store at V10 that no fill ran on: per-type tables empty, no per-target ones
             t.db().inTransaction(h -> h.createUpdate("DELETE FROM rollup_type_hour").execute()
                     + h.createUpdate("DELETE FROM rollup_type_day").execute()
-                    + h.createUpdate("DELETE FROM flyway_schema_history WHERE version = '11'").execute());
+                    + h.createUpdate("DROP TABLE rollup_target_hour").execute()
+                    + h.createUpdate("DROP TABLE rollup_target_day").execute()
+                    + h.createUpdate("DELETE FROM flyway_schema_history WHERE version IN ('11', '12', '13')").execute());
             assertThat(rollups.countPerType(RollupTier.DAY)).isZero();
             Database again = Database.open(t.fresh().url(), t.fresh().user(), null, 2, Duration.ofSeconds(10),
                     Duration.ofSeconds(30), 8);
@@ -212,6 +277,9 @@ class RollupTypeSeriesIT {
                 RollupRepository reopened = new RollupRepository(again);
                 assertThat(reopened.countPerType(RollupTier.HOUR)).isEqualTo(hourRows);
                 assertThat(reopened.countPerType(RollupTier.DAY)).isEqualTo(dayRows);
+                assertThat(reopened.count(RollupTier.HOUR, RollupRepository.Aggregate.TARGET)).isEqualTo(targetHourRows);
+                assertThat(reopened.count(RollupTier.DAY, RollupRepository.Aggregate.TARGET)).isEqualTo(targetDayRows)
+                        .isPositive();
                 assertSamePaths(reopened, scopes);
             } finally {
                 again.close();
@@ -221,7 +289,7 @@ class RollupTypeSeriesIT {
 
     @ParameterizedTest
     @MethodSource("io.waddleperf.manager.store.TestDatabases#kinds")
-    void a_device_or_target_filter_and_minute_rows_use_the_per_series_rows(Kind kind) {
+    void a_device_filter_and_minute_rows_use_the_per_series_rows(Kind kind) {
         try (TestDatabases.Opened t = TestDatabases.open(kind)) {
             ResultRepository results = new ResultRepository(t.db());
             RollupRepository rollups = new RollupRepository(t.db());
@@ -236,18 +304,28 @@ class RollupTypeSeriesIT {
             results.store(batch, ou, null, T0);
             rollups.foldAll();
             ResultScope scope = new ResultScope.Ou(ou);
-            for (Filter filter : List.of(new Filter("SN-1", null, null), new Filter(null, "tcp://t1:1", null))) {
+            for (Filter filter : List.of(new Filter("SN-1", null, null), new Filter("SN-1", "tcp://t1:1", null))) {
                 for (RollupTier tier : RollupTier.values()) {
-                    assertThat(RollupRepository.perTypeAnswers(tier, scope, filter)).isFalse();
-                    AtomicLong n = new AtomicLong();
-                    AtomicLong withTarget = new AtomicLong();
-                    assertThat(perType(rollups, tier, scope, filter, Detail.TEST_TYPE, n, withTarget))
-                            .isEqualTo(perType(rollups, tier, scope, filter, Detail.SERIES, new AtomicLong(), new AtomicLong()));
-                    assertThat(withTarget.get()).isEqualTo(n.get()).isPositive();
+                    for (Detail detail : List.of(Detail.TEST_TYPE, Detail.TARGET_TYPE)) {
+                        assertThat(RollupRepository.answering(tier, scope, filter, detail)).isNull();
+                        Read read = new Read();
+                        assertThat(sums(rollups, tier, scope, filter, detail, true, read))
+                                .isEqualTo(sums(rollups, tier, scope, filter, Detail.SERIES, true, new Read()));
+                        assertThat(read.withDevice().get()).as("per-series rows").isEqualTo(read.rows().get())
+                                .isPositive();
+                    }
                 }
             }
-            assertThat(RollupRepository.perTypeAnswers(RollupTier.MINUTE, scope, Filter.NONE)).isFalse();
-            assertThat(RollupRepository.perTypeAnswers(RollupTier.HOUR, scope, Filter.NONE)).isTrue();
+            for (Detail detail : Detail.values()) {
+                assertThat(RollupRepository.answering(RollupTier.MINUTE, scope, Filter.NONE, detail)).isNull();
+            }
+            assertThat(RollupRepository.answering(RollupTier.HOUR, scope, Filter.NONE, Detail.TEST_TYPE))
+                    .isEqualTo(RollupRepository.Aggregate.TYPE);
+            assertThat(RollupRepository.answering(RollupTier.HOUR, scope, Filter.NONE, Detail.TARGET_TYPE))
+                    .isEqualTo(RollupRepository.Aggregate.TARGET);
+            assertThat(RollupRepository.answering(RollupTier.DAY, scope, new Filter(null, "tcp://t1:1", null),
+                    Detail.TEST_TYPE)).isEqualTo(RollupRepository.Aggregate.TARGET);
+            assertThat(RollupRepository.answering(RollupTier.DAY, scope, Filter.NONE, Detail.SERIES)).isNull();
         }
     }
 }
