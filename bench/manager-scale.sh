@@ -13,7 +13,7 @@
 # time box; a load stopped early holds whole years of fewer devices (a bulk fill: the oldest weeks of all) and says so.
 # MariaDB: the database wp_scale_bench on 127.0.0.1:3306 (root, no password); H2: a file under $TMPDIR.
 # 10 M results take about an hour through the store path on 2 cores ("load"), 13-40 minutes in bulk (13 on a quiet
-# host, 38 at load 7-20; docs/BENCHMARKS.md 18).
+# host before the per-target rollups, 16 with them at load 4-5, 38 at load 7-20; docs/BENCHMARKS.md 18).
 #   usage: bench/manager-scale.sh [results=10000000] [databases="mariadb"] [phases=load|bulk,query,retention,drop]
 #          [requests=40] [load_seconds=0] [delete_seconds=0]
 #   e.g. the queries again on a loaded store: bench/manager-scale.sh 10000000 mariadb query
