@@ -4,6 +4,7 @@ import io.waddleperf.core.config.Names;
 import io.waddleperf.core.spec.InvalidSpecException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine;
@@ -157,14 +158,29 @@ public final class WaddlePerf implements Runnable {
     static int usageError(CommandLine.ParameterException ex, String[] args) {
         CommandLine line = ex.getCommandLine();
         PrintWriter err = line.getErr();
-        err.println(line.getCommandSpec().qualifiedName() + ": " + tidy(ex.getMessage()));
+        String message = tidy(ex.getMessage());
         String suggestion = ex instanceof CommandLine.UnmatchedArgumentException u ? suggestion(line, u) : null;
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+                && u.getUnmatched().getFirst().startsWith("-") && afterEndOfOptions(args, u.getUnmatched().getFirst())) {
+            // picocli calls a word after "--" that looks like an option an unknown option, and suggests the very
+            // option it names; the word is an argument there, and the user most likely meant it as an option
+            message = "unexpected argument '" + u.getUnmatched().getFirst() + "' after '--': what follows '--' is "
+                    + "never read as an option; put options before '--'";
+            suggestion = null;
+        }
+        err.println(line.getCommandSpec().qualifiedName() + ": " + message);
         if (suggestion != null) {
             err.println(suggestion);
         }
         err.println(hint(line));
         err.flush();
         return line.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /** Whether {@code word} stands after a {@code --} (the end of options) on this command line. */
+    private static boolean afterEndOfOptions(String[] args, String word) {
+        int end = Arrays.asList(args).indexOf("--");
+        return end >= 0 && Arrays.asList(args).subList(end + 1, args.length).contains(word);
     }
 
     /** The hint after an error: the help of the command it happened in. */
