@@ -161,7 +161,7 @@ public final class Database implements AutoCloseable {
      * statement waiting for an answer the server never sent (seen on MariaDB 10.11 with Galera 26.4).
      */
     private static void migrate(HikariDataSource pool, String url, String user, String password, int maxRetries) {
-        try (MigrationLock lock = isGaleraNode(pool) ? MigrationLock.acquire(pool, MigrationLock.STALE) : null) {
+        try (MigrationLock lock = isGaleraNode(pool) ? MigrationLock.acquire(pool) : null) {
             // on a new database the lock's table is the only one; Flyway refuses a non-empty schema without its
             // history unless told to start from an empty baseline (version 0, before every migration)
             boolean onlyLock = lock != null && MigrationLock.onlyTableOfSchema(pool);
