@@ -8,10 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-20}"; uploaders="${2:-8}"; batch="${3:-500}"
-export JAVA_HOME="${JAVA_HOME:-$(ls -d /usr/lib/jvm/*25* | head -1)}"
-./mvnw -B -ntp -q -pl manager -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile=target/bench.classpath >&2
-cp="manager/target/test-classes:manager/target/classes:testkit/target/classes:$(cat manager/target/bench.classpath)"
-echo "load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores" >&2
+. bench/lib/manager.sh
+manager_bench_init
+cp="testkit/target/classes:$cp"
 "$JAVA_HOME/bin/java" -Xmx1g -cp "$cp" -Dlogback.configurationFile=manager/src/test/resources/logback-test.xml \
   io.waddleperf.manager.bench.GaleraIngestBench "$seconds" "$uploaders" "$batch" 2>/dev/null

@@ -9,11 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 batches="${1:-200}"; batch="${2:-500}"; databases="${3:-h2 mariadb}"
-export JAVA_HOME="${JAVA_HOME:-$(ls -d /usr/lib/jvm/*25* | head -1)}"
-./mvnw -B -ntp -q -pl manager -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile=target/bench.classpath >&2
-cp="manager/target/test-classes:manager/target/classes:$(cat manager/target/bench.classpath)"
-echo "load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores" >&2
+. bench/lib/manager.sh
+manager_bench_init
 for db in $databases; do
   "$JAVA_HOME/bin/java" -Xmx1g -cp "$cp" -Dlogback.configurationFile=manager/src/test/resources/logback-test.xml \
     io.waddleperf.manager.bench.IngestProfile "$db" "$batches" "$batch" 2>/dev/null

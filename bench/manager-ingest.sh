@@ -8,17 +8,13 @@
 # commit), and the rate is given against the run without rules.
 # The uploaders send a body made once per uploader with fresh ids written into it, so the client side costs little;
 # the JVM's CPU per 1000 results is printed as a whole and split by thread (uploaders, GC, JIT, folder, handlers).
-# BENCH_CLASSES_FIRST=<dir> puts a directory of compiled manager classes ahead of the build's (e.g. an older
-# commit's, for a before/after comparison with the same benchmark in the same run).
+# BENCH_CLASSES_FIRST=<dir> puts a directory of compiled manager classes ahead of the build's (bench/lib/manager.sh).
 #   usage: bench/manager-ingest.sh [seconds=20] [uploaders=8] [batch=500] [databases="h2 mariadb"] [alert_rules=0]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-20}"; uploaders="${2:-8}"; batch="${3:-500}"; databases="${4:-h2 mariadb}"; rules="${5:-0}"
-export JAVA_HOME="${JAVA_HOME:-$(ls -d /usr/lib/jvm/*25* | head -1)}"
-./mvnw -B -ntp -q -pl manager -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile=target/bench.classpath >&2
-cp="manager/target/test-classes:${BENCH_CLASSES_FIRST:+$BENCH_CLASSES_FIRST:}manager/target/classes:$(cat manager/target/bench.classpath)"
-echo "load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores" >&2
+. bench/lib/manager.sh
+manager_bench_init
 for db in $databases; do
   "$JAVA_HOME/bin/java" -Xmx6g -cp "$cp" -Dlogback.configurationFile=manager/src/test/resources/logback-test.xml \
     io.waddleperf.manager.bench.IngestBench "$db" "$seconds" "$uploaders" "$batch" "$rules" 2>/dev/null

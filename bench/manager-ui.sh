@@ -11,11 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows="${1:-1000000}"; days="${2:-30}"; repeats="${3:-5}"; database="${4:-h2}"
-export JAVA_HOME="${JAVA_HOME:-$(ls -d /usr/lib/jvm/*25* | head -1)}"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-./mvnw -B -ntp -q -pl manager -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile=target/bench.classpath >&2
-cp="manager/target/test-classes:manager/target/classes:$(cat manager/target/bench.classpath)"
-echo "load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores" >&2
+. bench/lib/manager.sh
+manager_bench_init
 "$JAVA_HOME/bin/java" -Xmx2g -cp "$cp" -Dlogback.configurationFile=manager/src/test/resources/logback-test.xml \
   io.waddleperf.manager.bench.UiBench "$database" "$rows" "$days" "$repeats"
