@@ -119,6 +119,30 @@ class StatisticsIT {
                 assertThat(t.get("max_latency_ms").asDouble()).isEqualTo(max);
             }
 
+            // one target, whole and per type (read from the per-OU-target-and-type rollups for the whole hours and
+            // days): what the raw results of that target say
+            for (String target : List.of("tcp://t0:80", "tcp://t1:80")) {
+                String q = "target=" + java.net.URLEncoder.encode(target, java.nio.charset.StandardCharsets.UTF_8) + "&"
+                        + range;
+                for (String groupBy : List.of("", "group_by=test_type&")) {
+                    JsonNode fromRollups = ok(m.call("GET", "/api/v1/statistics/summary?" + groupBy + q, admin, null))
+                            .get("groups");
+                    JsonNode fromRaw = ok(m.call("GET", "/api/v1/statistics/summary?exact=true&" + groupBy + q, admin,
+                            null)).get("groups");
+                    assertThat(fromRollups).hasSameSizeAs(fromRaw).isNotEmpty();
+                    for (int i = 0; i < fromRaw.size(); i++) {
+                        for (String f : List.of("count", "success_count", "latency_samples")) {
+                            assertThat(fromRollups.get(i).get(f).asLong()).as(target + " " + groupBy + f)
+                                    .isEqualTo(fromRaw.get(i).get(f).asLong());
+                        }
+                        for (String f : List.of("min_latency_ms", "max_latency_ms")) {
+                            assertThat(fromRollups.get(i).get(f).asDouble()).as(target + " " + groupBy + f)
+                                    .isEqualTo(fromRaw.get(i).get(f).asDouble());
+                        }
+                    }
+                }
+            }
+
             // the busiest two of the four groups, in group order, and what the others hold
             JsonNode top = ok(m.call("GET", "/api/v1/statistics/summary?limit=2&" + range, admin, null));
             List<JsonNode> busiest = new ArrayList<>();
