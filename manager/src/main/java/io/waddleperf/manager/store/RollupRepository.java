@@ -85,15 +85,13 @@ public final class RollupRepository {
     }
 
     /**
-     * Per-series figures added up per bucket and aggregate series, in key order: what a fold writes into
-     * {@code aggregate}'s table. Each aggregate row adds its series' figures in their key order, whatever the order
-     * given, so a fold and a reader adding the deltas not yet folded make the same sums.
+     * Per-series figures, given in key order, added up per bucket and aggregate series, in key order: what a fold
+     * writes into {@code aggregate}'s table. Each aggregate row adds its series' figures in their key order, so a fold
+     * and a reader adding the deltas not yet folded make the same sums.
      */
     static List<RollupFigures> aggregate(Aggregate aggregate, java.util.Collection<RollupFigures> perSeries) {
-        List<RollupFigures> ordered = new ArrayList<>(perSeries);
-        ordered.sort(java.util.Comparator.comparing(m -> new Key(m.bucket, m.series), KEY_ORDER));
         Map<Key, RollupFigures> out = new TreeMap<>(KEY_ORDER);
-        for (RollupFigures m : ordered) {
+        for (RollupFigures m : perSeries) {
             out.computeIfAbsent(new Key(m.bucket, aggregate.seriesId(m.ouId, m.target, m.testType)),
                     k -> aggregate.empty(m.bucket, k.series(), m)).merge(m);
         }
@@ -260,11 +258,11 @@ public final class RollupRepository {
                     Instant bucket = tier.floor(m.bucket);
                     merged.computeIfAbsent(new Key(bucket, m.series), k -> m.emptyAt(bucket)).merge(m);
                 }
-                applyAll(h, tier.table(), null, new ArrayList<>(merged.values()));
+                applyAll(h, tier, null, new ArrayList<>(merged.values()));
                 for (Aggregate a : Aggregate.values()) {
                     // the same minutes added up as a reader of the per-series rows would add them
                     if (a.table(tier) != null) {
-                        applyAll(h, a.table(tier), a, aggregate(a, merged.values()));
+                        applyAll(h, tier, a, aggregate(a, merged.values()));
                     }
                 }
             }
@@ -292,19 +290,23 @@ public final class RollupRepository {
         return db.read(h -> h.createQuery("SELECT COUNT(*) FROM rollup_delta").mapTo(Long.class).one());
     }
 
-    private static void applyAll(Handle h, String table, Aggregate aggregate, List<RollupFigures> rows) {
+    /** {@code tier}'s table of {@code aggregate}'s rows, or of the per-series rows when null. */
+    private static String table(RollupTier tier, Aggregate aggregate) {
+        return aggregate == null ? tier.table() : aggregate.table(tier);
+    }
+
+    private static void applyAll(Handle h, RollupTier tier, Aggregate aggregate, List<RollupFigures> rows) {
         for (int i = 0; i < rows.size(); i += ROWS_PER_STATEMENT) {
-            apply(h, table, aggregate, rows.subList(i, Math.min(rows.size(), i + ROWS_PER_STATEMENT)));
+            apply(h, table(tier, aggregate), aggregate, rows.subList(i, Math.min(rows.size(), i + ROWS_PER_STATEMENT)));
         }
     }
 
     /**
      * Writes one table's folded figures (in key order; {@code aggregate}: which aggregate's table, or null for a
-     * per-series one): locks the rows
-     * that exist (in key order) and reads their histograms, adds to those rows and inserts the others. Under the
-     * rollup lock no other fold on this node inserts a row between the read and the insert; on Galera a row another
-     * node inserted meanwhile fails the insert as a duplicate (or certification), and the whole fold runs again, then
-     * finding the row. Each row's histogram is merged here, so a row is written once.
+     * per-series one): locks the rows that exist (in key order) and reads their histograms, adds to those rows and
+     * inserts the others. Under the rollup lock no other fold on this node inserts a row between the read and the
+     * insert; on Galera a row another node inserted meanwhile fails the insert as a duplicate (or certification), and
+     * the whole fold runs again, then finding the row. Each row's histogram is merged here, so a row is written once.
      */
     private static void apply(Handle h, String t, Aggregate aggregate, List<RollupFigures> deltas) {
         Set<Instant> buckets = new LinkedHashSet<>();
@@ -432,8 +434,7 @@ public final class RollupRepository {
             histograms.add(merged.encode());
         }
         try {
-            insert(h.getConnection(), aggregate == null ? tier.table() : aggregate.table(tier), aggregate, rows,
-                    histograms);
+            insert(h.getConnection(), table(tier, aggregate), aggregate, rows, histograms);
         } catch (java.sql.SQLException e) {
             throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
         }
@@ -534,13 +535,9 @@ public final class RollupRepository {
         return tier.targetTable() != null ? Aggregate.TARGET : null;
     }
 
-    /** {@code aggregate}'s rows in the caller's snapshot, with their unfolded deltas added. */
-    static void scanAggregate(Handle h, RollupTier tier, Aggregate aggregate, ResultScope scope, Filter filter,
-                              Instant from, Instant to, Consumer<Row> sink) {
-        if (aggregate.table(tier) == null || filter.device() != null || scope instanceof ResultScope.Submitter
-                || (aggregate == Aggregate.TYPE && filter.target() != null)) {
-            throw new IllegalArgumentException(aggregate + " rows do not answer " + tier + ", " + scope + ", " + filter);
-        }
+    /** {@code aggregate}'s rows in the caller's snapshot, with their unfolded deltas added ({@link #answering} chose it). */
+    private static void scanAggregate(Handle h, RollupTier tier, Aggregate aggregate, ResultScope scope, Filter filter,
+                                      Instant from, Instant to, Consumer<Row> sink) {
         Map<Key, RollupFigures> pending = pending(h, tier, scope, filter, from, to, aggregate);
         Query q = h.createQuery("SELECT r.bucket_start, r.series_id, " + (aggregate == Aggregate.TARGET ? "r.target, " : "")
                 + "r.test_type, r.result_count, r.success_count, "
@@ -627,8 +624,10 @@ public final class RollupRepository {
             return out;
         }
         // added up as a fold does: each series' sum, in key order
+        Map<Key, RollupFigures> ordered = new TreeMap<>(KEY_ORDER);
+        ordered.putAll(out);
         Map<Key, RollupFigures> sums = new java.util.HashMap<>();
-        for (RollupFigures f : aggregate(aggregate, out.values())) {
+        for (RollupFigures f : aggregate(aggregate, ordered.values())) {
             sums.put(new Key(f.bucket, f.series), f);
         }
         return sums;
@@ -750,7 +749,7 @@ public final class RollupRepository {
                             .merge(RollupFigures.of(row, null));
                     return 1;
                 }).list();
-                applyAll(h, table, aggregate, new ArrayList<>(sums.values()));
+                applyAll(h, tier, aggregate, new ArrayList<>(sums.values()));
                 n += sums.size();
             }
             written.put(tier, n);

@@ -45,13 +45,6 @@ class RollupTypeSeriesIT {
         }
     }
 
-    /** A tier's rows added up per bucket and test type, as text (histograms as their bytes). */
-    private static Map<String, String> perType(RollupRepository rollups, RollupTier tier, ResultScope scope,
-                                               Filter filter, Detail detail, AtomicLong rowsRead, AtomicLong withTarget) {
-        Read read = new Read(rowsRead, withTarget, new AtomicLong());
-        return sums(rollups, tier, scope, filter, detail, false, read);
-    }
-
     /**
      * A tier's rows added up per bucket and test type, and per target ({@code byTarget}), as text (histograms as
      * their bytes), counting into {@code read} what the rows read carried.
@@ -128,22 +121,20 @@ class RollupTypeSeriesIT {
                                 scope instanceof ResultScope.Submitter ? null : RollupRepository.Aggregate.TARGET);
                         continue;
                     }
-                    AtomicLong seriesRows = new AtomicLong();
-                    AtomicLong typeRows = new AtomicLong();
-                    AtomicLong typeRowsWithTarget = new AtomicLong();
-                    Map<String, String> seriesPerType = perType(rollups, tier, scope, filter, Detail.SERIES,
-                            seriesRows, new AtomicLong());
-                    Map<String, String> byType = perType(rollups, tier, scope, filter, Detail.TEST_TYPE, typeRows,
-                            typeRowsWithTarget);
+                    Read seriesRead = new Read();
+                    Map<String, String> seriesPerType = sums(rollups, tier, scope, filter, Detail.SERIES, false,
+                            seriesRead);
+                    Read types = new Read();
+                    Map<String, String> byType = sums(rollups, tier, scope, filter, Detail.TEST_TYPE, false, types);
                     assertThat(byType).as("%s, %s, %s", tier, scope, filter).isEqualTo(seriesPerType);
                     if (scope instanceof ResultScope.Submitter) {
-                        assertThat(typeRowsWithTarget.get()).as("a submitter's scope reads per-series rows")
-                                .isEqualTo(typeRows.get());
+                        assertThat(types.withTarget().get()).as("a submitter's scope reads per-series rows")
+                                .isEqualTo(types.rows().get());
                     } else {
-                        assertThat(typeRowsWithTarget.get()).as("%s reads per-type rows", scope).isZero();
+                        assertThat(types.withTarget().get()).as("%s reads per-type rows", scope).isZero();
                         if (!seriesPerType.isEmpty()) {
-                            assertThat(typeRows.get()).as("fewer per-type rows than per-series rows, %s %s", tier, scope)
-                                    .isLessThan(seriesRows.get());
+                            assertThat(types.rows().get()).as("fewer per-type rows than per-series rows, %s %s", tier,
+                                    scope).isLessThan(seriesRead.rows().get());
                         }
                     }
                 }
@@ -192,10 +183,10 @@ class RollupTypeSeriesIT {
             assertSamePaths(rollups, scopes);
 
             // an OU sees its own figures only, and another OU none
-            Map<String, String> ou1Only = perType(rollups, RollupTier.DAY, new ResultScope.Ou(ou1), Filter.NONE,
-                    Detail.TEST_TYPE, new AtomicLong(), new AtomicLong());
-            Map<String, String> all = perType(rollups, RollupTier.DAY, new ResultScope.All(), Filter.NONE,
-                    Detail.TEST_TYPE, new AtomicLong(), new AtomicLong());
+            Map<String, String> ou1Only = sums(rollups, RollupTier.DAY, new ResultScope.Ou(ou1), Filter.NONE,
+                    Detail.TEST_TYPE, false, new Read());
+            Map<String, String> all = sums(rollups, RollupTier.DAY, new ResultScope.All(), Filter.NONE,
+                    Detail.TEST_TYPE, false, new Read());
             assertThat(ou1Only).isNotEmpty().isNotEqualTo(all);
             AtomicLong strangers = new AtomicLong();
             rollups.scan(RollupTier.DAY, new ResultScope.Ou(UUID.randomUUID()), Filter.NONE, Detail.TEST_TYPE, FROM, TO,
