@@ -8,10 +8,13 @@ import java.util.Set;
 /**
  * An HTTP(S) request with per-phase timing ({@code http}, docs/RESULTS.md). {@code protocol} is {@code auto},
  * {@code http1} or {@code http2}; {@code tlsClient} as for every TLS client probe ({@link TlsClientSpec});
- * {@code maxBodyBytes} the most body bytes an attempt reads before it stops reading (0: the whole body).
+ * {@code maxBodyBytes} the most body bytes an attempt reads before it stops reading (0: the whole body);
+ * {@code tlsLibrary} which TLS implementation an https request's handshake and records go through, as the tls
+ * probe's option ({@link TlsSpec#LIBRARIES}).
  */
 public record HttpSpec(String target, URI url, Endpoint endpoint, String method, String protocol, boolean followRedirects,
-                       int count, Duration interval, Duration timeout, TlsClientSpec tlsClient, long maxBodyBytes)
+                       int count, Duration interval, Duration timeout, TlsClientSpec tlsClient, long maxBodyBytes,
+                       String tlsLibrary)
         implements ProbeSpec {
 
     public static final Set<String> METHODS = Set.of("get", "post", "head", "options");
@@ -21,7 +24,7 @@ public record HttpSpec(String target, URI url, Endpoint endpoint, String method,
 
     public static HttpSpec of(String target, URI url, ProbeOptions o) {
         Params p = Params.of(o, "http", TlsClientSpec.withOptions(Set.of("method", "protocol", "follow_redirects",
-                MAX_BODY_BYTES)));
+                MAX_BODY_BYTES, "tls_library")));
         String scheme = url.getScheme();
         int port = url.getPort() != -1 ? url.getPort() : "https".equals(scheme) ? 443 : 80;
         String protocol = normaliseProtocol(p.string("protocol", "auto"));
@@ -30,13 +33,14 @@ public record HttpSpec(String target, URI url, Endpoint endpoint, String method,
         return new HttpSpec(target, url, new Endpoint(host, port),
                 p.oneOf("method", "get", METHODS).toUpperCase(java.util.Locale.ROOT), protocol,
                 p.bool("follow_redirects", true), o.countOr(1), o.intervalOr(Duration.ofMillis(100)),
-                o.timeoutOr(Duration.ofSeconds(30)), TlsClientSpec.of(p), p.bytes(MAX_BODY_BYTES, 0, 1, Long.MAX_VALUE));
+                o.timeoutOr(Duration.ofSeconds(30)), TlsClientSpec.of(p), p.bytes(MAX_BODY_BYTES, 0, 1, Long.MAX_VALUE),
+                p.oneOf("tls_library", "auto", TlsSpec.LIBRARIES));
     }
 
     /** This request toward another URL (a trace's service check keeps the caller's path). */
     public HttpSpec withUrl(URI other) {
         return new HttpSpec(target, other, endpoint, method, protocol, followRedirects, count, interval, timeout,
-                tlsClient, maxBodyBytes);
+                tlsClient, maxBodyBytes, tlsLibrary);
     }
 
     /** Accepts the original's spellings: {@code http1}, {@code http/1.1}, {@code http2}, {@code http/2}, {@code auto}. */

@@ -54,7 +54,8 @@ public final class ProbeCatalog {
             new Option("method", "get", "get, post, head or options"),
             new Option("protocol", "auto", "auto, http1 or http2"),
             new Option("follow_redirects", "true", "follow 3xx answers"),
-            new Option("max_body_bytes", "(the whole body)", "stop reading a body after this many bytes (64K, 1M)")),
+            new Option("max_body_bytes", "(the whole body)", "stop reading a body after this many bytes (64K, 1M)"),
+            new Option("tls_library", "auto", "https: auto (the system's OpenSSL, else the JDK's TLS), openssl or jsse")),
             TLS_CLIENT);
 
     private static final List<Probe> PROBES = List.of(

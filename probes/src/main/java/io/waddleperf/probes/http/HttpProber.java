@@ -8,6 +8,8 @@ import io.waddleperf.probes.Failures;
 import io.waddleperf.probes.ProbeContext;
 import io.waddleperf.probes.ProbeException;
 import io.waddleperf.probes.Prober;
+import io.waddleperf.probes.tls.OpenSslSocketFactory;
+import io.waddleperf.probes.tls.TlsLibrary;
 import io.waddleperf.probes.trust.TlsTrust;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -35,7 +37,9 @@ import okio.BufferedSource;
  * own connection pool and TLS context, so every attempt pays and measures its own dns, TCP connect and full TLS
  * handshake (a reused connection would report zero for them, a resumed session an abbreviated handshake). Phase
  * boundaries come from the connection's socket, named by OkHttp's {@code EventListener} (see {@link PhaseRecorder});
- * an untimed loopback warm-up runs first ({@link HttpWarmup}).
+ * an untimed loopback warm-up runs first ({@link HttpWarmup}). An https request's TLS goes through the system's OpenSSL
+ * ({@link OpenSslSocketFactory}, option {@code tls_library}, as the tls probe), so {@code tls_ms} is what curl's
+ * handshake costs on the same path; a redirect from http to https is made with the JDK's TLS.
  *
  * <p>Outcome rules: any HTTP response is a measurement and fills the metrics. A status of 400 or more fails the
  * result with {@code http_error: <status>} (blackbox_exporter's default of valid 2xx/3xx); {@code protocol=http2}
@@ -72,12 +76,22 @@ public final class HttpProber implements Prober<HttpSpec> {
             throw new ProbeException(ErrorKind.INVALID_TARGET, "not a valid http(s) URL: " + spec.url());
         }
         boolean http2Required = "http2".equals(spec.protocol());
-        TlsTrust trust = TlsTrust.of(spec.tlsClient());
+        TlsTrust trust = TlsTrust.of(spec.tlsClient()); // also refuses an unreadable ca_file, in the same words for both
+        boolean openssl = url.isHttps() && TlsLibrary.useOpenSsl(spec.tlsLibrary(), result);
         OkHttpClient base = baseClient(spec, url, trust);
         MonotonicClock clock = context.clock();
-        // Untimed, and no traffic to the target: see HttpWarmup.
-        HttpWarmup.warm(base, url.isHttps(), trust, clock);
+        try (OpenSslSocketFactory openSsl = openssl
+                ? OpenSslSocketFactory.client(spec.tlsClient().caFile(), spec.tlsClient().verify()) : null) {
+            // Untimed, and no traffic to the target: see HttpWarmup.
+            HttpWarmup.warm(base, url.isHttps(), openssl, trust, clock);
+            run(spec, context, result, url, http2Required, trust, openSsl, base);
+        }
+    }
 
+    private static void run(HttpSpec spec, ProbeContext context, ProbeResult.Builder result, HttpUrl url,
+                            boolean http2Required, TlsTrust trust, OpenSslSocketFactory openSsl, OkHttpClient base)
+            throws Exception {
+        MonotonicClock clock = context.clock();
         List<HttpAttempt> attempts = new ArrayList<>();
         Failures.Failure firstFailure = null;
         Exception firstCause = null;
@@ -87,11 +101,12 @@ public final class HttpProber implements Prober<HttpSpec> {
                 sleepUntil(clock, scheduleStart + spec.interval().toNanos() * i);
             }
             PhaseRecorder recorder = new PhaseRecorder(clock);
-            // A fresh TLS context per attempt as well as a fresh pool: a shared context would resume the previous
+            // A fresh JDK TLS context per attempt as well as a fresh pool: a shared context would resume the previous
             // attempt's session, and tls_ms would time an abbreviated handshake (no key exchange, no certificate).
+            // OpenSSL's client context never offers an earlier session, so the run keeps one.
             OkHttpClient client = base.newBuilder().connectionPool(new ConnectionPool()).eventListener(recorder)
                     .socketFactory(new WireSocketFactory(recorder))
-                    .sslSocketFactory(trust.freshSocketFactory(), trust.trustManager()).build();
+                    .sslSocketFactory(openSsl != null ? openSsl : trust.freshSocketFactory(), trust.trustManager()).build();
             BodyCount body = new BodyCount(spec.maxBodyBytes());
             try {
                 HttpAttempt a = exchange(client, request(spec, url), recorder, clock, i + 1, http2Required, body);

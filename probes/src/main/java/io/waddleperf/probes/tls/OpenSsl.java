@@ -40,6 +40,13 @@ final class OpenSsl {
     static final int SSL_CTRL_SET_TLSEXT_HOSTNAME = 55;
     static final int TLSEXT_NAMETYPE_HOST_NAME = 0;
     static final int OPENSSL_VERSION_STRING = 6;
+    static final int SSL_CTRL_SET_MIN_PROTO_VERSION = 123;
+    static final int SSL_CTRL_SET_MAX_PROTO_VERSION = 124;
+    static final int BIO_CTRL_PENDING = 10;
+    static final int TLS1_VERSION = 0x0301;
+    static final int TLS1_1_VERSION = 0x0302;
+    static final int TLS1_2_VERSION = 0x0303;
+    static final int TLS1_3_VERSION = 0x0304;
 
     static final long X509_V_OK = 0;
     static final long X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT = 2;
@@ -108,6 +115,7 @@ final class OpenSsl {
 
         static final MethodHandle OPENSSL_VERSION = handle(CRYPTO, "OpenSSL_version", FunctionDescriptor.of(ADDRESS, JAVA_INT));
         static final MethodHandle TLS_CLIENT_METHOD = handle(SSL, "TLS_client_method", FunctionDescriptor.of(ADDRESS));
+        static final MethodHandle TLS_SERVER_METHOD = handle(SSL, "TLS_server_method", FunctionDescriptor.of(ADDRESS));
         static final MethodHandle SSL_CTX_NEW = handle(SSL, "SSL_CTX_new", P_P);
         static final MethodHandle SSL_CTX_FREE = handle(SSL, "SSL_CTX_free", V_P);
         static final MethodHandle SSL_CTX_SET_DEFAULT_VERIFY_PATHS = handle(SSL, "SSL_CTX_set_default_verify_paths", I_P);
@@ -131,6 +139,38 @@ final class OpenSsl {
         static final MethodHandle SSL_CIPHER_STANDARD_NAME = handle(SSL, "SSL_CIPHER_standard_name", P_P);
         static final MethodHandle SSL_GET_PEER_CERT_CHAIN = handle(SSL, "SSL_get_peer_cert_chain", P_P);
         static final MethodHandle SSL_GET_VERIFY_RESULT = handle(SSL, "SSL_get_verify_result", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+        // For TLS over a socket the JVM owns (OpenSslSocket): OpenSSL reads and writes memory buffers, Java moves them.
+        static final MethodHandle BIO_S_MEM = handle(CRYPTO, "BIO_s_mem", FunctionDescriptor.of(ADDRESS));
+        static final MethodHandle BIO_NEW = handle(CRYPTO, "BIO_new", P_P);
+        static final MethodHandle BIO_FREE = handle(CRYPTO, "BIO_free", I_P);
+        static final MethodHandle BIO_READ = handle(CRYPTO, "BIO_read", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        static final MethodHandle BIO_WRITE = handle(CRYPTO, "BIO_write", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        static final MethodHandle BIO_CTRL = handle(CRYPTO, "BIO_ctrl",
+                FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS));
+        static final MethodHandle SSL_SET_BIO = handle(SSL, "SSL_set_bio", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS));
+        static final MethodHandle SSL_SET_CONNECT_STATE = handle(SSL, "SSL_set_connect_state", V_P);
+        static final MethodHandle SSL_SET_ACCEPT_STATE = handle(SSL, "SSL_set_accept_state", V_P);
+        static final MethodHandle SSL_DO_HANDSHAKE = handle(SSL, "SSL_do_handshake", I_P);
+        static final MethodHandle SSL_READ = handle(SSL, "SSL_read", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        static final MethodHandle SSL_WRITE = handle(SSL, "SSL_write", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        static final MethodHandle SSL_SET_ALPN_PROTOS = handle(SSL, "SSL_set_alpn_protos",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        static final MethodHandle SSL_GET0_ALPN_SELECTED = handle(SSL, "SSL_get0_alpn_selected",
+                FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS));
+        static final MethodHandle SSL_CTX_GET_CIPHERS = handle(SSL, "SSL_CTX_get_ciphers", P_P);
+        static final MethodHandle SSL_CIPHER_GET_NAME = handle(SSL, "SSL_CIPHER_get_name", P_P);
+        static final MethodHandle SSL_CIPHER_GET_VERSION = handle(SSL, "SSL_CIPHER_get_version", P_P);
+        static final MethodHandle SSL_SET_CIPHER_LIST = handle(SSL, "SSL_set_cipher_list", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        static final MethodHandle SSL_SET_CIPHERSUITES = handle(SSL, "SSL_set_ciphersuites", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        static final MethodHandle D2I_X509 = handle(CRYPTO, "d2i_X509", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
+        static final MethodHandle D2I_AUTO_PRIVATE_KEY = handle(CRYPTO, "d2i_AutoPrivateKey",
+                FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
+        static final MethodHandle X509_FREE = handle(CRYPTO, "X509_free", V_P);
+        static final MethodHandle EVP_PKEY_FREE = handle(CRYPTO, "EVP_PKEY_free", V_P);
+        static final MethodHandle SSL_CTX_USE_CERTIFICATE = handle(SSL, "SSL_CTX_use_certificate",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        static final MethodHandle SSL_CTX_USE_PRIVATE_KEY = handle(SSL, "SSL_CTX_use_PrivateKey",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         static final MethodHandle SK_NUM = handle(CRYPTO, "OPENSSL_sk_num", I_P);
         static final MethodHandle SK_VALUE = handle(CRYPTO, "OPENSSL_sk_value", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
         static final MethodHandle I2D_X509 = handle(CRYPTO, "i2d_X509", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));

@@ -57,7 +57,7 @@ public final class TlsProber implements Prober<TlsSpec> {
 
     @Override
     public void probe(TlsSpec spec, ProbeContext context, ProbeResult.Builder result) throws Exception {
-        boolean openssl = useOpenSsl(spec.library(), result);
+        boolean openssl = TlsLibrary.useOpenSsl(spec.library(), result);
         String caFile = spec.tlsClient().caFile();
         X509ExtendedTrustManager trust = null;
         if (openssl) {
@@ -140,36 +140,6 @@ public final class TlsProber implements Prober<TlsSpec> {
         if (handshake.size() == 0) {
             throw firstFailure;
         }
-    }
-
-    /**
-     * Whether this run's handshakes go through OpenSSL ({@code tls_library} {@code auto} when it loads, or
-     * {@code openssl}) or the JDK ({@code jsse}, or {@code auto} without OpenSSL); says which in
-     * {@code raw_results.tls_library}, and why not OpenSSL in {@code raw_results.openssl_unavailable}.
-     */
-    private static boolean useOpenSsl(String library, ProbeResult.Builder result) throws ProbeException {
-        return useOpenSsl(library, OpenSsl.available() ? null : OpenSsl.problem(), OpenSsl.version(), result);
-    }
-
-    /** {@link #useOpenSsl(String, ProbeResult.Builder)} for a given state of OpenSSL: {@code problem} null if usable. */
-    static boolean useOpenSsl(String library, String problem, String version, ProbeResult.Builder result)
-            throws ProbeException {
-        boolean openssl = switch (library) {
-            case "jsse" -> false;
-            case "openssl" -> {
-                if (problem != null) {
-                    throw new ProbeException(ErrorKind.INTERNAL_ERROR, "tls_library=openssl, but OpenSSL 3 cannot be used here: "
-                            + problem);
-                }
-                yield true;
-            }
-            default -> problem == null;
-        };
-        result.raw("tls_library", openssl ? "openssl " + version : "jsse");
-        if (!openssl && "auto".equals(library)) {
-            result.raw("openssl_unavailable", problem);
-        }
-        return openssl;
     }
 
     /** One connect plus handshake; fills {@code connect_ms} and {@code tls_ms} into {@code attempt} as they happen. */

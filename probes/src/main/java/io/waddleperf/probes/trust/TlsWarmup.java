@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
@@ -51,7 +52,7 @@ public final class TlsWarmup {
 
     /** The warm-up server's key and certificate, and a client context that accepts exactly that certificate. */
     public record Material(SSLContext server, SSLContext client, X509ExtendedTrustManager clientTrust,
-                           X509Certificate[] chain) {
+                           X509Certificate[] chain, PrivateKey key) {
     }
 
     /** The EC warm-up key material (loaded once per JVM). */
@@ -78,7 +79,7 @@ public final class TlsWarmup {
             X509ExtendedTrustManager pinned = new PinnedTrustManager(chain[0]);
             SSLContext client = SSLContext.getInstance("TLS");
             client.init(null, new TrustManager[] {pinned}, null);
-            m = new Material(server, client, pinned, chain);
+            m = new Material(server, client, pinned, chain, (PrivateKey) ks.getKey("warmup", PASSWORD));
             MATERIAL.put(keyType, m);
         }
         return m;

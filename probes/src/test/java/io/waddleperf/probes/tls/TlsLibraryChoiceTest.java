@@ -19,27 +19,27 @@ class TlsLibraryChoiceTest {
     @Test
     void auto_takes_openssl_when_it_loads_and_names_its_version() throws Exception {
         ProbeResult.Builder result = ProbeResult.builder();
-        assertThat(TlsProber.useOpenSsl("auto", null, "3.0.22", result)).isTrue();
+        assertThat(TlsLibrary.useOpenSsl("auto", null, "3.0.22", result)).isTrue();
         assertThat(result.rawResults()).containsEntry("tls_library", "openssl 3.0.22").doesNotContainKey("openssl_unavailable");
     }
 
     @Test
     void auto_falls_back_to_the_jdk_and_says_why() throws Exception {
         ProbeResult.Builder result = ProbeResult.builder();
-        assertThat(TlsProber.useOpenSsl("auto", MISSING, null, result)).isFalse();
+        assertThat(TlsLibrary.useOpenSsl("auto", MISSING, null, result)).isFalse();
         assertThat(result.rawResults()).containsEntry("tls_library", "jsse").containsEntry("openssl_unavailable", MISSING);
     }
 
     @Test
     void jsse_is_taken_when_asked_for_even_with_openssl_there() throws Exception {
         ProbeResult.Builder result = ProbeResult.builder();
-        assertThat(TlsProber.useOpenSsl("jsse", null, "3.0.22", result)).isFalse();
+        assertThat(TlsLibrary.useOpenSsl("jsse", null, "3.0.22", result)).isFalse();
         assertThat(result.rawResults()).containsEntry("tls_library", "jsse").doesNotContainKey("openssl_unavailable");
     }
 
     @Test
     void openssl_asked_for_but_missing_fails_the_probe_saying_why() {
-        assertThatThrownBy(() -> TlsProber.useOpenSsl("openssl", MISSING, null, ProbeResult.builder()))
+        assertThatThrownBy(() -> TlsLibrary.useOpenSsl("openssl", MISSING, null, ProbeResult.builder()))
                 .isInstanceOf(ProbeException.class)
                 .hasMessageStartingWith("internal_error: tls_library=openssl, but OpenSSL 3 cannot be used here")
                 .hasMessageContaining("libssl.so.3");
