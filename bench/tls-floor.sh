@@ -11,6 +11,9 @@
 #   probe-openssl  `./waddleperf test tls://localhost:PORT --count N --opt tls_library=openssl` (a cold one-shot
 #                  JVM; tls_ms per attempt, the first included)
 #   probe-jsse     the same with tls_library=jsse (the JDK's TLS, after its untimed warm-up)
+#   http-openssl   `./waddleperf test https://localhost:PORT/ --count N --opt tls_library=openssl`: the http probe's
+#                  tls_ms (first handshake byte written to last handshake byte read or written, on the wire)
+#   http-jsse      the same with tls_library=jsse
 #   curl           curl -w: time_appconnect - time_connect (a new process per request: its first handshake each time)
 # Every client verifies the chain (the certificate is its own CA, given as a CA file) and the host name.
 # Prints per case and client the median tls_ms over all attempts, p10/p90, the median of attempt 1 over rounds, and
@@ -66,6 +69,8 @@ run() {  # client key version port round
                127.0.0.1 "$4" "$warm" "$count" "$work/$2.pem" "$3" >"$out.txt" ;;
     probe-*) ./waddleperf test "tls://localhost:$4" --count "$count" --interval 10ms --opt "ca_file=$work/$2.pem" \
                --opt "tls_library=${1#probe-}" --json >"$out.json" 2>/dev/null || true ;;
+    http-*) ./waddleperf test "https://localhost:$4/" --count "$count" --interval 10ms --opt "ca_file=$work/$2.pem" \
+               --opt "tls_library=${1#http-}" --opt protocol=http1 --json >"$out.json" 2>/dev/null || true ;;
     curl) for _ in $(seq "$count"); do
             curl -s -o /dev/null --cacert "$work/$2.pem" -w '%{time_connect} %{time_appconnect}\n' "https://localhost:$4/" |
               awk '{printf "%.4f %.4f curl -\n", $1 * 1000, ($2 - $1) * 1000}'

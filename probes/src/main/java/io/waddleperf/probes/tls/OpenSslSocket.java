@@ -162,7 +162,6 @@ public final class OpenSslSocket extends SSLSocket {
                     sslLock.lock();
                     try {
                         ensureOpen();
-                        OpenSsl.Calls.ERR_CLEAR_ERROR.invokeExact();
                         rc = (int) OpenSsl.Calls.SSL_DO_HANDSHAKE.invokeExact(ssl);
                         if (rc != 1) {
                             error = (int) OpenSsl.Calls.SSL_GET_ERROR.invokeExact(ssl, rc);
@@ -212,6 +211,9 @@ public final class OpenSslSocket extends SSLSocket {
         sslLock.lock();
         try (Arena call = Arena.ofConfined()) {
             ensureOpen();
+            // SSL_get_error needs an empty error queue on this thread. It is emptied here once; every failure after
+            // this takes its error off the queue (OpenSsl.takeError), so the calls below need not clear it each time.
+            OpenSsl.Calls.ERR_CLEAR_ERROR.invokeExact();
             int min = Integer.MAX_VALUE;
             int max = 0;
             for (String p : enabledProtocols) {
@@ -408,23 +410,25 @@ public final class OpenSslSocket extends SSLSocket {
         }
     }
 
-    /** Everything OpenSSL has queued for the peer. Under {@link #sslLock} (and the write lock, to keep the order). */
+    /**
+     * Everything OpenSSL has queued for the peer. Under {@link #sslLock} (and the write lock, to keep the order). Reads
+     * the buffer until it is empty rather than asking its size first: one call when a flight fits in a chunk, as a
+     * handshake flight does (every call here is Java on the handshake's clock).
+     */
     private byte[] drainLocked() throws Throwable {
-        long pending = (long) OpenSsl.Calls.BIO_CTRL.invokeExact(writeBio, OpenSsl.BIO_CTRL_PENDING, 0L, MemorySegment.NULL);
-        if (pending <= 0) {
-            return EMPTY;
-        }
-        byte[] bytes = new byte[Math.toIntExact(pending)];
-        int at = 0;
-        while (at < bytes.length) {
-            int n = (int) OpenSsl.Calls.BIO_READ.invokeExact(writeBio, buffer, Math.min(CHUNK, bytes.length - at));
+        byte[] bytes = EMPTY;
+        while (true) {
+            int n = (int) OpenSsl.Calls.BIO_READ.invokeExact(writeBio, buffer, CHUNK);
             if (n <= 0) {
-                throw new SSLException("OpenSSL's write buffer ended early: " + at + " of " + bytes.length + " bytes");
+                return bytes; // empty: a memory buffer answers "retry", not an error
             }
+            int at = bytes.length;
+            bytes = Arrays.copyOf(bytes, at + n);
             MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, bytes, at, n);
-            at += n;
+            if (n < CHUNK) {
+                return bytes;
+            }
         }
-        return bytes;
     }
 
     private static final byte[] EMPTY = new byte[0];
@@ -465,7 +469,6 @@ public final class OpenSslSocket extends SSLSocket {
                 sslLock.lock();
                 try {
                     ensureOpen();
-                    OpenSsl.Calls.ERR_CLEAR_ERROR.invokeExact();
                     n = (int) OpenSsl.Calls.SSL_READ.invokeExact(ssl, buffer, Math.min(len, CHUNK));
                     if (n > 0) {
                         MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, b, off, n);
@@ -522,7 +525,6 @@ public final class OpenSslSocket extends SSLSocket {
                 try {
                     ensureOpen();
                     MemorySegment.copy(b, off, buffer, ValueLayout.JAVA_BYTE, 0, n);
-                    OpenSsl.Calls.ERR_CLEAR_ERROR.invokeExact();
                     // Without SSL_MODE_ENABLE_PARTIAL_WRITE and with a memory buffer that grows, all n or a failure.
                     int rc = (int) OpenSsl.Calls.SSL_WRITE.invokeExact(ssl, buffer, n);
                     if (rc != n) {
