@@ -188,9 +188,19 @@ class StockToolsLabIT {
         assertThat(route.succeeded()).as(route.toString()).isTrue();
 
         // Linux sends route errors from a per-destination token bucket (net.ipv4.route.error_cost / error_burst: one a
-        // second, at most five) that other tests may have emptied: let it fill, then ask at ping's pace.
-        Thread.sleep(5_000);
-        ProbeResult r = icmp(lab, unreachable, 3, Duration.ofSeconds(1));
+        // second, at most five; global, not per namespace, so the lab cannot lift it) that other tests may have
+        // emptied: let it fill, then ask at ping's pace. One run in a full suite once got two errors of three (alone
+        // it never did), so a run with fewer errors than requests is made once more, after another refill.
+        ProbeResult r = null;
+        for (int run = 1; run <= 2; run++) {
+            Thread.sleep(5_000);
+            r = icmp(lab, unreachable, 3, Duration.ofSeconds(1));
+            if (Integer.valueOf(3).equals(r.rawResults().get("icmp_errors"))) {
+                break;
+            }
+            System.out.printf(Locale.ROOT, "[stock] icmp to an unreachable network, run %d: %s errors of 3 requests%n",
+                    run, r.rawResults().get("icmp_errors"));
+        }
 
         assertThat(r.success()).isFalse();
         assertThat(r.error()).startsWith(ErrorKind.NETWORK_UNREACHABLE.wireName());
