@@ -5,6 +5,8 @@
 # after the other in every round (c, jsse-c2, ..., c, jsse-c2, ...), so drift and the other load hit all alike:
 #   c              bench/tls-floor/tls_handshake.c: a fresh SSL_CTX + SSL per attempt set up untimed, connect, then
 #                  SSL_connect timed alone (the reference; a new process per round, its first attempt included)
+#   c-sys          the same trusting the system's default paths (SSL_CTX_set_default_verify_paths) as well as the CA
+#                  file, as the probes do by default (ca_file adds to the system's anchors); the like-for-like reference
 #   jsse-c2        bench/tls-floor/TlsHandshakeLoop.java, the same steps with a fresh SSLContext per attempt, after
 #                  $warm untimed handshakes, default JIT (C2): the best a JVM's own TLS does here
 #   jsse-c1        the same under the one-shot launcher's JIT flags (-XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
@@ -17,8 +19,9 @@
 #   curl           curl -w: time_appconnect - time_connect (a new process per request: its first handshake each time)
 # Every client verifies the chain (the certificate is its own CA, given as a CA file) and the host name.
 # Prints per case and client the median tls_ms over all attempts, p10/p90, the median of attempt 1 over rounds, and
-# the median over rounds of (client's round median - c's round median).
-#   usage: [CLIENTS="c probe-openssl ..."] bench/tls-floor.sh [rounds=5] [count=20] [warm=3000]
+# the median over rounds of (client's round median - the reference's round median); the reference is c, or the client
+# REF names.
+#   usage: [CLIENTS="c probe-openssl ..."] [REF=c-sys] bench/tls-floor.sh [rounds=5] [count=20] [warm=3000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-5}"; count="${2:-20}"; warm="${3:-3000}"
@@ -64,6 +67,7 @@ run() {  # client key version port round
   local out="$work/$2-$3-$1-$5"
   case $1 in
     c) "$work/tls_handshake" 127.0.0.1 "$4" "$count" "$work/$2.pem" "$3" >"$out.txt" ;;
+    c-sys) "$work/tls_handshake" 127.0.0.1 "$4" "$count" "$work/$2.pem" "$3" 10 system >"$out.txt" ;;
     jsse-c2) "$JAVA_HOME/bin/java" -cp "$work/classes" TlsHandshakeLoop 127.0.0.1 "$4" "$warm" "$count" "$work/$2.pem" "$3" >"$out.txt" ;;
     jsse-c1) "$JAVA_HOME/bin/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$work/classes" TlsHandshakeLoop \
                127.0.0.1 "$4" "$warm" "$count" "$work/$2.pem" "$3" >"$out.txt" ;;
@@ -92,6 +96,7 @@ echo "$(date -u +%FT%TZ) $rounds rounds x $count attempts per client, jsse warm-
 python3 - "$work" "$rounds" "$clients" <<'PY'
 import json, os, statistics, sys
 work, rounds, clients = sys.argv[1], int(sys.argv[2]), sys.argv[3].split()
+ref = os.environ.get("REF", "c")
 def read(path):
     if not os.path.exists(path):
         path = path[:-4] + ".json"
@@ -105,10 +110,10 @@ def read(path):
             f'{d.get("tls_version")} {d.get("raw_results", {}).get("tls_library")}' if a else d.get("error")
     rows = [l.split() for l in open(path) if l.strip() and not l.startswith("failed")]
     return [float(r[1]) for r in rows], (rows[0][2] + " " + rows[0][3]) if rows else "-"
-print(f"{'case':8} {'client':13} {'p50':>7} {'p10':>7} {'p90':>7} {'1st':>7} {'- c (round medians)':>26}  negotiated")
+print(f"{'case':8} {'client':13} {'p50':>7} {'p10':>7} {'p90':>7} {'1st':>7} {'- ' + ref + ' (round medians)':>26}  negotiated")
 for key in ("ec", "rsa"):
     for version in ("1.3", "1.2"):
-        base = [read(f"{work}/{key}-{version}-c-{r}.txt")[0] for r in range(1, rounds + 1)]
+        base = [read(f"{work}/{key}-{version}-{ref}-{r}.txt")[0] for r in range(1, rounds + 1)]
         base = [statistics.median(v) if v else float("nan") for v in base]
         for client in clients:
             per = [read(f"{work}/{key}-{version}-{client}-{r}.txt") for r in range(1, rounds + 1)]
@@ -118,7 +123,7 @@ for key in ("ec", "rsa"):
             q = statistics.quantiles(allv, n=10) if len(allv) > 1 else [allv[0]] * 9
             first = statistics.median([vs[0] for vs, _ in per if vs])
             diffs = [statistics.median(vs) - c for (vs, _), c in zip(per, base) if vs]
-            d = "" if client == "c" or "c" not in clients else \
+            d = "" if client == ref or ref not in clients else \
                 f"{statistics.median(diffs):+.3f} ({min(diffs):+.3f}..{max(diffs):+.3f})"
             print(f"{key + ' ' + version:8} {client:13} {statistics.median(allv):7.3f} {q[0]:7.3f} {q[8]:7.3f} {first:7.3f} {d:>26}  {per[0][1]}")
 PY

@@ -24,7 +24,7 @@ static double now_ms(void) {
 
 int main(int argc, char **argv) {
     if (argc < 4) {
-        fprintf(stderr, "usage: %s host port count [ca_file|-] [1.2|1.3|-] [interval_ms]\n", argv[0]);
+        fprintf(stderr, "usage: %s host port count [ca_file|-] [1.2|1.3|-] [interval_ms] [file|system]\n", argv[0]);
         return 2;
     }
     const char *host = argv[1];
@@ -32,6 +32,8 @@ int main(int argc, char **argv) {
     const char *ca = argc > 4 && strcmp(argv[4], "-") != 0 ? argv[4] : NULL;
     const char *version = argc > 5 && strcmp(argv[5], "-") != 0 ? argv[5] : NULL;
     int interval_ms = argc > 6 ? atoi(argv[6]) : 10;
+    /* "system": the system's default trust paths as well as the CA file, as the probes trust by default */
+    int system_trust = argc > 7 && strcmp(argv[7], "system") == 0;
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(port)};
     if (inet_pton(AF_INET, host, &addr.sin_addr) != 1) {
         fprintf(stderr, "host must be an IPv4 address\n");
@@ -39,6 +41,10 @@ int main(int argc, char **argv) {
     }
     for (int i = 0; i < count; i++) {
         SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+        if (system_trust && SSL_CTX_set_default_verify_paths(ctx) != 1) {
+            fprintf(stderr, "cannot load the default trust paths\n");
+            return 1;
+        }
         if (ca) {
             if (SSL_CTX_load_verify_locations(ctx, ca, NULL) != 1) {
                 fprintf(stderr, "cannot load %s\n", ca);
