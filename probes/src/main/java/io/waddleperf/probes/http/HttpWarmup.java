@@ -40,6 +40,7 @@ final class HttpWarmup {
     private static volatile boolean plainDone;
     private static volatile boolean tlsDone;
     private static volatile boolean openSslDone;
+    private static volatile boolean http2Done;
 
     private HttpWarmup() {
     }
@@ -49,6 +50,110 @@ final class HttpWarmup {
      * JVM already did.
      */
     static void warm(OkHttpClient base, boolean https, boolean openssl, TlsTrust trust, MonotonicClock clock) {
+        warmConnection(base, https, openssl, trust, clock);
+        boolean http2 = https ? base.protocols().contains(Protocol.HTTP_2) : base.protocols().contains(Protocol.H2_PRIOR_KNOWLEDGE);
+        if (http2 && !http2Done) {
+            warmHttp2(base, clock);
+        }
+    }
+
+    /**
+     * HTTP/2's side of OkHttp (the connection's reader thread, frames, HPACK) is the same over TLS and cleartext, and a
+     * first h2 exchange loads and runs it inside the attempt's server wait (3–4 ms on attempt 1 of a one-shot https
+     * run): {@link #ROUNDS} exchanges with prior knowledge against {@link #serveHttp2}.
+     */
+    private static void warmHttp2(OkHttpClient base, MonotonicClock clock) {
+        try (ServerSocket listener = new ServerSocket(0, ROUNDS, InetAddress.getLoopbackAddress())) {
+            listener.setSoTimeout(TIMEOUT_MILLIS);
+            Thread server = Thread.ofPlatform().daemon().name("http-warmup-h2").start(() -> {
+                for (int i = 0; i < ROUNDS; i++) {
+                    try (Socket s = listener.accept()) {
+                        s.setSoTimeout(TIMEOUT_MILLIS);
+                        serveHttp2(s.getInputStream(), s.getOutputStream());
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            String url = "http://127.0.0.1:" + listener.getLocalPort() + "/warmup";
+            for (int i = 0; i < ROUNDS; i++) {
+                PhaseRecorder recorder = new PhaseRecorder(clock);
+                OkHttpClient client = base.newBuilder().connectionPool(new ConnectionPool()).eventListener(recorder)
+                        .socketFactory(new WireSocketFactory(recorder)).protocols(List.of(Protocol.H2_PRIOR_KNOWLEDGE))
+                        .build();
+                try (Response response = client.newCall(new Request.Builder().url(url).build()).execute()) {
+                    response.body().bytes();
+                } finally {
+                    client.connectionPool().evictAll();
+                }
+            }
+            server.join(TIMEOUT_MILLIS);
+            http2Done = true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception | LinkageError e) {
+            // best effort, as the rest
+        }
+    }
+
+    /**
+     * The least of an HTTP/2 server (RFC 9113) for one GET per connection: the client's preface, our empty SETTINGS,
+     * an ACK for each of the client's SETTINGS, and for the first request (a HEADERS frame ending its stream) a
+     * response of status 200 ({@code :status 200} is entry 8 of HPACK's static table) with a two-byte body. Other
+     * frames are read and ignored until the client goes away.
+     */
+    static void serveHttp2(InputStream in, OutputStream out) throws IOException {
+        byte[] preface = in.readNBytes(H2_PREFACE.length);
+        if (!java.util.Arrays.equals(preface, H2_PREFACE)) {
+            throw new IOException("not an HTTP/2 client preface");
+        }
+        writeFrame(out, 0x4, 0, 0, new byte[0]); // SETTINGS, nothing to change
+        boolean answered = false;
+        while (true) {
+            byte[] header = in.readNBytes(9);
+            if (header.length < 9) {
+                return; // the client closed the connection
+            }
+            int length = (header[0] & 0xff) << 16 | (header[1] & 0xff) << 8 | header[2] & 0xff;
+            int type = header[3] & 0xff;
+            int flags = header[4] & 0xff;
+            int stream = ((header[5] & 0x7f) << 24) | (header[6] & 0xff) << 16 | (header[7] & 0xff) << 8 | header[8] & 0xff;
+            if (length > 1 << 14) {
+                throw new IOException("frame of " + length + " bytes: more than the default maximum");
+            }
+            in.readNBytes(length);
+            if (type == 0x4 && (flags & 0x1) == 0) {
+                writeFrame(out, 0x4, 0x1, 0, new byte[0]); // SETTINGS ACK
+            } else if (type == 0x1 && (flags & 0x1) != 0 && !answered) {
+                writeFrame(out, 0x1, 0x4, stream, new byte[] {(byte) 0x88}); // HEADERS, END_HEADERS: :status 200
+                writeFrame(out, 0x0, 0x1, stream, new byte[] {'o', 'k'}); // DATA, END_STREAM
+                answered = true;
+            } else if (type == 0x7) {
+                return; // GOAWAY
+            }
+        }
+    }
+
+    private static final byte[] H2_PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private static void writeFrame(OutputStream out, int type, int flags, int stream, byte[] payload) throws IOException {
+        byte[] frame = new byte[9 + payload.length];
+        frame[0] = (byte) (payload.length >>> 16);
+        frame[1] = (byte) (payload.length >>> 8);
+        frame[2] = (byte) payload.length;
+        frame[3] = (byte) type;
+        frame[4] = (byte) flags;
+        frame[5] = (byte) (stream >>> 24);
+        frame[6] = (byte) (stream >>> 16);
+        frame[7] = (byte) (stream >>> 8);
+        frame[8] = (byte) stream;
+        System.arraycopy(payload, 0, frame, 9, payload.length);
+        out.write(frame);
+        out.flush();
+    }
+
+    private static void warmConnection(OkHttpClient base, boolean https, boolean openssl, TlsTrust trust,
+                                       MonotonicClock clock) {
         if (warmed(https, openssl)) {
             return;
         }
@@ -87,6 +192,11 @@ final class HttpWarmup {
     /** Whether this JVM has warmed that path (a warm-up that failed leaves it cold: it is best effort). */
     static boolean warmed(boolean https, boolean openssl) {
         return !https ? plainDone : openssl ? openSslDone : tlsDone;
+    }
+
+    /** Whether this JVM has warmed OkHttp's HTTP/2 path. */
+    static boolean warmedHttp2() {
+        return http2Done;
     }
 
     /** {@link #ROUNDS} requests through the probe's client path to a responder on {@code listener}, which it closes. */

@@ -27,5 +27,7 @@ class HttpWarmupTest {
             HttpWarmup.warm(base, path[0], path[1], trust, clock);
             assertThat(HttpWarmup.warmed(path[0], path[1])).as("https=%s openssl=%s", path[0], path[1]).isTrue();
         }
+        // the base client offers h2, so an https warm-up ran OkHttp's HTTP/2 path too
+        assertThat(HttpWarmup.warmedHttp2()).isTrue();
     }
 }
