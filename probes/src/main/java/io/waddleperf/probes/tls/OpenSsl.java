@@ -43,6 +43,9 @@ final class OpenSsl {
     static final int SSL_CTRL_SET_MIN_PROTO_VERSION = 123;
     static final int SSL_CTRL_SET_MAX_PROTO_VERSION = 124;
     static final int BIO_CTRL_PENDING = 10;
+    /** SSL_OP_BIT(30): refuse TLS 1.2 renegotiation (OpenSSL 3's ssl.h). */
+    static final long SSL_OP_NO_RENEGOTIATION = 1L << 30;
+    static final int SSL_KEY_UPDATE_REQUESTED = 1;
     static final int TLS1_VERSION = 0x0301;
     static final int TLS1_1_VERSION = 0x0302;
     static final int TLS1_2_VERSION = 0x0303;
@@ -133,6 +136,8 @@ final class OpenSsl {
         static final MethodHandle SSL_CONNECT = LINKER.downcallHandle(symbol(SSL, "SSL_connect"), I_P,
                 Linker.Option.captureCallState("errno"));
         static final MethodHandle SSL_SHUTDOWN = handle(SSL, "SSL_shutdown", I_P);
+        static final MethodHandle SSL_SET_OPTIONS = handle(SSL, "SSL_set_options", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG));
+        static final MethodHandle SSL_KEY_UPDATE = handle(SSL, "SSL_key_update", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         static final MethodHandle SSL_GET_ERROR = handle(SSL, "SSL_get_error", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         static final MethodHandle SSL_GET_VERSION = handle(SSL, "SSL_get_version", P_P);
         static final MethodHandle SSL_GET_CURRENT_CIPHER = handle(SSL, "SSL_get_current_cipher", P_P);
@@ -210,6 +215,7 @@ final class OpenSsl {
     static byte[] der(MemorySegment x509) throws Throwable {
         int length = (int) Calls.I2D_X509.invokeExact(x509, MemorySegment.NULL);
         if (length <= 0) {
+            takeError(); // leave no error on this thread's queue: SSL_get_error reads it later
             return null;
         }
         try (Arena arena = Arena.ofConfined()) {
@@ -217,7 +223,11 @@ final class OpenSsl {
             // i2d_X509 advances the pointer it is given past what it wrote: hand it a pointer to a copy.
             MemorySegment cursor = arena.allocateFrom(ADDRESS, buffer);
             int written = (int) Calls.I2D_X509.invokeExact(x509, cursor);
-            return written == length ? buffer.toArray(JAVA_BYTE) : null;
+            if (written != length) {
+                takeError();
+                return null;
+            }
+            return buffer.toArray(JAVA_BYTE);
         }
     }
 

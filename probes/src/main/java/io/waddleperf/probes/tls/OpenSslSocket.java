@@ -42,8 +42,9 @@ import javax.net.ssl.SSLSocket;
  * <p>Threads: HTTP/2 reads on one thread while others write, so the socket is safe for one reader and several
  * writers at once. One lock guards every call into the {@code SSL} object (OpenSSL's objects are not thread-safe); a
  * second keeps the records on the wire in the order OpenSSL made them (a record is taken from the write buffer and
- * written to the socket under it); blocking socket reads and writes happen outside the first. Order: write lock, then
- * SSL lock; the handshake runs before either is taken by a read or a write.
+ * written to the socket under it); blocking socket reads and writes happen outside the first. Order: handshake lock,
+ * read lock, write lock, SSL lock, each taken only after those before it (a reader only tries the write lock); the
+ * handshake runs before a read or a write takes its locks.
  *
  * <p>What differs from the JDK's socket: an end of stream from the peer without {@code close_notify} ends the input
  * as an ordinary end of stream (the HTTP layer above knows whether a body was cut short); no session is ever resumed;
@@ -69,7 +70,7 @@ public final class OpenSslSocket extends SSLSocket {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock handshakeLock = new ReentrantLock();
-    private final Arena arena = Arena.ofShared();
+    private final Arena arena;
     private final MemorySegment ssl;
     private final MemorySegment readBio;
     private final MemorySegment writeBio;
@@ -79,6 +80,10 @@ public final class OpenSslSocket extends SSLSocket {
 
     private volatile boolean closed;
     private volatile boolean handshakeDone;
+    /** Why the handshake failed, once it has: it is not tried again. */
+    private volatile IOException handshakeFailure;
+    /** Set by a reader whose SSL_read queued output while a writer held the write lock; that writer sends it. */
+    private volatile boolean flushPending;
     private boolean inputEnded;
     private String[] enabledProtocols = DEFAULT_PROTOCOLS.clone();
     private String[] enabledSuites;
@@ -100,37 +105,46 @@ public final class OpenSslSocket extends SSLSocket {
         this.rawIn = raw.getInputStream();
         this.rawOut = raw.getOutputStream();
         this.enabledSuites = factory.suites().keySet().toArray(String[]::new);
-        this.buffer = arena.allocate(CHUNK);
+        this.ssl = factory.newSsl();
+        MemorySegment read = MemorySegment.NULL;
+        MemorySegment write = MemorySegment.NULL;
         try {
-            ssl = (MemorySegment) OpenSsl.Calls.SSL_NEW.invokeExact(factory.context());
-            if (ssl.equals(MemorySegment.NULL)) {
-                arena.close();
-                throw new SSLException("cannot set up OpenSSL: " + OpenSsl.takeError());
-            }
             MemorySegment method = (MemorySegment) OpenSsl.Calls.BIO_S_MEM.invokeExact();
-            readBio = (MemorySegment) OpenSsl.Calls.BIO_NEW.invokeExact(method);
-            writeBio = (MemorySegment) OpenSsl.Calls.BIO_NEW.invokeExact(method);
-            if (readBio.equals(MemorySegment.NULL) || writeBio.equals(MemorySegment.NULL)) {
-                for (MemorySegment bio : List.of(readBio, writeBio)) {
-                    if (!bio.equals(MemorySegment.NULL)) {
-                        int ignored = (int) OpenSsl.Calls.BIO_FREE.invokeExact(bio);
-                    }
-                }
-                freeQuietly();
+            read = (MemorySegment) OpenSsl.Calls.BIO_NEW.invokeExact(method);
+            write = (MemorySegment) OpenSsl.Calls.BIO_NEW.invokeExact(method);
+            if (read.equals(MemorySegment.NULL) || write.equals(MemorySegment.NULL)) {
                 throw new SSLException("cannot set up OpenSSL's buffers: " + OpenSsl.takeError());
             }
             // From here SSL_free frees both buffers.
-            OpenSsl.Calls.SSL_SET_BIO.invokeExact(ssl, readBio, writeBio);
+            OpenSsl.Calls.SSL_SET_BIO.invokeExact(ssl, read, write);
+            // A TLS 1.2 renegotiation would make SSL_write wait for the reader; no client of the probes needs one.
+            long ignored = (long) OpenSsl.Calls.SSL_SET_OPTIONS.invokeExact(ssl, OpenSsl.SSL_OP_NO_RENEGOTIATION);
             if (client) {
                 OpenSsl.Calls.SSL_SET_CONNECT_STATE.invokeExact(ssl);
             } else {
                 OpenSsl.Calls.SSL_SET_ACCEPT_STATE.invokeExact(ssl);
             }
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
         } catch (Throwable t) {
-            throw new IllegalStateException("OpenSSL call failed", t);
+            try {
+                if (!read.equals(MemorySegment.NULL) && !write.equals(MemorySegment.NULL)) {
+                    OpenSsl.Calls.SSL_FREE.invokeExact(ssl); // the buffers were handed over (or the call that did it failed)
+                } else {
+                    for (MemorySegment bio : List.of(read, write)) {
+                        if (!bio.equals(MemorySegment.NULL)) {
+                            int ignored = (int) OpenSsl.Calls.BIO_FREE.invokeExact(bio);
+                        }
+                    }
+                    OpenSsl.Calls.SSL_FREE.invokeExact(ssl);
+                }
+            } catch (Throwable ignored) {
+                // freeing is all that is left to do
+            }
+            throw t instanceof IOException io ? io : new SSLException("cannot set up OpenSSL", t);
         }
+        this.readBio = read;
+        this.writeBio = write;
+        this.arena = Arena.ofShared();
+        this.buffer = arena.allocate(CHUNK);
     }
 
     /** Which OpenSSL made the handshakes, e.g. {@code openssl 3.0.22}. */
@@ -150,6 +164,23 @@ public final class OpenSslSocket extends SSLSocket {
             if (handshakeDone) {
                 return;
             }
+            if (handshakeFailure != null) {
+                throw new SSLException("the handshake has already failed: " + handshakeFailure.getMessage(), handshakeFailure);
+            }
+            handshake();
+        } catch (IOException e) {
+            if (handshakeFailure == null) {
+                handshakeFailure = e;
+            }
+            throw e;
+        } finally {
+            handshakeLock.unlock();
+        }
+    }
+
+    /** The handshake's flights, under {@link #handshakeLock}. */
+    private void handshake() throws IOException {
+        try {
             configure();
             while (true) {
                 int rc;
@@ -201,8 +232,6 @@ public final class OpenSslSocket extends SSLSocket {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("OpenSSL call failed", t);
-        } finally {
-            handshakeLock.unlock();
         }
     }
 
@@ -245,7 +274,8 @@ public final class OpenSslSocket extends SSLSocket {
                 MemorySegment protos = call.allocateFrom(ValueLayout.JAVA_BYTE, wire);
                 // 0 is success for this call (unlike its neighbours)
                 if ((int) OpenSsl.Calls.SSL_SET_ALPN_PROTOS.invokeExact(ssl, protos, wire.length) != 0) {
-                    throw new SSLException("cannot offer application protocols " + applicationProtocols);
+                    throw new SSLException("cannot offer application protocols " + applicationProtocols + ": "
+                            + OpenSsl.takeError());
                 }
             }
         } finally {
@@ -433,24 +463,50 @@ public final class OpenSslSocket extends SSLSocket {
 
     private static final byte[] EMPTY = new byte[0];
 
-    /** Sends whatever OpenSSL queued while reading (a reply to a key update, an alert). */
-    private void flushQueued() throws Throwable {
-        writeLock.lock();
-        try {
-            byte[] queued;
-            sslLock.lock();
+    /**
+     * Sends what OpenSSL queued while reading (a reply to a key update, an alert) without waiting for a writer: a
+     * reader that waited for a writer blocked on a full socket would stop reading, and a peer that waits for us to
+     * read before it reads would never unblock that writer. If a writer holds the lock, it sends the bytes when it
+     * lets go ({@link #flushPending}, set before trying, so a writer that has just let go still sees it).
+     */
+    private void flushQueuedByReader() throws Throwable {
+        flushPending = true;
+        if (writeLock.tryLock()) {
             try {
-                ensureOpen();
-                queued = drainLocked();
+                flushPending = false;
+                sendQueuedLocked();
             } finally {
-                sslLock.unlock();
+                writeLock.unlock();
             }
-            if (queued.length > 0) {
-                rawOut.write(queued);
-                rawOut.flush();
+        }
+    }
+
+    /** What a reader left for a writer to send ({@link #flushQueuedByReader}); after the writer let go of the lock. */
+    private void sendPendingAfterWrite() throws Throwable {
+        if (flushPending) {
+            writeLock.lock();
+            try {
+                flushPending = false;
+                sendQueuedLocked();
+            } finally {
+                writeLock.unlock();
             }
+        }
+    }
+
+    /** Sends whatever OpenSSL has queued. Under the write lock. */
+    private void sendQueuedLocked() throws Throwable {
+        byte[] queued;
+        sslLock.lock();
+        try {
+            ensureOpen();
+            queued = drainLocked();
         } finally {
-            writeLock.unlock();
+            sslLock.unlock();
+        }
+        if (queued.length > 0) {
+            rawOut.write(queued);
+            rawOut.flush();
         }
     }
 
@@ -469,6 +525,7 @@ public final class OpenSslSocket extends SSLSocket {
                 sslLock.lock();
                 try {
                     ensureOpen();
+                    OpenSsl.Calls.ERR_CLEAR_ERROR.invokeExact(); // SSL_get_error below reads this thread's queue
                     n = (int) OpenSsl.Calls.SSL_READ.invokeExact(ssl, buffer, Math.min(len, CHUNK));
                     if (n > 0) {
                         MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, b, off, n);
@@ -484,7 +541,7 @@ public final class OpenSslSocket extends SSLSocket {
                     sslLock.unlock();
                 }
                 if (queued) {
-                    flushQueued();
+                    flushQueuedByReader();
                 }
                 if (n > 0) {
                     return n;
@@ -525,6 +582,7 @@ public final class OpenSslSocket extends SSLSocket {
                 try {
                     ensureOpen();
                     MemorySegment.copy(b, off, buffer, ValueLayout.JAVA_BYTE, 0, n);
+                    OpenSsl.Calls.ERR_CLEAR_ERROR.invokeExact(); // SSL_get_error below reads this thread's queue
                     // Without SSL_MODE_ENABLE_PARTIAL_WRITE and with a memory buffer that grows, all n or a failure.
                     int rc = (int) OpenSsl.Calls.SSL_WRITE.invokeExact(ssl, buffer, n);
                     if (rc != n) {
@@ -541,6 +599,43 @@ public final class OpenSslSocket extends SSLSocket {
                 len -= n;
             }
             rawOut.flush();
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("OpenSSL call failed", t);
+        } finally {
+            writeLock.unlock();
+        }
+        try {
+            sendPendingAfterWrite();
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("OpenSSL call failed", t);
+        }
+    }
+
+    /**
+     * TLS 1.3 KeyUpdate (RFC 8446 §4.6.3): new keys for what this side sends, and a request that the peer update its
+     * own; sent at once. A long-lived connection may want it; the tests use it to make the peer's reader answer one.
+     */
+    public void requestKeyUpdate() throws IOException {
+        startHandshake();
+        writeLock.lock();
+        try {
+            sslLock.lock();
+            try {
+                ensureOpen();
+                OpenSsl.Calls.ERR_CLEAR_ERROR.invokeExact();
+                if ((int) OpenSsl.Calls.SSL_KEY_UPDATE.invokeExact(ssl, OpenSsl.SSL_KEY_UPDATE_REQUESTED) != 1) {
+                    throw new SSLException("cannot update the keys: " + OpenSsl.takeError());
+                }
+                // SSL_key_update only schedules it: a zero-length write makes OpenSSL send the message
+                int ignored = (int) OpenSsl.Calls.SSL_DO_HANDSHAKE.invokeExact(ssl);
+            } finally {
+                sslLock.unlock();
+            }
+            sendQueuedLocked();
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -598,8 +693,8 @@ public final class OpenSslSocket extends SSLSocket {
 
     /**
      * Sends {@code close_notify} when nothing else is being written (best effort, never waiting for a writer), frees
-     * OpenSSL's objects, and closes the underlying socket if this socket owns it. A read blocked on the socket ends
-     * with the socket's own exception.
+     * OpenSSL's objects, and closes the underlying socket if this socket owns it (then a read blocked on the socket
+     * ends with the socket's own exception; without, the owner's closing of it does that).
      */
     @Override
     public void close() throws IOException {
@@ -669,6 +764,9 @@ public final class OpenSslSocket extends SSLSocket {
 
     @Override
     public SSLSession getSession() {
+        if (handshakeFailure != null) {
+            return OpenSslSession.invalid(peerHost, peerPort);
+        }
         if (!handshakeDone) {
             try {
                 startHandshake();

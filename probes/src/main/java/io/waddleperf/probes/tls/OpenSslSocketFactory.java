@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -188,11 +189,25 @@ public final class OpenSslSocketFactory extends SSLSocketFactory implements Auto
         }
     }
 
-    MemorySegment context() {
+    /**
+     * A new {@code SSL} on this context. Under the factory's lock, as {@link #close()} is: once {@code SSL_new} has
+     * returned, the {@code SSL} holds a reference to the context, and freeing the factory's own cannot free it.
+     */
+    synchronized MemorySegment newSsl() throws SSLException {
         if (closed.get()) {
-            throw new IllegalStateException("this OpenSSL socket factory is closed");
+            throw new SSLException("this OpenSSL socket factory is closed");
         }
-        return ctx;
+        try {
+            MemorySegment ssl = (MemorySegment) OpenSsl.Calls.SSL_NEW.invokeExact(ctx);
+            if (ssl.equals(MemorySegment.NULL)) {
+                throw new SSLException("cannot set up OpenSSL: " + OpenSsl.takeError());
+            }
+            return ssl;
+        } catch (SSLException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("SSL_new failed", t);
+        }
     }
 
     boolean verifies() {
@@ -256,7 +271,7 @@ public final class OpenSslSocketFactory extends SSLSocketFactory implements Auto
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed.compareAndSet(false, true)) {
             free(ctx);
         }

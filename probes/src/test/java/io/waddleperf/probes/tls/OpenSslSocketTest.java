@@ -111,6 +111,71 @@ class OpenSslSocketTest {
     }
 
     @Test
+    void several_writers_and_a_reader_at_once_keep_every_write_whole() throws Exception {
+        int writers = 4;
+        int blocks = 200;
+        int block = 4096;
+        byte[] down = random(1024 * 1024, 3);
+        try (Pair p = pair(clientFactory)) {
+            p.client().startHandshake();
+            OpenSslSocket s = p.server().get(10, TimeUnit.SECONDS);
+            Thread serverWriter = Thread.ofPlatform().start(() -> writeAll(s, down));
+            CompletableFuture<int[]> counted = CompletableFuture.supplyAsync(() -> {
+                int[] perWriter = new int[writers];
+                try {
+                    InputStream in = s.getInputStream();
+                    for (int i = 0; i < writers * blocks; i++) {
+                        byte[] b = in.readNBytes(block);
+                        for (byte x : b) {
+                            assertThat(x).as("a write of %d bytes arrived whole", block).isEqualTo(b[0]);
+                        }
+                        perWriter[b[0]]++;
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+                return perWriter;
+            });
+            List<Thread> threads = new java.util.ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                byte[] mine = new byte[block];
+                Arrays.fill(mine, (byte) w);
+                threads.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        for (int i = 0; i < blocks; i++) {
+                            p.client().getOutputStream().write(mine);
+                        }
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+            byte[] got = p.client().getInputStream().readNBytes(down.length);
+            for (Thread t : threads) {
+                t.join();
+            }
+            serverWriter.join();
+            assertThat(Arrays.equals(got, down)).isTrue();
+            assertThat(counted.get(30, TimeUnit.SECONDS)).containsOnly(blocks);
+        }
+    }
+
+    @Test
+    void a_key_update_asked_for_by_the_peer_is_answered_and_data_flows_on() throws Exception {
+        try (Pair p = pair(clientFactory)) {
+            p.client().startHandshake();
+            OpenSslSocket s = p.server().get(10, TimeUnit.SECONDS);
+            for (int round = 0; round < 3; round++) {
+                s.requestKeyUpdate(); // the client's reader must send its own update back (RFC 8446 §4.6.3)
+                s.getOutputStream().write('x');
+                assertThat(p.client().getInputStream().read()).isEqualTo('x');
+                p.client().getOutputStream().write('y');
+                assertThat(s.getInputStream().read()).isEqualTo('y');
+            }
+        }
+    }
+
+    @Test
     void the_peers_close_notify_and_a_bare_hang_up_both_end_the_stream() throws Exception {
         try (Pair p = pair(clientFactory)) {
             p.client().startHandshake();
@@ -248,6 +313,11 @@ class OpenSslSocketTest {
             try (SSLSocket c = (SSLSocket) clientFactory.createSocket(plain, "localhost", listener.getLocalPort(), true)) {
                 assertThatThrownBy(c::startHandshake).isInstanceOf(SSLHandshakeException.class)
                         .hasMessage("the server closed the connection during the handshake");
+                // not tried again: the session is the JDK's "none", a second handshake fails at once saying why
+                assertThat(c.getSession().getProtocol()).isEqualTo("NONE");
+                assertThat(c.getSession().isValid()).isFalse();
+                assertThatThrownBy(c::startHandshake).isInstanceOf(javax.net.ssl.SSLException.class)
+                        .hasMessageContaining("already failed").hasMessageContaining("closed the connection");
             }
         }
     }
