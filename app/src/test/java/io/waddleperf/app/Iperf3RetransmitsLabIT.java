@@ -51,9 +51,18 @@ class Iperf3RetransmitsLabIT {
     /** One client run: the retransmits iperf3 reported, and how far the sender's namespace counter moved meanwhile. */
     record Run(long reported, long kernel, long intervalSum, double mbps) {
 
-        /** A tenth of the kernel's count, at least 10 segments: the tail resent after the last reading. */
+        /** A tenth of the kernel's count, at least 10 segments: what a reading may be above the kernel's (none). */
         long slack() {
             return Math.max(10, kernel / 10);
+        }
+
+        /**
+         * A fifth of the kernel's count, at least 10 segments: the tail resent after the last reading, which only the
+         * kernel counts. It varies with what is still in the send buffer then: 5 % in most 8-second runs, 10.9 % in
+         * one CI run (1478 reported of 1658).
+         */
+        long tail() {
+            return Math.max(10, kernel / 5);
         }
 
         @Override
@@ -80,7 +89,7 @@ class Iperf3RetransmitsLabIT {
             for (Run r : List.of(ours, stockClientOurServer)) {
                 assertThat(r.reported()).as("retransmits over a lossy link: %s", r).isPositive();
                 assertThat(r.reported()).as("against the kernel's count: %s", r)
-                        .isCloseTo(r.kernel(), within(r.slack()));
+                        .isBetween(r.kernel() - r.tail(), r.kernel() + r.slack());
             }
             assertThat(ours.intervalSum()).as("intervals add up to the total: %s", ours).isEqualTo(ours.reported());
             // Our client drains what the server had written before TEST_END (up to a send buffer's worth), and the
@@ -129,7 +138,7 @@ class Iperf3RetransmitsLabIT {
      * One TCP test in the client namespace, our client or stock iperf3's, against our server or stock's. It lasts
      * {@link #SECONDS}: the resends of what is still in the send buffer at the last reading (up to 4 MiB, about 0.4 s
      * at this rate) land only in the kernel's count; over 4-second runs that tail reached 93 of 775 segments (12 %, a
-     * CI run), over 8 seconds it stays near 5 %, inside the tenth {@link Run#slack()} allows.
+     * CI run), over 8 seconds it stays near 5 % (once 10.9 %), inside the fifth {@link Run#tail()} allows.
      */
     private Run run(Lab lab, boolean ours, boolean ourServer, String label, boolean reverse) throws Exception {
         LabNode sender = reverse ? lab.server() : lab.client();
