@@ -301,8 +301,8 @@ final class OpenSslClient implements AutoCloseable {
         return new ProbeException(ErrorKind.TLS_ERROR, detail);
     }
 
-    /** The certificates the server sent, leaf first, as the JDK's objects; null when none arrived. */
-    private static X509Certificate[] chain(MemorySegment ssl) throws Throwable {
+    /** The certificates the peer sent, leaf first, as the JDK's objects; null when none arrived. */
+    static X509Certificate[] chain(MemorySegment ssl) throws Throwable {
         MemorySegment stack = (MemorySegment) OpenSsl.Calls.SSL_GET_PEER_CERT_CHAIN.invokeExact(ssl);
         if (stack.equals(MemorySegment.NULL)) {
             return null;

@@ -1,7 +1,6 @@
 package io.waddleperf.probes.tls;
 
 import io.waddleperf.probes.trust.TlsTrust;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,7 +15,6 @@ import java.net.SocketOption;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -145,11 +143,6 @@ public final class OpenSslSocket extends SSLSocket {
         this.writeBio = write;
         this.arena = Arena.ofShared();
         this.buffer = arena.allocate(CHUNK);
-    }
-
-    /** Which OpenSSL made the handshakes, e.g. {@code openssl 3.0.22}. */
-    public static String library() {
-        return "openssl " + OpenSsl.version();
     }
 
     // ---------------------------------------------------------------------------------------------- handshake
@@ -361,7 +354,7 @@ public final class OpenSslSocket extends SSLSocket {
             return null;
         }
         long code = (long) OpenSsl.Calls.SSL_GET_VERIFY_RESULT.invokeExact(ssl);
-        X509Certificate[] chain = peerChain();
+        X509Certificate[] chain = OpenSslClient.chain(ssl);
         return code == OpenSsl.X509_V_OK || chain == null ? null : OpenSslClient.reasonOf(code, chain, peerHost);
     }
 
@@ -393,33 +386,10 @@ public final class OpenSslSocket extends SSLSocket {
             MemorySegment selected = data.get(ValueLayout.ADDRESS, 0);
             selectedProtocol = n == 0 || selected.equals(MemorySegment.NULL) ? ""
                     : new String(selected.reinterpret(n).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.US_ASCII);
-            return new OpenSslSession(protocol, suite, client ? peerChain() : null, peerHost, peerPort);
+            return new OpenSslSession(protocol, suite, client ? OpenSslClient.chain(ssl) : null, peerHost, peerPort);
         } finally {
             sslLock.unlock();
         }
-    }
-
-    /** The certificates the peer sent, leaf first, as the JDK's objects; null when none. Under {@link #sslLock}. */
-    private X509Certificate[] peerChain() throws Throwable {
-        MemorySegment stack = (MemorySegment) OpenSsl.Calls.SSL_GET_PEER_CERT_CHAIN.invokeExact(ssl);
-        int n = stack.equals(MemorySegment.NULL) ? 0 : (int) OpenSsl.Calls.SK_NUM.invokeExact(stack);
-        if (n <= 0) {
-            return null;
-        }
-        CertificateFactory certificates = CertificateFactory.getInstance("X.509");
-        X509Certificate[] chain = new X509Certificate[n];
-        for (int i = 0; i < n; i++) {
-            byte[] der = OpenSsl.der((MemorySegment) OpenSsl.Calls.SK_VALUE.invokeExact(stack, i));
-            if (der == null) {
-                return null;
-            }
-            try {
-                chain[i] = (X509Certificate) certificates.generateCertificate(new ByteArrayInputStream(der));
-            } catch (CertificateException e) {
-                return null;
-            }
-        }
-        return chain;
     }
 
     // ---------------------------------------------------------------------------------------------- data

@@ -64,21 +64,6 @@ public final class OpenSslSocketFactory extends SSLSocketFactory implements Auto
         }
     }
 
-    /** Whether OpenSSL 3 can be used in this JVM; {@link #problem()} says why not. */
-    public static boolean available() {
-        return OpenSsl.available();
-    }
-
-    /** Why OpenSSL cannot be used here; null when it can. */
-    public static String problem() {
-        return OpenSsl.problem();
-    }
-
-    /** OpenSSL's version, e.g. {@code 3.0.22}; null when not available. */
-    public static String version() {
-        return OpenSsl.version();
-    }
-
     /**
      * A client factory trusting the system's anchors plus {@code caFile} (checked beforehand by
      * {@link io.waddleperf.probes.trust.TlsTrust}, so its errors read as the JDK path's), verifying or only recording.
