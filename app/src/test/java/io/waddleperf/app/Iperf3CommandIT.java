@@ -184,8 +184,11 @@ class Iperf3CommandIT {
                     List.of("127.0.0.1", "-R"), List.of("127.0.0.1", "--bidir", "-P", "2"), List.of("127.0.0.1", "-u"),
                     List.of("::1"), List.of("::1", "-R", "-P", "2"), List.of("127.0.0.1", "-V"),
                     List.of("127.0.0.1", "-V", "-R", "-M", "1000", "-b", "1G"))) {
-                List<String> args = new ArrayList<>(List.of("-c", variant.getFirst(), "-p", String.valueOf(port), "-t",
-                        "1"));
+                // Byte-bounded where the rate is not set (4 MB: milliseconds on loopback; both print the bytes in the
+                // -V "Starting Test" line); UDP and a set rate keep the 1 s test.
+                boolean paced = variant.contains("-u") || variant.contains("-b");
+                List<String> args = new ArrayList<>(List.of("-c", variant.getFirst(), "-p", String.valueOf(port)));
+                args.addAll(paced ? List.of("-t", "1") : List.of("-n", "4M"));
                 args.addAll(variant.subList(1, variant.size()));
                 List<String> stockLines = preamble(stockText(args), variant.contains("-V"));
                 List<String> ourArgs = new ArrayList<>(List.of("iperf3"));
@@ -409,13 +412,16 @@ class Iperf3CommandIT {
         String cc = defaultCongestion();
         long stockMss;
         try (StockServer server = StockServer.start()) {
-            JsonNode stockClient = stock("-c", "127.0.0.1", "-p", String.valueOf(server.port()), "-t", "1", "-J");
+            JsonNode stockClient = stock("-c", "127.0.0.1", "-p", String.valueOf(server.port()), "-n", "8M", "-J");
             stockMss = stockClient.at("/start/tcp_mss_default").asLong(-1);
             assertThat(stockMss).isPositive();
             for (List<String> mode : List.<List<String>>of(List.of(), List.of("-R"), List.of("--bidir"))) {
                 List<String> extra = new ArrayList<>(List.of("-J"));
                 extra.addAll(mode);
-                JsonNode ours = JsonFrames.mapper().readTree(client(server.port(), extra.toArray(String[]::new)).out());
+                List<String> args = new ArrayList<>(List.of("iperf3", "-c", "127.0.0.1", "-p", String.valueOf(server.port()),
+                        "-n", "8M"));
+                args.addAll(extra);
+                JsonNode ours = JsonFrames.mapper().readTree(retried(args).out());
                 // our side read through sock_diag, the stock server's from its congestion_used
                 assertThat(ours.at("/end/sender_tcp_congestion").asText()).as("mode " + mode).isEqualTo(cc);
                 assertThat(ours.at("/end/receiver_tcp_congestion").asText()).as("mode " + mode).isEqualTo(cc);
@@ -426,7 +432,7 @@ class Iperf3CommandIT {
         try (Iperf3Server server = ourServer()) {
             for (List<String> mode : List.<List<String>>of(List.of(), List.of("-R"))) {
                 List<String> args = new ArrayList<>(List.of("-c", "127.0.0.1", "-p", String.valueOf(server.port()),
-                        "-t", "1", "-J"));
+                        "-n", "8M", "-J"));
                 args.addAll(mode);
                 JsonNode stockClient = stock(args.toArray(String[]::new));
                 // the stock client names our server's congestion control from the congestion_used we sent
@@ -434,7 +440,7 @@ class Iperf3CommandIT {
                 assertThat(stockClient.at(ourSide).asText()).as("mode " + mode).isEqualTo(cc);
             }
             // and our server's own report names the stock client's from the congestion_used it received
-            JsonNode withOutput = stock("-c", "127.0.0.1", "-p", String.valueOf(server.port()), "-t", "1", "-J",
+            JsonNode withOutput = stock("-c", "127.0.0.1", "-p", String.valueOf(server.port()), "-n", "8M", "-J",
                     "--get-server-output");
             assertThat(withOutput.at("/server_output_json/end/sender_tcp_congestion").asText()).isEqualTo(cc);
             assertThat(withOutput.at("/server_output_json/end/receiver_tcp_congestion").asText()).isEqualTo(cc);
