@@ -9,6 +9,7 @@ import io.waddleperf.probes.ChannelWatchdog;
 import io.waddleperf.probes.ProbeContext;
 import io.waddleperf.probes.ProbeException;
 import io.waddleperf.probes.Prober;
+import io.waddleperf.probes.Settle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -76,6 +77,18 @@ public final class DnsProber implements Prober<DnsSpec> {
         if (spec.count() > 1) {
             DnsExchange.Compiled.ensure();
         }
+        // Every query is built before the first is sent: building one (dnsjava's writer, a random id) is code that
+        // reaches C1's compile threshold a few attempts into a one-shot run, and a compilation queued just before a
+        // send puts the compiler thread on the probe's CPU as the resolver is woken (docs/BENCHMARKS.md §5).
+        Message[] queries = new Message[spec.count()];
+        byte[][] wires = new byte[spec.count()][];
+        for (int i = 0; i < queries.length; i++) {
+            queries[i] = query(question);
+            wires[i] = queries[i].toWire();
+        }
+        if (spec.count() > 1) {
+            Settle.beforeTimedAttempts();
+        }
         ChannelWatchdog watchdog = new ChannelWatchdog("dns-timeout-watchdog");
         DnsExchange exchange = new DnsExchange(context.clock(), new InetSocketAddress(address, spec.endpoint().port()), spec.timeout(), watchdog);
         List<DnsExchange.Reply> replies = new ArrayList<>();
@@ -86,7 +99,7 @@ public final class DnsProber implements Prober<DnsSpec> {
                 long attemptStart = context.clock().nanos();
                 sent++;
                 try {
-                    DnsExchange.Reply reply = exchange.send(query(question), spec.tcp());
+                    DnsExchange.Reply reply = exchange.send(queries[seq - 1], wires[seq - 1], spec.tcp());
                     replies.add(reply);
                     attempts.add(attempt(seq, reply));
                 } catch (SocketTimeoutException e) {
@@ -198,7 +211,7 @@ public final class DnsProber implements Prober<DnsSpec> {
         return hasType ? null : "NODATA (no " + Type.string(type) + " record for " + question.getName() + ")";
     }
 
-    private static Map<String, Object> attempt(int seq, DnsExchange.Reply reply) {
+    static Map<String, Object> attempt(int seq, DnsExchange.Reply reply) {
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("seq", seq);
         a.put("transport", reply.transport());

@@ -45,6 +45,16 @@ class DnsProberTest {
         return new ProbeOptions(count, Duration.ofMillis(10), timeout, null, Map.of());
     }
 
+    /**
+     * The compile warm-up swallows its failures (it only saves time), so a broken one would go unnoticed: it must run
+     * an attempt's whole path, answered by its stand-in resolver, more than once (rounds are bounded by time too).
+     */
+    @Test
+    void the_compile_warm_up_runs_whole_attempts_against_its_stand_in_resolver() {
+        DnsExchange.Compiled.ensure();
+        assertThat(DnsExchange.Compiled.ROUNDS_DONE).isGreaterThan(1);
+    }
+
     @Test
     void parses_resolver_port_name_and_type_from_the_target_uri() {
         var spec = TargetParser.parse("dns://127.0.0.1:5353/www.test.waddle?type=AAAA", ProbeOptions.DEFAULTS);
