@@ -7,19 +7,14 @@ import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.net.InetAddress;
 import java.net.Socket;
-import java.net.SocketAddress;
 import java.net.SocketException;
-import java.net.SocketOption;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.HandshakeCompletedListener;
 import javax.net.ssl.SNIHostName;
@@ -48,7 +43,7 @@ import javax.net.ssl.SSLSocket;
  * as an ordinary end of stream (the HTTP layer above knows whether a body was cut short); no session is ever resumed;
  * client authentication is not offered.
  */
-public final class OpenSslSocket extends SSLSocket {
+public final class OpenSslSocket extends LayeredSslSocket {
 
     /** Bytes moved per call: a TLS record is at most 16 KiB of data plus its header and overhead. */
     private static final int CHUNK = 32 * 1024;
@@ -56,7 +51,6 @@ public final class OpenSslSocket extends SSLSocket {
     private static final String[] DEFAULT_PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
     private final OpenSslSocketFactory factory;
-    private final Socket raw;
     private final String peerHost;
     private final int peerPort;
     private final boolean autoClose;
@@ -94,8 +88,8 @@ public final class OpenSslSocket extends SSLSocket {
 
     OpenSslSocket(OpenSslSocketFactory factory, Socket raw, String peerHost, int peerPort, boolean autoClose, boolean client)
             throws IOException {
+        super(raw);
         this.factory = factory;
-        this.raw = raw;
         this.peerHost = peerHost;
         this.peerPort = peerPort;
         this.autoClose = autoClose;
@@ -893,203 +887,9 @@ public final class OpenSslSocket extends SSLSocket {
         return true;
     }
 
-    // ---------------------------------------------------------------------------------------------- Socket, delegated
-
-    @Override
-    public void connect(SocketAddress endpoint) throws IOException {
-        throw new SocketException("already connected: TLS is layered over a connected socket");
-    }
-
-    @Override
-    public void connect(SocketAddress endpoint, int timeout) throws IOException {
-        connect(endpoint);
-    }
-
-    @Override
-    public void bind(SocketAddress bindpoint) throws IOException {
-        throw new SocketException("already bound: TLS is layered over a connected socket");
-    }
-
-    @Override
-    public InetAddress getInetAddress() {
-        return raw.getInetAddress();
-    }
-
-    @Override
-    public InetAddress getLocalAddress() {
-        return raw.getLocalAddress();
-    }
-
-    @Override
-    public int getPort() {
-        return raw.getPort();
-    }
-
-    @Override
-    public int getLocalPort() {
-        return raw.getLocalPort();
-    }
-
-    @Override
-    public SocketAddress getRemoteSocketAddress() {
-        return raw.getRemoteSocketAddress();
-    }
-
-    @Override
-    public SocketAddress getLocalSocketAddress() {
-        return raw.getLocalSocketAddress();
-    }
-
-    @Override
-    public SocketChannel getChannel() {
-        return null;
-    }
-
-    @Override
-    public void setTcpNoDelay(boolean on) throws SocketException {
-        raw.setTcpNoDelay(on);
-    }
-
-    @Override
-    public boolean getTcpNoDelay() throws SocketException {
-        return raw.getTcpNoDelay();
-    }
-
-    @Override
-    public void setSoLinger(boolean on, int linger) throws SocketException {
-        raw.setSoLinger(on, linger);
-    }
-
-    @Override
-    public int getSoLinger() throws SocketException {
-        return raw.getSoLinger();
-    }
-
-    @Override
-    public void sendUrgentData(int data) throws IOException {
-        throw new SocketException("urgent data cannot be sent over TLS");
-    }
-
-    @Override
-    public void setOOBInline(boolean on) throws SocketException {
-        throw new SocketException("urgent data cannot be received over TLS");
-    }
-
-    @Override
-    public boolean getOOBInline() {
-        return false;
-    }
-
-    @Override
-    public void setSoTimeout(int timeout) throws SocketException {
-        raw.setSoTimeout(timeout);
-    }
-
-    @Override
-    public int getSoTimeout() throws SocketException {
-        return raw.getSoTimeout();
-    }
-
-    @Override
-    public void setSendBufferSize(int size) throws SocketException {
-        raw.setSendBufferSize(size);
-    }
-
-    @Override
-    public int getSendBufferSize() throws SocketException {
-        return raw.getSendBufferSize();
-    }
-
-    @Override
-    public void setReceiveBufferSize(int size) throws SocketException {
-        raw.setReceiveBufferSize(size);
-    }
-
-    @Override
-    public int getReceiveBufferSize() throws SocketException {
-        return raw.getReceiveBufferSize();
-    }
-
-    @Override
-    public void setKeepAlive(boolean on) throws SocketException {
-        raw.setKeepAlive(on);
-    }
-
-    @Override
-    public boolean getKeepAlive() throws SocketException {
-        return raw.getKeepAlive();
-    }
-
-    @Override
-    public void setTrafficClass(int tc) throws SocketException {
-        raw.setTrafficClass(tc);
-    }
-
-    @Override
-    public int getTrafficClass() throws SocketException {
-        return raw.getTrafficClass();
-    }
-
-    @Override
-    public void setReuseAddress(boolean on) throws SocketException {
-        raw.setReuseAddress(on);
-    }
-
-    @Override
-    public boolean getReuseAddress() throws SocketException {
-        return raw.getReuseAddress();
-    }
-
-    @Override
-    public <T> Socket setOption(SocketOption<T> name, T value) throws IOException {
-        raw.setOption(name, value);
-        return this;
-    }
-
-    @Override
-    public <T> T getOption(SocketOption<T> name) throws IOException {
-        return raw.getOption(name);
-    }
-
-    @Override
-    public Set<SocketOption<?>> supportedOptions() {
-        return raw.supportedOptions();
-    }
-
-    /** TLS has no half-close of the input: the underlying socket's input is shut. */
-    @Override
-    public void shutdownInput() throws IOException {
-        raw.shutdownInput();
-    }
-
-    @Override
-    public void shutdownOutput() throws IOException {
-        raw.shutdownOutput();
-    }
-
-    @Override
-    public boolean isConnected() {
-        return raw.isConnected();
-    }
-
-    @Override
-    public boolean isBound() {
-        return raw.isBound();
-    }
-
     @Override
     public boolean isClosed() {
         return closed || raw.isClosed();
-    }
-
-    @Override
-    public boolean isInputShutdown() {
-        return raw.isInputShutdown();
-    }
-
-    @Override
-    public boolean isOutputShutdown() {
-        return raw.isOutputShutdown();
     }
 
     @Override
