@@ -77,15 +77,12 @@ public final class DnsProber implements Prober<DnsSpec> {
         if (spec.count() > 1) {
             DnsExchange.Compiled.ensure();
         }
-        // Every query is built before the first is sent: building one (dnsjava's writer, a random id) is code that
-        // reaches C1's compile threshold a few attempts into a one-shot run, and a compilation queued just before a
-        // send puts the compiler thread on the probe's CPU as the resolver is woken (docs/BENCHMARKS.md §5).
-        Message[] queries = new Message[spec.count()];
-        byte[][] wires = new byte[spec.count()][];
-        for (int i = 0; i < queries.length; i++) {
-            queries[i] = query(question);
-            wires[i] = queries[i].toWire();
-        }
+        // Each query is built (and encoded) right after the previous exchange, not right before its own send:
+        // building one (dnsjava's writer, a random id) is code that can reach C1's compile threshold during a one-shot
+        // run, and a compilation queued just before a send puts the compiler thread on the probe's CPU as the
+        // resolver is woken (docs/BENCHMARKS.md §5). Between the two lies the interval's sleep.
+        Message query = query(question);
+        byte[] wire = query.toWire();
         if (spec.count() > 1) {
             Settle.beforeTimedAttempts();
         }
@@ -99,13 +96,15 @@ public final class DnsProber implements Prober<DnsSpec> {
                 long attemptStart = context.clock().nanos();
                 sent++;
                 try {
-                    DnsExchange.Reply reply = exchange.send(queries[seq - 1], wires[seq - 1], spec.tcp());
+                    DnsExchange.Reply reply = exchange.send(query, wire, spec.tcp());
                     replies.add(reply);
                     attempts.add(attempt(seq, reply));
                 } catch (SocketTimeoutException e) {
                     attempts.add(lost(seq, spec.tcp() ? "tcp" : "udp"));
                 }
                 if (seq < spec.count()) {
+                    query = query(question);
+                    wire = query.toWire();
                     pause(context, attemptStart, spec.interval());
                 }
             }
