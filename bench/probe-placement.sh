@@ -89,7 +89,7 @@ print("# p50", d.get("p50_latency_ms"))' "$work/$client-$r.out" >"$work/$client-
 done
 echo "$(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg); $probe, $runs runs of $count exchanges, ${interval_ms} ms apart; $(nproc) CPUs"
 python3 - "$work" "$runs" "$server_pid" "$clients" "$count" <<'PY'
-import re, statistics, sys
+import math, re, statistics, sys
 work, runs, server, clients, count = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4].split(), int(sys.argv[5])
 import os; DEBUG = os.environ.get("DEBUG")
 line_re = re.compile(r'^\s*(.+?)-(\d+)\s+\(\s*(\S+)\)\s+\[(\d+)\]\s+\S+\s+([\d.]+): (\w+): (.*)$')
@@ -138,7 +138,7 @@ for client in clients:
             (same if req_cpu == ans_cpu else cross).append(rtt)
         all_rtt += rtts
     n = len(same) + len(cross)
-    med = lambda xs: f"{statistics.median(xs):.3f}" if xs and xs == xs and not any(x != x for x in xs) else "-"
+    med = lambda xs: f"{statistics.median(xs):.3f}" if xs and not any(math.isnan(x) for x in xs) else "-"
     if not all_rtt and run_p50s:  # no per-attempt figures: the median of the runs' own p50s
         all_rtt = run_p50s
     print(f"{client:8} {n:>9} {len(same):>8} {len(cross):>6} {med(same):>9} {med(cross):>9} {med(all_rtt):>8} "

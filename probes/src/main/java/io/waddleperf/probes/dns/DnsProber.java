@@ -73,17 +73,15 @@ public final class DnsProber implements Prober<DnsSpec> {
         result.raw("query_type", Type.string(question.getType()));
         result.raw("edns_udp_payload_bytes", DnsExchange.EDNS_UDP_PAYLOAD_BYTES);
 
-        DnsExchange.Warm.ensure();
-        if (spec.count() > 1) {
-            DnsExchange.Compiled.ensure();
-        }
         // Each query is built (and encoded) right after the previous exchange, not right before its own send:
         // building one (dnsjava's writer, a random id) is code that can reach C1's compile threshold during a one-shot
         // run, and a compilation queued just before a send puts the compiler thread on the probe's CPU as the
         // resolver is woken (docs/BENCHMARKS.md §5). Between the two lies the interval's sleep.
         Message query = query(question);
         byte[] wire = query.toWire();
+        DnsExchange.Warm.ensure();
         if (spec.count() > 1) {
+            DnsExchange.Compiled.ensure();
             Settle.beforeTimedAttempts();
         }
         ChannelWatchdog watchdog = new ChannelWatchdog("dns-timeout-watchdog");

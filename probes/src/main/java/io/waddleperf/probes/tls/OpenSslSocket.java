@@ -15,7 +15,9 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.HandshakeCompletedEvent;
 import javax.net.ssl.HandshakeCompletedListener;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
@@ -83,6 +85,7 @@ public final class OpenSslSocket extends LayeredSslSocket {
     private List<SNIServerName> serverNames;
     private volatile String selectedProtocol;
     private volatile OpenSslSession session;
+    private final List<HandshakeCompletedListener> handshakeListeners = new CopyOnWriteArrayList<>();
     private final InputStream in = new In();
     private final OutputStream out = new Out();
 
@@ -215,6 +218,12 @@ public final class OpenSslSocket extends LayeredSslSocket {
             }
             session = newSession();
             handshakeDone = true;
+            if (!handshakeListeners.isEmpty()) {
+                HandshakeCompletedEvent event = new HandshakeCompletedEvent(this, session);
+                for (HandshakeCompletedListener listener : handshakeListeners) {
+                    listener.handshakeCompleted(event);
+                }
+            }
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -831,14 +840,20 @@ public final class OpenSslSocket extends LayeredSslSocket {
         enabledProtocols = protocols.clone();
     }
 
+    /** Called on the thread that made the handshake, right after it completed (the JDK's socket uses a thread of its own). */
     @Override
     public void addHandshakeCompletedListener(HandshakeCompletedListener listener) {
-        throw new UnsupportedOperationException("handshake listeners are not supported by this socket");
+        if (listener == null) {
+            throw new IllegalArgumentException("listener is null");
+        }
+        handshakeListeners.add(listener);
     }
 
     @Override
     public void removeHandshakeCompletedListener(HandshakeCompletedListener listener) {
-        throw new UnsupportedOperationException("handshake listeners are not supported by this socket");
+        if (!handshakeListeners.remove(listener)) {
+            throw new IllegalArgumentException("no such listener: " + listener);
+        }
     }
 
     @Override

@@ -231,6 +231,29 @@ class OpenSslSocketTest {
     }
 
     @Test
+    void handshake_listeners_hear_of_the_completed_handshake_once_and_can_be_removed() throws Exception {
+        try (Pair p = pair(clientFactory)) {
+            List<javax.net.ssl.HandshakeCompletedEvent> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+            javax.net.ssl.HandshakeCompletedListener kept = heard::add;
+            javax.net.ssl.HandshakeCompletedListener removed = heard::add;
+            p.client().addHandshakeCompletedListener(kept);
+            p.client().addHandshakeCompletedListener(removed);
+            p.client().removeHandshakeCompletedListener(removed);
+            assertThatThrownBy(() -> p.client().removeHandshakeCompletedListener(removed))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> p.client().addHandshakeCompletedListener(null))
+                    .isInstanceOf(IllegalArgumentException.class);
+            p.client().startHandshake();
+            p.client().startHandshake(); // already made: no second event
+            assertThat(heard).singleElement().satisfies(e -> {
+                assertThat(e.getSocket()).isSameAs(p.client());
+                assertThat(e.getSession()).isSameAs(p.client().getSession());
+                assertThat(e.getCipherSuite()).isEqualTo(p.client().getSession().getCipherSuite());
+            });
+        }
+    }
+
+    @Test
     void alpn_offers_and_what_came_of_them() throws Exception {
         try (Pair p = pair(clientFactory)) {
             SSLParameters params = p.client().getSSLParameters();
