@@ -282,6 +282,11 @@ public final class ManagerServer implements AutoCloseable {
         return routes(app);
     }
 
+    /** Stops the background folding of rollup deltas until the handle is closed (tests). */
+    AutoCloseable pauseRollupFolding() {
+        return folder.pause();
+    }
+
     /** The manager's secret key: {@code auth.secret_key}, else the key file in the data folder (made if missing). */
     static ServerKey serverKey(ManagerConfig config) {
         if (config.auth().secretKey() != null) {

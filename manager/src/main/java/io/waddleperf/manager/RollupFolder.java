@@ -24,6 +24,8 @@ final class RollupFolder implements AutoCloseable {
     private final RollupRepository rollups;
     private final Thread thread;
     private volatile boolean closing;
+    /** Held by the folder for each fold, and by {@link #pause()} while folding must not happen. */
+    private final java.util.concurrent.locks.ReentrantLock turn = new java.util.concurrent.locks.ReentrantLock();
 
     RollupFolder(RollupRepository rollups) {
         this.rollups = rollups;
@@ -38,8 +40,18 @@ final class RollupFolder implements AutoCloseable {
         while (!closing) {
             Duration pause;
             try {
-                int n = rollups.fold(RollupRepository.FOLD_BATCH);
+                if (!turn.tryLock(IDLE.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                    continue; // paused
+                }
+                int n;
+                try {
+                    n = rollups.fold(RollupRepository.FOLD_BATCH);
+                } finally {
+                    turn.unlock();
+                }
                 pause = n == RollupRepository.FOLD_BATCH ? Duration.ZERO : IDLE;
+            } catch (InterruptedException e) {
+                return;
             } catch (RuntimeException e) {
                 if (closing) {
                     return;
@@ -52,6 +64,16 @@ final class RollupFolder implements AutoCloseable {
                 LockSupport.parkNanos(this, pause.toNanos());
             }
         }
+    }
+
+    /**
+     * Stops folding until the returned handle is closed, once the fold under way (if any) has committed. For tests
+     * that need deltas to wait: holding the database's rollup lock instead would stall every writer on the embedded
+     * database, where write transactions take turns.
+     */
+    AutoCloseable pause() {
+        turn.lock();
+        return turn::unlock;
     }
 
     /** Stops after the fold under way, if any (a fold is one transaction: stopping midway would only roll it back). */

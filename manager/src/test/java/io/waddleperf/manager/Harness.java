@@ -95,6 +95,11 @@ public final class Harness implements AutoCloseable {
         return server.database();
     }
 
+    /** Holds the manager's background folding of rollup deltas until the handle is closed. */
+    public AutoCloseable pauseRollupFolding() {
+        return server.pauseRollupFolding();
+    }
+
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + server.port() + path);
     }

@@ -57,9 +57,9 @@ class StatisticsFoldIT {
                     "device/SN-1?limit=0&" + range);
             Random rnd = new Random(5);
             List<ProbeResult> all = new ArrayList<>();
-            // the folder takes rollup_lock first: held here, it cannot fold while uploads go on (they take no lock)
-            Map<String, String> before = m.db().inTransaction(h -> {
-                h.createQuery("SELECT name FROM rollup_lock WHERE name = 'rollups' FOR UPDATE").mapTo(String.class).list();
+            // the folder paused: nothing is folded while uploads go on
+            Map<String, String> before;
+            try (AutoCloseable paused = m.pauseRollupFolding()) {
                 for (int b = 0; b < 5; b++) {
                     List<ProbeResult> batch = new ArrayList<>();
                     for (int i = 0; i < 300; i++) {
@@ -78,8 +78,8 @@ class StatisticsFoldIT {
                 // nothing folded: every figure answered comes from the deltas
                 assertThat(rollups.pendingDeltas()).isEqualTo(5);
                 assertThat(rollups.count(io.waddleperf.manager.stats.RollupTier.MINUTE)).isZero();
-                return answers(m, admin, queries);
-            });
+                before = answers(m, admin, queries);
+            }
             assertThat(before.get("summary?" + range)).contains("\"count\":");
             JsonNode total = m.call("GET", "/api/v1/statistics/summary?" + range, admin, null).json();
             long counted = 0;
@@ -87,7 +87,7 @@ class StatisticsFoldIT {
                 counted += g.get("count").asLong();
             }
             assertThat(counted).isEqualTo(all.size());
-            // the lock is released: the folder folds every delta within its next rounds
+            // folding again: the folder folds every delta within its next rounds
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             while (rollups.pendingDeltas() > 0) {
                 assertThat(System.nanoTime()).as("folded within 120 s").isLessThan(deadline);
