@@ -219,26 +219,24 @@ class DatabaseIT {
             UUID a = ous.create("a", null, T0).id();
             java.util.concurrent.CountDownLatch firstInside = new java.util.concurrent.CountDownLatch(1);
             java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-            java.util.concurrent.atomic.AtomicBoolean firstCommitted = new java.util.concurrent.atomic.AtomicBoolean();
             ExecutorService pool = Executors.newFixedThreadPool(2);
             try {
-                Future<?> one = pool.submit(() -> {
-                    t.db().inTransaction(h -> {
-                        h.createUpdate("UPDATE organizations SET description = 'one' WHERE id = :id").bind("id", a).execute();
-                        firstInside.countDown();
-                        try {
-                            release.await(30, TimeUnit.SECONDS);
-                        } catch (InterruptedException e) {
-                            throw new IllegalStateException(e);
-                        }
-                        return null;
-                    });
-                    firstCommitted.set(true);
-                });
+                Future<?> one = pool.submit(() -> t.db().inTransaction(h -> {
+                    h.createUpdate("UPDATE organizations SET description = 'one' WHERE id = :id").bind("id", a).execute();
+                    firstInside.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return null;
+                }));
                 assertThat(firstInside.await(30, TimeUnit.SECONDS)).isTrue();
-                java.util.concurrent.atomic.AtomicBoolean secondSawCommit = new java.util.concurrent.atomic.AtomicBoolean();
+                java.util.concurrent.atomic.AtomicReference<String> secondSaw = new java.util.concurrent.atomic.AtomicReference<>();
                 Future<?> two = pool.submit(() -> t.db().inTransaction(h -> {
-                    secondSawCommit.set(firstCommitted.get());
+                    // what the first wrote is visible (committed) when the second begins
+                    secondSaw.set(h.createQuery("SELECT description FROM organizations WHERE id = :id").bind("id", a)
+                            .mapTo(String.class).one());
                     return h.createUpdate("UPDATE organizations SET description = 'two' WHERE id = :id").bind("id", a)
                             .execute();
                 }));
@@ -249,7 +247,7 @@ class DatabaseIT {
                 release.countDown();
                 one.get(30, TimeUnit.SECONDS);
                 two.get(30, TimeUnit.SECONDS);
-                assertThat(secondSawCommit.get()).as("the second writer began after the first committed").isTrue();
+                assertThat(secondSaw.get()).as("the second writer began after the first committed").isEqualTo("one");
                 assertThat(ous.find(a).orElseThrow().description()).isEqualTo("two");
             } finally {
                 pool.shutdownNow();
