@@ -56,6 +56,7 @@ public final class BrowserResults {
             }
             obj.put("source", Source.BROWSER.wireName());
             LatencyStats latency = latencyFromSamples(obj);
+            requireFiniteNumbers(obj, "");
             ProbeResult r;
             try {
                 r = Json.mapper().treeToValue(obj, ProbeResult.class);
@@ -87,6 +88,26 @@ public final class BrowserResults {
         return ProbeResult.builder().id(UuidV7.next()).testType(TestType.SPEEDTEST).target("browser")
                 .startedAt(now).durationMs(0.0).success(true).source(Source.BROWSER)
                 .downloadMbps(down).uploadMbps(up).latencyMs(latency).jitterMs(jitter).build();
+    }
+
+    /**
+     * Refuses a number anywhere in the result object that is too large for a double ({@code 1e400}): it would be
+     * read as infinity, stored as the string {@code "Infinity"} and read back as something else than was accepted
+     * (found by SpeedResultFuzzTest in {@code raw_results}).
+     */
+    private static void requireFiniteNumbers(JsonNode node, String path) {
+        if (node.isFloatingPointNumber() && !Double.isFinite(node.asDouble())) {
+            throw new SpeedRequestException(path, "must be a finite number, got " + node.asText());
+        }
+        if (node instanceof ObjectNode o) {
+            for (var e : o.properties()) {
+                requireFiniteNumbers(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey());
+            }
+        } else if (node instanceof com.fasterxml.jackson.databind.node.ArrayNode a) {
+            for (int i = 0; i < a.size(); i++) {
+                requireFiniteNumbers(a.get(i), path + "[" + i + "]");
+            }
+        }
     }
 
     /**

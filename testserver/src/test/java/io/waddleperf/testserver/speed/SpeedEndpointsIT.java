@@ -286,6 +286,20 @@ class SpeedEndpointsIT {
         assertThat(dataDir.resolve(BrowserResultFile.FILE_NAME)).doesNotExist();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"\"duration_ms\":1e400,||duration_ms",
+            "|,\"chunks\":[1,{\"bytes\":-1e400}]|raw_results.chunks[1].bytes"})
+    void refuses_a_number_too_large_for_a_double_anywhere_in_a_result_object(String variant) throws Exception {
+        // a figure read as infinity would be stored as the string "Infinity" and read back as another result
+        String[] parts = variant.split("\\|", -1);
+        String body = BROWSER_RESULT.replace("\"duration_ms\":25000,", "").formatted(parts[0], parts[1]);
+        HttpResponse<String> r = s.post("/speedtest/result", body.getBytes());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(Json.mapper().readTree(r.body()).path("field").asText())
+                .isEqualTo(parts[2]);
+        assertThat(dataDir.resolve(BrowserResultFile.FILE_NAME)).doesNotExist();
+    }
+
     @Test
     void keeps_a_browser_result_without_latency_when_it_sends_neither_figures_nor_samples() throws Exception {
         assertThat(s.post("/speedtest/result", BROWSER_RESULT.formatted("", "").getBytes()).statusCode()).isEqualTo(201);
