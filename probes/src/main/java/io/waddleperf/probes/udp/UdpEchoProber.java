@@ -9,6 +9,7 @@ import io.waddleperf.core.stats.LossStats;
 import io.waddleperf.probes.ProbeContext;
 import io.waddleperf.probes.ProbeException;
 import io.waddleperf.probes.Prober;
+import io.waddleperf.probes.Settle;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -45,6 +46,11 @@ public final class UdpEchoProber implements Prober<UdpSpec> {
             // Connected: the kernel drops datagrams from anyone else and reports ICMP errors for this peer.
             channel.connect(target);
             run = new EchoRun(spec, context.clock(), channel);
+            if (spec.count() > 1) {
+                // compiled code and an idle thread for the timed exchanges (Settle, EchoRun.Compiled)
+                EchoRun.Compiled.ensure();
+                Settle.beforeTimedAttempts();
+            }
             try {
                 run.execute();
             } finally {
