@@ -131,6 +131,12 @@ class SchedulerIT {
             try (Scheduler s = scheduler(config, status)) {
                 s.start();
                 await().atMost(Duration.ofSeconds(20)).until(() -> results.size() >= 5);
+                // while a round runs, next_run still names that round's start, which is before the round's end;
+                // between rounds the next one is planned after the last one ended
+                await().atMost(Duration.ofSeconds(5)).until(() -> {
+                    AutoperfStatus.Snapshot sn = status.snapshot();
+                    return sn.lastRun() != null && sn.nextRun() != null && sn.nextRun().isAfter(sn.lastRun());
+                });
             }
             Duration took = Duration.between(t0, results.get(4).startedAt());
             assertThat(took).as("5 rounds 200 ms apart, the first at start").isBetween(Duration.ofMillis(750),
@@ -140,7 +146,6 @@ class SchedulerIT {
                 assertThat(r.tier()).isEqualTo(1);
             });
             assertThat(status.triggers()).isEmpty();
-            assertThat(status.snapshot().nextRun()).isAfter(status.snapshot().lastRun().minusMillis(1));
         }
     }
 
