@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RollupCrashIT {
 
-    private static final int KILLS = 15;
+    private static final int KILLS = 10;
 
     @Test
     void every_kill_leaves_each_rollup_tier_counting_the_stored_results_exactly(@TempDir Path dir) throws Exception {
