@@ -2,6 +2,7 @@ package io.waddleperf.speed;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.waddleperf.core.result.FiniteNumbers;
 import io.waddleperf.core.result.Json;
 import io.waddleperf.core.result.ProbeResult;
 import io.waddleperf.core.result.Source;
@@ -96,18 +97,31 @@ public final class BrowserResults {
      * (found by SpeedResultFuzzTest in {@code raw_results}).
      */
     private static void requireFiniteNumbers(JsonNode node, String path) {
-        if (node.isFloatingPointNumber() && !Double.isFinite(node.asDouble())) {
-            throw new SpeedRequestException(path, "must be a finite number, got " + node.asText());
+        FiniteNumbers.Found f = FiniteNumbers.firstNonFinite(node, path);
+        if (f != null) {
+            throw new SpeedRequestException(f.path().isEmpty() ? "body" : f.path(), "must be a number a double can hold "
+                    + "(at most about 1.8e308 in magnitude), got " + f.text());
         }
-        if (node instanceof ObjectNode o) {
-            for (var e : o.properties()) {
-                requireFiniteNumbers(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey());
+    }
+
+    /** The node at a path {@link FiniteNumbers#firstNonFinite} returned. */
+    private static JsonNode at(JsonNode root, String path) {
+        JsonNode n = root;
+        for (String part : path.split("\\.")) {
+            int bracket = part.indexOf('[');
+            String name = bracket < 0 ? part : part.substring(0, bracket);
+            if (!name.isEmpty()) {
+                n = n.get(name);
             }
-        } else if (node instanceof com.fasterxml.jackson.databind.node.ArrayNode a) {
-            for (int i = 0; i < a.size(); i++) {
-                requireFiniteNumbers(a.get(i), path + "[" + i + "]");
+            for (int i = bracket; i >= 0; i = part.indexOf('[', i + 1)) {
+                n = n.get(Integer.parseInt(part.substring(i + 1, part.indexOf(']', i))));
             }
         }
+        return n;
+    }
+
+    private static String abbreviated(String number) {
+        return number.length() <= 40 ? number : number.substring(0, 20) + "…(" + number.length() + " characters)";
     }
 
     /**

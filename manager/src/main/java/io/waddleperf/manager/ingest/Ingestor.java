@@ -3,6 +3,7 @@ package io.waddleperf.manager.ingest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.waddleperf.core.result.FiniteNumbers;
 import io.waddleperf.core.result.Json;
 import io.waddleperf.core.result.ProbeResult;
 import io.waddleperf.core.result.Source;
@@ -114,7 +115,12 @@ public final class Ingestor {
         return receipts;
     }
 
-    private List<Incoming> parseBatch(SubmittedJson submitted) {
+    /**
+     * Every result of a body checked and bound, nothing stored (no repository is touched: tests may pass null for it).
+     *
+     * @throws InvalidResultException naming the first invalid field
+     */
+    List<Incoming> parseBatch(SubmittedJson submitted) {
         JsonNode body = submitted.tree();
         List<Incoming> batch = new ArrayList<>();
         if (body.isArray()) {
@@ -141,11 +147,20 @@ public final class Ingestor {
      * @param goClientAllowed whether the Go client's body is accepted here ({@code /api/v1/tests/}) besides the flat one
      */
     public Receipt ingestLegacy(JsonNode body, Principal submitter, boolean goClientAllowed, String clientIp) {
+        return store(List.of(parseLegacy(body, goClientAllowed)), submitter, clientIp).getFirst();
+    }
+
+    /** An original client's body converted, checked and bound, nothing stored (as {@link #parseBatch}). */
+    Incoming parseLegacy(JsonNode body, boolean goClientAllowed) {
+        // checked on the body as sent, so the refusal names the client's own field
+        FiniteNumbers.Found infinite = body.isObject() ? FiniteNumbers.firstNonFinite(body, "") : null;
+        if (infinite != null) {
+            throw nonFinite(infinite);
+        }
         Instant now = clock.instant();
         ProbeResult r = goClientAllowed && LegacyUploads.isGoClientBody(body)
                 ? LegacyUploads.fromGoClient(body, now) : LegacyUploads.fromFlat(body, now);
-        JsonNode tree = LegacyUploads.tree(r);
-        return store(List.of(parse(tree, "", null)), submitter, clientIp).getFirst();
+        return parse(LegacyUploads.tree(r), "", null);
     }
 
     private List<Receipt> store(List<Incoming> batch, Principal submitter, String clientIp) {
@@ -177,6 +192,11 @@ public final class Ingestor {
         }
     }
 
+    private static InvalidResultException nonFinite(FiniteNumbers.Found f) {
+        return new InvalidResultException(f.path().isEmpty() ? "body" : f.path(),
+                "must be a number a double can hold (at most about 1.8e308 in magnitude), got " + f.text());
+    }
+
     /**
      * @param text the result's text as submitted, stored as its document; null: the document is written from the tree
      */
@@ -184,6 +204,14 @@ public final class Ingestor {
         // the fast lane accepts only what the reference path (schema, then Jackson's binding) certainly accepts and
         // binds it the same; anything else, every invalid result included, takes the reference path and its message
         ProbeResult r = binder.bind(node);
+        String where = prefix.isEmpty() ? "" : prefix + ".";
+        // a number no double holds would be bound as infinity (ResultUploadFuzzTest): the fast lane declines those in
+        // every typed field, so after it only raw_results, the one free-form part, can hold one
+        FiniteNumbers.Found infinite = r != null ? FiniteNumbers.firstNonFinite(node.get("raw_results"), where + "raw_results")
+                : node.isObject() ? FiniteNumbers.firstNonFinite(node, prefix) : null;
+        if (infinite != null) {
+            throw nonFinite(infinite);
+        }
         String document;
         try {
             if (r == null) {
@@ -196,7 +224,6 @@ public final class Ingestor {
             throw new InvalidResultException(prefix.isEmpty() ? "body" : prefix, "not a valid result: "
                     + e.getMessage().lines().findFirst().orElse(""));
         }
-        String where = prefix.isEmpty() ? "" : prefix + ".";
         if (r.target().length() > ResultRepository.MAX_TARGET_CHARS) {
             throw new InvalidResultException(where + "target", "is longer than " + ResultRepository.MAX_TARGET_CHARS
                     + " characters");

@@ -133,6 +133,17 @@ class ManagerApiIT {
             assertField(m.call("POST", "/api/v1/results", admin, "{not json"), 400, "body");
             assertField(m.call("POST", "/api/v1/results", admin, "[]"), 400, "body");
             assertField(m.call("POST", "/api/v1/results", admin, "[1]"), 400, "[0]");
+            // numbers no double holds: bound, they were an infinite latency (ResultUploadFuzzTest)
+            String text = good.toString();
+            assertField(m.call("POST", "/api/v1/results", admin,
+                    text.replaceFirst("\"latency_ms\":[0-9.]+", "\"latency_ms\":1e400")), 400, "latency_ms");
+            assertField(m.call("POST", "/api/v1/results", admin, "[" + text + ","
+                    + text.replaceFirst("}$", ",\"raw_results\":{\"n\":[1,-" + "9".repeat(400) + "]}}") + "]"), 400,
+                    "[1].raw_results.n[1]");
+            assertField(m.call("POST", "/api/v1/results/upload", admin,
+                    "{\"test_type\":\"ping\",\"target_host\":\"192.0.2.1\",\"raw_results\":{\"x\":-2e308}}"), 400,
+                    "raw_results.x");
+            assertThat(m.call("GET", "/api/v1/results", admin, null).json()).isEmpty();
         }
     }
 
