@@ -179,19 +179,31 @@ public record ManagerConfig(
     /**
      * Limits of the HTTP listener (YAML section {@code http:}).
      *
-     * @param idleTimeout     a connection that sends or reads nothing for this long is closed (slow clients)
-     * @param maxBodyBytes    largest request body accepted; larger ones get 413
-     * @param maxBatchResults most results one {@code POST /api/v1/results} may carry (one transaction each)
+     * @param idleTimeout             a connection that sends or reads nothing for this long is closed (slow clients)
+     * @param maxBodyBytes            largest request body accepted; larger ones get 413
+     * @param maxBatchResults         most results one {@code POST /api/v1/results} may carry (one transaction each)
+     * @param headerTimeout           a connection must send a complete request head within this of opening or of its
+     *                                previous answer, else it is closed (a head trickled a byte at a time, which the
+     *                                idle timeout never ends, or a kept-alive connection left unused)
+     * @param minBodyRate             a request body arriving slower than this many bytes a second on average is refused
+     *                                (408)
+     * @param maxConnectionsPerClient connections one client address may hold; further ones are closed as they open
+     *                                ({@code trusted_proxies} are exempt: they carry many clients)
      */
-    public record Http(Duration idleTimeout, @Bytes Long maxBodyBytes, Integer maxBatchResults) implements Validated {
+    public record Http(Duration idleTimeout, @Bytes Long maxBodyBytes, Integer maxBatchResults, Duration headerTimeout,
+                       @Bytes Long minBodyRate, Integer maxConnectionsPerClient) implements Validated {
         public Http {
             idleTimeout = Objects.requireNonNullElse(idleTimeout, Duration.ofSeconds(30));
             maxBodyBytes = Objects.requireNonNullElse(maxBodyBytes, 16L << 20);
             maxBatchResults = Objects.requireNonNullElse(maxBatchResults, 1000);
+            headerTimeout = Objects.requireNonNullElse(headerTimeout, Duration.ofSeconds(10));
+            minBodyRate = Objects.requireNonNullElse(minBodyRate, 1024L);
+            // agents behind one NAT address share it: more room than the test server's 64
+            maxConnectionsPerClient = Objects.requireNonNullElse(maxConnectionsPerClient, 256);
         }
 
         public static Http defaults() {
-            return new Http(null, null, null);
+            return new Http(null, null, null, null, null, null);
         }
 
         @Override
@@ -203,6 +215,12 @@ public record ManagerConfig(
                     "must be between 1K and 1G, got " + maxBodyBytes);
             problems.require(maxBatchResults >= 1 && maxBatchResults <= 10_000, "max_batch_results",
                     "must be 1-10000, got " + maxBatchResults);
+            problems.require(headerTimeout.compareTo(Duration.ofMillis(100)) >= 0
+                    && headerTimeout.compareTo(Duration.ofMinutes(10)) <= 0, "header_timeout",
+                    "must be between 100ms and 10m, got " + headerTimeout);
+            problems.require(minBodyRate >= 0, "min_body_rate", "must not be negative, got " + minBodyRate);
+            problems.require(maxConnectionsPerClient >= 1 && maxConnectionsPerClient <= 1_000_000,
+                    "max_connections_per_client", "must be between 1 and 1000000, got " + maxConnectionsPerClient);
         }
     }
 

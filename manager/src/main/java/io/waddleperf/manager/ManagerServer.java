@@ -2,6 +2,7 @@ package io.waddleperf.manager;
 
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
+import io.waddleperf.core.address.Cidr;
 import io.waddleperf.core.address.ClientAddress;
 import io.waddleperf.core.config.ConfigException;
 import io.waddleperf.core.result.Json;
@@ -57,6 +58,7 @@ import io.waddleperf.manager.store.UserRepository;
 import io.waddleperf.manager.ui.WebUi;
 import io.waddleperf.tls.SelfSignedCertificate;
 import io.waddleperf.tls.TlsCredentials;
+import io.waddleperf.web.ConnectionGuard;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -101,10 +103,13 @@ public final class ManagerServer implements AutoCloseable {
     private final AlertNotifier notifier;
     private final GeoIp geoIp;
     private final SpeedTestApi speedTest;
+    private final ConnectionGuard guard;
 
     private ManagerServer(ManagerConfig config, Database db, Javalin app, GracefulHandler graceful,
-                          Housekeeping housekeeping, RollupFolder folder, int port, OptionalInt httpsPort,
-                          TlsCredentials tls, AlertNotifier notifier, GeoIp geoIp, SpeedTestApi speedTest) {
+                          ConnectionGuard guard, Housekeeping housekeeping, RollupFolder folder, int port,
+                          OptionalInt httpsPort, TlsCredentials tls, AlertNotifier notifier, GeoIp geoIp,
+                          SpeedTestApi speedTest) {
+        this.guard = guard;
         this.speedTest = speedTest;
         this.notifier = notifier;
         this.geoIp = geoIp;
@@ -186,6 +191,11 @@ public final class ManagerServer implements AutoCloseable {
                 a.failureWindow(), clock);
 
         GracefulHandler graceful = new GracefulHandler();
+        ManagerConfig.Http http = config.http();
+        // a head trickled a byte at a time resets the idle timeout forever: the guard ends it, and caps what one
+        // address may hold (docs/RELIABILITY.md, "Attacks on the manager")
+        ConnectionGuard guard = new ConnectionGuard(http.headerTimeout(), http.maxConnectionsPerClient(),
+                config.trustedProxies().stream().map(Cidr::parse).toList());
         ServerConnector[] connector = new ServerConnector[2];
         Javalin app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
@@ -195,15 +205,22 @@ public final class ManagerServer implements AutoCloseable {
             c.http.maxRequestSize = config.http().maxBodyBytes();
             c.jetty.modifyServer(server -> {
                 server.setStopTimeout(0); // close() waits for requests in progress itself
+                // Javalin attaches its servlet context inside the innermost wrapper: graceful → guard → Javalin
+                graceful.setHandler(guard);
                 server.setHandler(graceful);
             });
-            c.jetty.modifyHttpConfiguration(h -> h.setSendServerVersion(false));
+            c.jetty.modifyHttpConfiguration(h -> {
+                h.setSendServerVersion(false);
+                // a body trickled slower than this on average is refused with 408 (Jetty checks it on every read)
+                h.setMinRequestDataRate(http.minBodyRate());
+            });
             c.jetty.addConnector((server, httpConfig) -> {
                 ServerConnector sc = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
                 sc.setHost(config.bind());
                 sc.setPort(config.port());
                 // a client that sends or reads nothing for this long is cut off (slow-loris guard)
                 sc.setIdleTimeout(config.http().idleTimeout().toMillis());
+                sc.addEventListener(guard);
                 connector[0] = sc;
                 return sc;
             });
@@ -219,6 +236,7 @@ public final class ManagerServer implements AutoCloseable {
                     sc.setHost(config.bind());
                     sc.setPort(config.httpsPort());
                     sc.setIdleTimeout(config.http().idleTimeout().toMillis());
+                    sc.addEventListener(guard);
                     connector[1] = sc;
                     return sc;
                 });
@@ -251,14 +269,19 @@ public final class ManagerServer implements AutoCloseable {
                     .addRoutes(c.routes);
         });
         openApi.complete(routes(app));
-        app.start();
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            guard.close();
+            throw e;
+        }
         Housekeeping housekeeping = new Housekeeping(sessions, results, rollups, auditEntries, config.retention(),
                 clock);
         housekeeping.start();
         RollupFolder folder = new RollupFolder(rollups);
         folder.start();
         OptionalInt httpsPort = connector[1] == null ? OptionalInt.empty() : OptionalInt.of(connector[1].getLocalPort());
-        ManagerServer m = new ManagerServer(config, db, app, graceful, housekeeping, folder, connector[0].getLocalPort(),
+        ManagerServer m = new ManagerServer(config, db, app, graceful, guard, housekeeping, folder, connector[0].getLocalPort(),
                 httpsPort, tls, notifier, geoIp, speedTest);
         LOG.info("manager listening on {}:{}{}", config.bind(), m.port(),
                 httpsPort.isPresent() ? ", HTTPS on port " + httpsPort.getAsInt() : "");
@@ -394,6 +417,7 @@ public final class ManagerServer implements AutoCloseable {
         }
         housekeeping.close();
         app.stop();
+        guard.close(); // its sweeper thread
         speedTest.close(); // its stall guard's timer
         // after the last request: a fold under way finishes before the pool closes
         folder.close();

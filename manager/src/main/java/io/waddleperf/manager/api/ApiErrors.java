@@ -11,6 +11,7 @@ import io.waddleperf.speed.LimitExceededException;
 import io.waddleperf.speed.SpeedRequestException;
 import io.waddleperf.speed.UploadStalledException;
 import java.time.Duration;
+import org.eclipse.jetty.http.BadMessageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,10 @@ public final class ApiErrors {
             case 405 -> "method " + ctx.method() + " not allowed on " + ctx.path();
             default -> e.getMessage();
         }, null, null));
+        // Jetty's refusal of the request itself while a handler reads it, e.g. 408 for a body slower than
+        // http.min_body_rate: the client's fault, answered with Jetty's status, not a 500
+        routes.exception(BadMessageException.class, (e, ctx) -> respond(ctx, e.getCode(),
+                e.getCode() == 408 ? "the body arrived too slowly: " + e.getReason() : e.getReason(), "body", null));
         routes.exception(Exception.class, (e, ctx) -> {
             LOG.error("unexpected failure handling {} {}", ctx.method(), ctx.path(), e);
             respond(ctx, 500, "internal error", null, null);

@@ -7,6 +7,7 @@ import io.waddleperf.core.result.Json;
 import io.waddleperf.core.address.Cidr;
 import io.waddleperf.testserver.api.TestApi;
 import io.waddleperf.tls.TlsCredentials;
+import io.waddleperf.web.ConnectionGuard;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;

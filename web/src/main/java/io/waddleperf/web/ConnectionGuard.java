@@ -1,4 +1,4 @@
-package io.waddleperf.testserver.http;
+package io.waddleperf.web;
 
 import io.waddleperf.core.address.Cidr;
 import java.net.InetAddress;
@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>Two parts: a {@link Connection.Listener} on each connector sees connections open and close at the network level
  * (for HTTPS, the TLS connection under the HTTP one), and this handler, outermost in the tree, sees each request
  * start (its head complete) and end (its callback completed). Between the two a sweeper closes connections waiting
- * too long for a head. Never blocks, so it does not move requests off Jetty's selector threads.
+ * too long for a head. Never blocks, so it does not move requests off Jetty's selector threads. Used by the test
+ * server and the manager alike.
  */
 public final class ConnectionGuard extends Handler.Wrapper implements Connection.Listener, AutoCloseable {
 
@@ -83,7 +84,7 @@ public final class ConnectionGuard extends Handler.Wrapper implements Connection
     }
 
     /** Connections open now (tests). */
-    int openConnections() {
+    public int openConnections() {
         return open.size();
     }
 
@@ -215,10 +216,15 @@ public final class ConnectionGuard extends Handler.Wrapper implements Connection
         return a instanceof InetSocketAddress i && i.getAddress() != null ? i.getAddress().getHostAddress() : null;
     }
 
-    /** Never blocks itself: see the class comment. */
+    /**
+     * Never blocks itself (see the class comment), so it may run wherever the handler it wraps may: on the selector
+     * thread in front of a handler that says it does not block (the test server's direct routes), on a thread of its
+     * own in front of one that may (the manager's servlet context).
+     */
     @Override
     public InvocationType getInvocationType() {
-        return InvocationType.NON_BLOCKING;
+        Handler next = getHandler();
+        return next == null ? InvocationType.NON_BLOCKING : next.getInvocationType();
     }
 
     @Override
