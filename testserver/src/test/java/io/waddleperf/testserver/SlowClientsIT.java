@@ -1,14 +1,14 @@
 package io.waddleperf.testserver;
 
+import static io.waddleperf.testkit.RawHttp.secondsUntilClosed;
+import static io.waddleperf.testkit.RawHttp.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,27 +54,7 @@ class SlowClientsIT {
         return s;
     }
 
-    private static void write(Socket s, String text) throws IOException {
-        OutputStream out = s.getOutputStream();
-        out.write(text.getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-    }
 
-    /** Seconds until the server closed {@code s} (read end of stream or reset), reading and dropping any answer. */
-    private static double secondsUntilClosed(Socket s, long startNanos) throws IOException {
-        InputStream in = s.getInputStream();
-        byte[] buf = new byte[4096];
-        try {
-            while (in.read(buf) >= 0) {
-                // an error answer may come first; the close is what is waited for
-            }
-        } catch (SocketTimeoutException e) {
-            return Double.POSITIVE_INFINITY;
-        } catch (IOException e) {
-            // reset by the server: closed too
-        }
-        return (System.nanoTime() - startNanos) / 1e9;
-    }
 
     @Test
     void a_request_head_trickled_a_line_at_a_time_is_cut_off_at_the_header_timeout() throws Exception {

@@ -1,16 +1,15 @@
 package io.waddleperf.manager.api;
 
+import static io.waddleperf.testkit.RawHttp.secondsUntilClosed;
+import static io.waddleperf.testkit.RawHttp.status;
+import static io.waddleperf.testkit.RawHttp.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.waddleperf.manager.Harness;
 import io.waddleperf.manager.store.TestDatabases.Kind;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,31 +50,8 @@ class ManagerSlowClientsIT {
         return s;
     }
 
-    private static void write(Socket s, String text) throws IOException {
-        OutputStream out = s.getOutputStream();
-        out.write(text.getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-    }
 
-    /** Seconds until the server closed {@code s} (end of stream or reset), reading and dropping any answer. */
-    private static double secondsUntilClosed(Socket s, long startNanos) throws IOException {
-        InputStream in = s.getInputStream();
-        byte[] buf = new byte[4096];
-        try {
-            while (in.read(buf) >= 0) {
-                // an error answer may come first; the close is what is waited for
-            }
-        } catch (SocketTimeoutException e) {
-            return Double.POSITIVE_INFINITY;
-        } catch (IOException e) {
-            // reset by the server: closed too
-        }
-        return (System.nanoTime() - startNanos) / 1e9;
-    }
 
-    private static String status(Socket s) throws IOException {
-        return new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
-    }
 
     @Test
     void a_request_head_trickled_a_line_at_a_time_is_cut_off_at_the_header_timeout() throws Exception {

@@ -1,0 +1,46 @@
+package io.waddleperf.testkit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+
+/** HTTP by hand over a plain socket, for tests that play slow or greedy clients against a server. */
+public final class RawHttp {
+
+    private RawHttp() {
+    }
+
+    /** Writes {@code text} (ASCII) and flushes. */
+    public static void write(Socket s, String text) throws IOException {
+        OutputStream out = s.getOutputStream();
+        out.write(text.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    /** The status line's first 12 characters of the next answer, e.g. {@code HTTP/1.1 200}. */
+    public static String status(Socket s) throws IOException {
+        return new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Seconds from {@code startNanos} until the server closed {@code s} (end of stream or reset), reading and dropping
+     * any answer; infinity when the socket's read timeout passed first.
+     */
+    public static double secondsUntilClosed(Socket s, long startNanos) throws IOException {
+        InputStream in = s.getInputStream();
+        byte[] buf = new byte[4096];
+        try {
+            while (in.read(buf) >= 0) {
+                // an error answer may come first; the close is what is waited for
+            }
+        } catch (SocketTimeoutException e) {
+            return Double.POSITIVE_INFINITY;
+        } catch (IOException e) {
+            // reset by the server: closed too
+        }
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}
