@@ -119,6 +119,7 @@ public final class Agent implements AgentControls, AutoCloseable {
         Agent agent = new Agent(config, outbox, status, metrics, runner, new LastResults());
         try {
             if (config.status().enabled()) {
+                StatusServer.limitClients(config.status().requestTimeout(), config.status().maxConnections());
                 agent.statusServer = StatusServer.start(config.status().bind(), config.status().port(), status, metrics,
                         outbox, runner, agent::config, agent.lastResults, agent::managerState);
             }

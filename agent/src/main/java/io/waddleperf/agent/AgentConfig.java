@@ -419,11 +419,19 @@ public record AgentConfig(
         }
     }
 
-    /** The HTTP status port: AutoPerf status and triggers, Prometheus {@code /metrics}, blackbox-style {@code /probe}. */
-    public record Status(boolean enabled, String bind, int port) implements Validated {
+    /**
+     * The HTTP status port: AutoPerf status and triggers, Prometheus {@code /metrics}, blackbox-style {@code /probe}.
+     *
+     * @param requestTimeout a request's head and body must arrive within this of its first byte (and a new
+     *                       connection must send one within it), else the connection is closed: a client trickling a
+     *                       head cannot hold the port's connections and the agent's file descriptors for good
+     * @param maxConnections connections the port holds at once; further ones are closed as they open
+     */
+    public record Status(boolean enabled, String bind, int port, Duration requestTimeout, int maxConnections)
+            implements Validated {
 
         public static Status defaults() {
-            return new Status(true, "0.0.0.0", 9115);
+            return new Status(true, "0.0.0.0", 9115, Duration.ofSeconds(10), 128);
         }
 
         @Override
@@ -432,6 +440,13 @@ public record AgentConfig(
                     "'" + bind + "' is not an address or host name");
             problems.require(port >= 0 && port <= 65535, "port", "must be between 0 (any free port) and 65535, got "
                     + port);
+            // the JDK's HTTP server counts this in whole seconds
+            problems.require(requestTimeout.compareTo(Duration.ofSeconds(1)) >= 0
+                    && requestTimeout.compareTo(Duration.ofMinutes(10)) <= 0
+                    && requestTimeout.toMillis() % 1000 == 0, "request_timeout",
+                    "must be whole seconds between 1s and 10m, got " + requestTimeout);
+            problems.require(maxConnections >= 1 && maxConnections <= 100_000, "max_connections",
+                    "must be between 1 and 100000, got " + maxConnections);
         }
     }
 }

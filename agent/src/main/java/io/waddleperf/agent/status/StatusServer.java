@@ -87,6 +87,27 @@ public final class StatusServer implements AutoCloseable {
      * @param lastResults the newest result of each probe
      * @param manager     the manager link's state, or null from the supplier when the agent is no enrolled device
      */
+    /**
+     * Bounds what slow and greedy clients may hold of the port ({@code status.request_timeout},
+     * {@code status.max_connections}), through the JDK HTTP server's own limits: {@code sun.net.httpserver.maxReqTime}
+     * (a request's head and body must arrive within it of its first byte; a new connection must send one within it)
+     * and {@code jdk.httpserver.maxConnections}. Without them it waits for a trickled head forever. The JDK reads
+     * them once per process, when its first HTTP server starts: call this before, as the agent does at its start; a
+     * value already given on the command line ({@code -D}) is left as it is.
+     */
+    public static void limitClients(Duration requestTimeout, int maxConnections) {
+        setIfAbsent("sun.net.httpserver.maxReqTime", Long.toString(requestTimeout.toSeconds()));
+        // a slow reader of an answer: the largest answer (/metrics) is a few KiB, /probe's wait comes before it
+        setIfAbsent("sun.net.httpserver.maxRspTime", Long.toString(requestTimeout.toSeconds() * 3));
+        setIfAbsent("jdk.httpserver.maxConnections", Integer.toString(maxConnections));
+    }
+
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
+    }
+
     public static StatusServer start(String bind, int port, AutoperfStatus status, AgentMetrics metrics, Outbox outbox,
                                      TierRunner runner, Supplier<AgentConfig> config, LastResults lastResults,
                                      Supplier<DeviceLink.State> manager) throws IOException {
