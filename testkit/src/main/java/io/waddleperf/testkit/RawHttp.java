@@ -26,6 +26,30 @@ public final class RawHttp {
     }
 
     /**
+     * Seconds until the server closed {@code s} while a request head was trickled into it: {@code requestLine} and a
+     * Host line, then a header line every 300 ms for 9 s (a slow-loris client, which an idle timeout never ends).
+     */
+    public static double secondsUntilClosedWhileTrickling(Socket s, String requestLine) throws IOException {
+        long start = System.nanoTime();
+        Thread trickle = Thread.ofVirtual().start(() -> {
+            try {
+                write(s, requestLine + "\r\nHost: 127.0.0.1\r\n");
+                for (int i = 0; i < 30; i++) {
+                    Thread.sleep(300);
+                    write(s, "X-Slow-" + i + ": " + "a".repeat(10) + "\r\n");
+                }
+            } catch (IOException | InterruptedException e) {
+                // the server closed the connection, as it should
+            }
+        });
+        try {
+            return secondsUntilClosed(s, start);
+        } finally {
+            trickle.interrupt();
+        }
+    }
+
+    /**
      * Seconds from {@code startNanos} until the server closed {@code s} (end of stream or reset), reading and dropping
      * any answer; infinity when the socket's read timeout passed first.
      */

@@ -1,6 +1,7 @@
 package io.waddleperf.testserver;
 
 import static io.waddleperf.testkit.RawHttp.secondsUntilClosed;
+import static io.waddleperf.testkit.RawHttp.secondsUntilClosedWhileTrickling;
 import static io.waddleperf.testkit.RawHttp.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,20 +61,7 @@ class SlowClientsIT {
     void a_request_head_trickled_a_line_at_a_time_is_cut_off_at_the_header_timeout() throws Exception {
         start("http.header_timeout", "2s");
         Socket s = connect();
-        long start = System.nanoTime();
-        Thread trickle = Thread.ofVirtual().start(() -> {
-            try {
-                write(s, "POST /api/v1/test/tcp HTTP/1.1\r\nHost: 127.0.0.1\r\n");
-                for (int i = 0; i < 30; i++) {
-                    Thread.sleep(300);
-                    write(s, "X-Slow-" + i + ": " + "a".repeat(10) + "\r\n");
-                }
-            } catch (IOException | InterruptedException e) {
-                // the server closed the connection, as it should
-            }
-        });
-        double seconds = secondsUntilClosed(s, start);
-        trickle.interrupt();
+        double seconds = secondsUntilClosedWhileTrickling(s, "POST /api/v1/test/tcp HTTP/1.1");
         assertThat(seconds).as("seconds until the server closed a 9 s trickle").isBetween(1.5, 4.0);
     }
 

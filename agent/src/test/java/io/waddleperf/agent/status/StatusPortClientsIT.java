@@ -1,6 +1,7 @@
 package io.waddleperf.agent.status;
 
 import static io.waddleperf.testkit.RawHttp.secondsUntilClosed;
+import static io.waddleperf.testkit.RawHttp.secondsUntilClosedWhileTrickling;
 import static io.waddleperf.testkit.RawHttp.status;
 import static io.waddleperf.testkit.RawHttp.write;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,20 +78,7 @@ class StatusPortClientsIT {
     @Test
     void a_request_head_trickled_a_line_at_a_time_is_cut_off_at_the_request_timeout() throws Exception {
         Socket s = connect();
-        long start = System.nanoTime();
-        Thread trickle = Thread.ofVirtual().start(() -> {
-            try {
-                write(s, "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n");
-                for (int i = 0; i < 30; i++) {
-                    Thread.sleep(300);
-                    write(s, "X-Slow-" + i + ": " + "a".repeat(10) + "\r\n");
-                }
-            } catch (IOException | InterruptedException e) {
-                // the agent closed the connection, as it should
-            }
-        });
-        double seconds = secondsUntilClosed(s, start);
-        trickle.interrupt();
+        double seconds = secondsUntilClosedWhileTrickling(s, "GET /metrics HTTP/1.1");
         assertThat(seconds).as("seconds until the agent closed a 9 s trickle").isBetween(1.5, 5.0);
         Socket after = connect();
         write(after, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");

@@ -1,6 +1,7 @@
 package io.waddleperf.manager.api;
 
 import static io.waddleperf.testkit.RawHttp.secondsUntilClosed;
+import static io.waddleperf.testkit.RawHttp.secondsUntilClosedWhileTrickling;
 import static io.waddleperf.testkit.RawHttp.status;
 import static io.waddleperf.testkit.RawHttp.write;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,20 +59,7 @@ class ManagerSlowClientsIT {
         // the idle timeout (30 s) never fires: a line every 300 ms keeps the connection busy
         start(Map.of("http.header_timeout", "2s"));
         Socket s = connect();
-        long start = System.nanoTime();
-        Thread trickle = Thread.ofVirtual().start(() -> {
-            try {
-                write(s, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n");
-                for (int i = 0; i < 30; i++) {
-                    Thread.sleep(300);
-                    write(s, "X-Slow-" + i + ": " + "a".repeat(10) + "\r\n");
-                }
-            } catch (IOException | InterruptedException e) {
-                // the server closed the connection, as it should
-            }
-        });
-        double seconds = secondsUntilClosed(s, start);
-        trickle.interrupt();
+        double seconds = secondsUntilClosedWhileTrickling(s, "GET /health HTTP/1.1");
         assertThat(seconds).as("seconds until the manager closed a 9 s trickle").isBetween(1.5, 4.0);
     }
 
