@@ -85,6 +85,7 @@ public final class RpmProber implements Prober<RpmSpec> {
         }
 
         AtomicBoolean stop = new AtomicBoolean();
+        AtomicBoolean probing = new AtomicBoolean(true);
         AtomicLong bytes = new AtomicLong();
         AtomicInteger interval = new AtomicInteger();
         List<Sample> tcp = Collections.synchronizedList(new ArrayList<>());
@@ -93,11 +94,13 @@ public final class RpmProber implements Prober<RpmSpec> {
         List<Sample> httpL = Collections.synchronizedList(new ArrayList<>());
         Queue<Http1Connection> selfPool = new ConcurrentLinkedQueue<>();
         List<Http1Connection> loads = Collections.synchronizedList(new ArrayList<>());
-        List<Thread> threads = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> probes = Collections.synchronizedList(new ArrayList<>());
         byte[] chunk = new byte[64 * 1024];
         new java.util.Random().nextBytes(chunk);
 
-        Runnable addLoad = () -> threads.add(Thread.ofVirtual().name("rpm-load").start(() -> {
+        // Load connections on platform threads: a load reader that always finds data never parks, and on virtual
+        // threads two of them could hold both carriers of a 2-core machine while the probes they are measuring wait.
+        Runnable addLoad = () -> Thread.ofPlatform().daemon().name("rpm-load").start(() -> {
             URI target = spec.direction().equals("upload") ? urls.upload() : urls.large();
             try (Http1Connection c = Http1Connection.open(target, timeoutMs, trust)) {
                 loads.add(c);
@@ -113,10 +116,10 @@ public final class RpmProber implements Prober<RpmSpec> {
             } catch (IOException e) {
                 // a load connection that fails or is closed at the end simply stops adding bytes
             }
-        }));
+        });
         Thread prober = Thread.ofVirtual().name("rpm-probes").start(() -> {
-            while (!stop.get()) {
-                threads.add(Thread.ofVirtual().start(() -> {
+            while (probing.get()) {
+                probes.add(Thread.ofVirtual().start(() -> {
                     int at = interval.get();
                     try (Http1Connection f = Http1Connection.open(urls.small(), timeoutMs, trust)) {
                         double http = f.getMs(urls.small());
@@ -135,6 +138,9 @@ public final class RpmProber implements Prober<RpmSpec> {
                         }
                         httpL.add(new Sample(at, self.getMs(urls.small())));
                         selfPool.add(self);
+                        if (stop.get()) { // a probe that outlived the wait: the pool was closed without it
+                            drain(selfPool);
+                        }
                     } catch (IOException e) {
                         closeQuietly(self);
                     }
@@ -191,12 +197,14 @@ public final class RpmProber implements Prober<RpmSpec> {
                 }
             }
         } finally {
-            stop.set(true);
+            probing.set(false);
             prober.interrupt();
+            awaitProbes(prober, probes, timeoutMs);
+            stop.set(true);
             synchronized (loads) {
                 loads.forEach(RpmProber::closeQuietly);
             }
-            selfPool.forEach(RpmProber::closeQuietly);
+            drain(selfPool);
         }
         int last = interval.get();
         double loadedMs = TrimmedMean.of(values(httpL, last, mad), spec.trimmedMeanPercent());
@@ -215,6 +223,30 @@ public final class RpmProber implements Prober<RpmSpec> {
                     .raw("load_connections", connections).raw("intervals", last)
                     .raw("confidence", rpmStable ? "high" : last >= mad ? "medium" : "low")
                     .raw("self_probes", httpL.size()).raw("foreign_probes", httpF.size());
+        }
+    }
+
+    /**
+     * Waits, the load still on, up to {@code timeoutMs} for the probes already sent: on a loaded machine a probe
+     * (a TLS handshake above all) can take longer than the last intervals, which are the ones the result is made of,
+     * and closing the load under it would turn a slow sample into none.
+     */
+    private static void awaitProbes(Thread prober, List<Thread> probes, int timeoutMs) {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        try {
+            prober.join(java.time.Duration.ofMillis(timeoutMs));
+            List<Thread> sent;
+            synchronized (probes) {
+                sent = List.copyOf(probes);
+            }
+            for (Thread t : sent) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !t.join(java.time.Duration.ofNanos(left))) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -284,6 +316,12 @@ public final class RpmProber implements Prober<RpmSpec> {
             throw new ProbeException(ErrorKind.PROTOCOL_ERROR, "responsiveness config names no " + key);
         }
         return URI.create(v);
+    }
+
+    private static void drain(Queue<Http1Connection> pool) {
+        for (Http1Connection c = pool.poll(); c != null; c = pool.poll()) {
+            closeQuietly(c);
+        }
     }
 
     private static void closeQuietly(Http1Connection c) {
