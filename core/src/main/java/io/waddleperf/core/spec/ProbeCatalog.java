@@ -95,7 +95,9 @@ public final class ProbeCatalog {
                                     + "never in the URI"),
                             new Option("key_file", "(none)", "private key file"),
                             new Option("upload_bytes", Integer.toString(SshSpec.DEFAULT_UPLOAD_BYTES),
-                                    "bytes uploaded to time the channel (0: none); same as --size"))),
+                                    "bytes uploaded to time the channel (0: none); same as --size"),
+                            new Option("cipher", "(chacha20-poly1305@openssh.com first)", "offer only this cipher: "
+                                    + String.join(", ", SshSpec.CIPHERS)))),
             new Probe(TestType.ICMP, List.of("icmp"), "icmp://host",
                     "ping: RTT, jitter, loss (needs CAP_NET_RAW or ping_group_range)",
                     "--count 4, --interval 1s (at least 10ms), --timeout 10s after the last send, --size "

@@ -133,4 +133,16 @@ class TargetParserTest {
         assertThatThrownBy(() -> new ProbeOptions(null, null, null, (1L << 30) + 1, null))
                 .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("size"));
     }
+
+    @Test
+    void ssh_cipher_is_one_the_probe_can_offer() {
+        assertThat(((SshSpec) TargetParser.parse("ssh://127.0.0.1", ProbeOptions.DEFAULTS)).cipher()).isNull();
+        SshSpec gcm = (SshSpec) TargetParser.parse("ssh://127.0.0.1?cipher=AES128-GCM@openssh.com", ProbeOptions.DEFAULTS);
+        assertThat(gcm.cipher()).isEqualTo("aes128-gcm@openssh.com");
+        assertThatThrownBy(() -> TargetParser.parse("ssh://127.0.0.1?cipher=3des-cbc", ProbeOptions.DEFAULTS))
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> {
+                    assertThat(e.field()).isEqualTo("cipher");
+                    assertThat(e.getMessage()).contains("3des-cbc").contains("aes128-ctr");
+                });
+    }
 }

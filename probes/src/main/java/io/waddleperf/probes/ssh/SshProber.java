@@ -63,7 +63,7 @@ public final class SshProber implements Prober<SshSpec> {
         InetAddress address = InetAddress.getByName(spec.endpoint().host());
         result.targetIp(address.getHostAddress());
         SshHandshake handshake = new SshHandshake(clock);
-        SshClient client = newClient(spec.timeout(), handshake);
+        SshClient client = newClient(spec.timeout(), handshake, spec.cipher());
         client.start();
         try {
             long deadline = System.nanoTime() + spec.timeout().toNanos();
@@ -87,8 +87,12 @@ public final class SshProber implements Prober<SshSpec> {
         }
     }
 
-    private static SshClient newClient(Duration timeout, SshHandshake handshake) {
+    /** A client offering the library's ciphers, or only {@code cipher} when one is given. */
+    private static SshClient newClient(Duration timeout, SshHandshake handshake, String cipher) {
         SshClient client = SshClient.setUpDefaultClient();
+        if (cipher != null) {
+            client.setCipherFactoriesNames(cipher);
+        }
         // A probe must not pick up the running user's ~/.ssh/config (host/port rewrites) or ~/.ssh/id_* keys.
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);

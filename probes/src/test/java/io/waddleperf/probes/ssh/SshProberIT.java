@@ -68,6 +68,25 @@ class SshProberIT {
     }
 
     @Test
+    void negotiates_chacha20_as_openssh_does_unless_a_cipher_is_named() {
+        assertThat(probe("ssh://127.0.0.1:" + sshd.port(), Map.of()).rawResults())
+                .containsEntry("cipher", "chacha20-poly1305@openssh.com");
+        ProbeResult gcm = probe("ssh://127.0.0.1:" + sshd.port(), Map.of("cipher", "aes128-gcm@openssh.com"));
+        assertThat(gcm.success()).as(gcm.error()).isTrue();
+        assertThat(gcm.rawResults()).containsEntry("cipher", "aes128-gcm@openssh.com");
+    }
+
+    @Test
+    void a_cipher_the_server_does_not_accept_fails_the_key_exchange_naming_it() throws Exception {
+        Path only = dir.resolve("sshd-ctr-only");
+        try (OpenSshServer ctrOnly = OpenSshServer.start(only, false, "Ciphers aes256-ctr")) {
+            ProbeResult r = probe("ssh://127.0.0.1:" + ctrOnly.port(), Map.of("cipher", "aes128-gcm@openssh.com"));
+            assertThat(r.success()).isFalse();
+            assertThat(r.error()).as(r.error()).contains("aes128-gcm@openssh.com");
+        }
+    }
+
+    @Test
     void measures_authentication_echo_round_trips_and_upload_with_the_user_key() {
         Map<String, String> params = Map.of("key_file", sshd.userKey().toString(), "upload_bytes", "262144");
         ProbeResult r = probe("ssh://" + sshd.user() + "@127.0.0.1:" + sshd.port(), params);
