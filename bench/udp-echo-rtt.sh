@@ -20,10 +20,19 @@ trap cleanup EXIT
 ./waddleperf --version >/dev/null   # builds the jar first if needed
 echo_port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 irtt_port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-./waddleperf testserver --bind 127.0.0.1 --http-port 0 --no-https --udp-echo-port "$echo_port" \
+./waddleperf testserver --bind 127.0.0.1 --http-port 0 --no-https --no-iperf3 --udp-echo-port "$echo_port" \
   --data-dir "$work/data" >"$work/ts.log" 2>&1 & ts_pid=$!
 irtt server -b "127.0.0.1:$irtt_port" >"$work/irtt-server.log" 2>&1 & irtt_pid=$!
 for _ in $(seq 100); do grep -q "listening on" "$work/ts.log" && break; sleep 0.2; done
+# A JIT warm-up for both responders before anything is measured (a test server runs for days; irtt's server is
+# compiled ahead of time): bench/udp-echo-load.c sends WARMUP_SECONDS of 20,000 echo requests a second from 2,000
+# loopback sources, within each server's per-source limit. WARMUP_SECONDS=0 leaves it out.
+warmup="${WARMUP_SECONDS:-2}"
+if [ "$warmup" -gt 0 ]; then
+  gcc -O2 -Wall -pthread -o "$work/load" bench/udp-echo-load.c
+  "$work/load" wpec 127.0.0.1 "$echo_port" 2000 20000 "$warmup" >/dev/null
+  "$work/load" irtt 127.0.0.1 "$irtt_port" 2000 20000 "$warmup" >/dev/null
+fi
 
 duration_s=$(python3 -c "
 import re,sys; v='$interval'; m=re.fullmatch(r'([0-9.]+)(ms|s)', v); n=float(m.group(1)); n=n/1000 if m.group(2)=='ms' else n
