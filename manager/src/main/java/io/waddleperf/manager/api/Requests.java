@@ -199,16 +199,38 @@ public final class Requests {
         long maxBodyBytes = Math.min(max, this.maxBodyBytes);
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxBodyBytes) {
+            discardRest(ctx, maxBodyBytes);
             throw ApiException.payloadTooLarge("body of " + declared + " bytes exceeds the limit of " + maxBodyBytes);
         }
         try (InputStream in = ctx.req().getInputStream()) {
             byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
             if (body.length > maxBodyBytes) {
+                discardRest(ctx, maxBodyBytes);
                 throw ApiException.payloadTooLarge("body exceeds the limit of " + maxBodyBytes + " bytes");
             }
             return body;
         } catch (IOException e) {
             throw ApiException.badRequest("body", "could not be read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reads and drops what is left of a refused body, up to {@code limit} more bytes. Answered with the body unread,
+     * the connection is closed with data in its receive queue, which the kernel turns into a reset, and a client
+     * still sending may lose the 413 before it reads it (nginx lingers on such a close for the same reason). A body
+     * more than {@code limit} over is cut off as before; the connection guard's minimum body rate bounds how long a
+     * slow sender can keep this read going.
+     */
+    private static void discardRest(Context ctx, long limit) {
+        try {
+            long left = limit;
+            byte[] sink = new byte[8192];
+            InputStream in = ctx.req().getInputStream();
+            for (int n; left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0; ) {
+                left -= n;
+            }
+        } catch (IOException e) {
+            // the client went away or was too slow: the refusal stands, nothing to read any more
         }
     }
 
