@@ -44,7 +44,7 @@ head -c "$((mib << 20))" /dev/urandom >"$work/payload"
 : >"$work/empty"
 
 ssh_opts=(-q -i "$work/user_key" -p "$port" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes)
-seconds() {  # seconds for OpenSSH to log in and upload file $2 with cipher $1
+nanos() {  # nanoseconds for OpenSSH to log in and upload file $2 with cipher $1
   local t0 t1
   t0=$(date +%s%N)
   ssh "${ssh_opts[@]}" -c "$1" root@127.0.0.1 'cat > /dev/null' <"$2"
@@ -54,7 +54,7 @@ seconds() {  # seconds for OpenSSH to log in and upload file $2 with cipher $1
 : >"$work/rows"
 for run in $(seq "$runs"); do
   for c in $ciphers; do
-    full=$(seconds "$c" "$work/payload"); empty=$(seconds "$c" "$work/empty")
+    full=$(nanos "$c" "$work/payload"); empty=$(nanos "$c" "$work/empty")
     echo "openssh $c $run $(python3 -c "print(f'{$mib*1048576*8/(($full-$empty)/1e9)/1e6:.1f}')")" >>"$work/rows"
     ${OURS:-./waddleperf} test "ssh://root@127.0.0.1:$port" --opt "key_file=$work/user_key" --opt "cipher=$c" \
       --opt "upload_bytes=$((mib << 20))" --count 1 --json >"$work/ours.json" || true

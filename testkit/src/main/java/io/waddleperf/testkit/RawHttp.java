@@ -6,6 +6,8 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /** HTTP by hand over a plain socket, for tests that play slow or greedy clients against a server. */
 public final class RawHttp {
@@ -23,6 +25,33 @@ public final class RawHttp {
     /** The status line's first 12 characters of the next answer, e.g. {@code HTTP/1.1 200}. */
     public static String status(Socket s) throws IOException {
         return new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+    }
+
+    /** Opens a connection to the server under test. */
+    @FunctionalInterface
+    public interface Connector {
+        Socket connect() throws IOException;
+    }
+
+    /**
+     * Checks a connection limit of {@code limit}: holds that many connections, checks that one more is closed at once
+     * and that each held one is then served {@code GET /health}; returns the held connections, still open.
+     */
+    public static List<Socket> assertHoldsAtMost(int limit, Connector connector) throws IOException, InterruptedException {
+        List<Socket> held = new ArrayList<>();
+        for (int i = 0; i < limit; i++) {
+            held.add(connector.connect());
+        }
+        Thread.sleep(300);
+        Socket extra = connector.connect();
+        org.assertj.core.api.Assertions.assertThat(secondsUntilClosed(extra, System.nanoTime()))
+                .as("connection " + (limit + 1) + " is closed at once").isLessThan(1.0);
+        for (Socket s : held) {
+            write(s, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            org.assertj.core.api.Assertions.assertThat(status(s)).as("the first " + limit + " are served")
+                    .isEqualTo("HTTP/1.1 200");
+        }
+        return held;
     }
 
     /**

@@ -83,11 +83,6 @@ public final class StatusServer implements AutoCloseable {
     }
 
     /**
-     * @param config      the configuration running now (it changes when the manager serves a new one)
-     * @param lastResults the newest result of each probe
-     * @param manager     the manager link's state, or null from the supplier when the agent is no enrolled device
-     */
-    /**
      * Bounds what slow and greedy clients may hold of the port ({@code status.request_timeout},
      * {@code status.max_connections}), through the JDK HTTP server's own limits: {@code sun.net.httpserver.maxReqTime}
      * (a request's head and body must arrive within it of its first byte; a new connection must send one within it)
@@ -108,6 +103,11 @@ public final class StatusServer implements AutoCloseable {
         }
     }
 
+    /**
+     * @param config      the configuration running now (it changes when the manager serves a new one)
+     * @param lastResults the newest result of each probe
+     * @param manager     the manager link's state, or null from the supplier when the agent is no enrolled device
+     */
     public static StatusServer start(String bind, int port, AutoperfStatus status, AgentMetrics metrics, Outbox outbox,
                                      TierRunner runner, Supplier<AgentConfig> config, LastResults lastResults,
                                      Supplier<DeviceLink.State> manager) throws IOException {

@@ -1,5 +1,6 @@
 package io.waddleperf.manager.api;
 
+import static io.waddleperf.testkit.RawHttp.assertHoldsAtMost;
 import static io.waddleperf.testkit.RawHttp.secondsUntilClosed;
 import static io.waddleperf.testkit.RawHttp.secondsUntilClosedWhileTrickling;
 import static io.waddleperf.testkit.RawHttp.status;
@@ -101,18 +102,7 @@ class ManagerSlowClientsIT {
     @Test
     void one_address_may_hold_at_most_max_connections_per_client_unless_it_is_a_trusted_proxy() throws Exception {
         start(Map.of("http.max_connections_per_client", "8"));
-        List<Socket> held = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            held.add(connect());
-        }
-        Thread.sleep(300);
-        Socket ninth = connect();
-        assertThat(secondsUntilClosed(ninth, System.nanoTime())).as("the ninth connection is closed at once")
-                .isLessThan(1.0);
-        for (Socket s : held) {
-            write(s, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-            assertThat(status(s)).as("the first eight are served").isEqualTo("HTTP/1.1 200");
-        }
+        List<Socket> held = assertHoldsAtMost(8, this::connect);
         held.getFirst().close();
         Thread.sleep(300);
         Socket again = connect();
